@@ -1,0 +1,91 @@
+//! The running application: configuration, database and the in-memory state of auth.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+
+use crate::config::Config;
+use crate::security::secret_box::SecretBox;
+use crate::security::throttle::LoginThrottle;
+use crate::security::token_cache::TokenCache;
+use crate::storage::{Db, migrations};
+
+pub struct App {
+    pub config: Config,
+    pub db: Db,
+    pub secrets: SecretBox,
+    pub tokens: TokenCache,
+    pub throttle: LoginThrottle,
+}
+
+pub type AppState = Arc<App>;
+
+impl App {
+    /// Connects to the database, brings its schema up to date and loads the secret key.
+    pub async fn start(config: Config) -> anyhow::Result<AppState> {
+        let db = Db::connect(&config.database_url, config.pool_size())
+            .await
+            .with_context(|| {
+                format!("cannot open the {} database", scheme(&config.database_url))
+            })?;
+        let applied = migrations::run(&db).await.context("migration failed")?;
+        if !applied.is_empty() {
+            tracing::info!(?applied, "database migrated");
+        }
+        let secrets = load_secret_key(&config)?;
+        Ok(Arc::new(App::new(config, db, secrets)))
+    }
+
+    pub fn new(config: Config, db: Db, secrets: SecretBox) -> App {
+        App {
+            tokens: TokenCache::new(Duration::from_secs(config.token_cache_seconds), 100_000),
+            throttle: LoginThrottle::new(
+                config.login_max_failures,
+                Duration::from_secs(config.login_lockout_seconds),
+            ),
+            config,
+            db,
+            secrets,
+        }
+    }
+}
+
+/// The URL's scheme only: the rest may hold a password, which never reaches a log.
+pub fn scheme(url: &str) -> &str {
+    url.split(':').next().unwrap_or("")
+}
+
+fn load_secret_key(config: &Config) -> anyhow::Result<SecretBox> {
+    if !config.secret_key.is_empty() {
+        return SecretBox::from_base64(&config.secret_key).context("secret_key");
+    }
+    let path = Path::new(&config.secret_key_file);
+    if !path.exists() {
+        write_new_key(path)?;
+        tracing::warn!(
+            file = %path.display(),
+            "created a new secret key; back it up with the database: sealed passwords cannot be read without it"
+        );
+    }
+    let key = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the secret key file {}", path.display()))?;
+    SecretBox::from_base64(&key).with_context(|| format!("secret key file {}", path.display()))
+}
+
+fn write_new_key(path: &Path) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options
+        .open(path)
+        .with_context(|| format!("cannot create the secret key file {}", path.display()))?;
+    writeln!(f, "{}", SecretBox::generate_key())?;
+    Ok(())
+}

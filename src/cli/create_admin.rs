@@ -1,0 +1,50 @@
+use std::io::{BufRead, IsTerminal};
+
+use anyhow::{Context, bail};
+use chrono::Utc;
+
+use crate::config::Config;
+use crate::domain::user::{Role, validate_new_user};
+use crate::security::password;
+use crate::storage::repo::users;
+use crate::storage::{Db, StoreError, migrations};
+
+fn read_password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let again = rpassword::prompt_password("Again: ")?;
+        if first != again {
+            bail!("the passwords differ");
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
+}
+
+pub async fn run(config: Config, username: &str) -> anyhow::Result<()> {
+    let pw = read_password()?;
+    let user =
+        validate_new_user(Some(username), Some(&pw), Some("admin"), Role::Admin).map_err(|e| {
+            let msgs: Vec<_> = e.0.iter().map(|(f, m)| format!("{f} {m}")).collect();
+            anyhow::anyhow!(msgs.join("; "))
+        })?;
+    let db = Db::connect(&config.database_url, 1).await?;
+    migrations::run(&db).await?;
+    let hash = tokio::task::spawn_blocking(move || password::hash(&user.password)).await?;
+    let name = user.username.clone();
+    let id = db
+        .write(move |ex| {
+            Box::pin(async move { users::insert(ex, &name, &hash, Role::Admin, Utc::now()).await })
+        })
+        .await
+        .map_err(|e| match e {
+            e @ StoreError::Unique(_) => anyhow::anyhow!("user '{username}' already exists ({e})"),
+            e => e.into(),
+        })
+        .context("cannot create the admin")?;
+    println!("created admin '{}' (id {id})", user.username);
+    Ok(())
+}

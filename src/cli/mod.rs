@@ -1,0 +1,102 @@
+//! The `mikronet` command.
+
+mod create_admin;
+mod serve;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mikronet",
+    version,
+    about = "Billing and provisioning server for MikroTik ISPs"
+)]
+struct Cli {
+    /// Configuration file (TOML); environment variables MIKRONET_* override it.
+    #[arg(long, global = true, env = "MIKRONET_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the HTTP server (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create an admin user; the password is read from standard input or a prompt.
+    CreateAdmin {
+        #[arg(long)]
+        username: String,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config.as_deref(), |k| std::env::var(k).ok()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("mikronet: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(&config);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("mikronet: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async move {
+        match cli.command.unwrap_or(Command::Serve) {
+            Command::Serve => serve::run(config).await,
+            Command::Migrate => migrate(config).await,
+            Command::CreateAdmin { username } => create_admin::run(config, &username).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e:#}");
+            eprintln!("mikronet: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&config.log)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if config.log_format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn migrate(config: Config) -> anyhow::Result<()> {
+    let db = crate::storage::Db::connect(&config.database_url, 1).await?;
+    let applied = crate::storage::migrations::run(&db).await?;
+    println!(
+        "{}",
+        if applied.is_empty() {
+            "database schema is up to date".to_owned()
+        } else {
+            format!("applied migrations {applied:?}")
+        }
+    );
+    Ok(())
+}

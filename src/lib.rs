@@ -1,0 +1,14 @@
+//! MikroNet Billing: billing and provisioning for internet providers running MikroTik routers.
+//!
+//! Layers, outermost first: [`cli`] (the `mikronet` command), [`http`] (routes, extractors,
+//! error mapping), [`service`] (one function per use case), [`domain`] (pure rules),
+//! [`storage`] (one repository layer over SQLite, MariaDB/MySQL and PostgreSQL).
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod http;
+pub mod security;
+pub mod service;
+pub mod storage;

@@ -1,0 +1,91 @@
+//! Secrets the server must be able to read back (PPP and router passwords), sealed with
+//! XChaCha20-Poly1305 under a key from configuration.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use chacha20poly1305::aead::{Aead, KeyInit};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use rand::RngCore;
+
+const PREFIX: &str = "v1:";
+
+#[derive(Clone)]
+pub struct SecretBox {
+    cipher: XChaCha20Poly1305,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SecretError {
+    #[error("the secret key must be 32 bytes, base64-encoded")]
+    BadKey,
+    #[error("a sealed secret could not be opened (wrong key or damaged value)")]
+    Unreadable,
+}
+
+impl SecretBox {
+    pub fn new(key: &[u8]) -> Result<Self, SecretError> {
+        let cipher = XChaCha20Poly1305::new_from_slice(key).map_err(|_| SecretError::BadKey)?;
+        Ok(SecretBox { cipher })
+    }
+
+    pub fn from_base64(key: &str) -> Result<Self, SecretError> {
+        let key = STANDARD
+            .decode(key.trim())
+            .map_err(|_| SecretError::BadKey)?;
+        if key.len() != 32 {
+            return Err(SecretError::BadKey);
+        }
+        Self::new(&key)
+    }
+
+    pub fn generate_key() -> String {
+        let mut key = [0u8; 32];
+        rand::rng().fill_bytes(&mut key);
+        STANDARD.encode(key)
+    }
+
+    pub fn seal(&self, plaintext: &str) -> String {
+        let mut nonce = [0u8; 24];
+        rand::rng().fill_bytes(&mut nonce);
+        let sealed = self
+            .cipher
+            .encrypt(XNonce::from_slice(&nonce), plaintext.as_bytes())
+            // Encryption fails only for inputs of gigabytes.
+            .unwrap_or_default();
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&sealed);
+        format!("{PREFIX}{}", STANDARD.encode(out))
+    }
+
+    pub fn open(&self, sealed: &str) -> Result<String, SecretError> {
+        let raw = sealed
+            .strip_prefix(PREFIX)
+            .and_then(|b| STANDARD.decode(b).ok())
+            .filter(|raw| raw.len() > 24)
+            .ok_or(SecretError::Unreadable)?;
+        let (nonce, body) = raw.split_at(24);
+        let plain = self
+            .cipher
+            .decrypt(XNonce::from_slice(nonce), body)
+            .map_err(|_| SecretError::Unreadable)?;
+        String::from_utf8(plain).map_err(|_| SecretError::Unreadable)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seal_and_open() {
+        let b = SecretBox::from_base64(&SecretBox::generate_key()).unwrap();
+        let sealed = b.seal("securepassword");
+        assert!(!sealed.contains("securepassword"));
+        assert_ne!(sealed, b.seal("securepassword"), "fresh nonce each time");
+        assert_eq!(b.open(&sealed).unwrap(), "securepassword");
+        let other = SecretBox::from_base64(&SecretBox::generate_key()).unwrap();
+        assert!(other.open(&sealed).is_err());
+        assert!(b.open("v1:AAAA").is_err());
+        assert!(SecretBox::from_base64("c2hvcnQ=").is_err());
+    }
+}

@@ -1,0 +1,101 @@
+//! A short-lived in-memory cache of authenticated tokens.
+//!
+//! Authentication is on every request; the cache saves a database round trip per request.
+//! A logout removes the token here at once, so this process honours it immediately; another
+//! server process sharing the database honours it within `ttl`.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use parking_lot::RwLock;
+
+use crate::domain::user::Role;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthUser {
+    pub id: i64,
+    pub username: String,
+    pub role: Role,
+    pub expires_at: DateTime<Utc>,
+}
+
+pub struct TokenCache {
+    ttl: Duration,
+    capacity: usize,
+    entries: RwLock<HashMap<String, (AuthUser, Instant)>>,
+}
+
+impl TokenCache {
+    pub fn new(ttl: Duration, capacity: usize) -> Self {
+        TokenCache {
+            ttl,
+            capacity: capacity.max(1),
+            entries: RwLock::new(HashMap::new()),
+        }
+    }
+
+    /// The cached user for a token digest, if fresh and the token has not expired.
+    pub fn get(&self, digest: &str, now: DateTime<Utc>) -> Option<AuthUser> {
+        if self.ttl.is_zero() {
+            return None;
+        }
+        let map = self.entries.read();
+        let (user, at) = map.get(digest)?;
+        (at.elapsed() < self.ttl && user.expires_at > now).then(|| user.clone())
+    }
+
+    pub fn put(&self, digest: String, user: AuthUser) {
+        if self.ttl.is_zero() {
+            return;
+        }
+        let mut map = self.entries.write();
+        if map.len() >= self.capacity {
+            let ttl = self.ttl;
+            map.retain(|_, (_, at)| at.elapsed() < ttl);
+            if map.len() >= self.capacity {
+                map.clear();
+            }
+        }
+        map.insert(digest, (user, Instant::now()));
+    }
+
+    pub fn remove(&self, digest: &str) {
+        self.entries.write().remove(digest);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(expires_at: DateTime<Utc>) -> AuthUser {
+        AuthUser {
+            id: 1,
+            username: "admin".into(),
+            role: Role::Admin,
+            expires_at,
+        }
+    }
+
+    #[test]
+    fn hit_miss_expiry_and_removal() {
+        let now = Utc::now();
+        let c = TokenCache::new(Duration::from_secs(60), 2);
+        c.put("a".into(), user(now + chrono::Duration::hours(1)));
+        assert_eq!(c.get("a", now).unwrap().username, "admin");
+        assert!(
+            c.get("a", now + chrono::Duration::hours(2)).is_none(),
+            "token expired"
+        );
+        c.remove("a");
+        assert!(c.get("a", now).is_none());
+        for k in ["x", "y", "z"] {
+            c.put(k.into(), user(now + chrono::Duration::hours(1)));
+        }
+        assert!(c.entries.read().len() <= 2, "bounded");
+        let off = TokenCache::new(Duration::ZERO, 10);
+        off.put("a".into(), user(now + chrono::Duration::hours(1)));
+        assert!(off.get("a", now).is_none());
+    }
+}

@@ -1,0 +1,156 @@
+//! Storage: one repository layer over SQLite, MariaDB/MySQL and PostgreSQL.
+//!
+//! Every statement is written once, in the dialect the three databases share, with `?`
+//! placeholders. [`sql::translate`] adapts it per backend (numbered placeholders for
+//! PostgreSQL, a few `{tokens}` for types that are spelled differently). SQLite runs on rusqlite
+//! (in-process, no channel per row: see `sqlite.rs`), the servers on sqlx. Repository functions
+//! take `&mut dyn Exec` and so run unchanged on all three.
+
+mod error;
+pub mod migrations;
+pub mod repo;
+mod sql;
+mod sqlite;
+mod sqlx_backend;
+mod value;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+pub use error::StoreError;
+pub use value::{Kind, Row, Value};
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    MySql,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::MySql => "mysql",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// What a repository function can do with a connection: run a statement and read rows.
+///
+/// Inside [`Db::read`] and [`Db::write`] a unit of work must await nothing but this executor:
+/// on SQLite it is driven to completion on a blocking thread.
+#[async_trait]
+pub trait Exec: Send {
+    fn backend(&self) -> Backend;
+    /// Runs a statement; returns the number of rows it changed.
+    async fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError>;
+    /// Runs an INSERT into a table whose key column is `id`; returns the new id.
+    async fn insert(&mut self, sql: &str, params: &[Value]) -> Result<i64, StoreError>;
+    async fn fetch_all(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError>;
+    /// Runs a script of statements without parameters (migrations).
+    async fn batch(&mut self, sql: &str) -> Result<(), StoreError>;
+
+    async fn fetch_optional(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+    ) -> Result<Option<Row>, StoreError> {
+        Ok(self.fetch_all(sql, params).await?.into_iter().next())
+    }
+
+    async fn fetch_one(&mut self, sql: &str, params: &[Value]) -> Result<Row, StoreError> {
+        self.fetch_optional(sql, params)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+}
+
+#[derive(Clone)]
+pub struct Db {
+    inner: Arc<Inner>,
+}
+
+enum Inner {
+    Sqlite(sqlite::SqlitePool),
+    Sqlx(sqlx_backend::SqlxPool),
+}
+
+/// How a unit of work starts: a read sees one consistent snapshot, a write holds the lock it
+/// needs from its first statement (SQLite `BEGIN IMMEDIATE`) so it never fails half-way on an
+/// upgrade from reader to writer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TxMode {
+    Read,
+    Write,
+}
+
+impl Db {
+    /// Opens `sqlite://path`, `mysql://…` or `postgres://…`.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Db, StoreError> {
+        let inner = if let Some(path) = sqlite::path_from_url(url) {
+            Inner::Sqlite(sqlite::SqlitePool::open(&path, max_connections).await?)
+        } else {
+            Inner::Sqlx(sqlx_backend::SqlxPool::connect(url, max_connections).await?)
+        };
+        Ok(Db {
+            inner: Arc::new(inner),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        match &*self.inner {
+            Inner::Sqlite(_) => Backend::Sqlite,
+            Inner::Sqlx(p) => p.backend(),
+        }
+    }
+
+    /// Runs `f` in a read transaction.
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: for<'e> FnOnce(&'e mut dyn Exec) -> BoxFuture<'e, Result<T, E>> + Send + 'static,
+    {
+        self.run(TxMode::Read, f).await
+    }
+
+    /// Runs `f` in a write transaction: committed if it returns `Ok`, rolled back otherwise.
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: for<'e> FnOnce(&'e mut dyn Exec) -> BoxFuture<'e, Result<T, E>> + Send + 'static,
+    {
+        self.run(TxMode::Write, f).await
+    }
+
+    async fn run<T, E, F>(&self, mode: TxMode, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: for<'e> FnOnce(&'e mut dyn Exec) -> BoxFuture<'e, Result<T, E>> + Send + 'static,
+    {
+        match &*self.inner {
+            Inner::Sqlite(p) => p.transaction(mode, f).await,
+            Inner::Sqlx(p) => p.transaction(mode, f).await,
+        }
+    }
+
+    /// A cheap round trip, for `/health`.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.read(|ex| {
+            Box::pin(async move {
+                ex.fetch_one("SELECT 1", &[]).await?;
+                Ok::<_, StoreError>(())
+            })
+        })
+        .await
+    }
+}

@@ -1,0 +1,142 @@
+use chrono::{DateTime, Utc};
+
+use crate::domain::client::Client;
+use crate::params;
+use crate::storage::{Exec, Row, StoreError, Value};
+
+const COLUMNS: &str = "id, name, phone_number, address, ppp_secret_name";
+
+fn from_row(r: &Row) -> Result<Client, StoreError> {
+    Ok(Client {
+        id: r.i64(0)?,
+        name: r.string(1)?,
+        phone_number: r.string(2)?,
+        address: r.string(3)?,
+        ppp_secret_name: r.string(4)?,
+    })
+}
+
+pub async fn insert(
+    ex: &mut dyn Exec,
+    c: &Client,
+    ppp_password_enc: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    ex.insert(
+        "INSERT INTO clients \
+         (name, phone_number, address, ppp_secret_name, ppp_password_enc, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+        params![
+            &c.name,
+            &c.phone_number,
+            &c.address,
+            &c.ppp_secret_name,
+            ppp_password_enc,
+            now,
+            now
+        ],
+    )
+    .await
+}
+
+pub async fn get(ex: &mut dyn Exec, id: i64) -> Result<Option<Client>, StoreError> {
+    ex.fetch_optional(
+        "SELECT id, name, phone_number, address, ppp_secret_name FROM clients WHERE id = ?",
+        params![id],
+    )
+    .await?
+    .as_ref()
+    .map(from_row)
+    .transpose()
+}
+
+/// Writes every field of `c`, and the sealed password when it changed.
+pub async fn update(
+    ex: &mut dyn Exec,
+    c: &Client,
+    ppp_password_enc: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let n = ex
+        .execute(
+            "UPDATE clients SET name = ?, phone_number = ?, address = ?, ppp_secret_name = ?, \
+             ppp_password_enc = COALESCE(?, ppp_password_enc), updated_at = ? WHERE id = ?",
+            params![
+                &c.name,
+                &c.phone_number,
+                &c.address,
+                &c.ppp_secret_name,
+                ppp_password_enc,
+                now,
+                c.id
+            ],
+        )
+        .await?;
+    Ok(n > 0)
+}
+
+pub async fn delete(ex: &mut dyn Exec, id: i64) -> Result<bool, StoreError> {
+    Ok(ex
+        .execute("DELETE FROM clients WHERE id = ?", params![id])
+        .await?
+        > 0)
+}
+
+/// The search condition: a case-insensitive substring of name, phone number or PPP name.
+const SEARCH: &str = "LOWER(name) LIKE ? ESCAPE '!' OR LOWER(phone_number) LIKE ? ESCAPE '!' \
+                      OR LOWER(ppp_secret_name) LIKE ? ESCAPE '!'";
+
+/// `%text%` with LIKE's wildcards in `text` matched literally.
+fn contains_pattern(text: &str) -> String {
+    let mut p = String::with_capacity(text.len() + 2);
+    p.push('%');
+    for ch in text.to_lowercase().chars() {
+        if matches!(ch, '%' | '_' | '!') {
+            p.push('!');
+        }
+        p.push(ch);
+    }
+    p.push('%');
+    p
+}
+
+/// One page of clients, and how many there are in all; `query` narrows to a search.
+pub async fn page(
+    ex: &mut dyn Exec,
+    query: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Client>, i64), StoreError> {
+    let (filter, mut args): (String, Vec<Value>) = match query {
+        Some(q) => {
+            let p = contains_pattern(q);
+            (format!(" WHERE {SEARCH}"), params![&p, &p, &p].to_vec())
+        }
+        None => (String::new(), Vec::new()),
+    };
+    let total = ex
+        .fetch_one(&format!("SELECT COUNT(*) FROM clients{filter}"), &args)
+        .await?
+        .i64(0)?;
+    args.push(limit.into());
+    args.push(offset.into());
+    let rows = ex
+        .fetch_all(
+            &format!("SELECT {COLUMNS} FROM clients{filter} ORDER BY id LIMIT ? OFFSET ?"),
+            &args,
+        )
+        .await?;
+    let clients = rows.iter().map(from_row).collect::<Result<_, _>>()?;
+    Ok((clients, total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_wildcards_are_escaped() {
+        assert_eq!(contains_pattern("John"), "%john%");
+        assert_eq!(contains_pattern("50%_a!"), "%50!%!_a!!%");
+    }
+}

@@ -1,0 +1,77 @@
+use chrono::{DateTime, Utc};
+
+use crate::domain::user::Role;
+use crate::params;
+use crate::storage::{Exec, StoreError};
+
+/// The user behind a token, as the auth check needs it.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user_id: i64,
+    pub username: String,
+    pub role: Role,
+    pub expires_at: DateTime<Utc>,
+    pub revoked: bool,
+}
+
+pub async fn insert(
+    ex: &mut dyn Exec,
+    token_hash: &str,
+    user_id: i64,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    ex.insert(
+        "INSERT INTO auth_tokens (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        params![token_hash, user_id, now, expires_at],
+    )
+    .await
+}
+
+pub async fn find_session(
+    ex: &mut dyn Exec,
+    token_hash: &str,
+) -> Result<Option<Session>, StoreError> {
+    let Some(r) = ex
+        .fetch_optional(
+            "SELECT u.id, u.username, u.role, t.expires_at, t.revoked_at \
+             FROM auth_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?",
+            params![token_hash],
+        )
+        .await?
+    else {
+        return Ok(None);
+    };
+    let role = r.string(2)?;
+    Ok(Some(Session {
+        user_id: r.i64(0)?,
+        username: r.string(1)?,
+        role: Role::parse(&role).ok_or_else(|| StoreError::Decode(format!("role {role}")))?,
+        expires_at: r.timestamp(3)?,
+        revoked: !r.is_null(4),
+    }))
+}
+
+/// Revokes a live token; returns whether one was revoked.
+pub async fn revoke(
+    ex: &mut dyn Exec,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let n = ex
+        .execute(
+            "UPDATE auth_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
+            params![now, token_hash],
+        )
+        .await?;
+    Ok(n > 0)
+}
+
+/// Drops tokens that expired before `before`: they can never authenticate again.
+pub async fn purge_expired(ex: &mut dyn Exec, before: DateTime<Utc>) -> Result<u64, StoreError> {
+    ex.execute(
+        "DELETE FROM auth_tokens WHERE expires_at < ?",
+        params![before],
+    )
+    .await
+}

@@ -1,0 +1,247 @@
+//! Backend-neutral parameter and row values.
+//!
+//! Statements are written once and executed by rusqlite (SQLite) or sqlx (MariaDB/MySQL,
+//! PostgreSQL); parameters and rows cross that boundary as these values so that a repository
+//! function never knows which driver ran it.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+
+use super::StoreError;
+
+/// The SQL type of a NULL parameter: PostgreSQL refuses a NULL typed as the wrong kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Int,
+    Text,
+    Date,
+    Timestamp,
+    Bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null(Kind),
+    Int(i64),
+    Text(String),
+    Date(NaiveDate),
+    Timestamp(DateTime<Utc>),
+    Bool(bool),
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Self {
+        Value::Int(v)
+    }
+}
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Value::Text(v.to_owned())
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Self {
+        Value::Text(v)
+    }
+}
+impl From<&String> for Value {
+    fn from(v: &String) -> Self {
+        Value::Text(v.clone())
+    }
+}
+impl From<NaiveDate> for Value {
+    fn from(v: NaiveDate) -> Self {
+        Value::Date(v)
+    }
+}
+impl From<DateTime<Utc>> for Value {
+    fn from(v: DateTime<Utc>) -> Self {
+        Value::Timestamp(v)
+    }
+}
+impl From<bool> for Value {
+    fn from(v: bool) -> Self {
+        Value::Bool(v)
+    }
+}
+
+/// Types whose NULL has a known SQL kind.
+pub trait HasKind {
+    const KIND: Kind;
+}
+impl HasKind for i64 {
+    const KIND: Kind = Kind::Int;
+}
+impl HasKind for String {
+    const KIND: Kind = Kind::Text;
+}
+impl HasKind for &str {
+    const KIND: Kind = Kind::Text;
+}
+impl HasKind for NaiveDate {
+    const KIND: Kind = Kind::Date;
+}
+impl HasKind for DateTime<Utc> {
+    const KIND: Kind = Kind::Timestamp;
+}
+impl HasKind for bool {
+    const KIND: Kind = Kind::Bool;
+}
+
+impl<T: HasKind + Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Self {
+        match v {
+            Some(v) => v.into(),
+            None => Value::Null(T::KIND),
+        }
+    }
+}
+
+/// Builds a parameter list: `params![a, b, c]`.
+#[macro_export]
+macro_rules! params {
+    ($($v:expr),* $(,)?) => {
+        &[$($crate::storage::Value::from($v)),*][..]
+    };
+}
+
+/// SQLite keeps timestamps as text; this fixed-width UTC form sorts like the instant it names.
+pub const TIMESTAMP_TEXT: &str = "%Y-%m-%dT%H:%M:%S%.6fZ";
+
+/// One result row, its columns in SELECT order.
+#[derive(Debug, Clone)]
+pub struct Row(pub(crate) Vec<Value>);
+
+impl Row {
+    fn at(&self, i: usize) -> Result<&Value, StoreError> {
+        self.0
+            .get(i)
+            .ok_or_else(|| StoreError::Decode(format!("no column {i}")))
+    }
+
+    fn mismatch(&self, i: usize, want: &str) -> StoreError {
+        StoreError::Decode(format!(
+            "column {i}: expected {want}, got {:?}",
+            self.0.get(i)
+        ))
+    }
+
+    pub fn is_null(&self, i: usize) -> bool {
+        matches!(self.0.get(i), Some(Value::Null(_)) | None)
+    }
+
+    pub fn i64(&self, i: usize) -> Result<i64, StoreError> {
+        match self.at(i)? {
+            Value::Int(v) => Ok(*v),
+            Value::Bool(b) => Ok(i64::from(*b)),
+            // MySQL reports SUM() of integers as DECIMAL, which arrives as text.
+            Value::Text(t) => t
+                .trim_end_matches(".0")
+                .parse()
+                .map_err(|_| self.mismatch(i, "integer")),
+            _ => Err(self.mismatch(i, "integer")),
+        }
+    }
+
+    pub fn opt_i64(&self, i: usize) -> Result<Option<i64>, StoreError> {
+        if self.is_null(i) {
+            Ok(None)
+        } else {
+            self.i64(i).map(Some)
+        }
+    }
+
+    pub fn string(&self, i: usize) -> Result<String, StoreError> {
+        match self.at(i)? {
+            Value::Text(t) => Ok(t.clone()),
+            _ => Err(self.mismatch(i, "text")),
+        }
+    }
+
+    pub fn opt_string(&self, i: usize) -> Result<Option<String>, StoreError> {
+        if self.is_null(i) {
+            Ok(None)
+        } else {
+            self.string(i).map(Some)
+        }
+    }
+
+    pub fn bool(&self, i: usize) -> Result<bool, StoreError> {
+        match self.at(i)? {
+            Value::Bool(b) => Ok(*b),
+            Value::Int(v) => Ok(*v != 0),
+            _ => Err(self.mismatch(i, "boolean")),
+        }
+    }
+
+    pub fn date(&self, i: usize) -> Result<NaiveDate, StoreError> {
+        match self.at(i)? {
+            Value::Date(d) => Ok(*d),
+            Value::Text(t) => {
+                NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| self.mismatch(i, "date"))
+            }
+            _ => Err(self.mismatch(i, "date")),
+        }
+    }
+
+    pub fn opt_date(&self, i: usize) -> Result<Option<NaiveDate>, StoreError> {
+        if self.is_null(i) {
+            Ok(None)
+        } else {
+            self.date(i).map(Some)
+        }
+    }
+
+    pub fn timestamp(&self, i: usize) -> Result<DateTime<Utc>, StoreError> {
+        match self.at(i)? {
+            Value::Timestamp(t) => Ok(*t),
+            Value::Text(t) => NaiveDateTime::parse_from_str(t, TIMESTAMP_TEXT)
+                .map(|n| n.and_utc())
+                .map_err(|_| self.mismatch(i, "timestamp")),
+            _ => Err(self.mismatch(i, "timestamp")),
+        }
+    }
+
+    pub fn opt_timestamp(&self, i: usize) -> Result<Option<DateTime<Utc>>, StoreError> {
+        if self.is_null(i) {
+            Ok(None)
+        } else {
+            self.timestamp(i).map(Some)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_text_forms_decode_to_typed_values() {
+        let ts = "2026-11-25T14:48:37.123456Z";
+        let row = Row(vec![
+            Value::Text("2024-02-29".into()),
+            Value::Text(ts.into()),
+            Value::Int(1),
+            Value::Text("12345".into()),
+            Value::Null(Kind::Date),
+        ]);
+        assert_eq!(
+            row.date(0).unwrap(),
+            NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()
+        );
+        assert_eq!(
+            row.timestamp(1).unwrap().format(TIMESTAMP_TEXT).to_string(),
+            ts
+        );
+        assert!(row.bool(2).unwrap());
+        assert_eq!(row.i64(3).unwrap(), 12345);
+        assert_eq!(row.opt_date(4).unwrap(), None);
+        assert!(row.string(2).is_err());
+        assert!(row.date(9).is_err());
+    }
+
+    #[test]
+    fn option_none_keeps_its_kind() {
+        assert_eq!(Value::from(None::<NaiveDate>), Value::Null(Kind::Date));
+        assert_eq!(Value::from(Some(5i64)), Value::Int(5));
+    }
+}
