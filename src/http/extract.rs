@@ -89,6 +89,9 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             serde_json::error::Category::Data => {
                 let field = if path == "." {
                     quoted_field(&msg).unwrap_or("body").to_owned()
+                } else if path.starts_with('[') {
+                    // A top-level array: serde reads it as the struct's fields by position.
+                    "body".to_owned()
                 } else {
                     path
                 };

@@ -53,7 +53,7 @@ pub fn translate(sql: &str, backend: Backend) -> Cow<'_, str> {
     while let Some(pos) = rest.find(['?', '{']) {
         out.push_str(&rest[..pos]);
         let tail = &rest[pos..];
-        if tail.starts_with('?') {
+        if let Some(after) = tail.strip_prefix('?') {
             if numbered {
                 n += 1;
                 out.push('$');
@@ -61,7 +61,7 @@ pub fn translate(sql: &str, backend: Backend) -> Cow<'_, str> {
             } else {
                 out.push('?');
             }
-            rest = &tail[1..];
+            rest = after;
             continue;
         }
         let token = tail[1..]
