@@ -38,6 +38,18 @@ pub struct Config {
     pub log: String,
     /// Take the client address for login throttling from `X-Forwarded-For` (behind a proxy).
     pub trust_forwarded_for: bool,
+    /// The provider's IANA time zone: "today" for invoice and due dates is taken there.
+    pub time_zone: String,
+    /// Invoice a subscription this many days before its end date.
+    pub invoice_days_before: u32,
+    /// An invoice is due this many days after its invoice date.
+    pub invoice_due_days: u32,
+    /// Days after the due date before an unpaid subscription is cut off.
+    pub grace_days: u32,
+    /// Run invoice generation and cut-offs daily inside `serve`.
+    pub billing_scheduler: bool,
+    /// Local time (in `time_zone`) of the daily run, `HH:MM`.
+    pub billing_time: String,
 }
 
 impl Default for Config {
@@ -58,6 +70,12 @@ impl Default for Config {
             log_format: "text".into(),
             log: "info".into(),
             trust_forwarded_for: false,
+            time_zone: "UTC".into(),
+            invoice_days_before: 4,
+            invoice_due_days: 7,
+            grace_days: 0,
+            billing_scheduler: true,
+            billing_time: "00:05".into(),
         }
     }
 }
@@ -135,7 +153,33 @@ impl Config {
         if self.max_body_bytes < 1024 {
             return bad("max_body_bytes must be at least 1024");
         }
+        if self.tz().is_none() {
+            return bad("time_zone must be an IANA time zone name such as Asia/Jakarta");
+        }
+        if self.billing_run_time().is_none() {
+            return bad("billing_time must be HH:MM");
+        }
+        if self.invoice_days_before > 366 || self.invoice_due_days > 366 || self.grace_days > 366 {
+            return bad("invoice_days_before, invoice_due_days and grace_days must be at most 366");
+        }
         Ok(())
+    }
+
+    pub fn tz(&self) -> Option<chrono_tz::Tz> {
+        self.time_zone.parse().ok()
+    }
+
+    pub fn billing_run_time(&self) -> Option<chrono::NaiveTime> {
+        chrono::NaiveTime::parse_from_str(&self.billing_time, "%H:%M").ok()
+    }
+
+    /// Today's date in the provider's time zone.
+    pub fn today(&self) -> chrono::NaiveDate {
+        let now = chrono::Utc::now();
+        match self.tz() {
+            Some(tz) => now.with_timezone(&tz).date_naive(),
+            None => now.date_naive(),
+        }
     }
 
     pub fn pool_size(&self) -> u32 {
@@ -200,6 +244,10 @@ mod tests {
         assert!(Config::load(Some(&path), env(&[])).is_err());
         assert!(Config::load(None, env(&[("MIKRONET_TOKEN_TTL_MINUTES", "soon")])).is_err());
         assert!(Config::load(None, env(&[("MIKRONET_LOG_FORMAT", "xml")])).is_err());
+        assert!(Config::load(None, env(&[("MIKRONET_TIME_ZONE", "Mars/Olympus")])).is_err());
+        assert!(Config::load(None, env(&[("MIKRONET_BILLING_TIME", "25:00")])).is_err());
+        let c = Config::load(None, env(&[("MIKRONET_TIME_ZONE", "Asia/Jakarta")])).unwrap();
+        assert_eq!(c.tz(), Some(chrono_tz::Asia::Jakarta));
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -1,6 +1,7 @@
 //! The `mikronet` command.
 
 mod create_admin;
+mod generate;
 mod serve;
 
 use std::path::PathBuf;
@@ -35,6 +36,16 @@ enum Command {
         #[arg(long)]
         username: String,
     },
+    /// Generate the invoices due (the original system's cron job), then cut off subscriptions
+    /// unpaid past their due date and grace. Safe to run any number of times.
+    GenerateInvoices {
+        /// The run's date (default: today in the configured time zone).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<chrono::NaiveDate>,
+        /// Report what would be created, and save nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -62,6 +73,9 @@ pub fn main() -> ExitCode {
             Command::Serve => serve::run(config).await,
             Command::Migrate => migrate(config).await,
             Command::CreateAdmin { username } => create_admin::run(config, &username).await,
+            Command::GenerateInvoices { date, dry_run } => {
+                generate::run(config, date, dry_run).await
+            }
         }
     });
     match result {

@@ -10,6 +10,9 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let listen = config.listen.clone();
     let backend = scheme(&config.database_url).to_owned();
     let app = App::start(config).await?;
+    if app.config.billing_scheduler {
+        tokio::spawn(crate::service::billing::scheduler(app.clone()));
+    }
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;

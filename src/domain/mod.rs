@@ -1,5 +1,6 @@
 //! Business rules, free of I/O: validation of what comes in, and (later) billing arithmetic.
 
+pub mod billing;
 pub mod client;
 pub mod money;
 pub mod user;

@@ -36,6 +36,29 @@ impl Role {
     pub fn manages_users(self) -> bool {
         self == Role::Admin
     }
+
+    /// Plans set prices: the admin's.
+    pub fn manages_plans(self) -> bool {
+        self == Role::Admin
+    }
+
+    /// Subscriptions, generation runs and status changes.
+    pub fn manages_billing(self) -> bool {
+        matches!(self, Role::Admin | Role::Operator)
+    }
+
+    pub fn records_payments(self) -> bool {
+        true
+    }
+
+    /// Voiding takes money off the books: the admin's.
+    pub fn voids_invoices(self) -> bool {
+        self == Role::Admin
+    }
+
+    pub fn reads_reports(self) -> bool {
+        self == Role::Admin
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -18,7 +18,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::app::AppState;
 use error::ApiError;
-use routes::{auth, clients, docs, health};
+use routes::{auth, billing, clients, docs, health, plans, subscriptions};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -37,6 +37,30 @@ pub fn router(app: AppState) -> Router {
         .route("/client/delete/{id}", delete(clients::delete))
         .route("/client/{id}", get(clients::get))
         .route("/client/{id}/details", get(clients::details))
+        .route(
+            "/client/{id}/subscriptions",
+            get(subscriptions::for_client).post(subscriptions::create_for_client),
+        )
+        .route("/plans", get(plans::list).post(plans::create))
+        .route("/plans/{id}", get(plans::get).put(plans::update).delete(plans::delete))
+        .route("/subscriptions", get(subscriptions::list).post(subscriptions::create))
+        .route(
+            "/subscriptions/{id}",
+            get(subscriptions::get).put(subscriptions::update).delete(subscriptions::delete),
+        )
+        .route("/subscriptions/{id}/history", get(subscriptions::history))
+        .route("/invoices", get(billing::list_invoices))
+        .route("/invoices/generate", get(billing::generate).post(billing::generate))
+        .route("/billing/run", post(billing::run))
+        .route("/invoices/{id}", get(billing::get_invoice))
+        .route("/invoices/{id}/void", post(billing::void_invoice))
+        .route(
+            "/invoices/{id}/payments",
+            get(billing::invoice_payments).post(billing::pay_invoice),
+        )
+        .route("/payments", get(billing::list_payments).post(billing::create_payment))
+        .route("/payments/{id}", get(billing::get_payment).put(billing::set_payment_status))
+        .route("/reports/summary", get(billing::summary))
         .route("/health", get(health::health))
         .route("/openapi.json", get(docs::openapi_json))
         .route("/docs", get(docs::docs))

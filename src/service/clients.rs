@@ -6,28 +6,26 @@ use crate::app::App;
 use crate::domain::client::{self, Client, ClientInput};
 use crate::security::token_cache::AuthUser;
 use crate::storage::StoreError;
-use crate::storage::repo::clients;
+use std::collections::HashMap;
 
-use super::AppError;
+use crate::domain::billing::subscription::Subscription;
+use crate::storage::repo::invoices::{self, Invoice};
+use crate::storage::repo::payments::{self, Payment};
+use crate::storage::repo::{clients, subscriptions};
 
-/// A page of a listing, 1-based.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Page {
-    pub page: u32,
-    pub per_page: u32,
-}
-
-impl Page {
-    fn limit_offset(self) -> (i64, i64) {
-        let per = i64::from(self.per_page);
-        (per, (i64::from(self.page) - 1) * per)
-    }
-}
+use super::{AppError, Page};
 
 /// Everything known about one client, as `/client/{id}/details` shows it.
 #[derive(Debug, Clone)]
 pub struct ClientDetails {
     pub client: Client,
+    pub subscriptions: Vec<SubscriptionDetails>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SubscriptionDetails {
+    pub subscription: Subscription,
+    pub invoices: Vec<(Invoice, Vec<Payment>)>,
 }
 
 fn may_manage(actor: &AuthUser) -> Result<(), AppError> {
@@ -140,7 +138,17 @@ pub async fn delete(app: &App, actor: &AuthUser, id: i64) -> Result<(), AppError
     may_manage(actor)?;
     let deleted = app
         .db
-        .write(move |ex| Box::pin(async move { Ok::<_, AppError>(clients::delete(ex, id).await?) }))
+        .write(move |ex| {
+            Box::pin(async move {
+                clients::delete(ex, id).await.map_err(|e| match e {
+                    StoreError::ForeignKey(_) => AppError::Conflict {
+                        field: "client_id",
+                        message: "the client has subscriptions; cancel them instead of deleting the client".into(),
+                    },
+                    e => e.into(),
+                })
+            })
+        })
         .await?;
     if !deleted {
         return Err(not_found(id));
@@ -149,7 +157,48 @@ pub async fn delete(app: &App, actor: &AuthUser, id: i64) -> Result<(), AppError
     Ok(())
 }
 
+/// The client with its subscriptions, their invoices and the invoices' payments: one query
+/// per level, however many rows.
 pub async fn details(app: &App, id: i64) -> Result<ClientDetails, AppError> {
-    let client = get(app, id).await?;
-    Ok(ClientDetails { client })
+    app.db
+        .read(move |ex| {
+            Box::pin(async move {
+                let client = clients::get(ex, id).await?.ok_or_else(|| not_found(id))?;
+                let subs = subscriptions::for_client(ex, id).await?;
+                let invoices = if subs.is_empty() {
+                    Vec::new()
+                } else {
+                    invoices::for_client(ex, id).await?
+                };
+                let mut payments = if invoices.is_empty() {
+                    Vec::new()
+                } else {
+                    payments::for_client(ex, id).await?
+                };
+                let mut by_invoice: HashMap<i64, Vec<Payment>> = HashMap::new();
+                for p in payments.drain(..) {
+                    by_invoice.entry(p.invoice_id).or_default().push(p);
+                }
+                let mut by_sub: HashMap<i64, Vec<(Invoice, Vec<Payment>)>> = HashMap::new();
+                for inv in invoices {
+                    let pays = by_invoice.remove(&inv.id).unwrap_or_default();
+                    by_sub
+                        .entry(inv.subscription_id)
+                        .or_default()
+                        .push((inv, pays));
+                }
+                let subscriptions = subs
+                    .into_iter()
+                    .map(|s| SubscriptionDetails {
+                        invoices: by_sub.remove(&s.id).unwrap_or_default(),
+                        subscription: s,
+                    })
+                    .collect();
+                Ok::<_, AppError>(ClientDetails {
+                    client,
+                    subscriptions,
+                })
+            })
+        })
+        .await
 }

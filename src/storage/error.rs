@@ -9,6 +9,8 @@ pub enum StoreError {
     Unique(String),
     #[error("foreign key constraint violated: {0}")]
     ForeignKey(String),
+    /// Lock contention: busy beyond the timeout, or chosen as a deadlock victim. The whole
+    /// transaction may be retried.
     #[error("database is busy")]
     Busy,
     #[error("cannot decode row: {0}")]
@@ -48,6 +50,13 @@ impl From<sqlx_core::Error> for StoreError {
         use sqlx_core::error::ErrorKind;
         match &e {
             sqlx_core::Error::RowNotFound => StoreError::NotFound,
+            // SQLSTATE 40001 (serialization failure, MySQL deadlock) and 40P01 (PostgreSQL
+            // deadlock): the server rolled the transaction back so that another could proceed.
+            sqlx_core::Error::Database(db)
+                if matches!(db.code().as_deref(), Some("40001" | "40P01")) =>
+            {
+                StoreError::Busy
+            }
             sqlx_core::Error::Database(db) => {
                 let text = match db.constraint() {
                     Some(c) => format!("{c}: {}", db.message()),

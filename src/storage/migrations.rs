@@ -10,11 +10,18 @@ pub struct Migration {
 }
 
 /// Append only: an applied migration is never edited, a change is a new version.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "users_tokens_clients",
-    sql: include_str!("migrations/0001_users_tokens_clients.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "users_tokens_clients",
+        sql: include_str!("migrations/0001_users_tokens_clients.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "billing",
+        sql: include_str!("migrations/0002_billing.sql"),
+    },
+];
 
 /// Removes `--` comment lines, which may hold the `;` that separates statements.
 fn strip_comments(sql: &str) -> String {

@@ -89,6 +89,8 @@ enum Inner {
 pub(crate) enum TxMode {
     Read,
     Write,
+    /// A write transaction that is always rolled back: a dry run.
+    Rehearse,
 }
 
 impl Db {
@@ -129,6 +131,17 @@ impl Db {
         F: for<'e> FnOnce(&'e mut dyn Exec) -> BoxFuture<'e, Result<T, E>> + Send + 'static,
     {
         self.run(TxMode::Write, f).await
+    }
+
+    /// Runs `f` as [`Db::write`] would, then rolls everything back: its result tells what the
+    /// writes would have done.
+    pub async fn rehearse<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: for<'e> FnOnce(&'e mut dyn Exec) -> BoxFuture<'e, Result<T, E>> + Send + 'static,
+    {
+        self.run(TxMode::Rehearse, f).await
     }
 
     async fn run<T, E, F>(&self, mode: TxMode, f: F) -> Result<T, E>

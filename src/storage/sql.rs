@@ -29,6 +29,13 @@ const TOKENS: &[(&str, [&str; 3])] = &[
             "",
         ],
     ),
+    // Row locks where the backend has them; SQLite's write transaction already excludes others.
+    ("for_update", ["", " FOR UPDATE", " FOR UPDATE"]),
+    (
+        "insert_ignore",
+        ["INSERT OR IGNORE", "INSERT IGNORE", "INSERT"],
+    ),
+    ("on_conflict_ignore", ["", "", " ON CONFLICT DO NOTHING"]),
     // Case-sensitive comparison where the name must match RouterOS's own (PPP secret names).
     ("binary", ["", " COLLATE utf8mb4_bin", ""]),
 ];

@@ -125,7 +125,7 @@ impl SqlitePool {
                 .ok_or_else(|| StoreError::Database("no idle connection".into()))?;
             conn.execute_batch(match mode {
                 TxMode::Read => "BEGIN DEFERRED",
-                TxMode::Write => "BEGIN IMMEDIATE",
+                TxMode::Write | TxMode::Rehearse => "BEGIN IMMEDIATE",
             })
             .map_err(StoreError::from)?;
             let result = {
@@ -134,6 +134,10 @@ impl SqlitePool {
                 futures_executor::block_on(f(&mut ex))
             };
             match result {
+                Ok(v) if mode == TxMode::Rehearse => {
+                    conn.execute_batch("ROLLBACK").map_err(StoreError::from)?;
+                    Ok(v)
+                }
                 Ok(v) => match conn.execute_batch("COMMIT") {
                     Ok(()) => Ok(v),
                     Err(e) => {

@@ -58,17 +58,18 @@ impl SqlxPool {
         E: From<StoreError> + Send + 'static,
         F: for<'e> FnOnce(&'e mut dyn Exec) -> BoxFuture<'e, Result<T, E>> + Send + 'static,
     {
-        let _ = mode; // both servers give a transaction a consistent view from its first read
+        // Reads need no special start: both servers give a transaction one consistent view.
+        let commit = mode != TxMode::Rehearse;
         match self {
             SqlxPool::MySql(pool) => {
                 let mut tx = pool.begin().await.map_err(StoreError::from)?;
                 let result = f(&mut SqlxExec::MySql(&mut tx)).await;
-                finish(tx, result).await
+                finish(tx, result, commit).await
             }
             SqlxPool::Postgres(pool) => {
                 let mut tx = pool.begin().await.map_err(StoreError::from)?;
                 let result = f(&mut SqlxExec::Postgres(&mut tx)).await;
-                finish(tx, result).await
+                finish(tx, result, commit).await
             }
         }
     }
@@ -77,8 +78,13 @@ impl SqlxPool {
 async fn finish<DB: Database, T, E: From<StoreError>>(
     tx: sqlx_core::transaction::Transaction<'static, DB>,
     result: Result<T, E>,
+    commit: bool,
 ) -> Result<T, E> {
     match result {
+        Ok(v) if !commit => {
+            tx.rollback().await.map_err(StoreError::from)?;
+            Ok(v)
+        }
         Ok(v) => {
             tx.commit().await.map_err(StoreError::from)?;
             Ok(v)

@@ -340,3 +340,58 @@ macro_rules! backend_tests {
         }
     };
 }
+
+impl TestApp {
+    pub async fn create_plan(&self, token: &str, name: &str, price: &str) -> i64 {
+        let body = format!(
+            r#"{{"plan_name":"{name}","price":{price},"ppp_profile_name":"{name}-profile","rate_limit":"10M/10M"}}"#
+        );
+        let r = self.post("/plans", Some(token), &body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        r.json["data"]["plan_id"].as_i64().unwrap()
+    }
+
+    pub async fn subscribe(
+        &self,
+        token: &str,
+        client: i64,
+        plan: i64,
+        start: &str,
+        end: &str,
+    ) -> i64 {
+        let body = format!(
+            r#"{{"client_id":{client},"plan_id":{plan},"start_date":"{start}","end_date":"{end}"}}"#
+        );
+        let r = self.post("/subscriptions", Some(token), &body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        r.json["data"]["subscription_id"].as_i64().unwrap()
+    }
+
+    /// Runs generation for `date`; returns the summary's `data`.
+    pub async fn generate(&self, token: &str, date: &str) -> Value {
+        let r = self
+            .call(
+                Method::POST,
+                &format!("/invoices/generate?date={date}"),
+                Some(token),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        r.json["data"].clone()
+    }
+
+    pub async fn pay(&self, token: &str, invoice: i64, body: &str) -> Resp {
+        self.post(&format!("/invoices/{invoice}/payments"), Some(token), body)
+            .await
+    }
+
+    /// The ids of a subscription's invoices, oldest first.
+    pub async fn invoices_of(&self, token: &str, subscription: i64) -> Vec<Value> {
+        let r = self
+            .get(&format!("/invoices?subscription_id={subscription}"), token)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        r.json["data"].as_array().unwrap().clone()
+    }
+}

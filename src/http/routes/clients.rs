@@ -2,20 +2,20 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{Data, Envelope, Message, envelope, message};
+use super::{Data, Envelope, Message, envelope, message, page_of, paged};
 use crate::app::AppState;
 use crate::domain::client::{Client, ClientInput};
 use crate::domain::money::Money;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{Auth, Id, JsonBody, QueryParams};
 use crate::service::AppError;
-use crate::service::clients::{self as svc, Page};
+use crate::service::clients as svc;
 
 /// A client as the original system shows it. The PPP password is never shown.
 #[derive(Debug, Serialize, ToSchema)]
@@ -92,45 +92,6 @@ pub struct SearchParams {
     query: String,
     page: Option<u32>,
     per_page: Option<u32>,
-}
-
-fn page_of(app: &AppState, q: &QueryParams) -> Result<Page, AppError> {
-    let number = |field: &str, default: u32, max: u32| -> Result<u32, AppError> {
-        match q.0.get(field) {
-            None => Ok(default),
-            Some(v) => v
-                .trim()
-                .parse::<u32>()
-                .ok()
-                .filter(|n| (1..=max).contains(n))
-                .ok_or_else(|| {
-                    AppError::bad_request(field, &format!("must be a whole number from 1 to {max}"))
-                }),
-        }
-    };
-    Ok(Page {
-        page: number("page", 1, 1_000_000)?,
-        per_page: number(
-            "per_page",
-            app.config.default_page_size,
-            app.config.max_page_size,
-        )?,
-    })
-}
-
-/// The page's place in the whole, in headers: the body stays the original plain array.
-fn paged(page: Page, total: i64, body: impl IntoResponse) -> Response {
-    let mut headers = HeaderMap::new();
-    for (name, value) in [
-        ("x-total-count", total.to_string()),
-        ("x-page", page.page.to_string()),
-        ("x-per-page", page.per_page.to_string()),
-    ] {
-        if let Ok(v) = HeaderValue::from_str(&value) {
-            headers.insert(name, v);
-        }
-    }
-    (headers, body).into_response()
 }
 
 fn clients_json(clients: Vec<Client>) -> Vec<ClientJson> {
@@ -249,17 +210,19 @@ pub async fn delete(
     Ok(message(format!("Client with ID {id} deleted successfully")))
 }
 
+/// A payment as the README's details show it.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct PaymentJson {
+pub struct DetailPaymentJson {
     #[schema(example = "success")]
-    pub payment_status: String,
+    pub payment_status: &'static str,
     pub payment_date: NaiveDate,
     #[schema(example = "credit_card")]
     pub payment_method: String,
 }
 
+/// An invoice as the README's details show it.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct InvoiceJson {
+pub struct DetailInvoiceJson {
     pub invoice_id: i64,
     pub invoice_date: NaiveDate,
     pub due_date: NaiveDate,
@@ -267,24 +230,62 @@ pub struct InvoiceJson {
     #[schema(value_type = f64, example = 100000.00)]
     pub total_amount: Money,
     #[schema(example = "pending")]
-    pub invoice_status: String,
-    pub payments: Vec<PaymentJson>,
+    pub invoice_status: &'static str,
+    pub payments: Vec<DetailPaymentJson>,
 }
 
+/// A subscription as the README's details show it.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct SubscriptionJson {
+pub struct DetailSubscriptionJson {
     pub subscription_id: i64,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
     #[schema(example = "active")]
-    pub status: String,
-    pub invoices: Vec<InvoiceJson>,
+    pub status: &'static str,
+    pub invoices: Vec<DetailInvoiceJson>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DetailsJson {
     pub client: ClientJson,
-    pub subscriptions: Vec<SubscriptionJson>,
+    pub subscriptions: Vec<DetailSubscriptionJson>,
+}
+
+impl From<svc::ClientDetails> for DetailsJson {
+    fn from(d: svc::ClientDetails) -> Self {
+        DetailsJson {
+            client: d.client.into(),
+            subscriptions: d
+                .subscriptions
+                .into_iter()
+                .map(|s| DetailSubscriptionJson {
+                    subscription_id: s.subscription.id,
+                    start_date: s.subscription.start_date,
+                    end_date: s.subscription.end_date,
+                    status: s.subscription.status.as_str(),
+                    invoices: s
+                        .invoices
+                        .into_iter()
+                        .map(|(i, pays)| DetailInvoiceJson {
+                            invoice_id: i.id,
+                            invoice_date: i.invoice_date,
+                            due_date: i.due_date,
+                            total_amount: i.total,
+                            invoice_status: i.status.as_str(),
+                            payments: pays
+                                .into_iter()
+                                .map(|p| DetailPaymentJson {
+                                    payment_status: p.status.as_str(),
+                                    payment_date: p.payment_date,
+                                    payment_method: p.payment_method,
+                                })
+                                .collect(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// A client with its subscriptions, their invoices and the invoices' payments.
@@ -298,10 +299,5 @@ pub async fn details(
     Id(id): Id,
 ) -> Result<Json<Data<DetailsJson>>, ApiError> {
     let d = svc::details(&app, id).await?;
-    Ok(Json(Data {
-        data: DetailsJson {
-            client: d.client.into(),
-            subscriptions: Vec::new(),
-        },
-    }))
+    Ok(Json(Data { data: d.into() }))
 }

@@ -1,8 +1,9 @@
 use chrono::{DateTime, Utc};
 
+use super::Conditions;
 use crate::domain::client::Client;
 use crate::params;
-use crate::storage::{Exec, Row, StoreError, Value};
+use crate::storage::{Exec, Row, StoreError};
 
 const COLUMNS: &str = "id, name, phone_number, address, ppp_secret_name";
 
@@ -107,27 +108,21 @@ pub async fn page(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Client>, i64), StoreError> {
-    let (filter, mut args): (String, Vec<Value>) = match query {
-        Some(q) => {
-            let p = contains_pattern(q);
-            (format!(" WHERE {SEARCH}"), params![&p, &p, &p].to_vec())
-        }
-        None => (String::new(), Vec::new()),
-    };
-    let total = ex
-        .fetch_one(&format!("SELECT COUNT(*) FROM clients{filter}"), &args)
-        .await?
-        .i64(0)?;
-    args.push(limit.into());
-    args.push(offset.into());
-    let rows = ex
-        .fetch_all(
-            &format!("SELECT {COLUMNS} FROM clients{filter} ORDER BY id LIMIT ? OFFSET ?"),
-            &args,
-        )
-        .await?;
-    let clients = rows.iter().map(from_row).collect::<Result<_, _>>()?;
-    Ok((clients, total))
+    let mut conds = Conditions::default();
+    if let Some(q) = query {
+        let p = contains_pattern(q);
+        conds.add_all(SEARCH, params![&p, &p, &p].to_vec());
+    }
+    super::page(
+        ex,
+        "clients",
+        COLUMNS,
+        "id",
+        conds,
+        (limit, offset),
+        from_row,
+    )
+    .await
 }
 
 #[cfg(test)]

@@ -1,0 +1,816 @@
+//! The simulated router's configuration and the command semantics shared by
+//! the API and REST front ends: menus, defaults, validation, ids and the
+//! error texts a real router gives.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::time::Instant;
+
+use super::query;
+use crate::model::parse_bool;
+
+/// An ordered printed row (`.id` first, then the menu's properties).
+pub type SimRow = Vec<(String, String)>;
+
+type Attrs = Vec<(String, String)>;
+
+/// A `!trap` (REST: an error `detail`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trap {
+    pub message: String,
+    pub category: Option<u32>,
+}
+
+impl Trap {
+    fn new(message: impl Into<String>) -> Self {
+        Trap {
+            message: message.into(),
+            category: None,
+        }
+    }
+
+    fn with_category(message: impl Into<String>, category: u32) -> Self {
+        Trap {
+            message: message.into(),
+            category: Some(category),
+        }
+    }
+}
+
+pub const NO_SUCH_ITEM: &str = "no such item (4)";
+pub const UNKNOWN_PARAMETER: &str = "unknown parameter";
+
+/// What a successful command produced.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// `!re` rows.
+    pub rows: Vec<SimRow>,
+    /// `!done` attributes (`ret`).
+    pub done: SimRow,
+    /// A print (the only kind of command for which 7.18+ sends `!empty`).
+    pub is_print: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Menu {
+    Secret,
+    Profile,
+    Active,
+    Resource,
+    Identity,
+}
+
+const DIRS: &[(&str, &[(&str, Menu)])] = &[
+    (
+        "ppp",
+        &[
+            ("secret", Menu::Secret),
+            ("profile", Menu::Profile),
+            ("active", Menu::Active),
+        ],
+    ),
+    (
+        "system",
+        &[("resource", Menu::Resource), ("identity", Menu::Identity)],
+    ),
+];
+
+impl Menu {
+    fn verbs(self) -> &'static [&'static str] {
+        match self {
+            Menu::Secret => &[
+                "print", "getall", "add", "set", "remove", "enable", "disable",
+            ],
+            Menu::Profile => &["print", "getall", "add", "set", "remove"],
+            Menu::Active => &["print", "getall", "remove"],
+            Menu::Resource => &["print", "getall"],
+            Menu::Identity => &["print", "getall", "set"],
+        }
+    }
+
+    fn fields(self) -> &'static [Field] {
+        match self {
+            Menu::Secret => SECRET_FIELDS,
+            Menu::Profile => PROFILE_FIELDS,
+            Menu::Active => ACTIVE_FIELDS,
+            Menu::Resource | Menu::Identity => &[],
+        }
+    }
+
+    /// Word used in the duplicate-name failure.
+    fn noun(self) -> &'static str {
+        match self {
+            Menu::Secret => "secret",
+            Menu::Profile => "profile",
+            _ => "item",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Text,
+    Bool,
+    Number,
+    Address,
+    OneOf(&'static [&'static str]),
+    ProfileName,
+    /// Printed but not settable (counters, last-* fields).
+    ReadOnly,
+}
+
+#[derive(Debug)]
+struct Field {
+    name: &'static str,
+    kind: Kind,
+    /// Value of a new item; `None` = unset, so omitted from print.
+    default: Option<&'static str>,
+}
+
+const fn f(name: &'static str, kind: Kind, default: Option<&'static str>) -> Field {
+    Field {
+        name,
+        kind,
+        default,
+    }
+}
+
+const SERVICES: &[&str] = &["any", "async", "l2tp", "ovpn", "pppoe", "pptp", "sstp"];
+const ONLY_ONE: &[&str] = &["default", "yes", "no"];
+
+const SECRET_FIELDS: &[Field] = &[
+    f("name", Kind::Text, None),
+    f("service", Kind::OneOf(SERVICES), Some("any")),
+    f("caller-id", Kind::Text, Some("")),
+    f("password", Kind::Text, Some("")),
+    f("profile", Kind::ProfileName, Some("default")),
+    f("local-address", Kind::Address, None),
+    f("remote-address", Kind::Address, None),
+    f("remote-ipv6-prefix", Kind::Text, None),
+    f("routes", Kind::Text, Some("")),
+    f("ipv6-routes", Kind::Text, Some("")),
+    f("limit-bytes-in", Kind::Number, Some("0")),
+    f("limit-bytes-out", Kind::Number, Some("0")),
+    f("comment", Kind::Text, None),
+    f("disabled", Kind::Bool, Some("false")),
+    // A never-used secret, as seen on a device (format UNCONFIRMED across versions).
+    f(
+        "last-logged-out",
+        Kind::ReadOnly,
+        Some("jan/01/1970 00:00:00"),
+    ),
+    f("last-caller-id", Kind::ReadOnly, Some("")),
+    f("last-disconnect-reason", Kind::ReadOnly, Some("")),
+];
+
+const PROFILE_FIELDS: &[Field] = &[
+    f("name", Kind::Text, None),
+    f("local-address", Kind::Text, None),
+    f("remote-address", Kind::Text, None),
+    f("dns-server", Kind::Text, None),
+    f("rate-limit", Kind::Text, None),
+    f("session-timeout", Kind::Text, None),
+    f("idle-timeout", Kind::Text, None),
+    f("address-list", Kind::Text, Some("")),
+    f("bridge", Kind::Text, None),
+    f("incoming-filter", Kind::Text, None),
+    f("outgoing-filter", Kind::Text, None),
+    f("only-one", Kind::OneOf(ONLY_ONE), Some("default")),
+    f("change-tcp-mss", Kind::OneOf(ONLY_ONE), Some("default")),
+    f("use-encryption", Kind::OneOf(ONLY_ONE), Some("default")),
+    f("comment", Kind::Text, None),
+    f("default", Kind::ReadOnly, Some("false")),
+];
+
+const ACTIVE_FIELDS: &[Field] = &[
+    f("name", Kind::Text, None),
+    f("service", Kind::Text, None),
+    f("caller-id", Kind::Text, Some("")),
+    f("address", Kind::Text, None),
+    f("uptime", Kind::Text, Some("0s")),
+    f("encoding", Kind::Text, Some("")),
+    f("session-id", Kind::Text, None),
+    f("limit-bytes-in", Kind::Number, Some("0")),
+    f("limit-bytes-out", Kind::Number, Some("0")),
+    f("radius", Kind::Bool, Some("false")),
+];
+
+/// One configured item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    pub id: u64,
+    pub props: BTreeMap<String, String>,
+}
+
+/// A menu's items; ids grow and are never reused, like a router's between reboots.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub items: Vec<Item>,
+    next_id: u64,
+}
+
+impl Table {
+    fn new() -> Self {
+        Table {
+            items: Vec::new(),
+            next_id: 1,
+        }
+    }
+
+    fn insert(&mut self, props: BTreeMap<String, String>) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.items.push(Item { id, props });
+        id
+    }
+
+    pub fn by_name(&self, name: &str) -> Option<&Item> {
+        self.items
+            .iter()
+            .find(|i| i.props.get("name").is_some_and(|n| n == name))
+    }
+
+    fn position(&self, id: u64) -> Option<usize> {
+        self.items.iter().position(|i| i.id == id)
+    }
+}
+
+/// `*` + uppercase hex, unpadded.
+pub fn format_id(id: u64) -> String {
+    format!("*{id:X}")
+}
+
+pub fn parse_id(s: &str) -> Option<u64> {
+    u64::from_str_radix(s.strip_prefix('*')?, 16).ok()
+}
+
+/// Everything the simulated router holds.
+#[derive(Debug, Clone)]
+pub struct RouterState {
+    pub secrets: Table,
+    pub profiles: Table,
+    pub active: Table,
+    pub identity: String,
+    /// `/system/resource` except `uptime`, which is computed when printed.
+    pub resource: BTreeMap<String, String>,
+    started: Instant,
+    next_session: u64,
+}
+
+/// Ids a real router gives its two built-in profiles.
+const DEFAULT_PROFILE_ID: u64 = 0;
+const DEFAULT_ENCRYPTION_PROFILE_ID: u64 = 0xFFFF_FFFE;
+
+fn defaults(menu: Menu) -> BTreeMap<String, String> {
+    menu.fields()
+        .iter()
+        .filter_map(|fl| fl.default.map(|d| (fl.name.to_owned(), d.to_owned())))
+        .collect()
+}
+
+impl RouterState {
+    pub fn new(version: &str, identity: &str) -> Self {
+        let mut profiles = Table::new();
+        for (id, name, enc) in [
+            (DEFAULT_PROFILE_ID, "default", "default"),
+            (DEFAULT_ENCRYPTION_PROFILE_ID, "default-encryption", "yes"),
+        ] {
+            let mut p = defaults(Menu::Profile);
+            p.insert("name".into(), name.into());
+            p.insert("use-encryption".into(), enc.into());
+            p.insert("default".into(), "true".into());
+            profiles.items.push(Item { id, props: p });
+        }
+        let resource = [
+            ("architecture-name", "arm64"),
+            ("board-name", "CCR2004-1G-12S+2XS"),
+            ("build-time", "2024-11-14 10:00:00"),
+            ("cpu", "ARM64"),
+            ("cpu-count", "4"),
+            ("cpu-frequency", "1700"),
+            ("cpu-load", "3"),
+            ("free-hdd-space", "95000000"),
+            ("free-memory", "3600000000"),
+            ("platform", "MikroTik"),
+            ("total-hdd-space", "128000000"),
+            ("total-memory", "4294967296"),
+            ("version", version),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        RouterState {
+            secrets: Table::new(),
+            profiles,
+            active: Table::new(),
+            identity: identity.to_owned(),
+            resource,
+            started: Instant::now(),
+            next_session: 0x8140_0001,
+        }
+    }
+
+    fn table(&self, menu: Menu) -> Option<&Table> {
+        match menu {
+            Menu::Secret => Some(&self.secrets),
+            Menu::Profile => Some(&self.profiles),
+            Menu::Active => Some(&self.active),
+            Menu::Resource | Menu::Identity => None,
+        }
+    }
+
+    fn table_mut(&mut self, menu: Menu) -> Option<&mut Table> {
+        match menu {
+            Menu::Secret => Some(&mut self.secrets),
+            Menu::Profile => Some(&mut self.profiles),
+            Menu::Active => Some(&mut self.active),
+            Menu::Resource | Menu::Identity => None,
+        }
+    }
+
+    /// Adds a session as if `name` had dialled in; returns its `.id`.
+    pub fn connect_session(&mut self, name: &str, address: &str, caller_id: &str) -> String {
+        let mut p = defaults(Menu::Active);
+        let session = self.next_session;
+        self.next_session += 1;
+        for (k, v) in [
+            ("name", name),
+            ("service", "pppoe"),
+            ("caller-id", caller_id),
+            ("address", address),
+            ("session-id", &format!("0x{session:X}")),
+        ] {
+            p.insert(k.to_owned(), v.to_owned());
+        }
+        format_id(self.active.insert(p))
+    }
+
+    /// A table item as printed, including `.id`.
+    pub fn printed(&self, menu: Menu, item: &Item) -> SimRow {
+        let mut row = vec![(".id".to_owned(), format_id(item.id))];
+        for fl in menu.fields() {
+            if let Some(v) = item.props.get(fl.name) {
+                row.push((fl.name.to_owned(), v.clone()));
+            }
+        }
+        // Properties a test put in directly that the schema does not know.
+        for (k, v) in &item.props {
+            if !menu.fields().iter().any(|fl| fl.name == k) {
+                row.push((k.clone(), v.clone()));
+            }
+        }
+        row
+    }
+
+    fn single_row(&self, menu: Menu) -> SimRow {
+        match menu {
+            Menu::Identity => vec![("name".to_owned(), self.identity.clone())],
+            _ => {
+                let mut row: SimRow = self
+                    .resource
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                row.push((
+                    "uptime".to_owned(),
+                    format_uptime(self.started.elapsed().as_secs()),
+                ));
+                row.sort();
+                row
+            }
+        }
+    }
+
+    /// Runs a command given as an API path (`/ppp/secret/add`), with `=attr=`
+    /// pairs and query words without `?`.
+    pub fn run(
+        &mut self,
+        path: &str,
+        attrs: &[(String, String)],
+        queries: &[String],
+    ) -> Result<Outcome, Vec<Trap>> {
+        let (menu, verb) = resolve(path)?;
+        self.execute(menu, verb, attrs, queries)
+            .map_err(|t| vec![t])
+    }
+
+    fn execute(
+        &mut self,
+        menu: Menu,
+        verb: &str,
+        attrs: &[(String, String)],
+        queries: &[String],
+    ) -> Result<Outcome, Trap> {
+        match verb {
+            "print" | "getall" => self.print(menu, attrs, queries),
+            "add" => self.add(menu, attrs),
+            "set" if menu == Menu::Identity => self.set_identity(attrs),
+            "set" => {
+                let (ids, changes) = self.targets(menu, attrs)?;
+                self.set(menu, &ids, &changes)
+            }
+            "enable" | "disable" => {
+                let (ids, rest) = self.targets(menu, attrs)?;
+                if let Some((k, _)) = rest.first() {
+                    return Err(unknown_parameter(k));
+                }
+                let flag = [("disabled".to_owned(), (verb == "disable").to_string())];
+                self.set(menu, &ids, &flag)
+            }
+            "remove" => {
+                let (ids, rest) = self.targets(menu, attrs)?;
+                if let Some((k, _)) = rest.first() {
+                    return Err(unknown_parameter(k));
+                }
+                self.remove(menu, &ids)
+            }
+            _ => Err(Trap::with_category("no such command", 0)),
+        }
+    }
+
+    fn print(
+        &self,
+        menu: Menu,
+        attrs: &[(String, String)],
+        queries: &[String],
+    ) -> Result<Outcome, Trap> {
+        let mut proplist: Option<Vec<&str>> = None;
+        let mut count_only = false;
+        for (k, v) in attrs {
+            match k.as_str() {
+                ".proplist" => proplist = Some(v.split(',').filter(|p| !p.is_empty()).collect()),
+                "count-only" => count_only = true,
+                // Console formatting switches: no effect on API output.
+                "detail" | "terse" | "without-paging" | "brief" | "stats" => {}
+                other => return Err(unknown_parameter(other)),
+            }
+        }
+        let all: Vec<SimRow> = match self.table(menu) {
+            Some(t) => t.items.iter().map(|i| self.printed(menu, i)).collect(),
+            None => vec![self.single_row(menu)],
+        };
+        let mut rows: Vec<SimRow> = all
+            .into_iter()
+            .filter(|r| query::matches(queries, r.as_slice()))
+            .collect();
+        if count_only {
+            return Ok(Outcome {
+                rows: Vec::new(),
+                done: vec![("ret".to_owned(), rows.len().to_string())],
+                is_print: false,
+            });
+        }
+        if let Some(props) = proplist {
+            for row in &mut rows {
+                let mut kept = Vec::new();
+                for p in &props {
+                    if let Some(pair) = row.iter().find(|(k, _)| k == p) {
+                        kept.push(pair.clone());
+                    }
+                }
+                *row = kept;
+            }
+        }
+        Ok(Outcome {
+            rows,
+            done: Vec::new(),
+            is_print: true,
+        })
+    }
+
+    /// Checks one property change; `Ok(None)` unsets an optional property.
+    fn validate(&self, menu: Menu, name: &str, value: &str) -> Result<Option<String>, Trap> {
+        let field = menu
+            .fields()
+            .iter()
+            .find(|fl| fl.name == name && fl.kind != Kind::ReadOnly)
+            .ok_or_else(|| unknown_parameter(name))?;
+        let invalid = || Trap::with_category(format!("invalid value for argument {name}"), 1);
+        if value.is_empty() && field.default.is_none() && name != "name" {
+            return Ok(None);
+        }
+        let v = match field.kind {
+            Kind::Text | Kind::ReadOnly => value.to_owned(),
+            Kind::Bool => match value {
+                "yes" | "true" => "true".to_owned(),
+                "no" | "false" => "false".to_owned(),
+                _ => return Err(invalid()),
+            },
+            Kind::Number => value.parse::<u64>().map_err(|_| invalid())?.to_string(),
+            Kind::Address => {
+                value.parse::<IpAddr>().map_err(|_| invalid())?;
+                value.to_owned()
+            }
+            Kind::OneOf(allowed) => {
+                if !allowed.contains(&value) {
+                    return Err(Trap::new(format!(
+                        "input does not match any value of {name}"
+                    )));
+                }
+                value.to_owned()
+            }
+            Kind::ProfileName => {
+                if self.profiles.by_name(value).is_none() {
+                    return Err(Trap::new("input does not match any value of profile"));
+                }
+                value.to_owned()
+            }
+        };
+        Ok(Some(v))
+    }
+
+    fn duplicate(menu: Menu) -> Trap {
+        Trap::new(format!(
+            "failure: {} with the same name already exists",
+            menu.noun()
+        ))
+    }
+
+    fn add(&mut self, menu: Menu, attrs: &[(String, String)]) -> Result<Outcome, Trap> {
+        if !matches!(menu, Menu::Secret | Menu::Profile) {
+            return Err(Trap::with_category("no such command", 0));
+        }
+        let mut props = defaults(menu);
+        for (k, v) in attrs {
+            match self.validate(menu, k, v)? {
+                Some(v) => props.insert(k.clone(), v),
+                None => props.remove(k),
+            };
+        }
+        let name = props.get("name").filter(|n| !n.is_empty()).cloned();
+        let Some(name) = name else {
+            return Err(Trap::new("missing value(s) of argument(s) name"));
+        };
+        let table = self
+            .table_mut(menu)
+            .ok_or_else(|| Trap::new("no such command"))?;
+        if table.by_name(&name).is_some() {
+            return Err(Self::duplicate(menu));
+        }
+        let id = table.insert(props);
+        Ok(Outcome {
+            rows: Vec::new(),
+            done: vec![("ret".to_owned(), format_id(id))],
+            is_print: false,
+        })
+    }
+
+    /// Splits `.id`/`numbers` (comma lists; `numbers` also takes names) from the
+    /// other attributes and resolves every target, failing if any is missing.
+    fn targets(&self, menu: Menu, attrs: &[(String, String)]) -> Result<(Vec<u64>, Attrs), Trap> {
+        let table = self
+            .table(menu)
+            .ok_or_else(|| Trap::new("no such command"))?;
+        let mut ids = Vec::new();
+        let mut rest = Vec::new();
+        let mut named = false;
+        for (k, v) in attrs {
+            if k == ".id" || k == "numbers" {
+                named = true;
+                for part in v.split(',').filter(|p| !p.is_empty()) {
+                    let item = match parse_id(part) {
+                        Some(id) => table.items.iter().find(|i| i.id == id),
+                        None => table.by_name(part),
+                    };
+                    ids.push(item.ok_or_else(|| Trap::new(NO_SUCH_ITEM))?.id);
+                }
+            } else {
+                rest.push((k.clone(), v.clone()));
+            }
+        }
+        if !named {
+            return Err(Trap::new("missing value(s) of argument(s) numbers"));
+        }
+        if ids.is_empty() {
+            return Err(Trap::new(NO_SUCH_ITEM));
+        }
+        Ok((ids, rest))
+    }
+
+    fn set(
+        &mut self,
+        menu: Menu,
+        ids: &[u64],
+        changes: &[(String, String)],
+    ) -> Result<Outcome, Trap> {
+        let mut checked = Vec::new();
+        for (k, v) in changes {
+            checked.push((k.clone(), self.validate(menu, k, v)?));
+        }
+        let table = self
+            .table_mut(menu)
+            .ok_or_else(|| Trap::new("no such command"))?;
+        if let Some((_, Some(new_name))) = checked.iter().find(|(k, _)| k == "name") {
+            let clash = table
+                .by_name(new_name)
+                .is_some_and(|i| ids.len() > 1 || !ids.contains(&i.id));
+            if clash {
+                return Err(Self::duplicate(menu));
+            }
+        }
+        for id in ids {
+            let pos = table.position(*id).ok_or_else(|| Trap::new(NO_SUCH_ITEM))?;
+            let props = &mut table.items[pos].props;
+            for (k, v) in &checked {
+                match v {
+                    Some(v) => props.insert(k.clone(), v.clone()),
+                    None => props.remove(k),
+                };
+            }
+        }
+        Ok(Outcome::default())
+    }
+
+    fn remove(&mut self, menu: Menu, ids: &[u64]) -> Result<Outcome, Trap> {
+        if menu == Menu::Profile
+            && ids
+                .iter()
+                .any(|id| *id == DEFAULT_PROFILE_ID || *id == DEFAULT_ENCRYPTION_PROFILE_ID)
+        {
+            return Err(Trap::new("failure: cannot remove default profile"));
+        }
+        let table = self
+            .table_mut(menu)
+            .ok_or_else(|| Trap::new("no such command"))?;
+        table.items.retain(|i| !ids.contains(&i.id));
+        Ok(Outcome::default())
+    }
+
+    fn set_identity(&mut self, attrs: &[(String, String)]) -> Result<Outcome, Trap> {
+        for (k, v) in attrs {
+            if k != "name" {
+                return Err(unknown_parameter(k));
+            }
+            self.identity = v.clone();
+        }
+        Ok(Outcome::default())
+    }
+}
+
+fn unknown_parameter(_name: &str) -> Trap {
+    // v7 may append the name; that suffix is UNCONFIRMED, so the plain text is used.
+    Trap::new(UNKNOWN_PARAMETER)
+}
+
+fn unknown_dir(word: &str) -> Vec<Trap> {
+    vec![
+        Trap::with_category(format!("no such command or directory ({word})"), 0),
+        Trap::new("no such command prefix"),
+    ]
+}
+
+/// Maps an API path to a menu and command, with the router's errors for bad paths.
+pub fn resolve(path: &str) -> Result<(Menu, &str), Vec<Trap>> {
+    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let Some(first) = segs.first() else {
+        return Err(vec![Trap::new("no such command prefix")]);
+    };
+    let (_, menus) = DIRS
+        .iter()
+        .find(|(d, _)| d == first)
+        .ok_or_else(|| unknown_dir(first))?;
+    let Some(second) = segs.get(1) else {
+        return Err(vec![Trap::new("no such command prefix")]);
+    };
+    let (_, menu) = menus
+        .iter()
+        .find(|(m, _)| m == second)
+        .ok_or_else(|| unknown_dir(second))?;
+    match (segs.get(2), segs.len()) {
+        (Some(verb), 3) if menu.verbs().contains(verb) => Ok((*menu, verb)),
+        (Some(_), 3) => Err(vec![Trap::with_category("no such command", 0)]),
+        _ => Err(vec![Trap::new("no such command prefix")]),
+    }
+}
+
+/// RouterOS style: `1w2d3h4m5s`, zero parts left out.
+fn format_uptime(secs: u64) -> String {
+    let parts = [
+        (secs / 604_800, 'w'),
+        (secs / 86_400 % 7, 'd'),
+        (secs / 3600 % 24, 'h'),
+        (secs / 60 % 60, 'm'),
+        (secs % 60, 's'),
+    ];
+    let s: String = parts
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, u)| format!("{n}{u}"))
+        .collect();
+    if s.is_empty() { "0s".to_owned() } else { s }
+}
+
+/// For tests reading state directly: `disabled` as a bool.
+pub fn is_disabled(props: &BTreeMap<String, String>) -> bool {
+    props.get("disabled").is_some_and(|v| parse_bool(v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn a(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn msg(r: Result<Outcome, Vec<Trap>>) -> Vec<String> {
+        r.expect_err("expected a trap")
+            .into_iter()
+            .map(|t| t.message)
+            .collect()
+    }
+
+    #[test]
+    fn secret_lifecycle_and_errors() {
+        let mut s = RouterState::new("7.16.2 (stable)", "MikroTik");
+        let out = s
+            .run(
+                "/ppp/secret/add",
+                &a(&[("name", "alice"), ("password", "x")]),
+                &[],
+            )
+            .unwrap();
+        assert_eq!(out.done, a(&[("ret", "*1")]));
+        let out = s
+            .run("/ppp/secret/add", &a(&[("name", "bob")]), &[])
+            .unwrap();
+        assert_eq!(out.done, a(&[("ret", "*2")]));
+        assert_eq!(
+            msg(s.run("/ppp/secret/add", &a(&[("name", "alice")]), &[])),
+            ["failure: secret with the same name already exists"]
+        );
+        assert_eq!(
+            msg(s.run(
+                "/ppp/secret/add",
+                &a(&[("name", "c"), ("profile", "nope")]),
+                &[]
+            )),
+            ["input does not match any value of profile"]
+        );
+        assert_eq!(
+            msg(s.run("/ppp/secret/add", &a(&[("name", "c"), ("bogus", "1")]), &[])),
+            ["unknown parameter"]
+        );
+        assert_eq!(
+            msg(s.run(
+                "/ppp/secret/set",
+                &a(&[(".id", "*9"), ("comment", "x")]),
+                &[]
+            )),
+            [NO_SUCH_ITEM]
+        );
+        assert_eq!(
+            msg(s.run("/caps-man/x/print", &[], &[])),
+            [
+                "no such command or directory (caps-man)",
+                "no such command prefix"
+            ]
+        );
+
+        s.run("/ppp/secret/disable", &a(&[(".id", "*1,*2")]), &[])
+            .unwrap();
+        let out = s
+            .run(
+                "/ppp/secret/print",
+                &a(&[(".proplist", "name,disabled")]),
+                &["disabled=true".into()],
+            )
+            .unwrap();
+        assert_eq!(
+            out.rows,
+            vec![
+                a(&[("name", "alice"), ("disabled", "true")]),
+                a(&[("name", "bob"), ("disabled", "true")])
+            ]
+        );
+
+        // Unset properties are omitted; defaults are printed.
+        let out = s
+            .run("/ppp/secret/print", &[], &["=name=bob".into()])
+            .unwrap();
+        let row = &out.rows[0];
+        assert!(row.contains(&("service".into(), "any".into())));
+        assert!(row.contains(&("profile".into(), "default".into())));
+        assert!(
+            !row.iter()
+                .any(|(k, _)| k == "remote-address" || k == "comment")
+        );
+
+        s.run("/ppp/secret/remove", &a(&[("numbers", "alice")]), &[])
+            .unwrap();
+        let out = s
+            .run("/ppp/secret/add", &a(&[("name", "carol")]), &[])
+            .unwrap();
+        // Ids are not reused.
+        assert_eq!(out.done, a(&[("ret", "*3")]));
+    }
+
+    #[test]
+    fn uptime_format() {
+        assert_eq!(format_uptime(0), "0s");
+        assert_eq!(format_uptime(694_861), "1w1d1h1m1s");
+    }
+}

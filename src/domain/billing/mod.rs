@@ -1,0 +1,7 @@
+//! Billing rules: periods, invoices, payments and the subscription lifecycle. Pure functions
+//! over values; the service layer loads, applies and stores.
+
+pub mod invoice;
+pub mod period;
+pub mod plan;
+pub mod subscription;

@@ -1,0 +1,555 @@
+//! `/invoices`, `/payments`, `/invoices/generate` and `/reports`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{Envelope, envelope, page_of, paged, query_date, query_opt};
+use crate::app::AppState;
+use crate::domain::billing::invoice::{InvoiceStatus, PaymentStatus, number};
+use crate::domain::money::Money;
+use crate::http::error::{ApiError, ErrorBody};
+use crate::http::extract::{Auth, Id, JsonBody, QueryParams};
+use crate::service::billing::{self, GenerationSummary};
+use crate::service::payments::{PaymentInput, Recorded};
+use crate::service::{AppError, invoices, payments, reports};
+use crate::storage::repo::invoices::{Filter as InvoiceFilter, Invoice};
+use crate::storage::repo::payments::{Filter as PaymentFilter, Payment};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PaymentJson {
+    pub payment_id: i64,
+    pub invoice_id: i64,
+    #[schema(value_type = f64, example = 100000.00)]
+    pub amount: Money,
+    pub payment_date: NaiveDate,
+    #[schema(example = "bank_transfer")]
+    pub payment_method: String,
+    pub reference: Option<String>,
+    /// `success`, `pending` or `failed`.
+    #[schema(example = "success")]
+    pub payment_status: &'static str,
+    pub recorded_by: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Payment> for PaymentJson {
+    fn from(p: Payment) -> Self {
+        PaymentJson {
+            payment_id: p.id,
+            invoice_id: p.invoice_id,
+            amount: p.amount,
+            payment_date: p.payment_date,
+            payment_method: p.payment_method,
+            reference: p.reference,
+            payment_status: p.status.as_str(),
+            recorded_by: p.recorded_by,
+            created_at: p.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvoiceJson {
+    pub invoice_id: i64,
+    #[schema(example = "INV-2026-000123")]
+    pub invoice_number: String,
+    pub client_id: i64,
+    pub subscription_id: i64,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub invoice_date: NaiveDate,
+    pub due_date: NaiveDate,
+    #[schema(value_type = f64, example = 100000.00)]
+    pub total_amount: Money,
+    #[schema(value_type = f64, example = 0.00)]
+    pub paid_amount: Money,
+    #[schema(value_type = f64, example = 100000.00)]
+    pub outstanding_amount: Money,
+    /// `pending`, `partially_paid`, `paid` or `void`.
+    #[schema(example = "pending")]
+    pub invoice_status: &'static str,
+    /// Open and past its due date.
+    pub overdue: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payments: Option<Vec<PaymentJson>>,
+}
+
+impl InvoiceJson {
+    pub fn new(i: Invoice, today: NaiveDate) -> Self {
+        InvoiceJson {
+            invoice_number: i.number(),
+            outstanding_amount: i.outstanding(),
+            overdue: i.status.is_open() && i.due_date < today,
+            invoice_id: i.id,
+            client_id: i.client_id,
+            subscription_id: i.subscription_id,
+            period_start: i.period_start,
+            period_end: i.period_end,
+            invoice_date: i.invoice_date,
+            due_date: i.due_date,
+            total_amount: i.total,
+            paid_amount: i.paid,
+            invoice_status: i.status.as_str(),
+            payments: None,
+        }
+    }
+}
+
+fn invoice_filter(q: &QueryParams, today: NaiveDate) -> Result<InvoiceFilter, AppError> {
+    let status =
+        q.0.get("status")
+            .map(|s| {
+                InvoiceStatus::parse(s).ok_or_else(|| {
+                    AppError::bad_request(
+                        "status",
+                        "must be one of pending, partially_paid, paid, void",
+                    )
+                })
+            })
+            .transpose()?;
+    let overdue: Option<bool> = query_opt(q, "overdue", "true or false")?;
+    Ok(InvoiceFilter {
+        status,
+        client_id: query_opt(q, "client_id", "a client id")?,
+        subscription_id: query_opt(q, "subscription_id", "a subscription id")?,
+        from: query_date(q, "from")?,
+        to: query_date(q, "to")?,
+        due_before: overdue.filter(|o| *o).map(|_| today),
+    })
+}
+
+/// Invoices, filtered by `status`, `client_id`, `subscription_id`, invoice date range
+/// (`from`, `to`) and `overdue=true`, a page at a time.
+#[utoipa::path(get, path = "/invoices", tag = "invoices",
+    params(("status" = Option<String>, Query), ("client_id" = Option<i64>, Query),
+        ("subscription_id" = Option<i64>, Query), ("from" = Option<NaiveDate>, Query),
+        ("to" = Option<NaiveDate>, Query), ("overdue" = Option<bool>, Query),
+        ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query)),
+    responses((status = 200, body = Envelope<Vec<InvoiceJson>>), (status = 400, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn list_invoices(
+    State(app): State<AppState>,
+    _auth: Auth,
+    q: QueryParams,
+) -> Result<Response, ApiError> {
+    let today = app.config.today();
+    let page = page_of(&app, &q)?;
+    let (rows, total) = invoices::list(&app, invoice_filter(&q, today)?, page).await?;
+    let data: Vec<_> = rows
+        .into_iter()
+        .map(|i| InvoiceJson::new(i, today))
+        .collect();
+    Ok(paged(
+        page,
+        total,
+        envelope("Invoices retrieved successfully", data),
+    ))
+}
+
+/// One invoice with its payments.
+#[utoipa::path(get, path = "/invoices/{id}", tag = "invoices",
+    params(("id" = i64, Path, description = "invoice id")),
+    responses((status = 200, body = Envelope<InvoiceJson>), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn get_invoice(
+    State(app): State<AppState>,
+    _auth: Auth,
+    Id(id): Id,
+) -> Result<Json<Envelope<InvoiceJson>>, ApiError> {
+    let (inv, pays) = invoices::get(&app, id).await?;
+    let mut json = InvoiceJson::new(inv, app.config.today());
+    json.payments = Some(pays.into_iter().map(PaymentJson::from).collect());
+    Ok(envelope("Invoice retrieved successfully", json))
+}
+
+/// Voids an invoice on which no money was recorded (admin). The number is not reused.
+#[utoipa::path(post, path = "/invoices/{id}/void", tag = "invoices",
+    params(("id" = i64, Path, description = "invoice id")),
+    responses((status = 200, body = Envelope<InvoiceJson>), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn void_invoice(
+    State(app): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+) -> Result<Json<Envelope<InvoiceJson>>, ApiError> {
+    let inv = invoices::void(&app, &auth.user, id).await?;
+    Ok(envelope(
+        "Invoice voided successfully",
+        InvoiceJson::new(inv, app.config.today()),
+    ))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GenerationJson {
+    /// The run's date (invoice date of what it created).
+    pub date: NaiveDate,
+    pub window_days: u32,
+    /// Active subscriptions ending on or before this date were due.
+    pub window_end: NaiveDate,
+    pub created: i64,
+    pub already_existed: i64,
+    /// The sum of the invoices created.
+    #[schema(value_type = f64, example = 100000.00)]
+    pub total_amount: Money,
+    pub first_invoice_number: Option<String>,
+    pub last_invoice_number: Option<String>,
+    /// True when nothing was saved.
+    pub dry_run: bool,
+}
+
+impl From<&GenerationSummary> for GenerationJson {
+    fn from(s: &GenerationSummary) -> Self {
+        let num = |seq| (s.created > 0).then(|| number(s.year, seq));
+        GenerationJson {
+            date: s.date,
+            window_days: s.window_days,
+            window_end: s.window_end,
+            created: s.created,
+            already_existed: s.already_existed,
+            total_amount: s.total,
+            first_invoice_number: num(s.first_seq_after + 1),
+            last_invoice_number: num(s.first_seq_after + s.created),
+            dry_run: s.dry_run,
+        }
+    }
+}
+
+/// The run's date and dry-run flag from the query (`date`, `dry_run`); today by default.
+pub fn generation_args(app: &AppState, q: &QueryParams) -> Result<(NaiveDate, bool), AppError> {
+    let date = query_date(q, "date")?.unwrap_or_else(|| app.config.today());
+    if date.year() < 2000 || date.year() > 9000 {
+        return Err(AppError::bad_request("date", "is out of range"));
+    }
+    Ok((
+        date,
+        query_opt(q, "dry_run", "true or false")?.unwrap_or(false),
+    ))
+}
+
+/// Generates the invoices due (admin, operator): the next period of every active subscription
+/// ending within the configured window (default 4 days) of `date` (default today). Running it
+/// again creates nothing new. `GET` is the original system's cron path.
+#[utoipa::path(post, path = "/invoices/generate", tag = "invoices",
+    params(("date" = Option<NaiveDate>, Query), ("dry_run" = Option<bool>, Query)),
+    responses((status = 200, body = Envelope<GenerationJson>), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn generate(
+    State(app): State<AppState>,
+    auth: Auth,
+    q: QueryParams,
+) -> Result<Json<Envelope<GenerationJson>>, ApiError> {
+    let (date, dry_run) = generation_args(&app, &q)?;
+    let summary = billing::generate_as(&app, &auth.user, date, dry_run).await?;
+    Ok(envelope(
+        "Invoices generated successfully",
+        (&summary).into(),
+    ))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BillingRunJson {
+    pub generation: GenerationJson,
+    /// Subscriptions cut off for invoices unpaid past their due date and grace.
+    pub suspended_subscription_ids: Vec<i64>,
+}
+
+/// The daily billing run by hand (admin, operator): generation as `/invoices/generate`, then
+/// cut-offs of subscriptions with invoices unpaid past due date plus grace on `date`.
+#[utoipa::path(post, path = "/billing/run", tag = "invoices",
+    params(("date" = Option<NaiveDate>, Query)),
+    responses((status = 200, body = Envelope<BillingRunJson>), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn run(
+    State(app): State<AppState>,
+    auth: Auth,
+    q: QueryParams,
+) -> Result<Json<Envelope<BillingRunJson>>, ApiError> {
+    let (date, _) = generation_args(&app, &q)?;
+    let summary = billing::generate_as(&app, &auth.user, date, false).await?;
+    let cut = billing::cut_off(&app, date).await?;
+    Ok(envelope(
+        "Billing run completed",
+        BillingRunJson {
+            generation: (&summary).into(),
+            suspended_subscription_ids: cut.iter().map(|c| c.subscription_id).collect(),
+        },
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentBody {
+    /// Required on `POST /payments`; taken from the path on `/invoices/{id}/payments`.
+    pub invoice_id: Option<i64>,
+    /// A number or string with at most two decimals.
+    #[schema(value_type = f64, example = 100000.00)]
+    pub amount: Option<Money>,
+    /// Defaults to today.
+    pub payment_date: Option<NaiveDate>,
+    /// `cash`, `bank_transfer`, `credit_card` or `e_wallet`.
+    #[schema(example = "bank_transfer")]
+    pub payment_method: Option<String>,
+    pub reference: Option<String>,
+    /// `success` (default), `pending` (counted once confirmed) or `failed`.
+    pub payment_status: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PaymentResultJson {
+    pub payment: PaymentJson,
+    pub invoice: InvoiceJson,
+}
+
+fn recorded_response(app: &AppState, r: Recorded, created: bool) -> Response {
+    let status = if created && !r.replayed {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    let message = if r.replayed {
+        "Payment already recorded for this Idempotency-Key"
+    } else {
+        "Payment recorded successfully"
+    };
+    let data = PaymentResultJson {
+        payment: r.payment.into(),
+        invoice: InvoiceJson::new(r.invoice, app.config.today()),
+    };
+    let mut res = (status, envelope(message, data)).into_response();
+    if r.replayed {
+        res.headers_mut().insert(
+            "idempotent-replayed",
+            axum::http::HeaderValue::from_static("true"),
+        );
+    }
+    res
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, AppError> {
+    headers
+        .get("idempotency-key")
+        .map(|v| {
+            v.to_str()
+                .map(str::to_owned)
+                .map_err(|_| AppError::bad_request("Idempotency-Key", "must be printable ASCII"))
+        })
+        .transpose()
+}
+
+async fn pay(
+    app: &AppState,
+    auth: &Auth,
+    invoice_id: i64,
+    headers: &HeaderMap,
+    b: PaymentBody,
+) -> Result<Response, ApiError> {
+    let input = PaymentInput {
+        amount: b.amount,
+        payment_date: b.payment_date,
+        payment_method: b.payment_method,
+        reference: b.reference,
+        status: b.payment_status,
+    };
+    let r = payments::record(
+        app,
+        &auth.user,
+        invoice_id,
+        input,
+        idempotency_key(headers)?,
+    )
+    .await?;
+    Ok(recorded_response(app, r, true))
+}
+
+/// Records a payment of the invoice (any role). Partial payments add up; more than is owed is
+/// refused. Send an `Idempotency-Key` header to make retries safe: a repeat returns the first
+/// result (200, `Idempotent-Replayed: true`) and records nothing.
+#[utoipa::path(post, path = "/invoices/{id}/payments", tag = "payments", request_body = PaymentBody,
+    params(("id" = i64, Path, description = "invoice id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "makes a retried request safe")),
+    responses((status = 201, body = Envelope<PaymentResultJson>), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "overpayment, void or paid invoice, bad fields")),
+    security(("bearer" = [])))]
+pub async fn pay_invoice(
+    State(app): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<PaymentBody>,
+) -> Result<Response, ApiError> {
+    if body.invoice_id.is_some_and(|i| i != id) {
+        return Err(
+            AppError::bad_request("invoice_id", "differs from the invoice in the path").into(),
+        );
+    }
+    pay(&app, &auth, id, &headers, body).await
+}
+
+/// Records a payment of `invoice_id` (any role); as `POST /invoices/{id}/payments`.
+#[utoipa::path(post, path = "/payments", tag = "payments", request_body = PaymentBody,
+    params(("Idempotency-Key" = Option<String>, Header, description = "makes a retried request safe")),
+    responses((status = 201, body = Envelope<PaymentResultJson>), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn create_payment(
+    State(app): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<PaymentBody>,
+) -> Result<Response, ApiError> {
+    let id = body.invoice_id.ok_or_else(|| {
+        AppError::from(crate::domain::validation::FieldErrors::single(
+            "invoice_id",
+            "is required",
+        ))
+    })?;
+    pay(&app, &auth, id, &headers, body).await
+}
+
+fn payment_filter(q: &QueryParams, invoice_id: Option<i64>) -> Result<PaymentFilter, AppError> {
+    let status =
+        q.0.get("status")
+            .map(|s| {
+                PaymentStatus::parse(s).ok_or_else(|| {
+                    AppError::bad_request("status", "must be one of success, pending, failed")
+                })
+            })
+            .transpose()?;
+    Ok(PaymentFilter {
+        invoice_id: invoice_id.or(query_opt(q, "invoice_id", "an invoice id")?),
+        status,
+        from: query_date(q, "from")?,
+        to: query_date(q, "to")?,
+    })
+}
+
+async fn payments_page(
+    app: &AppState,
+    q: &QueryParams,
+    invoice_id: Option<i64>,
+) -> Result<Response, ApiError> {
+    let page = page_of(app, q)?;
+    let (rows, total) = payments::list(app, payment_filter(q, invoice_id)?, page).await?;
+    let data: Vec<PaymentJson> = rows.into_iter().map(PaymentJson::from).collect();
+    Ok(paged(
+        page,
+        total,
+        envelope("Payments retrieved successfully", data),
+    ))
+}
+
+/// Payments, filtered by `invoice_id`, `status` and payment date range (`from`, `to`).
+#[utoipa::path(get, path = "/payments", tag = "payments",
+    params(("invoice_id" = Option<i64>, Query), ("status" = Option<String>, Query),
+        ("from" = Option<NaiveDate>, Query), ("to" = Option<NaiveDate>, Query),
+        ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query)),
+    responses((status = 200, body = Envelope<Vec<PaymentJson>>)),
+    security(("bearer" = [])))]
+pub async fn list_payments(
+    State(app): State<AppState>,
+    _auth: Auth,
+    q: QueryParams,
+) -> Result<Response, ApiError> {
+    payments_page(&app, &q, None).await
+}
+
+/// The payments of one invoice.
+#[utoipa::path(get, path = "/invoices/{id}/payments", tag = "payments",
+    params(("id" = i64, Path, description = "invoice id")),
+    responses((status = 200, body = Envelope<Vec<PaymentJson>>), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn invoice_payments(
+    State(app): State<AppState>,
+    _auth: Auth,
+    Id(id): Id,
+    q: QueryParams,
+) -> Result<Response, ApiError> {
+    invoices::get(&app, id).await?;
+    payments_page(&app, &q, Some(id)).await
+}
+
+#[utoipa::path(get, path = "/payments/{id}", tag = "payments",
+    params(("id" = i64, Path, description = "payment id")),
+    responses((status = 200, body = Envelope<PaymentJson>), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn get_payment(
+    State(app): State<AppState>,
+    _auth: Auth,
+    Id(id): Id,
+) -> Result<Json<Envelope<PaymentJson>>, ApiError> {
+    let p = payments::get(&app, id).await?;
+    Ok(envelope("Payment retrieved successfully", p.into()))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentStatusBody {
+    /// `success` to confirm a pending payment, `failed` to reject it.
+    pub payment_status: String,
+}
+
+/// Confirms or rejects a pending payment (any role).
+#[utoipa::path(put, path = "/payments/{id}", tag = "payments", request_body = PaymentStatusBody,
+    params(("id" = i64, Path, description = "payment id")),
+    responses((status = 200, body = Envelope<PaymentResultJson>), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn set_payment_status(
+    State(app): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+    JsonBody(body): JsonBody<PaymentStatusBody>,
+) -> Result<Response, ApiError> {
+    let r = payments::set_status(&app, &auth.user, id, &body.payment_status).await?;
+    Ok(recorded_response(&app, r, false))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SummaryJson {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    #[schema(value_type = f64)]
+    pub invoiced: Money,
+    #[schema(value_type = f64)]
+    pub collected: Money,
+    #[schema(value_type = f64)]
+    pub outstanding: Money,
+    pub overdue_invoices: i64,
+    pub active_subscriptions: i64,
+    pub suspended_subscriptions: i64,
+}
+
+/// Invoiced and collected in `from`..`to` (default: this month so far), and outstanding,
+/// overdue and subscriptions now (admin).
+#[utoipa::path(get, path = "/reports/summary", tag = "reports",
+    params(("from" = Option<NaiveDate>, Query), ("to" = Option<NaiveDate>, Query)),
+    responses((status = 200, body = Envelope<SummaryJson>), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn summary(
+    State(app): State<AppState>,
+    auth: Auth,
+    q: QueryParams,
+) -> Result<Json<Envelope<SummaryJson>>, ApiError> {
+    let today = app.config.today();
+    let to = query_date(&q, "to")?.unwrap_or(today);
+    let from = query_date(&q, "from")?.unwrap_or_else(|| to.with_day(1).unwrap_or(to));
+    let s = reports::summary(&app, &auth.user, from, to).await?;
+    Ok(envelope(
+        "Summary retrieved successfully",
+        SummaryJson {
+            from: s.from,
+            to: s.to,
+            invoiced: s.invoiced,
+            collected: s.collected,
+            outstanding: s.outstanding,
+            overdue_invoices: s.overdue_invoices,
+            active_subscriptions: s.active_subscriptions,
+            suspended_subscriptions: s.suspended_subscriptions,
+        },
+    ))
+}

@@ -1,0 +1,270 @@
+//! Billing runs: invoice generation, cut-offs, renewal, and the daily schedule.
+
+use std::time::Duration;
+
+use chrono::{Days, NaiveDate, Utc};
+
+use super::{AppError, require};
+use crate::app::App;
+use crate::domain::billing::invoice::overdue_cutoff;
+use crate::domain::billing::subscription::{Status, on_invoice_paid};
+use crate::domain::money::Money;
+use crate::domain::user::Role;
+use crate::params;
+use crate::security::token_cache::AuthUser;
+use crate::storage::repo::billing::{self as repo, CutOff, GenerateOutcome, GenerateParams};
+use crate::storage::repo::invoices::{self, Invoice};
+use crate::storage::repo::subscriptions::{self, Event};
+use crate::storage::{BoxFuture, Exec, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GenerationSummary {
+    pub date: NaiveDate,
+    pub window_days: u32,
+    /// Subscriptions ending on or before this date were due.
+    pub window_end: NaiveDate,
+    pub created: i64,
+    pub already_existed: i64,
+    pub total: Money,
+    pub year: i32,
+    /// Numbers `INV-{year}-…` after this sequence number were issued by this run.
+    pub first_seq_after: i64,
+    pub dry_run: bool,
+}
+
+fn day_offset(date: NaiveDate, days: u32) -> Result<NaiveDate, AppError> {
+    date.checked_add_days(Days::new(u64::from(days)))
+        .ok_or_else(|| AppError::bad_request("date", "is out of range"))
+}
+
+/// Invoices the next period of every active subscription ending within the configured
+/// window of `date`; idempotent: a second run creates nothing. `dry_run` rolls back.
+pub async fn generate(
+    app: &App,
+    date: NaiveDate,
+    dry_run: bool,
+) -> Result<GenerationSummary, AppError> {
+    let window_days = app.config.invoice_days_before;
+    let params = GenerateParams {
+        window_end: day_offset(date, window_days)?,
+        invoice_date: date,
+        due_date: day_offset(date, app.config.invoice_due_days)?,
+        now: Utc::now(),
+    };
+    let window_end = params.window_end;
+    // A concurrent run can still collide on the unique key in the rare case the databases
+    // let both read before either locked; the loser retries and then finds the work done.
+    let mut attempt = 0;
+    let outcome = loop {
+        let result = if dry_run {
+            app.db.rehearse(run_generation(params.clone())).await
+        } else {
+            app.db.write(run_generation(params.clone())).await
+        };
+        match result {
+            Err(StoreError::Unique(_) | StoreError::Busy) if attempt < 5 => {
+                attempt += 1;
+                tokio::time::sleep(Duration::from_millis(20 << attempt)).await;
+            }
+            other => break other?,
+        }
+    };
+    let summary = GenerationSummary {
+        date,
+        window_days,
+        window_end,
+        created: outcome.created,
+        already_existed: outcome.already_existed,
+        total: outcome.total,
+        year: outcome.year,
+        first_seq_after: outcome.first_seq_after,
+        dry_run,
+    };
+    tracing::info!(
+        %date, created = summary.created, already_existed = summary.already_existed,
+        total = %summary.total, dry_run, "invoice generation"
+    );
+    Ok(summary)
+}
+
+fn run_generation(
+    p: GenerateParams,
+) -> impl for<'e> FnOnce(&'e mut dyn Exec) -> BoxFuture<'e, Result<GenerateOutcome, StoreError>>
++ Send
++ 'static {
+    move |ex| Box::pin(async move { repo::generate(ex, &p).await })
+}
+
+/// Generation by a user (admin or operator).
+pub async fn generate_as(
+    app: &App,
+    actor: &AuthUser,
+    date: NaiveDate,
+    dry_run: bool,
+) -> Result<GenerationSummary, AppError> {
+    require(
+        actor,
+        Role::manages_billing,
+        "only an admin or operator may generate invoices",
+    )?;
+    generate(app, date, dry_run).await
+}
+
+/// The invoices a run created (at most `limit`).
+pub async fn created_by(
+    app: &App,
+    s: &GenerationSummary,
+    limit: i64,
+) -> Result<Vec<Invoice>, AppError> {
+    let (year, after) = (s.year, s.first_seq_after);
+    crate::read!(app, |ex| invoices::numbered_after(ex, year, after, limit)).await
+}
+
+/// Suspends subscriptions whose open invoices are past due plus grace on `date`.
+pub async fn cut_off(app: &App, date: NaiveDate) -> Result<Vec<CutOff>, AppError> {
+    let Some(cutoff) = overdue_cutoff(date, app.config.grace_days) else {
+        return Ok(Vec::new());
+    };
+    let cut = app
+        .db
+        .write(move |ex| {
+            Box::pin(async move { repo::suspend_overdue(ex, cutoff, Utc::now()).await })
+        })
+        .await?;
+    if !cut.is_empty() {
+        tracing::info!(%date, suspended = cut.len(), "cut-offs for non-payment");
+    }
+    Ok(cut)
+}
+
+/// The daily run: generation, then cut-offs.
+pub async fn daily(
+    app: &App,
+    date: NaiveDate,
+) -> Result<(GenerationSummary, Vec<CutOff>), AppError> {
+    let summary = generate(app, date, false).await?;
+    let cut = cut_off(app, date).await?;
+    app.db
+        .write(move |ex| {
+            Box::pin(async move {
+                ex.execute(
+                    "{insert_ignore} INTO settings (name, value) VALUES ('billing_last_run', ''){on_conflict_ignore}",
+                    &[],
+                )
+                .await?;
+                ex.execute(
+                    "UPDATE settings SET value = ? WHERE name = 'billing_last_run'",
+                    params![date.to_string()],
+                )
+                .await
+            })
+        })
+        .await?;
+    Ok((summary, cut))
+}
+
+/// After an invoice is fully paid: its subscription runs to the end of the invoiced period,
+/// and comes back from a cut-off unless another invoice is still past due. Part of the
+/// payment's transaction.
+pub(crate) async fn renew(
+    ex: &mut dyn Exec,
+    invoice: &Invoice,
+    actor: &str,
+    cutoff: Option<NaiveDate>,
+) -> Result<(), StoreError> {
+    let Some(sub) = subscriptions::get_for_update(ex, invoice.subscription_id).await? else {
+        return Ok(());
+    };
+    let still_overdue = match cutoff {
+        Some(c) => invoices::other_overdue(ex, sub.id, invoice.id, c).await?,
+        None => false,
+    };
+    let (end, status) = on_invoice_paid(&sub, invoice.period_end, still_overdue);
+    if (end, status) == (sub.end_date, sub.status) {
+        return Ok(());
+    }
+    let mut renewed = sub.clone();
+    renewed.end_date = end;
+    renewed.status = status;
+    let now = Utc::now();
+    subscriptions::update(ex, &renewed, now).await?;
+    let event = |kind: &str| Event {
+        subscription_id: sub.id,
+        client_id: sub.client_id,
+        kind: kind.into(),
+        from_status: Some(sub.status),
+        to_status: Some(status),
+        old_end_date: Some(sub.end_date),
+        new_end_date: Some(end),
+        actor: actor.into(),
+        reason: Some(format!("invoice {} paid", invoice.number())),
+    };
+    if end != sub.end_date {
+        subscriptions::record(ex, &event("renewed"), now).await?;
+    }
+    if status != sub.status && status == Status::Active {
+        subscriptions::record(ex, &event("reactivated"), now).await?;
+    }
+    Ok(())
+}
+
+/// The date that counts as "past due plus grace" today, for renewal decisions.
+pub(crate) fn cutoff_today(app: &App) -> Option<NaiveDate> {
+    overdue_cutoff(app.config.today(), app.config.grace_days)
+}
+
+/// Runs [`daily`] every day at `billing_time` in the provider's time zone, and once at start
+/// when today's run has not happened yet.
+pub async fn scheduler(app: std::sync::Arc<App>) {
+    let (Some(tz), Some(at)) = (app.config.tz(), app.config.billing_run_time()) else {
+        return;
+    };
+    loop {
+        let now = Utc::now().with_timezone(&tz);
+        let today = now.date_naive();
+        let last = last_run(&app).await;
+        if last < Some(today) && now.time() >= at {
+            if let Err(e) = daily(&app, today).await {
+                tracing::error!(error = %e, "daily billing run failed; retrying in 5 minutes");
+                tokio::time::sleep(Duration::from_secs(300)).await;
+                continue;
+            }
+            continue;
+        }
+        let next_day = if now.time() >= at {
+            today.succ_opt().unwrap_or(today)
+        } else {
+            today
+        };
+        let next = next_day
+            .and_time(at)
+            .and_local_timezone(tz)
+            .earliest()
+            .map(|t| t.with_timezone(&Utc));
+        let wait = next
+            .and_then(|t| (t - Utc::now()).to_std().ok())
+            .unwrap_or(Duration::from_secs(60))
+            .min(Duration::from_secs(3600));
+        tokio::time::sleep(wait).await;
+    }
+}
+
+async fn last_run(app: &App) -> Option<NaiveDate> {
+    let value = app
+        .db
+        .read(|ex| {
+            Box::pin(async move {
+                let row = ex
+                    .fetch_optional(
+                        "SELECT value FROM settings WHERE name = 'billing_last_run'",
+                        &[],
+                    )
+                    .await?;
+                row.map(|r| r.string(0)).transpose()
+            })
+        })
+        .await
+        .ok()
+        .flatten()?;
+    value.parse().ok()
+}

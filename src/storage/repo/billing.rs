@@ -1,0 +1,213 @@
+//! Set-based billing runs: invoice generation and cut-offs over every due subscription in a
+//! few statements, whatever their number.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::domain::billing::period::{Period, PeriodUnit};
+use crate::domain::money::Money;
+use crate::params;
+use crate::storage::{Exec, StoreError, Value};
+
+/// One generation run's inputs, all computed by the caller from the configured rules.
+#[derive(Debug, Clone)]
+pub struct GenerateParams {
+    /// Subscriptions whose end date is on or before this are due.
+    pub window_end: NaiveDate,
+    pub invoice_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub now: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GenerateOutcome {
+    pub year: i32,
+    /// Invoice numbers after this one were handed out by this run.
+    pub first_seq_after: i64,
+    pub created: i64,
+    pub already_existed: i64,
+    pub total: Money,
+}
+
+const DUE: &str = "s.status = 'active' AND s.end_date <= ?";
+
+/// Computes, with the domain's calendar rules, the next period for every (end date, billing
+/// period) pair among due subscriptions that `billing_periods` does not know yet.
+async fn fill_periods(ex: &mut dyn Exec, window_end: NaiveDate) -> Result<(), StoreError> {
+    let missing = ex
+        .fetch_all(
+            &format!(
+                "SELECT DISTINCT s.end_date, p.period_unit, p.period_count \
+                 FROM subscriptions s JOIN plans p ON p.id = s.plan_id \
+                 WHERE {DUE} AND NOT EXISTS (SELECT 1 FROM billing_periods bp \
+                   WHERE bp.end_date = s.end_date AND bp.period_unit = p.period_unit \
+                   AND bp.period_count = p.period_count)"
+            ),
+            params![window_end],
+        )
+        .await?;
+    for r in &missing {
+        let end = r.date(0)?;
+        let unit_text = r.string(1)?;
+        let count = r.i64(2)?;
+        let period = Period {
+            unit: PeriodUnit::parse(&unit_text)
+                .ok_or_else(|| StoreError::Decode(format!("period unit {unit_text}")))?,
+            count: u32::try_from(count).map_err(|e| StoreError::Decode(e.to_string()))?,
+        };
+        let (start, next_end) = period
+            .next_after(end)
+            .ok_or_else(|| StoreError::Decode(format!("no period after {end}")))?;
+        ex.execute(
+            "{insert_ignore} INTO billing_periods \
+             (end_date, period_unit, period_count, period_start, period_end) \
+             VALUES (?, ?, ?, ?, ?){on_conflict_ignore}",
+            params![end, unit_text, count, start, next_end],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Creates the next period's invoice for every active subscription ending on or before
+/// `window_end` that does not have it yet, numbered in sequence for the invoice date's year.
+///
+/// The year's counter row is locked first, so concurrent runs queue there and each sees the
+/// invoices the previous one committed; the unique key on (subscription, period start) is the
+/// last guard. Must run inside a write transaction.
+pub async fn generate(
+    ex: &mut dyn Exec,
+    p: &GenerateParams,
+) -> Result<GenerateOutcome, StoreError> {
+    use chrono::Datelike;
+    let year = p.invoice_date.year();
+    ex.execute(
+        "{insert_ignore} INTO invoice_counters (year, last_seq) VALUES (?, 0){on_conflict_ignore}",
+        params![i64::from(year)],
+    )
+    .await?;
+    let base = ex
+        .fetch_one(
+            "SELECT last_seq FROM invoice_counters WHERE year = ?{for_update}",
+            params![i64::from(year)],
+        )
+        .await?
+        .i64(0)?;
+    fill_periods(ex, p.window_end).await?;
+    let due = ex
+        .fetch_one(
+            &format!("SELECT COUNT(*) FROM subscriptions s WHERE {DUE}"),
+            params![p.window_end],
+        )
+        .await?
+        .i64(0)?;
+    let created = ex
+        .execute(
+            &format!(
+                "INSERT INTO invoices (invoice_year, invoice_seq, client_id, subscription_id, \
+                   period_start, period_end, invoice_date, due_date, total_minor, paid_minor, \
+                   status, created_at) \
+                 SELECT ?, ? + ROW_NUMBER() OVER (ORDER BY s.id), s.client_id, s.id, \
+                   bp.period_start, bp.period_end, ?, ?, p.price_minor, 0, 'pending', ? \
+                 FROM subscriptions s \
+                 JOIN plans p ON p.id = s.plan_id \
+                 JOIN billing_periods bp ON bp.end_date = s.end_date \
+                   AND bp.period_unit = p.period_unit AND bp.period_count = p.period_count \
+                 WHERE {DUE} AND NOT EXISTS (SELECT 1 FROM invoices i \
+                   WHERE i.subscription_id = s.id AND i.period_start = bp.period_start)"
+            ),
+            params![
+                i64::from(year),
+                base,
+                p.invoice_date,
+                p.due_date,
+                p.now,
+                p.window_end
+            ],
+        )
+        .await? as i64;
+    let mut total = Money::ZERO;
+    if created > 0 {
+        ex.execute(
+            "UPDATE invoice_counters SET last_seq = ? WHERE year = ?",
+            params![base + created, i64::from(year)],
+        )
+        .await?;
+        total = Money::from_minor(
+            ex.fetch_one(
+                "SELECT COALESCE(CAST(SUM(total_minor) AS {bigint}), 0) FROM invoices \
+                 WHERE invoice_year = ? AND invoice_seq > ?",
+                params![i64::from(year), base],
+            )
+            .await?
+            .i64(0)?,
+        );
+    }
+    Ok(GenerateOutcome {
+        year,
+        first_seq_after: base,
+        created,
+        already_existed: due - created,
+        total,
+    })
+}
+
+/// A subscription cut off by [`suspend_overdue`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CutOff {
+    pub subscription_id: i64,
+    pub client_id: i64,
+}
+
+/// Suspends every active subscription with an open invoice due on or before `cutoff`, and
+/// records each as a `suspended` event by `system`. Must run inside a write transaction.
+pub async fn suspend_overdue(
+    ex: &mut dyn Exec,
+    cutoff: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Vec<CutOff>, StoreError> {
+    let rows = ex
+        .fetch_all(
+            "SELECT s.id, s.client_id, s.end_date FROM subscriptions s \
+             WHERE s.status = 'active' AND EXISTS (SELECT 1 FROM invoices i \
+               WHERE i.subscription_id = s.id AND i.status IN ('pending', 'partially_paid') \
+               AND i.due_date <= ?) ORDER BY s.id{for_update}",
+            params![cutoff],
+        )
+        .await?;
+    let mut cut = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(500) {
+        let mut ids: Vec<Value> = vec![now.into()];
+        let mut events: Vec<Value> = Vec::new();
+        for r in chunk {
+            let (id, client_id, end) = (r.i64(0)?, r.i64(1)?, r.date(2)?);
+            ids.push(id.into());
+            events.extend(params![id, client_id, end, end, now].iter().cloned());
+            cut.push(CutOff {
+                subscription_id: id,
+                client_id,
+            });
+        }
+        let marks = vec!["?"; chunk.len()].join(", ");
+        ex.execute(
+            &format!(
+                "UPDATE subscriptions SET status = 'suspended', updated_at = ? WHERE id IN ({marks})"
+            ),
+            &ids,
+        )
+        .await?;
+        let rows_sql = vec![
+            "(?, ?, 'suspended', 'active', 'suspended', ?, ?, 'system', 'unpaid invoice past due', ?)";
+            chunk.len()
+        ]
+        .join(", ");
+        ex.execute(
+            &format!(
+                "INSERT INTO subscription_events (subscription_id, client_id, kind, from_status, \
+                 to_status, old_end_date, new_end_date, actor, reason, created_at) VALUES {rows_sql}"
+            ),
+            &events,
+        )
+        .await?;
+    }
+    Ok(cut)
+}
