@@ -1,9 +1,12 @@
 //! Set-based billing runs: invoice generation and cut-offs over every due subscription in a
 //! few statements, whatever their number.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::domain::billing::period::{Period, PeriodUnit};
+use super::plans;
+use crate::domain::billing::period::Period;
 use crate::domain::money::Money;
 use crate::params;
 use crate::storage::{Exec, StoreError, Value};
@@ -31,29 +34,41 @@ pub struct GenerateOutcome {
 const DUE: &str = "s.status = 'active' AND s.end_date <= ?";
 
 /// Computes, with the domain's calendar rules, the next period for every (end date, billing
-/// period) pair among due subscriptions that `billing_periods` does not know yet.
-async fn fill_periods(ex: &mut dyn Exec, window_end: NaiveDate) -> Result<(), StoreError> {
-    let missing = ex
+/// period) pair among due subscriptions, into `billing_periods`; returns how many
+/// subscriptions are due.
+///
+/// One scan of the covering index on (status, end_date, plan_id), grouped: the planner has no
+/// join to get wrong, and the pairs are few (dates in the window times plans).
+async fn fill_periods(ex: &mut dyn Exec, window_end: NaiveDate) -> Result<i64, StoreError> {
+    let groups = ex
         .fetch_all(
             &format!(
-                "SELECT DISTINCT s.end_date, p.period_unit, p.period_count \
-                 FROM subscriptions s JOIN plans p ON p.id = s.plan_id \
-                 WHERE {DUE} AND NOT EXISTS (SELECT 1 FROM billing_periods bp \
-                   WHERE bp.end_date = s.end_date AND bp.period_unit = p.period_unit \
-                   AND bp.period_count = p.period_count)"
+                "SELECT s.end_date, s.plan_id, COUNT(*) FROM subscriptions s WHERE {DUE} \
+                 GROUP BY s.end_date, s.plan_id"
             ),
             params![window_end],
         )
         .await?;
-    for r in &missing {
-        let end = r.date(0)?;
-        let unit_text = r.string(1)?;
-        let count = r.i64(2)?;
-        let period = Period {
-            unit: PeriodUnit::parse(&unit_text)
-                .ok_or_else(|| StoreError::Decode(format!("period unit {unit_text}")))?,
-            count: u32::try_from(count).map_err(|e| StoreError::Decode(e.to_string()))?,
-        };
+    if groups.is_empty() {
+        return Ok(0);
+    }
+    let plans: HashMap<i64, Period> = plans::list(ex)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.period))
+        .collect();
+    let mut due = 0;
+    let mut pairs = HashSet::new();
+    for r in &groups {
+        let (end, plan_id) = (r.date(0)?, r.i64(1)?);
+        due += r.i64(2)?;
+        let period = plans
+            .get(&plan_id)
+            .copied()
+            .ok_or_else(|| StoreError::Decode(format!("plan {plan_id} of a subscription")))?;
+        pairs.insert((end, period));
+    }
+    for (end, period) in pairs {
         let (start, next_end) = period
             .next_after(end)
             .ok_or_else(|| StoreError::Decode(format!("no period after {end}")))?;
@@ -61,10 +76,43 @@ async fn fill_periods(ex: &mut dyn Exec, window_end: NaiveDate) -> Result<(), St
             "{insert_ignore} INTO billing_periods \
              (end_date, period_unit, period_count, period_start, period_end) \
              VALUES (?, ?, ?, ?, ?){on_conflict_ignore}",
-            params![end, unit_text, count, start, next_end],
+            params![
+                end,
+                period.unit.as_str(),
+                i64::from(period.count),
+                start,
+                next_end
+            ],
         )
         .await?;
     }
+    Ok(due)
+}
+
+/// Locks the invoice counter row of `year` (creating it at 0 if needed) and returns the last
+/// sequence number used. Numbers are handed out under this lock until the transaction ends,
+/// so they are sequential and never reused. Must run inside a write transaction.
+pub async fn lock_counter(ex: &mut dyn Exec, year: i32) -> Result<i64, StoreError> {
+    ex.execute(
+        "{insert_ignore} INTO invoice_counters (year, last_seq) VALUES (?, 0){on_conflict_ignore}",
+        params![i64::from(year)],
+    )
+    .await?;
+    ex.fetch_one(
+        "SELECT last_seq FROM invoice_counters WHERE year = ?{for_update}",
+        params![i64::from(year)],
+    )
+    .await?
+    .i64(0)
+}
+
+/// Records `last_seq` as the last number used in `year` (under [`lock_counter`]'s lock).
+pub async fn set_counter(ex: &mut dyn Exec, year: i32, last_seq: i64) -> Result<(), StoreError> {
+    ex.execute(
+        "UPDATE invoice_counters SET last_seq = ? WHERE year = ?",
+        params![last_seq, i64::from(year)],
+    )
+    .await?;
     Ok(())
 }
 
@@ -80,26 +128,8 @@ pub async fn generate(
 ) -> Result<GenerateOutcome, StoreError> {
     use chrono::Datelike;
     let year = p.invoice_date.year();
-    ex.execute(
-        "{insert_ignore} INTO invoice_counters (year, last_seq) VALUES (?, 0){on_conflict_ignore}",
-        params![i64::from(year)],
-    )
-    .await?;
-    let base = ex
-        .fetch_one(
-            "SELECT last_seq FROM invoice_counters WHERE year = ?{for_update}",
-            params![i64::from(year)],
-        )
-        .await?
-        .i64(0)?;
-    fill_periods(ex, p.window_end).await?;
-    let due = ex
-        .fetch_one(
-            &format!("SELECT COUNT(*) FROM subscriptions s WHERE {DUE}"),
-            params![p.window_end],
-        )
-        .await?
-        .i64(0)?;
+    let base = lock_counter(ex, year).await?;
+    let due = fill_periods(ex, p.window_end).await?;
     let created = ex
         .execute(
             &format!(
@@ -127,11 +157,7 @@ pub async fn generate(
         .await? as i64;
     let mut total = Money::ZERO;
     if created > 0 {
-        ex.execute(
-            "UPDATE invoice_counters SET last_seq = ? WHERE year = ?",
-            params![base + created, i64::from(year)],
-        )
-        .await?;
+        set_counter(ex, year, base + created).await?;
         total = Money::from_minor(
             ex.fetch_one(
                 "SELECT COALESCE(CAST(SUM(total_minor) AS {bigint}), 0) FROM invoices \
