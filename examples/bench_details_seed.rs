@@ -9,19 +9,20 @@
 use chrono::{Datelike, NaiveDate, Utc};
 use mikronet::app::App;
 use mikronet::config::Config;
+use mikronet::domain::user::Role;
 use mikronet::params;
 use mikronet::security::{password, secret_box::SecretBox};
 use mikronet::service::auth;
 use mikronet::storage::repo::users;
 use mikronet::storage::{Db, Exec, StoreError, migrations};
-use mikronet::domain::user::Role;
 
 const KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
 
 async fn seed(ex: &mut dyn Exec, n: i64, hash: String) -> Result<(), StoreError> {
     let now = Utc::now();
     users::insert(ex, "bench", &hash, Role::Admin, now).await?;
-    ex.batch("CREATE TABLE bench_digits (d INTEGER NOT NULL)").await?;
+    ex.batch("CREATE TABLE bench_digits (d INTEGER NOT NULL)")
+        .await?;
     ex.batch("INSERT INTO bench_digits (d) VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9)")
         .await?;
     ex.execute(
@@ -48,7 +49,11 @@ async fn seed(ex: &mut dyn Exec, n: i64, hash: String) -> Result<(), StoreError>
     .await?;
     for month in 1..=12u32 {
         let start = d(2025, month, 1);
-        let end = if month == 12 { d(2025, 12, 31) } else { d(2025, month + 1, 1).pred_opt().unwrap() };
+        let end = if month == 12 {
+            d(2025, 12, 31)
+        } else {
+            d(2025, month + 1, 1).pred_opt().unwrap()
+        };
         let invoice_date = start - chrono::Days::new(4);
         let due = invoice_date + chrono::Days::new(7);
         ex.execute(
@@ -81,7 +86,9 @@ async fn seed(ex: &mut dyn Exec, n: i64, hash: String) -> Result<(), StoreError>
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let path = args.next().expect("usage: bench_details_seed DB_PATH [CLIENTS]");
+    let path = args
+        .next()
+        .expect("usage: bench_details_seed DB_PATH [CLIENTS]");
     let n: i64 = args.next().map_or(Ok(10_000), |s| s.parse())?;
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{path}{suffix}"));

@@ -40,7 +40,16 @@ async fn fresh_database(url: &str) -> anyhow::Result<()> {
     for sql in [sql_drop, format!("CREATE DATABASE {name}")] {
         let status = if pg {
             std::process::Command::new("psql")
-                .args(["-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc", &sql])
+                .args([
+                    "-h",
+                    "127.0.0.1",
+                    "-U",
+                    "postgres",
+                    "-d",
+                    "postgres",
+                    "-qc",
+                    &sql,
+                ])
                 .status()?
         } else {
             std::process::Command::new("mysql")
@@ -53,8 +62,14 @@ async fn fresh_database(url: &str) -> anyhow::Result<()> {
 }
 
 /// `n` clients and subscriptions, set-based: numbers come from a cross join of digits.
-async fn seed(ex: &mut dyn Exec, n: i64, run_date: NaiveDate, spread: bool) -> Result<(), StoreError> {
-    ex.batch("CREATE TABLE bench_digits (d INTEGER NOT NULL)").await?;
+async fn seed(
+    ex: &mut dyn Exec,
+    n: i64,
+    run_date: NaiveDate,
+    spread: bool,
+) -> Result<(), StoreError> {
+    ex.batch("CREATE TABLE bench_digits (d INTEGER NOT NULL)")
+        .await?;
     ex.batch("INSERT INTO bench_digits (d) VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9)")
         .await?;
     let now = Utc::now();
@@ -101,7 +116,10 @@ async fn seed(ex: &mut dyn Exec, n: i64, run_date: NaiveDate, spread: bool) -> R
 async fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let url = args.next().unwrap_or_else(|| {
-        format!("sqlite://{}", std::env::temp_dir().join("mikronet-bench.db").display())
+        format!(
+            "sqlite://{}",
+            std::env::temp_dir().join("mikronet-bench.db").display()
+        )
     });
     let n: i64 = args.next().map_or(Ok(1_000_000), |s| s.parse())?;
     let run_date = NaiveDate::from_ymd_opt(2026, 1, 10).unwrap();
@@ -110,8 +128,12 @@ async fn main() -> anyhow::Result<()> {
         let db = Db::connect(&url, 4).await?;
         migrations::run(&db).await?;
         let t = Instant::now();
-        db.write(move |ex| Box::pin(seed(ex, n, run_date, spread))).await?;
-        println!("{case}: seeded {n} subscriptions in {:.1} s", t.elapsed().as_secs_f64());
+        db.write(move |ex| Box::pin(seed(ex, n, run_date, spread)))
+            .await?;
+        println!(
+            "{case}: seeded {n} subscriptions in {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
         let config = Config {
             database_url: url.clone(),
             secret_key: KEY.into(),

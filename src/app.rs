@@ -6,7 +6,10 @@ use std::time::Duration;
 
 use anyhow::Context;
 
+use tokio::sync::Notify;
+
 use crate::config::Config;
+use crate::provisioning::connections::Connections;
 use crate::security::secret_box::SecretBox;
 use crate::security::throttle::LoginThrottle;
 use crate::security::token_cache::TokenCache;
@@ -18,6 +21,9 @@ pub struct App {
     pub secrets: SecretBox,
     pub tokens: TokenCache,
     pub throttle: LoginThrottle,
+    pub connections: Connections,
+    /// Woken when a request queues router jobs, so the worker does not wait for its tick.
+    pub jobs_ready: Notify,
 }
 
 pub type AppState = Arc<App>;
@@ -48,6 +54,8 @@ impl App {
             config,
             db,
             secrets,
+            connections: Connections::default(),
+            jobs_ready: Notify::new(),
         }
     }
 }

@@ -50,6 +50,10 @@ pub struct Config {
     pub billing_scheduler: bool,
     /// Local time (in `time_zone`) of the daily run, `HH:MM`.
     pub billing_time: String,
+    /// Apply queued router changes inside `serve` (turn off where another process does).
+    pub provisioning_worker: bool,
+    /// How long a manual connect/disconnect waits for the router before answering 202.
+    pub switch_wait_ms: u64,
 }
 
 impl Default for Config {
@@ -76,6 +80,8 @@ impl Default for Config {
             grace_days: 0,
             billing_scheduler: true,
             billing_time: "00:05".into(),
+            provisioning_worker: true,
+            switch_wait_ms: 3000,
         }
     }
 }

@@ -2,13 +2,15 @@
 //!
 //! Layers, outermost first: [`cli`] (the `mikronet` command), [`http`] (routes, extractors,
 //! error mapping), [`service`] (one function per use case), [`domain`] (pure rules),
-//! [`storage`] (one repository layer over SQLite, MariaDB/MySQL and PostgreSQL).
+//! [`storage`] (one repository layer over SQLite, MariaDB/MySQL and PostgreSQL), and beside
+//! them [`provisioning`] (the outbox of router changes and the worker that applies them).
 
 pub mod app;
 pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod http;
+pub mod provisioning;
 pub mod security;
 pub mod service;
 pub mod storage;

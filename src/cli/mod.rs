@@ -2,6 +2,7 @@
 
 mod create_admin;
 mod generate;
+mod provision;
 mod serve;
 
 use std::path::PathBuf;
@@ -35,6 +36,21 @@ enum Command {
     CreateAdmin {
         #[arg(long)]
         username: String,
+    },
+    /// Apply the queued router changes that are due, then exit.
+    Provision {
+        /// One pass over the queue (the only mode; `serve` runs the worker continuously).
+        #[arg(long)]
+        once: bool,
+    },
+    /// Compare routers' PPP secrets with the database and report drift.
+    Reconcile {
+        /// Only this router (default: all).
+        #[arg(long)]
+        router: Option<i64>,
+        /// Repair our secrets (secrets we did not create are left alone).
+        #[arg(long)]
+        apply: bool,
     },
     /// Generate the invoices due (the original system's cron job), then cut off subscriptions
     /// unpaid past their due date and grace. Safe to run any number of times.
@@ -73,6 +89,10 @@ pub fn main() -> ExitCode {
             Command::Serve => serve::run(config).await,
             Command::Migrate => migrate(config).await,
             Command::CreateAdmin { username } => create_admin::run(config, &username).await,
+            Command::Provision { once: _ } => provision::once(config).await,
+            Command::Reconcile { router, apply } => {
+                provision::reconcile(config, router, apply).await
+            }
             Command::GenerateInvoices { date, dry_run } => {
                 generate::run(config, date, dry_run).await
             }

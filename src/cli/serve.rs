@@ -13,6 +13,9 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     if app.config.billing_scheduler {
         tokio::spawn(crate::service::billing::scheduler(app.clone()));
     }
+    if app.config.provisioning_worker {
+        tokio::spawn(crate::provisioning::worker::run(app.clone()));
+    }
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;

@@ -9,6 +9,8 @@ pub struct Client {
     pub phone_number: String,
     pub address: String,
     pub ppp_secret_name: String,
+    /// The router the client's PPP secret lives on; none, no provisioning.
+    pub router_id: Option<i64>,
 }
 
 /// A client to register, validated. `password` is the PPP secret's password.
@@ -29,6 +31,7 @@ pub struct ClientChanges {
     pub address: Option<String>,
     pub ppp_secret_name: Option<String>,
     pub password: Option<String>,
+    pub router_id: Option<i64>,
 }
 
 /// Raw client fields as a request carries them.
@@ -39,6 +42,7 @@ pub struct ClientInput<'a> {
     pub address: Option<&'a str>,
     pub ppp_secret_name: Option<&'a str>,
     pub password: Option<&'a str>,
+    pub router_id: Option<i64>,
 }
 
 const NAME: (usize, usize) = (3, 100);
@@ -159,11 +163,12 @@ pub fn validate_changes(input: &ClientInput<'_>) -> Result<ClientChanges, FieldE
             .ppp_secret_name
             .and_then(|v| check_ppp_name(&mut e, v)),
         password: input.password.and_then(|v| check_password(&mut e, v)),
+        router_id: input.router_id,
     };
     if e.is_empty() && changes == ClientChanges::default() {
         e.add(
             "body",
-            "name at least one of name, phone_number, address, ppp_secret_name, password",
+            "name at least one of name, phone_number, address, ppp_secret_name, password, router_id",
         );
     }
     e.into_result(changes)
@@ -183,6 +188,9 @@ impl Client {
         if let Some(v) = &c.ppp_secret_name {
             self.ppp_secret_name.clone_from(v);
         }
+        if let Some(r) = c.router_id {
+            self.router_id = Some(r);
+        }
     }
 }
 
@@ -197,6 +205,7 @@ mod tests {
             address: Some("Jl. Merdeka No.1"),
             ppp_secret_name: Some("abc123"),
             password: Some("securepassword"),
+            router_id: None,
         }
     }
 
@@ -307,6 +316,7 @@ mod tests {
             phone_number: "08123456789".into(),
             address: "Jl. Merdeka No.1".into(),
             ppp_secret_name: "abc123".into(),
+            router_id: None,
         };
         c.apply(&changes);
         assert_eq!(c.address, "Jl. Sudirman No.2");

@@ -3,5 +3,6 @@
 pub mod billing;
 pub mod client;
 pub mod money;
+pub mod provisioning;
 pub mod user;
 pub mod validation;

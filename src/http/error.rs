@@ -90,6 +90,9 @@ impl From<AppError> for ApiError {
                 retry_after: Some(retry_after),
                 ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", message)
             },
+            AppError::Unavailable(m) => {
+                ApiError::new(StatusCode::BAD_GATEWAY, "router_unreachable", m)
+            }
             AppError::Store(StoreError::Busy) => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "busy",

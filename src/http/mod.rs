@@ -18,7 +18,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::app::AppState;
 use error::ApiError;
-use routes::{auth, billing, clients, docs, health, plans, subscriptions};
+use routes::{auth, billing, clients, docs, health, plans, routers, subscriptions};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -30,12 +30,17 @@ pub fn router(app: AppState) -> Router {
         .route("/auth/logout", post(auth::logout))
         .route("/auth/me", get(auth::me))
         .route("/users", get(auth::list_users))
-        .route("/client", get(clients::list))
+        .route("/client", get(clients::list).post(routes::original::clients::create))
         .route("/client/search", get(clients::search))
         .route("/client/register", post(clients::register))
         .route("/client/update/{id}", put(clients::update))
         .route("/client/delete/{id}", delete(clients::delete))
-        .route("/client/{id}", get(clients::get))
+        .route(
+            "/client/{id}",
+            get(clients::get)
+                .put(routes::original::clients::update)
+                .delete(routes::original::clients::delete),
+        )
         .route("/client/{id}/details", get(clients::details))
         .route(
             "/client/{id}/subscriptions",
@@ -61,9 +66,17 @@ pub fn router(app: AppState) -> Router {
         .route("/payments", get(billing::list_payments).post(billing::create_payment))
         .route("/payments/{id}", get(billing::get_payment).put(billing::set_payment_status))
         .route("/reports/summary", get(billing::summary))
+        .route("/routers", get(routers::list).post(routers::create))
+        .route("/routers/{id}", get(routers::get).put(routers::update).delete(routers::delete))
+        .route("/routers/{id}/status", get(routers::status))
+        .route("/routers/{id}/jobs", get(routers::jobs))
+        .route("/routers/{id}/jobs/retry", post(routers::retry_all))
+        .route("/routers/{id}/jobs/{job_id}/retry", post(routers::retry_one))
+        .route("/routers/{id}/reconcile", post(routers::reconcile))
         .route("/health", get(health::health))
         .route("/openapi.json", get(docs::openapi_json))
         .route("/docs", get(docs::docs))
+        .merge(routes::original::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(app)

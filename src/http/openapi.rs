@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::routes::{auth, billing, clients, health, plans, subscriptions};
+use super::routes::{auth, billing, clients, health, original, plans, routers, subscriptions};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -24,7 +24,18 @@ use super::routes::{auth, billing, clients, health, plans, subscriptions};
         billing::pay_invoice, billing::create_payment, billing::list_payments,
         billing::invoice_payments, billing::get_payment, billing::set_payment_status,
         billing::summary,
+        routers::list, routers::create, routers::get, routers::update, routers::delete,
+        routers::status, routers::jobs, routers::retry_all, routers::retry_one,
+        routers::reconcile,
         health::health,
+        original::clients::create, original::clients::update, original::clients::delete,
+        original::plans::list, original::plans::get, original::plans::create,
+        original::plans::update, original::plans::delete,
+        original::subscriptions::list, original::subscriptions::get,
+        original::subscriptions::create, original::subscriptions::update,
+        original::subscriptions::delete,
+        original::invoices::list, original::invoices::get, original::invoices::create,
+        original::invoices::update, original::invoices::delete, original::invoices::auto,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -35,7 +46,10 @@ use super::routes::{auth, billing, clients, health, plans, subscriptions};
         (name = "invoices", description = "Invoices and their generation"),
         (name = "payments", description = "Payments against invoices"),
         (name = "reports", description = "Summary figures"),
+        (name = "routers", description = "MikroTik routers, their queue of changes, and reconcile"),
         (name = "operations", description = "Health and documentation"),
+        (name = "original", description = "The original PHP system's later routes, kept for \
+            compatibility with clients written against it; each names its modern equivalent"),
     )
 )]
 pub struct ApiDoc;

@@ -11,6 +11,7 @@ use crate::domain::billing::subscription::{Status, on_invoice_paid};
 use crate::domain::money::Money;
 use crate::domain::user::Role;
 use crate::params;
+use crate::provisioning::outbox;
 use crate::security::token_cache::AuthUser;
 use crate::storage::repo::billing::{self as repo, CutOff, GenerateOutcome, GenerateParams};
 use crate::storage::repo::invoices::{self, Invoice};
@@ -37,6 +38,11 @@ fn day_offset(date: NaiveDate, days: u32) -> Result<NaiveDate, AppError> {
         .ok_or_else(|| AppError::bad_request("date", "is out of range"))
 }
 
+/// An invoice issued on `invoice_date` is due the configured number of days later.
+pub(crate) fn due_date(app: &App, invoice_date: NaiveDate) -> Result<NaiveDate, AppError> {
+    day_offset(invoice_date, app.config.invoice_due_days)
+}
+
 /// Invoices the next period of every active subscription ending within the configured
 /// window of `date`; idempotent: a second run creates nothing. `dry_run` rolls back.
 pub async fn generate(
@@ -48,7 +54,7 @@ pub async fn generate(
     let params = GenerateParams {
         window_end: day_offset(date, window_days)?,
         invoice_date: date,
-        due_date: day_offset(date, app.config.invoice_due_days)?,
+        due_date: due_date(app, date)?,
         now: Utc::now(),
     };
     let window_end = params.window_end;
@@ -128,10 +134,17 @@ pub async fn cut_off(app: &App, date: NaiveDate) -> Result<Vec<CutOff>, AppError
     let cut = app
         .db
         .write(move |ex| {
-            Box::pin(async move { repo::suspend_overdue(ex, cutoff, Utc::now()).await })
+            Box::pin(async move {
+                let cut = repo::suspend_overdue(ex, cutoff, Utc::now()).await?;
+                for c in &cut {
+                    outbox::sync_client(ex, c.client_id, true, None).await?;
+                }
+                Ok::<_, StoreError>(cut)
+            })
         })
         .await?;
     if !cut.is_empty() {
+        app.jobs_ready.notify_one();
         tracing::info!(%date, suspended = cut.len(), "cut-offs for non-payment");
     }
     Ok(cut)
@@ -204,6 +217,7 @@ pub(crate) async fn renew(
     }
     if status != sub.status && status == Status::Active {
         subscriptions::record(ex, &event("reactivated"), now).await?;
+        outbox::sync_client(ex, sub.client_id, false, None).await?;
     }
     Ok(())
 }

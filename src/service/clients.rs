@@ -9,9 +9,12 @@ use crate::storage::StoreError;
 use std::collections::HashMap;
 
 use crate::domain::billing::subscription::Subscription;
+use crate::domain::validation::FieldErrors;
+use crate::provisioning::outbox;
+use crate::storage::Exec;
 use crate::storage::repo::invoices::{self, Invoice};
 use crate::storage::repo::payments::{self, Payment};
-use crate::storage::repo::{clients, subscriptions};
+use crate::storage::repo::{clients, routers, subscriptions};
 
 use super::{AppError, Page};
 
@@ -35,6 +38,13 @@ fn may_manage(actor: &AuthUser) -> Result<(), AppError> {
         Err(AppError::Forbidden(
             "only an admin or operator may change clients",
         ))
+    }
+}
+
+async fn existing_router(ex: &mut dyn Exec, id: i64) -> Result<i64, AppError> {
+    match routers::get(ex, id).await? {
+        Some(_) => Ok(id),
+        None => Err(FieldErrors::single("router_id", "no such router").into()),
     }
 }
 
@@ -63,24 +73,32 @@ pub async fn create(
     may_manage(actor)?;
     let new = client::validate_new(input)?;
     let sealed = app.secrets.seal(&new.password);
+    let wanted_router = input.router_id;
     let mut c = Client {
         id: 0,
         name: new.name,
         phone_number: new.phone_number,
         address: new.address,
         ppp_secret_name: new.ppp_secret_name,
+        router_id: None,
     };
-    let row = c.clone();
-    c.id = app
+    let c = app
         .db
         .write(move |ex| {
             Box::pin(async move {
-                clients::insert(ex, &row, &sealed, Utc::now())
+                c.router_id = match wanted_router {
+                    Some(r) => Some(existing_router(ex, r).await?),
+                    None => routers::default_id(ex).await?,
+                };
+                c.id = clients::insert(ex, &c, &sealed, Utc::now())
                     .await
-                    .map_err(taken(&row.ppp_secret_name))
+                    .map_err(taken(&c.ppp_secret_name))?;
+                outbox::sync_client(ex, c.id, false, None).await?;
+                Ok::<_, AppError>(c)
             })
         })
         .await?;
+    app.jobs_ready.notify_one();
     tracing::info!(client_id = c.id, by = %actor.username, "client created");
     Ok(c)
 }
@@ -122,14 +140,28 @@ pub async fn update(
         .write(move |ex| {
             Box::pin(async move {
                 let mut c = clients::get(ex, id).await?.ok_or_else(|| not_found(id))?;
+                let before = c.clone();
+                if let Some(r) = changes.router_id {
+                    existing_router(ex, r).await?;
+                }
                 c.apply(&changes);
                 clients::update(ex, &c, sealed.as_deref(), Utc::now())
                     .await
                     .map_err(taken(&c.ppp_secret_name))?;
+                // A client moved to another router leaves the old one.
+                let mut old_name = Some(before.ppp_secret_name.clone());
+                if let Some(old_router) = before.router_id
+                    && before.router_id != c.router_id
+                {
+                    outbox::remove_secret(ex, old_router, id, &before.ppp_secret_name).await?;
+                    old_name = None;
+                }
+                outbox::sync_client(ex, id, false, old_name).await?;
                 Ok::<_, AppError>(c)
             })
         })
         .await?;
+    app.jobs_ready.notify_one();
     tracing::info!(client_id = id, by = %actor.username, "client updated");
     Ok(updated)
 }
@@ -140,6 +172,11 @@ pub async fn delete(app: &App, actor: &AuthUser, id: i64) -> Result<(), AppError
         .db
         .write(move |ex| {
             Box::pin(async move {
+                if let Some(c) = clients::get(ex, id).await?
+                    && let Some(router) = c.router_id
+                {
+                    outbox::remove_secret(ex, router, id, &c.ppp_secret_name).await?;
+                }
                 clients::delete(ex, id).await.map_err(|e| match e {
                     StoreError::ForeignKey(_) => AppError::Conflict {
                         field: "client_id",
@@ -153,6 +190,7 @@ pub async fn delete(app: &App, actor: &AuthUser, id: i64) -> Result<(), AppError
     if !deleted {
         return Err(not_found(id));
     }
+    app.jobs_ready.notify_one();
     tracing::info!(client_id = id, by = %actor.username, "client deleted");
     Ok(())
 }

@@ -24,6 +24,9 @@ pub enum AppError {
     },
     #[error("too many failed attempts; retry in {retry_after} s")]
     TooManyRequests { retry_after: u64 },
+    /// Something this server depends on (a router) could not be reached.
+    #[error("{0}")]
+    Unavailable(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("{0}")]

@@ -1,17 +1,19 @@
-//! Reading and voiding invoices. Invoices are created only by generation.
+//! Reading, issuing by hand and voiding invoices. Generation issues most of them.
 
-use chrono::Utc;
+use chrono::{Datelike, NaiveDate, Utc};
 
 use super::{AppError, Page, require};
 use crate::app::App;
 use crate::domain::billing::invoice::InvoiceStatus;
+use crate::domain::billing::subscription::Status;
 use crate::domain::money::Money;
 use crate::domain::user::Role;
 use crate::domain::validation::FieldErrors;
 use crate::read;
 use crate::security::token_cache::AuthUser;
-use crate::storage::repo::invoices::{self as repo, Filter, Invoice};
+use crate::storage::repo::invoices::{self as repo, Filter, Invoice, View};
 use crate::storage::repo::payments::{self, Payment};
+use crate::storage::repo::{billing, plans, subscriptions};
 
 fn not_found(id: i64) -> AppError {
     AppError::NotFound(format!("invoice {id}"))
@@ -66,4 +68,122 @@ pub async fn void(app: &App, actor: &AuthUser, id: i64) -> Result<Invoice, AppEr
             })
         })
         .await
+}
+
+/// As [`list`], each with its client's name and latest successful payment.
+pub async fn list_views(
+    app: &App,
+    filter: Filter,
+    page: Page,
+) -> Result<(Vec<View>, i64), AppError> {
+    let (limit, offset) = page.limit_offset();
+    read!(app, |ex| repo::page_views(ex, &filter, limit, offset)).await
+}
+
+/// The views of the given invoices (those that exist), in id order.
+pub async fn views_of(app: &App, ids: Vec<i64>) -> Result<Vec<View>, AppError> {
+    read!(app, |ex| repo::views_of(ex, &ids)).await
+}
+
+pub async fn get_view(app: &App, id: i64) -> Result<View, AppError> {
+    views_of(app, vec![id])
+        .await?
+        .pop()
+        .ok_or_else(|| not_found(id))
+}
+
+/// An invoice to issue by hand; what is not given follows the generation rules.
+#[derive(Debug, Clone, Default)]
+pub struct NewInvoice {
+    pub subscription_id: Option<i64>,
+    /// Default: today.
+    pub invoice_date: Option<NaiveDate>,
+    /// Default: the invoice date plus the configured `invoice_due_days`.
+    pub due_date: Option<NaiveDate>,
+    /// Default: the plan's price.
+    pub total: Option<Money>,
+}
+
+fn check_new(app: &App, input: &NewInvoice) -> Result<(i64, NaiveDate, NaiveDate), AppError> {
+    let subscription_id = input
+        .subscription_id
+        .ok_or_else(|| FieldErrors::single("subscription_id", "is required"))?;
+    let invoice_date = input.invoice_date.unwrap_or_else(|| app.config.today());
+    let due_date = match input.due_date {
+        Some(d) => d,
+        None => super::billing::due_date(app, invoice_date)?,
+    };
+    if due_date < invoice_date {
+        return Err(FieldErrors::single("due_date", "must not be before invoice_date").into());
+    }
+    if input.total.is_some_and(|t| t < Money::ZERO) {
+        return Err(FieldErrors::single("total_amount", "must not be negative").into());
+    }
+    Ok((subscription_id, invoice_date, due_date))
+}
+
+/// Issues now, by hand, the invoice generation would issue next for one subscription: its next
+/// period, numbered in the same yearly sequence. Generation later skips that period.
+pub async fn create(app: &App, actor: &AuthUser, input: NewInvoice) -> Result<Invoice, AppError> {
+    require(
+        actor,
+        Role::manages_billing,
+        "only an admin or operator may issue invoices",
+    )?;
+    let (subscription_id, invoice_date, due_date) = check_new(app, &input)?;
+    let invoice = app
+        .db
+        .write(move |ex| {
+            Box::pin(async move {
+                let no_such = || FieldErrors::single("subscription_id", "no such subscription");
+                let sub = subscriptions::get_for_update(ex, subscription_id)
+                    .await?
+                    .ok_or_else(no_such)?;
+                if sub.status == Status::Cancelled {
+                    return Err(FieldErrors::single(
+                        "subscription_id",
+                        "the subscription is cancelled",
+                    )
+                    .into());
+                }
+                let plan = plans::get(ex, sub.plan_id).await?.ok_or_else(no_such)?;
+                let (period_start, period_end) = plan
+                    .period
+                    .next_after(sub.end_date)
+                    .ok_or_else(|| FieldErrors::single("subscription_id", "has no next period"))?;
+                let year = invoice_date.year();
+                let seq = billing::lock_counter(ex, year).await? + 1;
+                let mut inv = Invoice {
+                    id: 0,
+                    year,
+                    seq,
+                    client_id: sub.client_id,
+                    subscription_id,
+                    period_start,
+                    period_end,
+                    invoice_date,
+                    due_date,
+                    total: input.total.unwrap_or(plan.price),
+                    paid: Money::ZERO,
+                    status: InvoiceStatus::Pending,
+                };
+                inv.id = repo::insert(ex, &inv, Utc::now()).await.map_err(|e| {
+                    if e.is_unique_on("period") {
+                        AppError::Conflict {
+                            field: "subscription_id",
+                            message: format!(
+                                "the subscription's next period (from {period_start}) is already invoiced"
+                            ),
+                        }
+                    } else {
+                        e.into()
+                    }
+                })?;
+                billing::set_counter(ex, year, seq).await?;
+                Ok::<_, AppError>(inv)
+            })
+        })
+        .await?;
+    tracing::info!(invoice = %invoice.number(), by = %actor.username, "invoice issued by hand");
+    Ok(invoice)
 }

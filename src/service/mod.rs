@@ -10,6 +10,7 @@ pub mod invoices;
 pub mod payments;
 pub mod plans;
 pub mod reports;
+pub mod routers;
 pub mod subscriptions;
 
 pub use error::AppError;

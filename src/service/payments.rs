@@ -151,8 +151,9 @@ pub async fn record(
     let hash = request_hash(invoice_id, &c);
     let actor_name = actor.username.clone();
     let cutoff = billing::cutoff_today(app);
-    app.db
-        .write(move |ex| {
+    let recorded = app
+        .db
+        .write::<_, AppError, _>(move |ex| {
             Box::pin(async move {
                 // Locked first: a concurrent retry with the same key waits here, then finds
                 // the first request's payment below.
@@ -222,7 +223,45 @@ pub async fn record(
                 })
             })
         })
-        .await
+        .await?;
+    app.jobs_ready.notify_one();
+    Ok(recorded)
+}
+
+/// Pays everything still owed on an invoice, once: the original system's "mark as paid". An
+/// invoice already paid (by this or any other way) is returned unchanged; the fixed
+/// Idempotency-Key makes two concurrent requests record one payment.
+pub async fn settle_in_full(
+    app: &App,
+    actor: &AuthUser,
+    invoice_id: i64,
+    payment_method: Option<String>,
+    payment_date: Option<NaiveDate>,
+) -> Result<Invoice, AppError> {
+    require(
+        actor,
+        Role::records_payments,
+        "this role may not record payments",
+    )?;
+    let invoice = read!(app, |ex| invoices::get(ex, invoice_id))
+        .await?
+        .ok_or_else(|| invoice_not_found(invoice_id))?;
+    if invoice.status == InvoiceStatus::Paid {
+        return Ok(invoice);
+    }
+    let input = PaymentInput {
+        // Not `outstanding()`, which is zero on a void invoice: the payment rules refuse that
+        // one with their own reason.
+        amount: invoice.total.checked_sub(invoice.paid),
+        payment_date,
+        payment_method: Some(payment_method.unwrap_or_else(|| "cash".to_owned())),
+        reference: None,
+        status: None,
+    };
+    let key = format!("original-settle-{invoice_id}");
+    Ok(record(app, actor, invoice_id, input, Some(key))
+        .await?
+        .invoice)
 }
 
 /// Adds money to an invoice (already checked) and renews the subscription when it is settled.
@@ -261,8 +300,9 @@ pub async fn set_status(
     };
     let actor_name = actor.username.clone();
     let cutoff = billing::cutoff_today(app);
-    app.db
-        .write(move |ex| {
+    let recorded = app
+        .db
+        .write::<_, AppError, _>(move |ex| {
             Box::pin(async move {
                 let payment = repo::get(ex, id)
                     .await?
@@ -304,7 +344,9 @@ pub async fn set_status(
                 })
             })
         })
-        .await
+        .await?;
+    app.jobs_ready.notify_one();
+    Ok(recorded)
 }
 
 pub async fn get(app: &App, id: i64) -> Result<Payment, AppError> {

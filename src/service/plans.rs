@@ -6,6 +6,7 @@ use super::{AppError, require};
 use crate::app::App;
 use crate::domain::billing::plan::{self, Plan, PlanInput};
 use crate::domain::user::Role;
+use crate::provisioning::outbox;
 use crate::read;
 use crate::security::token_cache::AuthUser;
 use crate::storage::StoreError;
@@ -35,12 +36,15 @@ pub async fn create(app: &App, actor: &AuthUser, input: PlanInput) -> Result<Pla
         .db
         .write(move |ex| {
             Box::pin(async move {
-                plans::insert(ex, &row, Utc::now())
+                let id = plans::insert(ex, &row, Utc::now())
                     .await
-                    .map_err(map_conflict(&row.name))
+                    .map_err(map_conflict(&row.name))?;
+                outbox::profile_everywhere(ex, &row.ppp_profile, row.rate_limit.as_deref()).await?;
+                Ok::<_, AppError>(id)
             })
         })
         .await?;
+    app.jobs_ready.notify_one();
     tracing::info!(plan_id = p.id, by = %actor.username, "plan created");
     Ok(p)
 }
@@ -71,10 +75,12 @@ pub async fn update(
                 plans::update(ex, &p, Utc::now())
                     .await
                     .map_err(map_conflict(&p.name))?;
+                outbox::profile_everywhere(ex, &p.ppp_profile, p.rate_limit.as_deref()).await?;
                 Ok::<_, AppError>(p)
             })
         })
         .await?;
+    app.jobs_ready.notify_one();
     tracing::info!(plan_id = id, by = %actor.username, "plan updated");
     Ok(p)
 }

@@ -7,9 +7,10 @@ use crate::app::App;
 use crate::domain::billing::subscription::{self, Status, Subscription};
 use crate::domain::user::Role;
 use crate::domain::validation::FieldErrors;
+use crate::provisioning::outbox;
 use crate::read;
 use crate::security::token_cache::AuthUser;
-use crate::storage::repo::subscriptions::{self as repo, Event, Filter};
+use crate::storage::repo::subscriptions::{self as repo, Event, Filter, Named};
 use crate::storage::repo::{clients, plans};
 use crate::storage::{Exec, StoreError};
 
@@ -123,10 +124,12 @@ pub async fn create(
                     now,
                 )
                 .await?;
+                outbox::sync_client(ex, client_id, false, None).await?;
                 Ok::<_, AppError>(s)
             })
         })
         .await
+        .inspect(|_| app.jobs_ready.notify_one())
 }
 
 pub async fn get(app: &App, id: i64) -> Result<Subscription, AppError> {
@@ -142,6 +145,23 @@ pub async fn list(
 ) -> Result<(Vec<Subscription>, i64), AppError> {
     let (limit, offset) = page.limit_offset();
     read!(app, |ex| repo::page(ex, &filter, limit, offset)).await
+}
+
+/// As [`list`], each with its client's name and its plan's name and price.
+pub async fn list_named(
+    app: &App,
+    filter: Filter,
+    page: Page,
+) -> Result<(Vec<Named>, i64), AppError> {
+    let (limit, offset) = page.limit_offset();
+    read!(app, |ex| repo::page_named(ex, &filter, limit, offset)).await
+}
+
+/// As [`get`], with its client's name and its plan's name and price.
+pub async fn get_named(app: &App, id: i64) -> Result<Named, AppError> {
+    read!(app, |ex| repo::get_named(ex, id))
+        .await?
+        .ok_or_else(|| not_found(id))
 }
 
 /// Changes the given fields. A status change must be allowed by the domain rules and is
@@ -221,11 +241,14 @@ pub async fn update(
                         now,
                     )
                     .await?;
+                    let cut_off = s.status != before.status && s.status != Status::Active;
+                    outbox::sync_client(ex, s.client_id, cut_off, None).await?;
                 }
                 Ok::<_, AppError>(s)
             })
         })
         .await
+        .inspect(|_| app.jobs_ready.notify_one())
 }
 
 pub async fn delete(app: &App, actor: &AuthUser, id: i64) -> Result<(), AppError> {

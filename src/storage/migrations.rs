@@ -21,6 +21,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "billing",
         sql: include_str!("migrations/0002_billing.sql"),
     },
+    Migration {
+        version: 3,
+        name: "routers_outbox",
+        sql: include_str!("migrations/0003_routers_outbox.sql"),
+    },
 ];
 
 /// Removes `--` comment lines, which may hold the `;` that separates statements.
@@ -29,6 +34,27 @@ fn strip_comments(sql: &str) -> String {
         .filter(|l| !l.trim_start().starts_with("--"))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// The statements of a migration that apply to `backend`: all, except that one starting with
+/// `@servers ` runs on MySQL and PostgreSQL only and one starting with `@sqlite ` on SQLite
+/// only (SQLite alters existing tables in fewer ways).
+fn statements(sql: &str, backend: Backend) -> Vec<String> {
+    let sqlite = backend == Backend::Sqlite;
+    strip_comments(sql)
+        .split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .filter_map(|s| {
+            if let Some(rest) = s.strip_prefix("@servers ") {
+                (!sqlite).then(|| rest.to_owned())
+            } else if let Some(rest) = s.strip_prefix("@sqlite ") {
+                sqlite.then(|| rest.to_owned())
+            } else {
+                Some(s.to_owned())
+            }
+        })
+        .collect()
 }
 
 /// Applies every migration the database lacks; returns the versions applied now.
@@ -77,7 +103,9 @@ async fn apply(ex: &mut dyn Exec) -> Result<Vec<i64>, StoreError> {
     }
     let mut done = Vec::new();
     for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
-        ex.batch(&strip_comments(m.sql)).await?;
+        for stmt in statements(m.sql, ex.backend()) {
+            ex.batch(&stmt).await?;
+        }
         ex.execute(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
             params![m.version, m.name, chrono::Utc::now()],
@@ -99,6 +127,19 @@ mod tests {
     #[test]
     fn versions_strictly_increase() {
         assert!(MIGRATIONS.windows(2).all(|w| w[0].version < w[1].version));
+    }
+
+    #[test]
+    fn server_only_statements() {
+        let sql = "CREATE TABLE a (x INT);\n@servers ALTER TABLE a ADD y INT;\n@sqlite SELECT 1;";
+        assert_eq!(
+            statements(sql, Backend::Sqlite),
+            ["CREATE TABLE a (x INT)", "SELECT 1"]
+        );
+        assert_eq!(
+            statements(sql, Backend::Postgres),
+            ["CREATE TABLE a (x INT)", "ALTER TABLE a ADD y INT"]
+        );
     }
 
     #[test]

@@ -31,6 +31,11 @@ const TOKENS: &[(&str, [&str; 3])] = &[
     ),
     // Row locks where the backend has them; SQLite's write transaction already excludes others.
     ("for_update", ["", " FOR UPDATE", " FOR UPDATE"]),
+    // Several workers lease jobs without waiting on each other's rows.
+    (
+        "skip_locked",
+        ["", " FOR UPDATE SKIP LOCKED", " FOR UPDATE SKIP LOCKED"],
+    ),
     (
         "insert_ignore",
         ["INSERT OR IGNORE", "INSERT IGNORE", "INSERT"],

@@ -84,7 +84,7 @@ impl InvoiceJson {
         InvoiceJson {
             invoice_number: i.number(),
             outstanding_amount: i.outstanding(),
-            overdue: i.status.is_open() && i.due_date < today,
+            overdue: i.overdue_on(today),
             invoice_id: i.id,
             client_id: i.client_id,
             subscription_id: i.subscription_id,

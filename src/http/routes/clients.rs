@@ -60,6 +60,8 @@ pub struct ClientBody {
     /// The PPP secret's password: stored sealed, never returned.
     #[schema(example = "securepassword")]
     pub password: Option<String>,
+    /// The router the PPP secret lives on; the default router when omitted at registration.
+    pub router_id: Option<i64>,
 }
 
 impl ClientBody {
@@ -70,6 +72,7 @@ impl ClientBody {
             address: self.address.as_deref(),
             ppp_secret_name: self.ppp_secret_name.as_deref(),
             password: self.password.as_deref(),
+            router_id: self.router_id,
         }
     }
 }

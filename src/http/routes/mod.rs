@@ -5,7 +5,9 @@ pub mod billing;
 pub mod clients;
 pub mod docs;
 pub mod health;
+pub mod original;
 pub mod plans;
+pub mod routers;
 pub mod subscriptions;
 
 use axum::http::{HeaderMap, HeaderValue};

@@ -124,7 +124,16 @@ pub async fn create(
     auth: Auth,
     JsonBody(body): JsonBody<PlanBody>,
 ) -> Result<(StatusCode, Json<Envelope<PlanJson>>), ApiError> {
-    let p = svc::create(&app, &auth.user, body.into()).await?;
+    created(&app, &auth, body).await
+}
+
+/// Creates a plan and answers it in the shape `J`: ours, or the original system's.
+pub(crate) async fn created<J: From<Plan>>(
+    app: &AppState,
+    auth: &Auth,
+    body: PlanBody,
+) -> Result<(StatusCode, Json<Envelope<J>>), ApiError> {
+    let p = svc::create(app, &auth.user, body.into()).await?;
     Ok((
         StatusCode::CREATED,
         envelope("Plan created successfully", p.into()),
@@ -143,7 +152,17 @@ pub async fn update(
     Id(id): Id,
     JsonBody(body): JsonBody<PlanBody>,
 ) -> Result<Json<Envelope<PlanJson>>, ApiError> {
-    let p = svc::update(&app, &auth.user, id, body.into()).await?;
+    updated(&app, &auth, id, body).await
+}
+
+/// Changes a plan and answers it in the shape `J`: ours, or the original system's.
+pub(crate) async fn updated<J: From<Plan>>(
+    app: &AppState,
+    auth: &Auth,
+    id: i64,
+    body: PlanBody,
+) -> Result<Json<Envelope<J>>, ApiError> {
+    let p = svc::update(app, &auth.user, id, body.into()).await?;
     Ok(envelope("Plan updated successfully", p.into()))
 }
 

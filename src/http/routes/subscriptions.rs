@@ -25,7 +25,8 @@ pub struct SubscriptionJson {
     pub plan_id: i64,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
-    /// `active`, `suspended`, `expired` or `cancelled`.
+    /// `active`, `suspended`, `expired` or `cancelled` (on the original routes: `active` or
+    /// `inactive`).
     #[schema(example = "active")]
     pub status: &'static str,
 }
@@ -119,7 +120,10 @@ pub async fn list(
 }
 
 /// A client's subscriptions.
-#[utoipa::path(get, path = "/client/{id}/subscriptions", tag = "subscriptions",
+///
+/// Also kept for compatibility with the original PHP API, in this shape (the original field
+/// names; `status` in our words); modern equivalent: `GET /subscriptions?client_id={id}`.
+#[utoipa::path(get, path = "/client/{id}/subscriptions", tags = ["subscriptions", "original"],
     params(("id" = i64, Path, description = "client id")),
     responses((status = 200, body = Envelope<Vec<SubscriptionJson>>), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -155,10 +159,20 @@ pub async fn create(
     auth: Auth,
     JsonBody(body): JsonBody<SubscriptionBody>,
 ) -> Result<(StatusCode, Json<Envelope<SubscriptionJson>>), ApiError> {
-    let s = svc::create(&app, &auth.user, body.into()).await?;
+    created(&app, &auth, body.into(), SubscriptionJson::from).await
+}
+
+/// Creates a subscription and answers it as `shape` makes it: ours, or the original system's.
+pub(crate) async fn created(
+    app: &AppState,
+    auth: &Auth,
+    input: SubscriptionInput,
+    shape: fn(Subscription) -> SubscriptionJson,
+) -> Result<(StatusCode, Json<Envelope<SubscriptionJson>>), ApiError> {
+    let s = svc::create(app, &auth.user, input).await?;
     Ok((
         StatusCode::CREATED,
-        envelope("Subscription created successfully", s.into()),
+        envelope("Subscription created successfully", shape(s)),
     ))
 }
 
@@ -183,11 +197,7 @@ pub async fn create_for_client(
     crate::service::clients::get(&app, id).await?;
     let mut input = SubscriptionInput::from(body);
     input.client_id = Some(id);
-    let s = svc::create(&app, &auth.user, input).await?;
-    Ok((
-        StatusCode::CREATED,
-        envelope("Subscription created successfully", s.into()),
-    ))
+    created(&app, &auth, input, SubscriptionJson::from).await
 }
 
 /// Changes plan, dates or status (admin, operator); status changes are recorded.
@@ -202,8 +212,19 @@ pub async fn update(
     Id(id): Id,
     JsonBody(body): JsonBody<SubscriptionBody>,
 ) -> Result<Json<Envelope<SubscriptionJson>>, ApiError> {
-    let s = svc::update(&app, &auth.user, id, body.into()).await?;
-    Ok(envelope("Subscription updated successfully", s.into()))
+    updated(&app, &auth, id, body.into(), SubscriptionJson::from).await
+}
+
+/// Changes a subscription and answers it as `shape` makes it: ours, or the original system's.
+pub(crate) async fn updated(
+    app: &AppState,
+    auth: &Auth,
+    id: i64,
+    input: SubscriptionInput,
+    shape: fn(Subscription) -> SubscriptionJson,
+) -> Result<Json<Envelope<SubscriptionJson>>, ApiError> {
+    let s = svc::update(app, &auth.user, id, input).await?;
+    Ok(envelope("Subscription updated successfully", shape(s)))
 }
 
 /// Deletes a subscription that was never invoiced (admin, operator); otherwise cancel it.

@@ -5,7 +5,7 @@ use crate::domain::client::Client;
 use crate::params;
 use crate::storage::{Exec, Row, StoreError};
 
-const COLUMNS: &str = "id, name, phone_number, address, ppp_secret_name";
+const COLUMNS: &str = "id, name, phone_number, address, ppp_secret_name, router_id";
 
 fn from_row(r: &Row) -> Result<Client, StoreError> {
     Ok(Client {
@@ -14,6 +14,7 @@ fn from_row(r: &Row) -> Result<Client, StoreError> {
         phone_number: r.string(2)?,
         address: r.string(3)?,
         ppp_secret_name: r.string(4)?,
+        router_id: r.opt_i64(5)?,
     })
 }
 
@@ -25,14 +26,15 @@ pub async fn insert(
 ) -> Result<i64, StoreError> {
     ex.insert(
         "INSERT INTO clients \
-         (name, phone_number, address, ppp_secret_name, ppp_password_enc, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+         (name, phone_number, address, ppp_secret_name, ppp_password_enc, router_id, created_at, \
+         updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         params![
             &c.name,
             &c.phone_number,
             &c.address,
             &c.ppp_secret_name,
             ppp_password_enc,
+            c.router_id,
             now,
             now
         ],
@@ -42,7 +44,7 @@ pub async fn insert(
 
 pub async fn get(ex: &mut dyn Exec, id: i64) -> Result<Option<Client>, StoreError> {
     ex.fetch_optional(
-        "SELECT id, name, phone_number, address, ppp_secret_name FROM clients WHERE id = ?",
+        &format!("SELECT {COLUMNS} FROM clients WHERE id = ?"),
         params![id],
     )
     .await?
@@ -61,13 +63,15 @@ pub async fn update(
     let n = ex
         .execute(
             "UPDATE clients SET name = ?, phone_number = ?, address = ?, ppp_secret_name = ?, \
-             ppp_password_enc = COALESCE(?, ppp_password_enc), updated_at = ? WHERE id = ?",
+             ppp_password_enc = COALESCE(?, ppp_password_enc), router_id = ?, updated_at = ? \
+             WHERE id = ?",
             params![
                 &c.name,
                 &c.phone_number,
                 &c.address,
                 &c.ppp_secret_name,
                 ppp_password_enc,
+                c.router_id,
                 now,
                 c.id
             ],
@@ -123,6 +127,17 @@ pub async fn page(
         from_row,
     )
     .await
+}
+
+/// Puts an operator's hold on a client, or lifts it.
+pub async fn set_held(ex: &mut dyn Exec, id: i64, held: bool) -> Result<bool, StoreError> {
+    Ok(ex
+        .execute(
+            "UPDATE clients SET held = ? WHERE id = ?",
+            params![held, id],
+        )
+        .await?
+        > 0)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use super::Conditions;
 use crate::domain::billing::invoice::InvoiceStatus;
 use crate::domain::money::Money;
 use crate::params;
-use crate::storage::{Exec, Row, StoreError};
+use crate::storage::{Exec, Row, StoreError, Value};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invoice {
@@ -25,6 +25,11 @@ pub struct Invoice {
 impl Invoice {
     pub fn number(&self) -> String {
         crate::domain::billing::invoice::number(self.year, self.seq)
+    }
+
+    /// Open and past its due date on `today`.
+    pub fn overdue_on(&self, today: NaiveDate) -> bool {
+        self.status.is_open() && self.due_date < today
     }
 
     pub fn outstanding(&self) -> Money {
@@ -135,12 +140,7 @@ pub struct Filter {
     pub due_before: Option<NaiveDate>,
 }
 
-pub async fn page(
-    ex: &mut dyn Exec,
-    f: &Filter,
-    limit: i64,
-    offset: i64,
-) -> Result<(Vec<Invoice>, i64), StoreError> {
+fn conditions(f: &Filter) -> Conditions {
     let mut conds = Conditions::default();
     conds
         .add("i.status = ?", f.status.map(InvoiceStatus::as_str))
@@ -152,14 +152,118 @@ pub async fn page(
             "i.status IN ('pending', 'partially_paid') AND i.due_date < ?",
             f.due_before,
         );
+    conds
+}
+
+pub async fn page(
+    ex: &mut dyn Exec,
+    f: &Filter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Invoice>, i64), StoreError> {
     super::page(
         ex,
         "invoices i",
         COLUMNS,
         "i.id",
-        conds,
+        conditions(f),
         (limit, offset),
         from_row,
+    )
+    .await
+}
+
+/// An invoice as the original system's routes show it: with its client's name and the method
+/// and date of its latest successful payment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct View {
+    pub invoice: Invoice,
+    pub client_name: String,
+    pub last_payment: Option<(String, NaiveDate)>,
+}
+
+const VIEW_FROM: &str = "invoices i JOIN clients c ON c.id = i.client_id";
+
+fn view_columns() -> String {
+    let latest = |column: &str| {
+        format!(
+            "(SELECT p.{column} FROM payments p WHERE p.invoice_id = i.id AND p.status = 'success' \
+             ORDER BY p.payment_date DESC, p.id DESC LIMIT 1)"
+        )
+    };
+    format!(
+        "{COLUMNS}, c.name, {}, {}",
+        latest("payment_method"),
+        latest("payment_date")
+    )
+}
+
+fn view_from_row(r: &Row) -> Result<View, StoreError> {
+    let method = r.opt_string(13)?;
+    let date = r.opt_date(14)?;
+    Ok(View {
+        invoice: from_row(r)?,
+        client_name: r.string(12)?,
+        last_payment: method.zip(date),
+    })
+}
+
+pub async fn page_views(
+    ex: &mut dyn Exec,
+    f: &Filter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<View>, i64), StoreError> {
+    super::page(
+        ex,
+        VIEW_FROM,
+        &view_columns(),
+        "i.id",
+        conditions(f),
+        (limit, offset),
+        view_from_row,
+    )
+    .await
+}
+
+/// The views of the given invoices, in id order.
+pub async fn views_of(ex: &mut dyn Exec, ids: &[i64]) -> Result<Vec<View>, StoreError> {
+    let mut views = Vec::with_capacity(ids.len());
+    // A generation run may create thousands: stay well under every backend's parameter limit.
+    for chunk in ids.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let args: Vec<Value> = chunk.iter().map(|&id| id.into()).collect();
+        let sql = format!(
+            "SELECT {} FROM {VIEW_FROM} WHERE i.id IN ({marks}) ORDER BY i.id",
+            view_columns()
+        );
+        for r in ex.fetch_all(&sql, &args).await? {
+            views.push(view_from_row(&r)?);
+        }
+    }
+    Ok(views)
+}
+
+/// Inserts one invoice numbered by the caller (who holds the year's counter).
+pub async fn insert(ex: &mut dyn Exec, i: &Invoice, now: DateTime<Utc>) -> Result<i64, StoreError> {
+    ex.insert(
+        "INSERT INTO invoices (invoice_year, invoice_seq, client_id, subscription_id, \
+         period_start, period_end, invoice_date, due_date, total_minor, paid_minor, status, \
+         created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        params![
+            i64::from(i.year),
+            i.seq,
+            i.client_id,
+            i.subscription_id,
+            i.period_start,
+            i.period_end,
+            i.invoice_date,
+            i.due_date,
+            i.total.minor(),
+            i.paid.minor(),
+            i.status.as_str(),
+            now
+        ],
     )
     .await
 }

@@ -3,8 +3,10 @@
 pub mod billing;
 pub mod clients;
 pub mod invoices;
+pub mod jobs;
 pub mod payments;
 pub mod plans;
+pub mod routers;
 pub mod subscriptions;
 pub mod tokens;
 pub mod users;

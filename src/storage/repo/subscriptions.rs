@@ -2,6 +2,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Conditions;
 use crate::domain::billing::subscription::{Status, Subscription};
+use crate::domain::money::Money;
 use crate::params;
 use crate::storage::{Exec, Row, StoreError};
 
@@ -103,26 +104,81 @@ pub struct Filter {
     pub status: Option<Status>,
 }
 
+fn conditions(f: &Filter) -> Conditions {
+    let mut conds = Conditions::default();
+    conds
+        .add("s.client_id = ?", f.client_id)
+        .add("s.status = ?", f.status.map(Status::as_str));
+    conds
+}
+
 pub async fn page(
     ex: &mut dyn Exec,
     f: &Filter,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Subscription>, i64), StoreError> {
-    let mut conds = Conditions::default();
-    conds
-        .add("client_id = ?", f.client_id)
-        .add("status = ?", f.status.map(Status::as_str));
     super::page(
         ex,
-        "subscriptions",
+        "subscriptions s",
         COLUMNS,
-        "id",
-        conds,
+        "s.id",
+        conditions(f),
         (limit, offset),
         from_row,
     )
     .await
+}
+
+/// A subscription with the client's name and the plan's name and price, as the original
+/// system's routes show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    pub subscription: Subscription,
+    pub client_name: String,
+    pub plan_name: String,
+    pub price: Money,
+}
+
+const NAMED_FROM: &str =
+    "subscriptions s JOIN clients c ON c.id = s.client_id JOIN plans p ON p.id = s.plan_id";
+const NAMED_COLUMNS: &str = "s.id, s.client_id, s.plan_id, s.start_date, s.end_date, s.status, c.name, p.name, \
+     p.price_minor";
+
+fn named_from_row(r: &Row) -> Result<Named, StoreError> {
+    Ok(Named {
+        subscription: from_row(r)?,
+        client_name: r.string(6)?,
+        plan_name: r.string(7)?,
+        price: Money::from_minor(r.i64(8)?),
+    })
+}
+
+pub async fn page_named(
+    ex: &mut dyn Exec,
+    f: &Filter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Named>, i64), StoreError> {
+    super::page(
+        ex,
+        NAMED_FROM,
+        NAMED_COLUMNS,
+        "s.id",
+        conditions(f),
+        (limit, offset),
+        named_from_row,
+    )
+    .await
+}
+
+pub async fn get_named(ex: &mut dyn Exec, id: i64) -> Result<Option<Named>, StoreError> {
+    let sql = format!("SELECT {NAMED_COLUMNS} FROM {NAMED_FROM} WHERE s.id = ?");
+    ex.fetch_optional(&sql, params![id])
+        .await?
+        .as_ref()
+        .map(named_from_row)
+        .transpose()
 }
 
 pub async fn for_client(

@@ -1,0 +1,308 @@
+//! `/invoice`, `/invoice/{id}`, `/invoice/delete/{id}` and `/invoice/auto`: invoices in the
+//! original fields and status words, over the same services as `/invoices` and `/payments`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::invoice_status_out;
+use crate::app::AppState;
+use crate::domain::billing::invoice::InvoiceStatus;
+use crate::domain::money::Money;
+use crate::domain::validation::FieldErrors;
+use crate::http::error::{ApiError, ErrorBody};
+use crate::http::extract::{Auth, Id, JsonBody, QueryParams};
+use crate::http::routes::billing::generation_args;
+use crate::http::routes::{Data, Envelope, Message, envelope, message, page_of, paged};
+use crate::service::invoices::{self as svc, NewInvoice};
+use crate::service::{AppError, billing, payments};
+use crate::storage::repo::invoices::{Filter, Invoice, View};
+
+/// An invoice as the original system listed it: the client's name instead of the
+/// subscription, and the method and date of the latest successful payment (null if none).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OriginalInvoice {
+    pub invoice_id: i64,
+    #[schema(example = "John Doe")]
+    pub client_name: String,
+    pub invoice_date: NaiveDate,
+    pub due_date: NaiveDate,
+    #[schema(value_type = f64, example = 100000.00)]
+    pub total_amount: Money,
+    /// `pending`, `paid`, `overdue` (open and past its due date) or `void`.
+    #[schema(example = "pending")]
+    pub invoice_status: &'static str,
+    #[schema(example = "cash")]
+    pub payment_method: Option<String>,
+    pub payment_date: Option<NaiveDate>,
+}
+
+impl OriginalInvoice {
+    fn new(v: View, today: NaiveDate) -> Self {
+        let (payment_method, payment_date) = v.last_payment.unzip();
+        OriginalInvoice {
+            invoice_id: v.invoice.id,
+            invoice_status: invoice_status_out(&v.invoice, today),
+            client_name: v.client_name,
+            invoice_date: v.invoice.invoice_date,
+            due_date: v.invoice.due_date,
+            total_amount: v.invoice.total,
+            payment_method,
+            payment_date,
+        }
+    }
+}
+
+fn rows(app: &AppState, views: Vec<View>) -> Vec<OriginalInvoice> {
+    let today = app.config.today();
+    views
+        .into_iter()
+        .map(|v| OriginalInvoice::new(v, today))
+        .collect()
+}
+
+async fn one(app: &AppState, id: i64) -> Result<OriginalInvoice, AppError> {
+    Ok(OriginalInvoice::new(
+        svc::get_view(app, id).await?,
+        app.config.today(),
+    ))
+}
+
+/// The original invoice columns. On create, what is not given follows the generation rules;
+/// on update, `invoice_status` does the work and the other columns may only repeat their value.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InvoiceBody {
+    pub subscription_id: Option<i64>,
+    pub invoice_date: Option<NaiveDate>,
+    pub due_date: Option<NaiveDate>,
+    /// Default: the plan's price.
+    #[schema(value_type = Option<f64>, example = 100000.00)]
+    pub total_amount: Option<Money>,
+    /// `pending`, `paid`, `overdue` or `void`.
+    pub invoice_status: Option<String>,
+    /// With `invoice_status` `paid`: `cash` (default), `bank_transfer`, `credit_card`, `e_wallet`.
+    pub payment_method: Option<String>,
+    /// With `invoice_status` `paid`; default today.
+    pub payment_date: Option<NaiveDate>,
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> AppError {
+    FieldErrors::single(field, message).into()
+}
+
+/// Invoices with client names and latest payments (original shape).
+///
+/// Kept for compatibility with the original PHP API; modern equivalent: `GET /invoices`.
+/// Paginated like `GET /client` (`page`, `per_page`, totals in headers).
+#[utoipa::path(get, path = "/invoice", tag = "original",
+    params(("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query)),
+    responses((status = 200, body = Data<Vec<OriginalInvoice>>)), security(("bearer" = [])))]
+pub async fn list(
+    State(app): State<AppState>,
+    _auth: Auth,
+    q: QueryParams,
+) -> Result<Response, ApiError> {
+    let page = page_of(&app, &q)?;
+    let (views, total) = svc::list_views(&app, Filter::default(), page).await?;
+    Ok(paged(
+        page,
+        total,
+        Json(Data {
+            data: rows(&app, views),
+        }),
+    ))
+}
+
+/// One invoice (original shape).
+///
+/// Kept for compatibility with the original PHP API; modern equivalent: `GET /invoices/{id}`.
+#[utoipa::path(get, path = "/invoice/{id}", tag = "original",
+    params(("id" = i64, Path, description = "invoice id")),
+    responses((status = 200, body = Data<OriginalInvoice>), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn get(
+    State(app): State<AppState>,
+    _auth: Auth,
+    Id(id): Id,
+) -> Result<Json<Data<OriginalInvoice>>, ApiError> {
+    Ok(Json(Data {
+        data: one(&app, id).await?,
+    }))
+}
+
+/// Issues one subscription's next invoice (original shape).
+///
+/// Kept for compatibility with the original PHP API; modern equivalent: `POST /invoices/generate`
+/// (which issues these for every due subscription). Issues one subscription's next invoice now
+/// (admin, operator); a new invoice is `pending`: record its payment with `PUT /invoice/{id}`.
+#[utoipa::path(post, path = "/invoice", tag = "original", request_body = InvoiceBody,
+    responses((status = 201, body = Envelope<OriginalInvoice>),
+        (status = 409, body = ErrorBody, description = "the next period is already invoiced"),
+        (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn create(
+    State(app): State<AppState>,
+    auth: Auth,
+    JsonBody(b): JsonBody<InvoiceBody>,
+) -> Result<(StatusCode, Json<Envelope<OriginalInvoice>>), ApiError> {
+    if b.invoice_status.as_deref().is_some_and(|s| s != "pending") {
+        return Err(invalid(
+            "invoice_status",
+            "a new invoice is pending; mark it paid with PUT /invoice/{id}",
+        )
+        .into());
+    }
+    if b.payment_method.is_some() || b.payment_date.is_some() {
+        return Err(invalid("payment_method", "is taken only with invoice_status paid").into());
+    }
+    let input = NewInvoice {
+        subscription_id: b.subscription_id,
+        invoice_date: b.invoice_date,
+        due_date: b.due_date,
+        total: b.total_amount,
+    };
+    let inv = svc::create(&app, &auth.user, input).await?;
+    Ok((
+        StatusCode::CREATED,
+        envelope("Invoice created successfully", one(&app, inv.id).await?),
+    ))
+}
+
+/// What was fixed when the invoice was issued may be sent back, but not changed.
+fn check_unchanged(inv: &Invoice, b: &InvoiceBody) -> Result<(), AppError> {
+    let fixed = "is set when the invoice is issued; void the invoice and issue another";
+    let mut e = FieldErrors::default();
+    for (field, changed) in [
+        (
+            "subscription_id",
+            b.subscription_id.is_some_and(|v| v != inv.subscription_id),
+        ),
+        (
+            "invoice_date",
+            b.invoice_date.is_some_and(|v| v != inv.invoice_date),
+        ),
+        ("due_date", b.due_date.is_some_and(|v| v != inv.due_date)),
+        (
+            "total_amount",
+            b.total_amount.is_some_and(|v| v != inv.total),
+        ),
+    ] {
+        if changed {
+            e.add(field, fixed);
+        }
+    }
+    Ok(e.into_result(())?)
+}
+
+/// The original status words as actions: `paid` settles what is owed (once), `void` voids;
+/// `pending` and `overdue` describe an open invoice (overdue follows from the due date) and
+/// change nothing.
+async fn apply_status(
+    app: &AppState,
+    auth: &Auth,
+    inv: &Invoice,
+    b: InvoiceBody,
+) -> Result<(), AppError> {
+    let word = b.invoice_status.as_deref();
+    if word != Some("paid") && (b.payment_method.is_some() || b.payment_date.is_some()) {
+        return Err(invalid(
+            "payment_method",
+            "is taken only with invoice_status paid",
+        ));
+    }
+    match word {
+        None => Ok(()),
+        Some("paid") => {
+            payments::settle_in_full(app, &auth.user, inv.id, b.payment_method, b.payment_date)
+                .await?;
+            Ok(())
+        }
+        Some("void") if inv.status == InvoiceStatus::Void => Ok(()),
+        Some("void") => svc::void(app, &auth.user, inv.id).await.map(drop),
+        Some("pending" | "overdue") if inv.status.is_open() => Ok(()),
+        Some(w @ ("pending" | "overdue")) => Err(invalid(
+            "invoice_status",
+            format!("a {} invoice cannot become {w}", inv.status.as_str()),
+        )),
+        Some(_) => Err(invalid(
+            "invoice_status",
+            "must be one of pending, paid, overdue, void",
+        )),
+    }
+}
+
+/// Marks an invoice paid or void (original shape).
+///
+/// Kept for compatibility with the original PHP API; modern equivalents:
+/// `POST /invoices/{id}/payments` and `POST /invoices/{id}/void`. `invoice_status` `paid`
+/// records a payment of the amount still owed (`payment_method` default `cash`,
+/// `payment_date` default today), once: a repeat changes nothing. `void` voids (admin).
+#[utoipa::path(put, path = "/invoice/{id}", tag = "original", request_body = InvoiceBody,
+    params(("id" = i64, Path, description = "invoice id")),
+    responses((status = 200, body = Envelope<OriginalInvoice>), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn update(
+    State(app): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+    JsonBody(b): JsonBody<InvoiceBody>,
+) -> Result<Json<Envelope<OriginalInvoice>>, ApiError> {
+    let current = svc::get_view(&app, id).await?.invoice;
+    check_unchanged(&current, &b)?;
+    apply_status(&app, &auth, &current, b).await?;
+    Ok(envelope(
+        "Invoice updated successfully",
+        one(&app, id).await?,
+    ))
+}
+
+/// Voids an invoice (original path).
+///
+/// Kept for compatibility with the original PHP API; modern equivalent:
+/// `POST /invoices/{id}/void`. Invoices are never deleted: this voids it (admin), which
+/// only an invoice without recorded payments allows; its number stays used.
+#[utoipa::path(delete, path = "/invoice/delete/{id}", tag = "original",
+    params(("id" = i64, Path, description = "invoice id")),
+    responses((status = 200, body = Message), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn delete(
+    State(app): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+) -> Result<Json<Message>, ApiError> {
+    svc::void(&app, &auth.user, id).await?;
+    Ok(message("Invoice deleted successfully"))
+}
+
+/// Generates the invoices due (original path).
+///
+/// Kept for compatibility with the original PHP API; modern equivalent:
+/// `POST /invoices/generate`. The same idempotent generation (admin, operator) for `date`
+/// (default today) with the configured window (default 4 days, not the old code's 5); answers
+/// the invoices this run created.
+#[utoipa::path(get, path = "/invoice/auto", tag = "original",
+    params(("date" = Option<NaiveDate>, Query)),
+    responses((status = 200, body = Envelope<Vec<OriginalInvoice>>), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn auto(
+    State(app): State<AppState>,
+    auth: Auth,
+    q: QueryParams,
+) -> Result<Json<Envelope<Vec<OriginalInvoice>>>, ApiError> {
+    // No dry run here: what a rehearsal "created" is not there to report.
+    let (date, _) = generation_args(&app, &q)?;
+    let summary = billing::generate_as(&app, &auth.user, date, false).await?;
+    let created = billing::created_by(&app, &summary, summary.created).await?;
+    let views = svc::views_of(&app, created.iter().map(|i| i.id).collect()).await?;
+    Ok(envelope(
+        "Invoices generated successfully",
+        rows(&app, views),
+    ))
+}

@@ -1,0 +1,409 @@
+//! Router provisioning end to end over HTTP, against the RouterOS simulator, on every
+//! database backend: the outbox, the worker, a router that is down, reconcile.
+
+mod common;
+
+use axum::http::Method;
+use common::TestApp;
+use mikronet::provisioning::worker;
+use routeros::sim::{SimConfig, SimHandle, Simulator};
+
+const ROUTER_PASSWORD: &str = "Router-Pa55-word";
+
+async fn simulator() -> SimHandle {
+    Simulator::start(SimConfig {
+        password: ROUTER_PASSWORD.into(),
+        identity: "core-1".into(),
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
+/// Registers the simulator as the (default) router; returns its id.
+async fn add_router(app: &TestApp, admin: &str, sim: &SimHandle, extra: &str) -> i64 {
+    let body = format!(
+        r#"{{"name":"core-1","host":"127.0.0.1","port":{},"transport":"api","username":"admin","password":"{ROUTER_PASSWORD}"{extra}}}"#,
+        sim.api_addr.port()
+    );
+    let r = app.post("/routers", Some(admin), &body).await.expect(201);
+    assert_eq!(r.json["data"]["is_default"], true);
+    r.json["data"]["router_id"].as_i64().unwrap()
+}
+
+async fn drain(app: &TestApp) -> worker::RoundStats {
+    worker::drain(&app.app).await.unwrap()
+}
+
+fn field(sim: &SimHandle, name: &str, key: &str) -> Option<String> {
+    sim.state().secret(name).and_then(|s| s.get(key).cloned())
+}
+
+async fn the_client_lifecycle_reaches_the_router(app: TestApp) {
+    let sim = simulator().await;
+    let admin = app.admin().await;
+    add_router(&app, &admin, &sim, "").await;
+    let plan = app.create_plan(&admin, "Home", "100000").await;
+    let client = app.create_client(&admin, "John Doe", "abc123").await;
+    let s = drain(&app).await;
+    assert_eq!(
+        (s.applied, s.retried, s.failed),
+        (2, 0, 0),
+        "profile and secret"
+    );
+    assert_eq!(
+        sim.state()
+            .profile("Home-profile")
+            .unwrap()
+            .get("rate-limit")
+            .map(String::as_str),
+        Some("10M/10M")
+    );
+    let secret = sim
+        .state()
+        .secret("abc123")
+        .expect("secret added on registration");
+    assert_eq!(secret["password"], "securepassword");
+    assert_eq!(secret["service"], "pppoe");
+    assert_eq!(secret["disabled"], "false");
+    assert_eq!(secret["comment"], format!("mikronet:client:{client}"));
+
+    let sub = app
+        .subscribe(&admin, client, plan, "2024-01-01", "2024-01-31")
+        .await;
+    drain(&app).await;
+    assert_eq!(
+        field(&sim, "abc123", "profile").as_deref(),
+        Some("Home-profile")
+    );
+
+    sim.state()
+        .connect_session("abc123", "10.10.0.2", "AA:BB:CC:DD:EE:01");
+    assert_eq!(sim.state().active_sessions().len(), 1);
+    app.call(
+        Method::POST,
+        "/billing/run?date=2024-01-27",
+        Some(&admin),
+        None,
+    )
+    .await
+    .expect(200);
+    let r = app
+        .call(
+            Method::POST,
+            "/billing/run?date=2024-02-04",
+            Some(&admin),
+            None,
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        r.json["data"]["suspended_subscription_ids"],
+        serde_json::json!([sub])
+    );
+    drain(&app).await;
+    assert_eq!(
+        field(&sim, "abc123", "disabled").as_deref(),
+        Some("true"),
+        "cut off"
+    );
+    assert!(
+        sim.state().active_sessions().is_empty(),
+        "live session ended"
+    );
+
+    let invoice = app.invoices_of(&admin, sub).await[0]["invoice_id"]
+        .as_i64()
+        .unwrap();
+    app.pay(
+        &admin,
+        invoice,
+        r#"{"amount":100000,"payment_method":"cash","payment_date":"2024-02-05"}"#,
+    )
+    .await
+    .expect(201);
+    drain(&app).await;
+    assert_eq!(
+        field(&sim, "abc123", "disabled").as_deref(),
+        Some("false"),
+        "reconnected"
+    );
+
+    app.put(
+        &format!("/client/update/{client}"),
+        &admin,
+        r#"{"ppp_secret_name":"abc124","password":"newpass99"}"#,
+    )
+    .await
+    .expect(200);
+    drain(&app).await;
+    assert!(
+        sim.state().secret("abc123").is_none(),
+        "renamed, not duplicated"
+    );
+    assert_eq!(
+        field(&sim, "abc124", "password").as_deref(),
+        Some("newpass99")
+    );
+
+    let other = app.create_client(&admin, "Jane Roe", "jane").await;
+    drain(&app).await;
+    assert!(sim.state().secret("jane").is_some());
+    sim.state()
+        .connect_session("jane", "10.10.0.3", "AA:BB:CC:DD:EE:02");
+    app.delete(&format!("/client/delete/{other}"), &admin)
+        .await
+        .expect(200);
+    drain(&app).await;
+    assert!(sim.state().secret("jane").is_none(), "deleted");
+    assert!(sim.state().active_sessions().is_empty(), "and kicked");
+    assert_eq!(sim.state().secrets().len(), 1);
+}
+
+async fn a_router_that_is_down_gets_every_change_in_order_later(app: TestApp) {
+    let sim = simulator().await;
+    let admin = app.admin().await;
+    let router = add_router(&app, &admin, &sim, "").await;
+    sim.set_refuse_connections(true);
+    sim.drop_connections();
+    let client = app.create_client(&admin, "John Doe", "abc123").await;
+    app.put(
+        &format!("/client/update/{client}"),
+        &admin,
+        r#"{"password":"second-pw"}"#,
+    )
+    .await
+    .expect(200);
+    app.put(
+        &format!("/client/update/{client}"),
+        &admin,
+        r#"{"ppp_secret_name":"renamed"}"#,
+    )
+    .await
+    .expect(200);
+    app.put(
+        &format!("/client/update/{client}"),
+        &admin,
+        r#"{"password":"third-pw"}"#,
+    )
+    .await
+    .expect(200);
+    let s = drain(&app).await;
+    assert_eq!(
+        (s.applied, s.retried),
+        (0, 1),
+        "one job per client per round, and it waits"
+    );
+    assert!(sim.state().secrets().is_empty());
+    let r = app
+        .get(&format!("/routers/{router}/jobs?status=pending"), &admin)
+        .await
+        .expect(200);
+    assert_eq!(r.json["data"].as_array().unwrap().len(), 4);
+    assert!(r.json["data"][0]["last_error"].is_string());
+    let r = app
+        .get(&format!("/routers/{router}/status"), &admin)
+        .await
+        .expect(200);
+    assert_eq!(r.json["data"]["reachable"], false);
+
+    sim.set_refuse_connections(false);
+    // Skip the backoff instead of sleeping through it.
+    app.db()
+        .write(|ex| {
+            Box::pin(async move {
+                ex.execute(
+                    "UPDATE router_jobs SET next_attempt_at = ?",
+                    mikronet::params![chrono::Utc::now()],
+                )
+                .await
+            })
+        })
+        .await
+        .unwrap();
+    let s = drain(&app).await;
+    assert_eq!((s.applied, s.failed), (4, 0));
+    let all = sim.state().secrets();
+    assert_eq!(all.len(), 1, "none lost, none duplicated: {all:?}");
+    assert_eq!(all[0]["name"], "renamed");
+    assert_eq!(
+        all[0]["password"], "third-pw",
+        "the last change is the one that stays"
+    );
+    let r = app
+        .get(&format!("/routers/{router}/jobs?status=done"), &admin)
+        .await
+        .expect(200);
+    assert_eq!(r.json["data"].as_array().unwrap().len(), 4);
+    let r = app
+        .get(&format!("/routers/{router}/status"), &admin)
+        .await
+        .expect(200);
+    assert_eq!(r.json["data"]["reachable"], true);
+    assert_eq!(r.json["data"]["identity"], "core-1");
+    assert!(r.json["data"]["version"].as_str().unwrap().starts_with('7'));
+}
+
+async fn reconcile_finds_and_repairs_drift(app: TestApp) {
+    let sim = simulator().await;
+    let admin = app.admin().await;
+    let router = add_router(&app, &admin, &sim, "").await;
+    for (name, ppp) in [
+        ("Client One", "one"),
+        ("Client Two", "two"),
+        ("Client Three", "three"),
+    ] {
+        app.create_client(&admin, name, ppp).await;
+    }
+    drain(&app).await;
+    let st = sim.state();
+    st.run("/ppp/secret/remove", &[("numbers", "one")], &[])
+        .unwrap();
+    let two = st.secret("two").unwrap()[".id"].clone();
+    st.run(
+        "/ppp/secret/set",
+        &[(".id", &two), ("password", "tampered"), ("disabled", "yes")],
+        &[],
+    )
+    .unwrap();
+    st.run(
+        "/ppp/secret/add",
+        &[
+            ("name", "ghost"),
+            ("password", "x"),
+            ("comment", "mikronet:client:999"),
+        ],
+        &[],
+    )
+    .unwrap();
+    st.add_secret("office-printer", "hand-made").unwrap();
+
+    let r = app
+        .call(
+            Method::POST,
+            &format!("/routers/{router}/reconcile"),
+            Some(&admin),
+            None,
+        )
+        .await
+        .expect(200);
+    assert_eq!(r.json["data"]["missing"], serde_json::json!(["one"]));
+    assert_eq!(r.json["data"]["extra"], serde_json::json!(["ghost"]));
+    assert_eq!(
+        r.json["data"]["wrong"],
+        serde_json::json!([{"name": "two", "fields": ["password", "disabled"]}])
+    );
+    assert!(st.secret("one").is_none(), "a report changes nothing");
+
+    app.call(
+        Method::POST,
+        &format!("/routers/{router}/reconcile?apply=true"),
+        Some(&admin),
+        None,
+    )
+    .await
+    .expect(200);
+    assert_eq!(
+        field(&sim, "one", "password").as_deref(),
+        Some("securepassword")
+    );
+    assert_eq!(
+        field(&sim, "two", "password").as_deref(),
+        Some("securepassword")
+    );
+    assert_eq!(field(&sim, "two", "disabled").as_deref(), Some("false"));
+    assert!(st.secret("ghost").is_none());
+    assert_eq!(
+        field(&sim, "office-printer", "password").as_deref(),
+        Some("hand-made"),
+        "not ours: untouched"
+    );
+    let r = app
+        .call(
+            Method::POST,
+            &format!("/routers/{router}/reconcile"),
+            Some(&admin),
+            None,
+        )
+        .await
+        .expect(200);
+    assert_eq!(r.json["data"]["missing"], serde_json::json!([]));
+    assert_eq!(r.json["data"]["wrong"], serde_json::json!([]));
+    assert_eq!(r.json["data"]["extra"], serde_json::json!([]));
+}
+
+async fn isolation_mode_and_router_registry(app: TestApp) {
+    let sim = simulator().await;
+    let admin = app.admin().await;
+    let r = app
+        .post(
+            "/routers",
+            Some(&admin),
+            r#"{"name":"bad","host":"no host!","transport":"ssh","suspend_mode":"isolate"}"#,
+        )
+        .await
+        .expect(422);
+    for f in [
+        "host",
+        "transport",
+        "username",
+        "password",
+        "isolation_profile",
+    ] {
+        assert!(r.json["errors"][f].is_string(), "{f}: {}", r.text);
+    }
+    let router = add_router(
+        &app,
+        &admin,
+        &sim,
+        r#","suspend_mode":"isolate","isolation_profile":"isolir""#,
+    )
+    .await;
+    // The walled garden is the operator's own profile on the router.
+    sim.state()
+        .run(
+            "/ppp/profile/add",
+            &[("name", "isolir"), ("rate-limit", "64k/64k")],
+            &[],
+        )
+        .unwrap();
+    let plan = app.create_plan(&admin, "Home", "100000").await;
+    let client = app.create_client(&admin, "John Doe", "abc123").await;
+    let sub = app
+        .subscribe(&admin, client, plan, "2024-01-01", "2024-01-31")
+        .await;
+    app.put(
+        &format!("/subscriptions/{sub}"),
+        &admin,
+        r#"{"status":"suspended","reason":"test"}"#,
+    )
+    .await
+    .expect(200);
+    drain(&app).await;
+    assert_eq!(field(&sim, "abc123", "profile").as_deref(), Some("isolir"));
+    assert_eq!(field(&sim, "abc123", "disabled").as_deref(), Some("false"));
+    // Router passwords never leave the server.
+    for path in [
+        "/routers".to_owned(),
+        format!("/routers/{router}"),
+        format!("/routers/{router}/jobs"),
+    ] {
+        let r = app.get(&path, &admin).await.expect(200);
+        assert!(!r.text.contains(ROUTER_PASSWORD), "{path}");
+        assert!(!r.text.contains("securepassword"), "{path}");
+    }
+    let operator = app.user(Some(&admin), "oper", "operator").await;
+    app.get("/routers", &operator).await.expect(403);
+    let r = app
+        .delete(&format!("/routers/{router}"), &admin)
+        .await
+        .expect(409);
+    assert!(r.json["errors"]["router_id"].is_string());
+}
+
+backend_tests!(
+    the_client_lifecycle_reaches_the_router,
+    a_router_that_is_down_gets_every_change_in_order_later,
+    reconcile_finds_and_repairs_drift,
+    isolation_mode_and_router_registry,
+);
