@@ -130,7 +130,7 @@ impl SimState {
                 _ => &s.active,
             };
             table
-                .items
+                .items()
                 .iter()
                 .filter(|i| pick(i))
                 .map(|i| s.printed(menu, i).into_iter().collect())

@@ -2,7 +2,7 @@
 //! the API and REST front ends: menus, defaults, validation, ids and the
 //! error texts a real router gives.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::IpAddr;
 use std::time::Instant;
 
@@ -202,11 +202,21 @@ pub struct Item {
     pub props: BTreeMap<String, String>,
 }
 
+impl query::Props for Item {
+    fn prop(&self, name: &str) -> Option<&str> {
+        self.props.get(name).map(String::as_str)
+    }
+}
+
 /// A menu's items; ids grow and are never reused, like a router's between reboots.
+///
+/// Items are changed only through these methods, which keep an index by `name`: lookups by
+/// name (what every provisioning job does) stay fast on a router with many thousand secrets.
 #[derive(Debug, Clone)]
 pub struct Table {
-    pub items: Vec<Item>,
+    items: Vec<Item>,
     next_id: u64,
+    names: HashMap<String, BTreeSet<u64>>,
 }
 
 impl Table {
@@ -214,20 +224,80 @@ impl Table {
         Table {
             items: Vec::new(),
             next_id: 1,
+            names: HashMap::new(),
         }
+    }
+
+    pub fn items(&self) -> &[Item] {
+        &self.items
+    }
+
+    fn index(&mut self, id: u64, name: Option<&String>, add: bool) {
+        let Some(name) = name else { return };
+        if add {
+            self.names.entry(name.clone()).or_default().insert(id);
+        } else if let Some(ids) = self.names.get_mut(name) {
+            ids.remove(&id);
+            if ids.is_empty() {
+                self.names.remove(name);
+            }
+        }
+    }
+
+    fn push(&mut self, item: Item) {
+        self.index(item.id, item.props.get("name").cloned().as_ref(), true);
+        self.next_id = self.next_id.max(item.id + 1);
+        self.items.push(item);
     }
 
     fn insert(&mut self, props: BTreeMap<String, String>) -> u64 {
         let id = self.next_id;
-        self.next_id += 1;
-        self.items.push(Item { id, props });
+        self.push(Item { id, props });
         id
     }
 
+    /// Changes (or, with `None`, unsets) properties of item `id`.
+    fn update(&mut self, id: u64, changes: &[(String, Option<String>)]) -> bool {
+        let Some(pos) = self.position(id) else {
+            return false;
+        };
+        let old = self.items[pos].props.get("name").cloned();
+        let props = &mut self.items[pos].props;
+        for (k, v) in changes {
+            match v {
+                Some(v) => props.insert(k.clone(), v.clone()),
+                None => props.remove(k),
+            };
+        }
+        let new = props.get("name").cloned();
+        if old != new {
+            self.index(id, old.as_ref(), false);
+            self.index(id, new.as_ref(), true);
+        }
+        true
+    }
+
+    fn remove_ids(&mut self, ids: &[u64]) {
+        for id in ids {
+            if let Some(pos) = self.position(*id) {
+                let item = self.items.remove(pos);
+                self.index(item.id, item.props.get("name"), false);
+            }
+        }
+    }
+
+    /// Items named `name`, in id order.
+    pub fn named(&self, name: &str) -> Vec<&Item> {
+        self.names
+            .get(name)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.position(*id).map(|p| &self.items[p]))
+            .collect()
+    }
+
     pub fn by_name(&self, name: &str) -> Option<&Item> {
-        self.items
-            .iter()
-            .find(|i| i.props.get("name").is_some_and(|n| n == name))
+        self.named(name).into_iter().next()
     }
 
     fn position(&self, id: u64) -> Option<usize> {
@@ -279,7 +349,7 @@ impl RouterState {
             p.insert("name".into(), name.into());
             p.insert("use-encryption".into(), enc.into());
             p.insert("default".into(), "true".into());
-            profiles.items.push(Item { id, props: p });
+            profiles.push(Item { id, props: p });
         }
         let resource = [
             ("architecture-name", "arm64"),
@@ -445,9 +515,27 @@ impl RouterState {
                 other => return Err(unknown_parameter(other)),
             }
         }
-        let all: Vec<SimRow> = match self.table(menu) {
-            Some(t) => t.items.iter().map(|i| self.printed(menu, i)).collect(),
-            None => vec![self.single_row(menu)],
+        // Filter on the stored properties before formatting: a query for one name on a
+        // router with thousands of secrets must not print them all. `.id` is not stored,
+        // so a query on it is answered from the printed rows below.
+        let on_id = queries.iter().any(|q| q.contains(".id"));
+        let one_name = match queries {
+            [q] => q.strip_prefix("name=").or_else(|| q.strip_prefix("=name=")),
+            _ => None,
+        };
+        let all: Vec<SimRow> = match (self.table(menu), one_name) {
+            (Some(t), Some(name)) => t
+                .named(name)
+                .into_iter()
+                .map(|i| self.printed(menu, i))
+                .collect(),
+            (Some(t), None) => t
+                .items
+                .iter()
+                .filter(|i| on_id || query::matches(queries, *i))
+                .map(|i| self.printed(menu, i))
+                .collect(),
+            (None, _) => vec![self.single_row(menu)],
         };
         let mut rows: Vec<SimRow> = all
             .into_iter()
@@ -609,13 +697,8 @@ impl RouterState {
             }
         }
         for id in ids {
-            let pos = table.position(*id).ok_or_else(|| Trap::new(NO_SUCH_ITEM))?;
-            let props = &mut table.items[pos].props;
-            for (k, v) in &checked {
-                match v {
-                    Some(v) => props.insert(k.clone(), v.clone()),
-                    None => props.remove(k),
-                };
+            if !table.update(*id, &checked) {
+                return Err(Trap::new(NO_SUCH_ITEM));
             }
         }
         Ok(Outcome::default())
@@ -632,7 +715,7 @@ impl RouterState {
         let table = self
             .table_mut(menu)
             .ok_or_else(|| Trap::new("no such command"))?;
-        table.items.retain(|i| !ids.contains(&i.id));
+        table.remove_ids(ids);
         Ok(Outcome::default())
     }
 
