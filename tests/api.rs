@@ -600,7 +600,14 @@ async fn health_docs_and_request_ids(app: TestApp) {
         .expect(200);
     assert_eq!(r.json["status"], "ok");
     assert_eq!(r.json["backend"], app.backend.name());
-    assert_eq!(r.header("x-request-id").len(), 36);
+    assert_eq!(
+        r.header("x-request-id").len(),
+        21,
+        "{}",
+        r.header("x-request-id")
+    );
+    let again = app.call(Method::GET, "/health", None, None).await;
+    assert_ne!(r.header("x-request-id"), again.header("x-request-id"));
     let r = app
         .call(Method::GET, "/openapi.json", None, None)
         .await

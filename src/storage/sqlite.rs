@@ -123,11 +123,13 @@ impl SqlitePool {
                 .conn
                 .as_mut()
                 .ok_or_else(|| StoreError::Database("no idle connection".into()))?;
-            conn.execute_batch(match mode {
-                TxMode::Read => "BEGIN DEFERRED",
-                TxMode::Write | TxMode::Rehearse => "BEGIN IMMEDIATE",
-            })
-            .map_err(StoreError::from)?;
+            control(
+                conn,
+                match mode {
+                    TxMode::Read => "BEGIN DEFERRED",
+                    TxMode::Write | TxMode::Rehearse => "BEGIN IMMEDIATE",
+                },
+            )?;
             let result = {
                 let mut ex = SqliteExec { conn: &mut *conn };
                 // The executor never pends, so the future completes in one poll.
@@ -135,18 +137,18 @@ impl SqlitePool {
             };
             match result {
                 Ok(v) if mode == TxMode::Rehearse => {
-                    conn.execute_batch("ROLLBACK").map_err(StoreError::from)?;
+                    control(conn, "ROLLBACK")?;
                     Ok(v)
                 }
-                Ok(v) => match conn.execute_batch("COMMIT") {
+                Ok(v) => match control(conn, "COMMIT") {
                     Ok(()) => Ok(v),
                     Err(e) => {
-                        let _ = conn.execute_batch("ROLLBACK");
-                        Err(StoreError::from(e).into())
+                        let _ = control(conn, "ROLLBACK");
+                        Err(e.into())
                     }
                 },
                 Err(e) => {
-                    let _ = conn.execute_batch("ROLLBACK");
+                    let _ = control(conn, "ROLLBACK");
                     Err(e)
                 }
             }
@@ -154,6 +156,13 @@ impl SqlitePool {
         .await
         .map_err(|e| StoreError::Database(format!("unit of work failed: {e}")))?
     }
+}
+
+/// Runs a transaction-control statement from the statement cache: on the hot read path a
+/// fresh parse of BEGIN and COMMIT costs as much as a small query.
+fn control(conn: &Connection, sql: &str) -> Result<(), StoreError> {
+    conn.prepare_cached(sql)?.execute([])?;
+    Ok(())
 }
 
 pub struct SqliteExec<'c> {
