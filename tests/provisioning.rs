@@ -401,7 +401,134 @@ async fn isolation_mode_and_router_registry(app: TestApp) {
     assert!(r.json["errors"]["router_id"].is_string());
 }
 
+async fn manual_switch_holds_the_client_and_survives_a_router_outage(app: TestApp) {
+    let sim = simulator().await;
+    let admin = app.admin().await;
+    add_router(&app, &admin, &sim, "").await;
+    let worker = tokio::spawn(worker::run(app.app.clone()));
+    let plan = app.create_plan(&admin, "Home", "100000").await;
+    let client = app.create_client(&admin, "John Doe", "abc123").await;
+    let sub = app
+        .subscribe(&admin, client, plan, "2024-01-01", "2024-01-31")
+        .await;
+    drain(&app).await;
+    sim.state()
+        .connect_session("abc123", "10.10.0.2", "AA:BB:CC:DD:EE:01");
+
+    let r = app
+        .get(
+            &format!("/client/{client}/connection/disable?reason=abuse%20report"),
+            &admin,
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        r.json["message"],
+        "PPP Secret 'abc123' disabled successfully."
+    );
+    assert_eq!(field(&sim, "abc123", "disabled").as_deref(), Some("true"));
+    assert!(
+        sim.state().active_sessions().is_empty(),
+        "session ended at once"
+    );
+
+    // A paid invoice renews the subscription but does not lift the operator's hold.
+    app.generate(&admin, "2024-01-27").await;
+    let invoice = app.invoices_of(&admin, sub).await[0]["invoice_id"]
+        .as_i64()
+        .unwrap();
+    app.pay(
+        &admin,
+        invoice,
+        r#"{"amount":100000,"payment_method":"cash","payment_date":"2024-01-28"}"#,
+    )
+    .await
+    .expect(201);
+    drain(&app).await;
+    assert_eq!(
+        field(&sim, "abc123", "disabled").as_deref(),
+        Some("true"),
+        "still held"
+    );
+
+    let r = app
+        .call(
+            Method::POST,
+            &format!("/client/{client}/connection/enable"),
+            Some(&admin),
+            None,
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        r.json["message"],
+        "PPP Secret 'abc123' enabled successfully."
+    );
+    assert_eq!(field(&sim, "abc123", "disabled").as_deref(), Some("false"));
+
+    // The router goes down: the answer is 202, and the change lands once it is back.
+    sim.set_refuse_connections(true);
+    sim.drop_connections();
+    let r = app
+        .get(&format!("/client/{client}/connection/disable"), &admin)
+        .await
+        .expect(202);
+    assert_eq!(r.json["status"], "queued");
+    assert_eq!(field(&sim, "abc123", "disabled").as_deref(), Some("false"));
+    sim.set_refuse_connections(false);
+    let mut landed = false;
+    for _ in 0..100 {
+        if field(&sim, "abc123", "disabled").as_deref() == Some("true") {
+            landed = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(landed, "the queued disconnect reached the router");
+    worker.abort();
+
+    app.get(&format!("/client/{client}/connection/reboot"), &admin)
+        .await
+        .expect(400);
+    app.get("/client/99999/connection/disable", &admin)
+        .await
+        .expect(404);
+    let cashier = app.user(Some(&admin), "kasir", "cashier").await;
+    app.get(&format!("/client/{client}/connection/enable"), &cashier)
+        .await
+        .expect(403);
+    let r = app
+        .get(&format!("/client/{client}/history"), &admin)
+        .await
+        .expect(200);
+    let events: Vec<(String, String, Option<String>)> = r.json["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["kind"].as_str().unwrap().into(),
+                e["actor"].as_str().unwrap().into(),
+                e["reason"].as_str().map(Into::into),
+            )
+        })
+        .collect();
+    assert_eq!(
+        events,
+        [
+            (
+                "connection_disabled".into(),
+                "admin".into(),
+                Some("abuse report".into())
+            ),
+            ("connection_enabled".into(), "admin".into(), None),
+            ("connection_disabled".into(), "admin".into(), None),
+        ]
+    );
+}
+
 backend_tests!(
+    manual_switch_holds_the_client_and_survives_a_router_outage,
     the_client_lifecycle_reaches_the_router,
     a_router_that_is_down_gets_every_change_in_order_later,
     reconcile_finds_and_repairs_drift,

@@ -44,6 +44,7 @@ pub fn router(app: AppState) -> Router {
                 .delete(routes::original::clients::delete),
         )
         .route("/client/{id}/details", get(clients::details))
+        .route("/client/{id}/history", get(clients::history))
         .route(
             "/client/{id}/subscriptions",
             get(subscriptions::for_client).post(subscriptions::create_for_client),

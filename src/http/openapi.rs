@@ -15,7 +15,7 @@ use super::routes::{auth, billing, clients, health, original, plans, routers, su
     paths(
         auth::register, auth::login, auth::logout, auth::me, auth::list_users,
         clients::list, clients::search, clients::get, clients::register, clients::update,
-        clients::delete, clients::details,
+        clients::delete, clients::details, clients::history,
         plans::list, plans::get, plans::create, plans::update, plans::delete,
         subscriptions::list, subscriptions::for_client, subscriptions::get, subscriptions::create,
         subscriptions::create_for_client, subscriptions::update, subscriptions::delete,
@@ -29,6 +29,7 @@ use super::routes::{auth, billing, clients, health, original, plans, routers, su
         routers::reconcile,
         health::health,
         original::clients::create, original::clients::update, original::clients::delete,
+        original::clients::connection,
         original::plans::list, original::plans::get, original::plans::create,
         original::plans::update, original::plans::delete,
         original::subscriptions::list, original::subscriptions::get,

@@ -14,7 +14,7 @@ use crate::provisioning::outbox;
 use crate::storage::Exec;
 use crate::storage::repo::invoices::{self, Invoice};
 use crate::storage::repo::payments::{self, Payment};
-use crate::storage::repo::{clients, routers, subscriptions};
+use crate::storage::repo::{clients, jobs, routers, subscriptions};
 
 use super::{AppError, Page};
 
@@ -239,4 +239,90 @@ pub async fn details(app: &App, id: i64) -> Result<ClientDetails, AppError> {
             })
         })
         .await
+}
+
+/// The outcome of a manual connect or disconnect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Switched {
+    pub ppp_secret_name: String,
+    pub job_id: i64,
+    /// The router took the change within the wait; otherwise it is queued and will land.
+    pub applied: bool,
+}
+
+/// Cuts a client off now (`enable == false`) or restores them, whatever the billing state.
+/// A disconnect is an operator's hold: billing does not reconnect the client until an operator
+/// does. Recorded in the client's history; applied through the router outbox, and answered
+/// after at most `switch_wait_ms` whether or not the router has taken it yet.
+pub async fn switch_connection(
+    app: &App,
+    actor: &AuthUser,
+    id: i64,
+    enable: bool,
+    reason: Option<String>,
+) -> Result<Switched, AppError> {
+    may_manage(actor)?;
+    if reason.as_ref().is_some_and(|r| r.chars().count() > 255) {
+        return Err(FieldErrors::single("reason", "must be at most 255 characters").into());
+    }
+    let actor_name = actor.username.clone();
+    let (name, job_id) = app
+        .db
+        .write(move |ex| {
+            Box::pin(async move {
+                let c = clients::get(ex, id).await?.ok_or_else(|| not_found(id))?;
+                if c.router_id.is_none() {
+                    return Err(AppError::Conflict {
+                        field: "router_id",
+                        message: "the client is on no router; assign one first".into(),
+                    });
+                }
+                clients::set_held(ex, id, !enable).await?;
+                let job = outbox::sync_client(ex, id, !enable, None)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                let event = clients::ClientEvent {
+                    kind: if enable {
+                        "connection_enabled"
+                    } else {
+                        "connection_disabled"
+                    }
+                    .into(),
+                    actor: actor_name,
+                    reason: reason.filter(|r| !r.trim().is_empty()),
+                    router_job_id: Some(job),
+                    at: Utc::now(),
+                };
+                clients::record_event(ex, id, &event).await?;
+                Ok::<_, AppError>((c.ppp_secret_name, job))
+            })
+        })
+        .await?;
+    app.jobs_ready.notify_one();
+    tracing::info!(client_id = id, enable, by = %actor.username, "manual connection switch");
+    let deadline =
+        tokio::time::Instant::now() + std::time::Duration::from_millis(app.config.switch_wait_ms);
+    let applied = loop {
+        let status = app
+            .db
+            .read(move |ex| Box::pin(async move { jobs::status(ex, job_id).await }))
+            .await?;
+        if status.as_deref() == Some("done") {
+            break true;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            break false;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    Ok(Switched {
+        ppp_secret_name: name,
+        job_id,
+        applied,
+    })
+}
+
+pub async fn history(app: &App, id: i64) -> Result<Vec<clients::ClientEvent>, AppError> {
+    get(app, id).await?;
+    crate::read!(app, |ex| clients::history(ex, id)).await
 }

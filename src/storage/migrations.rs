@@ -26,6 +26,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "routers_outbox",
         sql: include_str!("migrations/0003_routers_outbox.sql"),
     },
+    Migration {
+        version: 4,
+        name: "client_events",
+        sql: include_str!("migrations/0004_client_events.sql"),
+    },
 ];
 
 /// Removes `--` comment lines, which may hold the `;` that separates statements.

@@ -304,3 +304,38 @@ pub async fn details(
     let d = svc::details(&app, id).await?;
     Ok(Json(Data { data: d.into() }))
 }
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClientEventJson {
+    /// `connection_disabled`, `connection_enabled`.
+    pub kind: String,
+    pub actor: String,
+    pub reason: Option<String>,
+    pub router_job_id: Option<i64>,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The client's history: manual connects and disconnects, who, when and why.
+#[utoipa::path(get, path = "/client/{id}/history", tag = "clients",
+    params(("id" = i64, Path, description = "client id")),
+    responses((status = 200, body = Data<Vec<ClientEventJson>>), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn history(
+    State(app): State<AppState>,
+    _auth: Auth,
+    Id(id): Id,
+) -> Result<Json<Data<Vec<ClientEventJson>>>, ApiError> {
+    let events = svc::history(&app, id).await?;
+    Ok(Json(Data {
+        data: events
+            .into_iter()
+            .map(|e| ClientEventJson {
+                kind: e.kind,
+                actor: e.actor,
+                reason: e.reason,
+                router_job_id: e.router_job_id,
+                at: e.at,
+            })
+            .collect(),
+    }))
+}

@@ -140,6 +140,57 @@ pub async fn set_held(ex: &mut dyn Exec, id: i64, held: bool) -> Result<bool, St
         > 0)
 }
 
+/// One entry of a client's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientEvent {
+    /// `connection_disabled`, `connection_enabled`.
+    pub kind: String,
+    pub actor: String,
+    pub reason: Option<String>,
+    pub router_job_id: Option<i64>,
+    pub at: DateTime<Utc>,
+}
+
+pub async fn record_event(
+    ex: &mut dyn Exec,
+    client_id: i64,
+    e: &ClientEvent,
+) -> Result<i64, StoreError> {
+    ex.insert(
+        "INSERT INTO client_events (client_id, kind, actor, reason, router_job_id, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+        params![
+            client_id,
+            &e.kind,
+            &e.actor,
+            e.reason.clone(),
+            e.router_job_id,
+            e.at
+        ],
+    )
+    .await
+}
+
+pub async fn history(ex: &mut dyn Exec, client_id: i64) -> Result<Vec<ClientEvent>, StoreError> {
+    ex.fetch_all(
+        "SELECT kind, actor, reason, router_job_id, created_at FROM client_events \
+         WHERE client_id = ? ORDER BY id",
+        params![client_id],
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(ClientEvent {
+            kind: r.string(0)?,
+            actor: r.string(1)?,
+            reason: r.opt_string(2)?,
+            router_job_id: r.opt_i64(3)?,
+            at: r.timestamp(4)?,
+        })
+    })
+    .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

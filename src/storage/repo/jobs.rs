@@ -194,3 +194,11 @@ pub async fn pending_count(ex: &mut dyn Exec) -> Result<i64, StoreError> {
     .await?
     .i64(0)
 }
+
+/// A job's status: `pending`, `done` or `failed`.
+pub async fn status(ex: &mut dyn Exec, id: i64) -> Result<Option<String>, StoreError> {
+    ex.fetch_optional("SELECT status FROM router_jobs WHERE id = ?", params![id])
+        .await?
+        .map(|r| r.string(0))
+        .transpose()
+}

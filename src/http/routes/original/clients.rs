@@ -10,6 +10,7 @@ use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{Auth, Id, JsonBody};
 use crate::http::routes::clients::{self as readme, ClientBody, ClientJson};
 use crate::http::routes::{Envelope, Message};
+use crate::service::{AppError, clients};
 
 /// Registers a client (original path).
 ///
@@ -55,4 +56,71 @@ pub async fn update(
     security(("bearer" = [])))]
 pub async fn delete(app: State<AppState>, auth: Auth, id: Id) -> Result<Json<Message>, ApiError> {
     readme::delete(app, auth, id).await
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct SwitchJson {
+    /// `PPP Secret '{name}' enabled successfully.` when the router took the change.
+    pub message: String,
+    /// `applied` (200) or `queued` (202: the router is slow or down; it lands once reachable).
+    pub status: &'static str,
+    pub job_id: i64,
+}
+
+/// Connects or disconnects one client now, whatever the billing state (admin, operator).
+/// `disable` is an operator's hold: payments do not reconnect the client until `enable`.
+/// The change goes through the router queue; the answer waits up to `switch_wait_ms` for it.
+/// A `reason` (query parameter) is kept in the client's history.
+///
+/// The original system's route; there is no other path for it.
+#[utoipa::path(post, path = "/client/{id}/connection/{action}", tag = "original",
+    params(("id" = i64, Path, description = "client id"),
+        ("action" = String, Path, description = "`enable` or `disable`"),
+        ("reason" = Option<String>, Query, description = "why, for the history")),
+    responses((status = 200, body = SwitchJson, description = "applied on the router"),
+        (status = 202, body = SwitchJson, description = "queued: the router has not answered yet"),
+        (status = 400, body = ErrorBody, description = "unknown action"),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "client on no router")),
+    security(("bearer" = [])))]
+pub async fn connection(
+    State(app): State<AppState>,
+    auth: Auth,
+    axum::extract::Path((id, action)): axum::extract::Path<(String, String)>,
+    q: crate::http::extract::QueryParams,
+) -> Result<(StatusCode, Json<SwitchJson>), ApiError> {
+    let id = id
+        .parse::<i64>()
+        .ok()
+        .filter(|i| *i > 0)
+        .ok_or_else(|| AppError::bad_request("id", "must be a positive integer"))?;
+    let enable = match action.as_str() {
+        "enable" => true,
+        "disable" => false,
+        _ => return Err(AppError::bad_request("action", "must be enable or disable").into()),
+    };
+    let reason = q.0.get("reason").cloned();
+    let s = clients::switch_connection(&app, &auth.user, id, enable, reason).await?;
+    let verb = if enable { "enabled" } else { "disabled" };
+    Ok(if s.applied {
+        (
+            StatusCode::OK,
+            Json(SwitchJson {
+                message: format!("PPP Secret '{}' {verb} successfully.", s.ppp_secret_name),
+                status: "applied",
+                job_id: s.job_id,
+            }),
+        )
+    } else {
+        (
+            StatusCode::ACCEPTED,
+            Json(SwitchJson {
+                message: format!(
+                    "PPP Secret '{}' will be {verb} as soon as the router answers; the change is queued.",
+                    s.ppp_secret_name
+                ),
+                status: "queued",
+                job_id: s.job_id,
+            }),
+        )
+    })
 }

@@ -40,6 +40,10 @@ pub fn router() -> Router<AppState> {
         .route("/invoice/auto", get(invoices::auto).post(invoices::auto))
         .route("/invoice/{id}", get(invoices::get).put(invoices::update))
         .route("/invoice/delete/{id}", delete(invoices::delete))
+        .route(
+            "/client/{id}/connection/{action}",
+            get(clients::connection).post(clients::connection),
+        )
 }
 
 /// The original system knew only `active` and `inactive`: whatever is not running is the latter.
