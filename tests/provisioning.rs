@@ -527,7 +527,49 @@ async fn manual_switch_holds_the_client_and_survives_a_router_outage(app: TestAp
     );
 }
 
+async fn the_rest_transport_provisions_too(app: TestApp) {
+    let sim = simulator().await;
+    let admin = app.admin().await;
+    let body = format!(
+        r#"{{"name":"core-rest","host":"127.0.0.1","port":{},"transport":"rest-http","username":"admin","password":"{ROUTER_PASSWORD}"}}"#,
+        sim.rest_addr.port()
+    );
+    let router = app
+        .post("/routers", Some(&admin), &body)
+        .await
+        .expect(201)
+        .json["data"]["router_id"]
+        .as_i64()
+        .unwrap();
+    let client = app.create_client(&admin, "John Doe", "abc123").await;
+    app.put(
+        &format!("/client/update/{client}"),
+        &admin,
+        r#"{"password":"over-rest-1"}"#,
+    )
+    .await
+    .expect(200);
+    let s = drain(&app).await;
+    assert_eq!((s.applied, s.failed), (2, 0), "add, then set, in order");
+    assert_eq!(
+        field(&sim, "abc123", "password").as_deref(),
+        Some("over-rest-1")
+    );
+    assert_eq!(sim.state().secrets().len(), 1);
+    let r = app
+        .get(&format!("/routers/{router}/status"), &admin)
+        .await
+        .expect(200);
+    assert_eq!(r.json["data"]["identity"], "core-1");
+    app.delete(&format!("/client/delete/{client}"), &admin)
+        .await
+        .expect(200);
+    drain(&app).await;
+    assert!(sim.state().secret("abc123").is_none());
+}
+
 backend_tests!(
+    the_rest_transport_provisions_too,
     manual_switch_holds_the_client_and_survives_a_router_outage,
     the_client_lifecycle_reaches_the_router,
     a_router_that_is_down_gets_every_change_in_order_later,

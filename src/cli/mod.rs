@@ -29,7 +29,12 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the HTTP server (the default).
-    Serve,
+    Serve {
+        /// Also run an in-memory RouterOS simulator and register it as the router
+        /// `simulator`: a demo needs no MikroTik.
+        #[arg(long)]
+        simulate: bool,
+    },
     /// Apply pending database migrations and exit.
     Migrate,
     /// Create an admin user; the password is read from standard input or a prompt.
@@ -85,8 +90,8 @@ pub fn main() -> ExitCode {
         }
     };
     let result = runtime.block_on(async move {
-        match cli.command.unwrap_or(Command::Serve) {
-            Command::Serve => serve::run(config).await,
+        match cli.command.unwrap_or(Command::Serve { simulate: false }) {
+            Command::Serve { simulate } => serve::run(config, simulate).await,
             Command::Migrate => migrate(config).await,
             Command::CreateAdmin { username } => create_admin::run(config, &username).await,
             Command::Provision { once: _ } => provision::once(config).await,

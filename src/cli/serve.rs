@@ -6,10 +6,16 @@ use crate::app::{App, scheme};
 use crate::config::Config;
 use crate::http;
 
-pub async fn run(config: Config) -> anyhow::Result<()> {
+pub async fn run(config: Config, simulate: bool) -> anyhow::Result<()> {
     let listen = config.listen.clone();
     let backend = scheme(&config.database_url).to_owned();
     let app = App::start(config).await?;
+    // Kept alive as long as the server: dropping it stops the simulated router.
+    let _simulator = if simulate {
+        Some(start_simulator(&app).await?)
+    } else {
+        None
+    };
     if app.config.billing_scheduler {
         tokio::spawn(crate::service::billing::scheduler(app.clone()));
     }
@@ -56,4 +62,61 @@ async fn shutdown_signal() {
         tracing::warn!("requests still running after the grace period; exiting");
         std::process::exit(1);
     });
+}
+
+/// Starts the RouterOS simulator on a free port and points the router `simulator` at it.
+async fn start_simulator(app: &App) -> anyhow::Result<routeros::sim::SimHandle> {
+    use crate::domain::provisioning::{RouterSettings, SuspendMode, Transport};
+    use crate::storage::repo::routers;
+
+    let password = crate::security::token::generate();
+    let sim = routeros::sim::Simulator::start(routeros::sim::SimConfig {
+        password: password.clone(),
+        identity: "simulator".into(),
+        ..Default::default()
+    })
+    .await
+    .context("cannot start the RouterOS simulator")?;
+    let settings = RouterSettings {
+        name: "simulator".into(),
+        host: sim.api_addr.ip().to_string(),
+        port: sim.api_addr.port(),
+        transport: Transport::Api,
+        username: "admin".into(),
+        tls_fingerprint: None,
+        suspend_mode: SuspendMode::Disable,
+        isolation_profile: None,
+        is_default: false,
+    };
+    let sealed = app.secrets.seal(&password);
+    app.db
+        .write(move |ex| {
+            Box::pin(async move {
+                let now = chrono::Utc::now();
+                let existing = routers::list(ex)
+                    .await?
+                    .into_iter()
+                    .find(|r| r.settings.name == settings.name);
+                let first = routers::list(ex).await?.is_empty();
+                let id = match existing {
+                    Some(mut r) => {
+                        r.settings = RouterSettings {
+                            is_default: r.settings.is_default,
+                            ..settings
+                        };
+                        r.password_enc = sealed;
+                        routers::update(ex, &r, now).await?;
+                        r.id
+                    }
+                    None => routers::insert(ex, &settings, &sealed, now).await?,
+                };
+                if first {
+                    routers::set_default(ex, id).await?;
+                }
+                Ok::<_, crate::storage::StoreError>(())
+            })
+        })
+        .await?;
+    tracing::info!(api = %sim.api_addr, rest = %sim.rest_addr, "RouterOS simulator running as router 'simulator'");
+    Ok(sim)
 }
