@@ -177,13 +177,10 @@ pub async fn delete(app: &App, actor: &AuthUser, id: i64) -> Result<(), AppError
                 {
                     outbox::remove_secret(ex, router, id, &c.ppp_secret_name).await?;
                 }
-                clients::delete(ex, id).await.map_err(|e| match e {
-                    StoreError::ForeignKey(_) => AppError::Conflict {
-                        field: "client_id",
-                        message: "the client has subscriptions; cancel them instead of deleting the client".into(),
-                    },
-                    e => e.into(),
-                })
+                clients::delete(ex, id).await.map_err(super::in_use(
+                    "client_id",
+                    "the client has subscriptions; cancel them instead of deleting the client",
+                ))
             })
         })
         .await?;

@@ -44,6 +44,21 @@ pub(crate) fn require(
     }
 }
 
+/// Maps a foreign key's refusal of a delete (something still refers to the row) to a 409
+/// naming what; other errors pass through.
+pub(crate) fn in_use(
+    field: &'static str,
+    message: &'static str,
+) -> impl Fn(crate::storage::StoreError) -> AppError {
+    move |e| match e {
+        crate::storage::StoreError::ForeignKey(_) => AppError::Conflict {
+            field,
+            message: message.into(),
+        },
+        e => e.into(),
+    }
+}
+
 /// Runs a read-only repository call in its own transaction.
 #[macro_export]
 macro_rules! read {

@@ -91,13 +91,10 @@ pub async fn delete(app: &App, actor: &AuthUser, id: i64) -> Result<(), AppError
         .db
         .write(move |ex| {
             Box::pin(async move {
-                plans::delete(ex, id).await.map_err(|e| match e {
-                    StoreError::ForeignKey(_) => AppError::Conflict {
-                        field: "plan_id",
-                        message: "the plan has subscriptions; deactivate it instead".into(),
-                    },
-                    e => e.into(),
-                })
+                plans::delete(ex, id).await.map_err(super::in_use(
+                    "plan_id",
+                    "the plan has subscriptions; deactivate it instead",
+                ))
             })
         })
         .await?;

@@ -103,13 +103,10 @@ pub async fn delete(app: &App, actor: &AuthUser, id: i64) -> Result<(), AppError
         .db
         .write(move |ex| {
             Box::pin(async move {
-                repo::delete(ex, id).await.map_err(|e| match e {
-                    StoreError::ForeignKey(_) => AppError::Conflict {
-                        field: "router_id",
-                        message: "clients are on this router; move them first".into(),
-                    },
-                    e => e.into(),
-                })
+                repo::delete(ex, id).await.map_err(super::in_use(
+                    "router_id",
+                    "clients are on this router; move them first",
+                ))
             })
         })
         .await?;

@@ -10,9 +10,9 @@ use crate::domain::validation::FieldErrors;
 use crate::provisioning::outbox;
 use crate::read;
 use crate::security::token_cache::AuthUser;
+use crate::storage::Exec;
 use crate::storage::repo::subscriptions::{self as repo, Event, Filter, Named};
 use crate::storage::repo::{clients, plans};
-use crate::storage::{Exec, StoreError};
 
 const REFUSED: &str = "only an admin or operator may change subscriptions";
 
@@ -257,13 +257,10 @@ pub async fn delete(app: &App, actor: &AuthUser, id: i64) -> Result<(), AppError
         .db
         .write(move |ex| {
             Box::pin(async move {
-                repo::delete(ex, id).await.map_err(|e| match e {
-                    StoreError::ForeignKey(_) => AppError::Conflict {
-                        field: "subscription_id",
-                        message: "the subscription has invoices; cancel it instead".into(),
-                    },
-                    e => e.into(),
-                })
+                repo::delete(ex, id).await.map_err(super::in_use(
+                    "subscription_id",
+                    "the subscription has invoices; cancel it instead",
+                ))
             })
         })
         .await?;
