@@ -279,9 +279,25 @@ pub async fn drain(app: &App) -> Result<RoundStats, StoreError> {
     }
 }
 
-/// The worker inside `serve`: a round whenever jobs are queued, and every second for retries.
+/// How long applied jobs stay visible under `/routers/{id}/jobs?status=done`.
+const KEEP_DONE: chrono::Duration = chrono::Duration::days(30);
+
+/// The worker inside `serve`: a round whenever jobs are queued, and every second for retries;
+/// hourly, it forgets applied jobs older than [`KEEP_DONE`] so the queue does not grow forever.
 pub async fn run(app: Arc<App>) {
+    let mut last_purge = tokio::time::Instant::now();
     loop {
+        if last_purge.elapsed() >= Duration::from_secs(3600) {
+            last_purge = tokio::time::Instant::now();
+            let before = Utc::now() - KEEP_DONE;
+            if let Err(e) = app
+                .db
+                .write(move |ex| Box::pin(async move { jobs::purge_done(ex, before).await }))
+                .await
+            {
+                tracing::error!(error = %e, "purging applied router jobs failed");
+            }
+        }
         match run_once(&app).await {
             Ok(s) if s.leased > 0 && s.applied > 0 => continue,
             Ok(_) => {}

@@ -202,3 +202,12 @@ pub async fn status(ex: &mut dyn Exec, id: i64) -> Result<Option<String>, StoreE
         .map(|r| r.string(0))
         .transpose()
 }
+
+/// Forgets applied jobs finished before `before` (failed and pending ones are kept).
+pub async fn purge_done(ex: &mut dyn Exec, before: DateTime<Utc>) -> Result<u64, StoreError> {
+    ex.execute(
+        "DELETE FROM router_jobs WHERE status = 'done' AND done_at < ?",
+        params![before],
+    )
+    .await
+}
