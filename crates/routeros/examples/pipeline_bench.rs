@@ -15,7 +15,7 @@ use tokio::sync::Semaphore;
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let total: usize = args
+    let commands: usize = args
         .next()
         .map(|a| a.parse())
         .transpose()?
@@ -34,7 +34,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let window = Arc::new(Semaphore::new(in_flight));
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
-    for n in 0..total {
+    for n in 0..commands {
         let permit = window.clone().acquire_owned().await?;
         let api = api.clone();
         let id = id.clone();
@@ -50,9 +50,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let elapsed = started.elapsed();
-    let rate = total as f64 / elapsed.as_secs_f64();
+    let rate = commands as f64 / elapsed.as_secs_f64();
     println!(
-        "{total} disable/enable commands, {in_flight} in flight, one connection: {:.3} s, {rate:.0} commands/s, {failed} failed",
+        "{commands} disable/enable commands, {in_flight} in flight, one connection: {:.3} s, {rate:.0} commands/s, {failed} failed",
         elapsed.as_secs_f64()
     );
     // Commands complete out of order, so only presence is checked, not the last value.
