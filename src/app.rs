@@ -97,3 +97,18 @@ fn write_new_key(path: &Path) -> anyhow::Result<()> {
     writeln!(f, "{}", SecretBox::generate_key())?;
     Ok(())
 }
+
+impl crate::provisioning::Context for App {
+    fn db(&self) -> &Db {
+        &self.db
+    }
+    fn secrets(&self) -> &SecretBox {
+        &self.secrets
+    }
+    fn connections(&self) -> &Connections {
+        &self.connections
+    }
+    fn jobs_ready(&self) -> &Notify {
+        &self.jobs_ready
+    }
+}

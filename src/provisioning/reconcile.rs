@@ -7,9 +7,9 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
+use super::Context;
 use super::connections::ConnectError;
 use super::outbox::{self, Desired};
-use crate::app::App;
 use crate::domain::provisioning::client_of_comment;
 use crate::params;
 use crate::storage::StoreError;
@@ -58,8 +58,8 @@ impl From<routeros::Error> for ReconcileError {
     }
 }
 
-async fn desired_on(app: &App, router_id: i64) -> Result<Vec<Desired>, StoreError> {
-    app.db
+async fn desired_on(app: &impl Context, router_id: i64) -> Result<Vec<Desired>, StoreError> {
+    app.db()
         .read(move |ex| {
             Box::pin(async move {
                 let ids: Vec<i64> = ex
@@ -85,11 +85,11 @@ async fn desired_on(app: &App, router_id: i64) -> Result<Vec<Desired>, StoreErro
 
 /// Compares; with `apply`, queues the repairs and runs the worker until they are applied.
 pub async fn reconcile(
-    app: &App,
+    app: &impl Context,
     router: &RouterRecord,
     apply: bool,
 ) -> Result<Drift, ReconcileError> {
-    let api = super::connections::connect(router, &app.secrets).await?;
+    let api = super::connections::connect(router, app.secrets()).await?;
     let on_router = api.list_secrets().await?;
     let desired = desired_on(app, router.id).await?;
     let by_name: HashMap<&str, &routeros::Secret> =
@@ -103,7 +103,7 @@ pub async fn reconcile(
             continue;
         };
         let mut fields = Vec::new();
-        let password = app.secrets.open(&d.password_enc).ok();
+        let password = app.secrets().open(&d.password_enc).ok();
         if s.password.as_deref() != password.as_deref() {
             fields.push("password");
         }
@@ -138,7 +138,7 @@ pub async fn reconcile(
     drift.extra = extra.iter().map(|(_, n)| n.clone()).collect();
     if apply && !drift.is_empty() {
         let router_id = router.id;
-        app.db
+        app.db()
             .write(move |ex| {
                 Box::pin(async move {
                     for id in repair {

@@ -10,9 +10,9 @@ use chrono::Utc;
 use futures_util::StreamExt;
 use routeros::{Secret, SecretUpdate};
 
+use super::Context;
 use super::connections::{ConnectError, Router};
 use super::outbox::Payload;
-use crate::app::App;
 use crate::domain::provisioning::{MAX_REFUSALS, backoff};
 use crate::security::secret_box::SecretBox;
 use crate::storage::StoreError;
@@ -143,7 +143,7 @@ async fn apply(api: &Router, p: &Payload, secrets: &SecretBox) -> Result<(), Job
 }
 
 async fn apply_all(
-    app: &App,
+    app: &impl Context,
     router: Option<RouterRecord>,
     jobs: Vec<Job>,
 ) -> Vec<(Job, Result<(), JobError>)> {
@@ -158,7 +158,7 @@ async fn apply_all(
             })
             .collect();
     };
-    let api = match app.connections.get(&router, &app.secrets).await {
+    let api = match app.connections().get(&router, app.secrets()).await {
         Ok(api) => api,
         Err(e) => {
             let e = JobError::from(e);
@@ -184,7 +184,7 @@ async fn apply_all(
             let api = api.clone();
             async move {
                 let result = match serde_json::from_str::<Payload>(&job.payload) {
-                    Ok(p) => apply(&api, &p, &app.secrets).await,
+                    Ok(p) => apply(&api, &p, app.secrets()).await,
                     Err(e) => Err(JobError::Refused(format!("unreadable job: {e}"))),
                 };
                 (job, result)
@@ -197,17 +197,17 @@ async fn apply_all(
         .iter()
         .any(|(_, r)| matches!(r, Err(JobError::Unreachable(_))))
     {
-        app.connections.drop_router(router.id);
+        app.connections().drop_router(router.id);
     }
     results
 }
 
 /// One round: lease the due jobs, apply them, record what happened.
-pub async fn run_once(app: &App) -> Result<RoundStats, StoreError> {
+pub async fn run_once(app: &impl Context) -> Result<RoundStats, StoreError> {
     let now = Utc::now();
     let until = now + chrono::Duration::from_std(LEASE).unwrap_or_default();
     let leased = app
-        .db
+        .db()
         .write(move |ex| Box::pin(async move { jobs::lease(ex, now, until, BATCH).await }))
         .await?;
     let mut stats = RoundStats {
@@ -224,7 +224,7 @@ pub async fn run_once(app: &App) -> Result<RoundStats, StoreError> {
     let mut outcomes = Vec::new();
     for (router_id, jobs) in by_router {
         let router = app
-            .db
+            .db()
             .read(move |ex| Box::pin(async move { routers::get(ex, router_id).await }))
             .await?;
         outcomes.extend(apply_all(app, router, jobs).await);
@@ -250,7 +250,7 @@ pub async fn run_once(app: &App) -> Result<RoundStats, StoreError> {
     stats.applied = done.len();
     stats.failed = retries.iter().filter(|r| r.3).count();
     stats.retried = retries.len() - stats.failed;
-    app.db
+    app.db()
         .write(move |ex| {
             Box::pin(async move {
                 jobs::mark_done(ex, &done, now).await?;
@@ -265,7 +265,7 @@ pub async fn run_once(app: &App) -> Result<RoundStats, StoreError> {
 }
 
 /// Runs rounds until the queue has nothing due (for `mikronet provision --once` and tests).
-pub async fn drain(app: &App) -> Result<RoundStats, StoreError> {
+pub async fn drain(app: &impl Context) -> Result<RoundStats, StoreError> {
     let mut total = RoundStats::default();
     loop {
         let s = run_once(app).await?;
@@ -284,14 +284,14 @@ const KEEP_DONE: chrono::Duration = chrono::Duration::days(30);
 
 /// The worker inside `serve`: a round whenever jobs are queued, and every second for retries;
 /// hourly, it forgets applied jobs older than [`KEEP_DONE`] so the queue does not grow forever.
-pub async fn run(app: Arc<App>) {
+pub async fn run<C: Context + 'static>(app: Arc<C>) {
     let mut last_purge = tokio::time::Instant::now();
     loop {
         if last_purge.elapsed() >= Duration::from_secs(3600) {
             last_purge = tokio::time::Instant::now();
             let before = Utc::now() - KEEP_DONE;
             if let Err(e) = app
-                .db
+                .db()
                 .write(move |ex| Box::pin(async move { jobs::purge_done(ex, before).await }))
                 .await
             {
@@ -303,6 +303,6 @@ pub async fn run(app: Arc<App>) {
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "provisioning round failed"),
         }
-        let _ = tokio::time::timeout(Duration::from_secs(1), app.jobs_ready.notified()).await;
+        let _ = tokio::time::timeout(Duration::from_secs(1), app.jobs_ready().notified()).await;
     }
 }
