@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use crate::app::App;
 use crate::domain::user::{NewUser, Role, validate_new_user};
 use crate::params;
+use crate::read;
 use crate::security::token_cache::AuthUser;
 use crate::security::{password, token};
 use crate::storage::repo::{tokens, users};
@@ -40,9 +41,7 @@ async fn hash_password(pw: String) -> Result<String, AppError> {
 }
 
 async fn user_count(app: &App) -> Result<i64, AppError> {
-    app.db
-        .read(|ex| Box::pin(async move { Ok::<_, AppError>(users::count(ex).await?) }))
-        .await
+    read!(app, |ex| users::count(ex)).await
 }
 
 /// Creates a user. Open to anyone while there is no user at all (that first user is an
@@ -135,12 +134,7 @@ pub async fn login(
         return Err(AppError::TooManyRequests { retry_after });
     }
     let name = username.to_owned();
-    let user = app
-        .db
-        .read(move |ex| {
-            Box::pin(async move { Ok::<_, AppError>(users::find_by_username(ex, &name).await?) })
-        })
-        .await?;
+    let user = read!(app, |ex| users::find_by_username(ex, &name)).await?;
     let pw = password.to_owned();
     let verified = tokio::task::spawn_blocking(move || match user {
         Some(u) if password::verify(&u.password_hash, &pw) => Some(u),
@@ -196,11 +190,7 @@ pub async fn authenticate(app: &App, token_text: &str) -> Result<AuthUser, AppEr
         return Ok(user);
     }
     let key = digest.clone();
-    let session = app
-        .db
-        .read(move |ex| {
-            Box::pin(async move { Ok::<_, AppError>(tokens::find_session(ex, &key).await?) })
-        })
+    let session = read!(app, |ex| tokens::find_session(ex, &key))
         .await?
         .ok_or(AppError::Unauthorized("unknown bearer token"))?;
     if session.revoked {
@@ -236,10 +226,7 @@ pub async fn list_users(app: &App, actor: &AuthUser) -> Result<Vec<RegisteredUse
     if !actor.role.manages_users() {
         return Err(AppError::Forbidden("only an admin may list users"));
     }
-    let rows = app
-        .db
-        .read(|ex| Box::pin(async move { Ok::<_, AppError>(users::list(ex).await?) }))
-        .await?;
+    let rows = read!(app, |ex| users::list(ex)).await?;
     Ok(rows
         .into_iter()
         .map(|u| RegisteredUser {

@@ -104,8 +104,7 @@ pub async fn create(
 }
 
 pub async fn get(app: &App, id: i64) -> Result<Client, AppError> {
-    app.db
-        .read(move |ex| Box::pin(async move { Ok::<_, AppError>(clients::get(ex, id).await?) }))
+    crate::read!(app, |ex| clients::get(ex, id))
         .await?
         .ok_or_else(|| not_found(id))
 }

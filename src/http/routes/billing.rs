@@ -8,7 +8,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Envelope, envelope, page_of, paged, query_date, query_opt};
+use super::{Envelope, envelope, page_of, paged, query_choice, query_date, query_opt};
 use crate::app::AppState;
 use crate::domain::billing::invoice::{InvoiceStatus, PaymentStatus, number};
 use crate::domain::money::Money;
@@ -101,17 +101,12 @@ impl InvoiceJson {
 }
 
 fn invoice_filter(q: &QueryParams, today: NaiveDate) -> Result<InvoiceFilter, AppError> {
-    let status =
-        q.0.get("status")
-            .map(|s| {
-                InvoiceStatus::parse(s).ok_or_else(|| {
-                    AppError::bad_request(
-                        "status",
-                        "must be one of pending, partially_paid, paid, void",
-                    )
-                })
-            })
-            .transpose()?;
+    let status = query_choice(
+        q,
+        "status",
+        InvoiceStatus::parse,
+        "one of pending, partially_paid, paid, void",
+    )?;
     let overdue: Option<bool> = query_opt(q, "overdue", "true or false")?;
     Ok(InvoiceFilter {
         status,
@@ -412,14 +407,12 @@ pub async fn create_payment(
 }
 
 fn payment_filter(q: &QueryParams, invoice_id: Option<i64>) -> Result<PaymentFilter, AppError> {
-    let status =
-        q.0.get("status")
-            .map(|s| {
-                PaymentStatus::parse(s).ok_or_else(|| {
-                    AppError::bad_request("status", "must be one of success, pending, failed")
-                })
-            })
-            .transpose()?;
+    let status = query_choice(
+        q,
+        "status",
+        PaymentStatus::parse,
+        "one of success, pending, failed",
+    )?;
     Ok(PaymentFilter {
         invoice_id: invoice_id.or(query_opt(q, "invoice_id", "an invoice id")?),
         status,

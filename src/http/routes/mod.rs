@@ -107,6 +107,20 @@ pub fn query_opt<T: std::str::FromStr>(
         .transpose()
 }
 
+/// An optional query parameter naming one of a closed set of words (a status filter).
+pub fn query_choice<T>(
+    q: &QueryParams,
+    field: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    expected: &str,
+) -> Result<Option<T>, AppError> {
+    q.0.get(field)
+        .map(|v| {
+            parse(v).ok_or_else(|| AppError::bad_request(field, &format!("must be {expected}")))
+        })
+        .transpose()
+}
+
 pub fn query_date(q: &QueryParams, field: &str) -> Result<Option<NaiveDate>, AppError> {
     query_opt(q, field, "a date as YYYY-MM-DD")
 }

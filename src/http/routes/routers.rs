@@ -8,13 +8,15 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Data, Envelope, Message, double_option, envelope, message, page_of, paged, query_opt};
+use super::{
+    Data, Envelope, Message, double_option, envelope, message, page_of, paged, query_choice,
+    query_opt,
+};
 use crate::app::AppState;
 use crate::domain::provisioning::RouterInput;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{Auth, Id, JsonBody, QueryParams};
 use crate::provisioning::reconcile::Drift;
-use crate::service::AppError;
 use crate::service::routers as svc;
 use crate::storage::repo::jobs::Job;
 use crate::storage::repo::routers::RouterRecord;
@@ -240,15 +242,12 @@ pub async fn jobs(
     Id(id): Id,
     q: QueryParams,
 ) -> Result<Response, ApiError> {
-    let status = match q.0.get("status").map(String::as_str) {
-        None => None,
-        Some("pending") => Some("pending"),
-        Some("done") => Some("done"),
-        Some("failed") => Some("failed"),
-        Some(_) => {
-            return Err(AppError::bad_request("status", "must be pending, done or failed").into());
-        }
-    };
+    let status = query_choice(
+        &q,
+        "status",
+        |s| ["pending", "done", "failed"].into_iter().find(|w| *w == s),
+        "pending, done or failed",
+    )?;
     let page = page_of(&app, &q)?;
     let (rows, total) = svc::jobs(&app, &auth.user, id, status, page).await?;
     let data: Vec<JobJson> = rows.into_iter().map(JobJson::from).collect();

@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Data, Envelope, Message, envelope, message, page_of, paged, query_opt};
+use super::{Data, Envelope, Message, envelope, message, page_of, paged, query_choice, query_opt};
 use crate::app::AppState;
 use crate::domain::billing::subscription::{Status, Subscription};
 use crate::domain::validation::FieldErrors;
@@ -73,17 +73,12 @@ impl From<SubscriptionBody> for SubscriptionInput {
 }
 
 fn filter(q: &QueryParams, client_id: Option<i64>) -> Result<Filter, AppError> {
-    let status =
-        q.0.get("status")
-            .map(|s| {
-                Status::parse(s).ok_or_else(|| {
-                    AppError::bad_request(
-                        "status",
-                        "must be one of active, suspended, expired, cancelled",
-                    )
-                })
-            })
-            .transpose()?;
+    let status = query_choice(
+        q,
+        "status",
+        Status::parse,
+        "one of active, suspended, expired, cancelled",
+    )?;
     Ok(Filter {
         client_id: client_id.or(query_opt(q, "client_id", "a client id")?),
         status,
