@@ -14,7 +14,8 @@ use std::time::Instant;
 use chrono::Utc;
 use mikronet::app::App;
 use mikronet::config::Config;
-use mikronet::domain::provisioning::comment_for;
+use mikronet::domain::ids::ClientId;
+use mikronet::domain::secret::comment_for;
 use mikronet::params;
 use mikronet::provisioning::{outbox, worker};
 use mikronet::security::secret_box::SecretBox;
@@ -47,7 +48,7 @@ async fn main() -> anyhow::Result<()> {
                 ("name", &name),
                 ("password", "client-pw"),
                 ("service", "pppoe"),
-                ("comment", &comment_for(i + 1)),
+                ("comment", &comment_for(ClientId(i + 1))),
             ],
             &[],
         )
@@ -61,7 +62,7 @@ async fn main() -> anyhow::Result<()> {
                 "INSERT INTO routers (name, host, port, transport, username, password_enc, \
                  suspend_mode, is_default, created_at, updated_at) \
                  VALUES ('sim', '127.0.0.1', ?, 'api', 'admin', ?, 'disable', ?, ?, ?)",
-                params![port, sealed_router, true, now, now],
+                params![port, &sealed_router, true, now, now],
             )
             .await?;
             for i in 0..n {
@@ -90,12 +91,12 @@ async fn main() -> anyhow::Result<()> {
         Box::pin(async move {
             // Held (cut off), then released: two jobs per client, in this order.
             for i in 1..=n {
-                outbox::sync_client(ex, i, true, None).await?;
+                outbox::sync_client(ex, ClientId(i), true, None).await?;
             }
             ex.execute("UPDATE clients SET held = ?", params![false])
                 .await?;
             for i in 1..=n {
-                outbox::sync_client(ex, i, false, None).await?;
+                outbox::sync_client(ex, ClientId(i), false, None).await?;
             }
             Ok::<_, StoreError>(())
         })

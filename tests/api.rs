@@ -159,7 +159,14 @@ async fn logout_revokes_at_once_and_expired_tokens_fail(app: TestApp) {
     app.db()
         .write(move |ex| {
             Box::pin(async move {
-                tokens::insert(ex, &digest, 1, past - chrono::Duration::hours(12), past).await
+                tokens::insert(
+                    ex,
+                    &digest,
+                    mikronet::domain::ids::UserId(1),
+                    past - chrono::Duration::hours(12),
+                    past,
+                )
+                .await
             })
         })
         .await
@@ -579,17 +586,16 @@ async fn passwords_never_leave_and_are_sealed_at_rest(app: TestApp) {
         .db()
         .read(|ex| {
             Box::pin(async move {
-                ex.fetch_one(
+                ex.one::<mikronet::domain::validation::Sealed>(
                     "SELECT ppp_password_enc FROM clients WHERE id = ?",
                     mikronet::params![1i64],
                 )
-                .await?
-                .string(0)
+                .await
             })
         })
         .await
         .unwrap();
-    assert!(!sealed.contains("newsecret1"));
+    assert!(!sealed.0.contains("newsecret1"));
     assert_eq!(app.app.secrets.open(&sealed).unwrap(), "newsecret1");
 }
 

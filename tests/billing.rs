@@ -429,7 +429,7 @@ async fn grace_days_delay_the_cut_off(app: TestApp) {
         )
     };
     assert!(cut("2024-02-05").await.unwrap().is_empty());
-    assert_eq!(cut("2024-02-06").await.unwrap()[0].subscription_id, sub);
+    assert_eq!(cut("2024-02-06").await.unwrap()[0].subscription_id.0, sub);
 }
 
 async fn pending_payments_count_once_confirmed(app: TestApp) {

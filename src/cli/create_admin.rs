@@ -4,7 +4,7 @@ use anyhow::{Context, bail};
 use chrono::Utc;
 
 use crate::config::Config;
-use crate::domain::user::{Role, validate_new_user};
+use crate::domain::user::{Role, User, UserDraft};
 use crate::security::password;
 use crate::storage::repo::users;
 use crate::storage::{Db, StoreError, migrations};
@@ -26,11 +26,15 @@ fn read_password() -> anyhow::Result<String> {
 
 pub async fn run(config: Config, username: &str) -> anyhow::Result<()> {
     let pw = read_password()?;
-    let user =
-        validate_new_user(Some(username), Some(&pw), Some("admin"), Role::Admin).map_err(|e| {
-            let msgs: Vec<_> = e.0.iter().map(|(f, m)| format!("{f} {m}")).collect();
-            anyhow::anyhow!(msgs.join("; "))
-        })?;
+    let draft = UserDraft {
+        username: Some(username.to_owned()),
+        password: Some(pw),
+        role: Some("admin".into()),
+    };
+    let user = User::validate(&draft, Role::Admin).map_err(|e| {
+        let msgs: Vec<_> = e.0.iter().map(|(f, m)| format!("{f} {m}")).collect();
+        anyhow::anyhow!(msgs.join("; "))
+    })?;
     let db = Db::connect(&config.database_url, 1).await?;
     migrations::run(&db).await?;
     let hash = tokio::task::spawn_blocking(move || password::hash(&user.password)).await?;

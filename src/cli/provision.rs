@@ -25,7 +25,7 @@ pub async fn reconcile(config: Config, router: Option<i64>, apply: bool) -> anyh
         .await?;
     let chosen: Vec<_> = all
         .into_iter()
-        .filter(|r| router.is_none_or(|id| id == r.id))
+        .filter(|r| router.is_none_or(|id| crate::domain::ids::RouterId(id) == r.id))
         .collect();
     anyhow::ensure!(!chosen.is_empty(), "no such router");
     let mut drifted = false;

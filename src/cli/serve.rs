@@ -5,6 +5,8 @@ use anyhow::Context;
 use crate::app::{App, scheme};
 use crate::config::Config;
 use crate::http;
+use crate::service::AppError;
+use crate::tx;
 
 pub async fn run(config: Config, simulate: bool) -> anyhow::Result<()> {
     let listen = config.listen.clone();
@@ -66,7 +68,8 @@ async fn shutdown_signal() {
 
 /// Starts the RouterOS simulator on a free port and points the router `simulator` at it.
 async fn start_simulator(app: &App) -> anyhow::Result<routeros::sim::SimHandle> {
-    use crate::domain::provisioning::{RouterSettings, SuspendMode, Transport};
+    use crate::domain::ids::RouterId;
+    use crate::domain::router::{Router, RouterSettings, SuspendMode, Transport};
     use crate::storage::repo::routers;
 
     let password = crate::security::token::generate();
@@ -77,46 +80,39 @@ async fn start_simulator(app: &App) -> anyhow::Result<routeros::sim::SimHandle> 
     })
     .await
     .context("cannot start the RouterOS simulator")?;
-    let settings = RouterSettings {
-        name: "simulator".into(),
-        host: sim.api_addr.ip().to_string(),
-        port: sim.api_addr.port(),
-        transport: Transport::Api,
-        username: "admin".into(),
-        tls_fingerprint: None,
-        suspend_mode: SuspendMode::Disable,
-        isolation_profile: None,
-        is_default: false,
+    let mut router = Router {
+        id: RouterId(0),
+        settings: RouterSettings {
+            name: "simulator".into(),
+            host: sim.api_addr.ip().to_string(),
+            port: sim.api_addr.port(),
+            transport: Transport::Api,
+            username: "admin".into(),
+            tls_fingerprint: None,
+            suspend_mode: SuspendMode::Disable,
+            isolation_profile: None,
+            is_default: false,
+        },
+        password: app.secrets.seal(&password),
     };
-    let sealed = app.secrets.seal(&password);
-    app.db
-        .write(move |ex| {
-            Box::pin(async move {
-                let now = chrono::Utc::now();
-                let existing = routers::list(ex)
-                    .await?
-                    .into_iter()
-                    .find(|r| r.settings.name == settings.name);
-                let first = routers::list(ex).await?.is_empty();
-                let id = match existing {
-                    Some(mut r) => {
-                        r.settings = RouterSettings {
-                            is_default: r.settings.is_default,
-                            ..settings
-                        };
-                        r.password_enc = sealed;
-                        routers::update(ex, &r, now).await?;
-                        r.id
-                    }
-                    None => routers::insert(ex, &settings, &sealed, now).await?,
-                };
-                if first {
-                    routers::set_default(ex, id).await?;
-                }
-                Ok::<_, crate::storage::StoreError>(())
-            })
-        })
-        .await?;
+    tx!(app, write, |ex| async move {
+        let existing = routers::list(ex)
+            .await?
+            .into_iter()
+            .find(|r| r.settings.name == router.settings.name);
+        match existing {
+            Some(r) => {
+                router.id = r.id;
+                router.settings.is_default = r.settings.is_default;
+                routers::update(ex, &router, chrono::Utc::now()).await?;
+                Ok::<_, AppError>(())
+            }
+            None => crate::service::routers::create_tx(ex, router)
+                .await
+                .map(drop),
+        }
+    })
+    .await?;
     tracing::info!(api = %sim.api_addr, rest = %sim.rest_addr, "RouterOS simulator running as router 'simulator'");
     Ok(sim)
 }

@@ -1,48 +1,62 @@
 //! A provider's client (subscriber) and the rules for its fields.
 
-use super::validation::{FieldErrors, checked_text, required_text};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use utoipa::ToSchema;
 
+use super::ids::{ClientId, JobId, RouterId};
+use super::validation::{FieldErrors, checked_text, required_text};
+use crate::words;
+
+/// A client as stored. The PPP password is kept apart, sealed (see `storage::repo::clients`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Client {
-    pub id: i64,
+    pub id: ClientId,
     pub name: String,
     pub phone_number: String,
     pub address: String,
     pub ppp_secret_name: String,
     /// The router the client's PPP secret lives on; none, no provisioning.
-    pub router_id: Option<i64>,
+    pub router_id: Option<RouterId>,
 }
 
-/// A client to register, validated. `password` is the PPP secret's password.
+/// A client's fields as a request carries them: every field optional. Validated whole by
+/// [`Client::validate`] (registration) or applied by [`Client::patch`] (update: only the
+/// fields sent change).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClientDraft {
+    #[schema(example = "John Doe")]
+    pub name: Option<String>,
+    #[schema(example = "08123456789")]
+    pub phone_number: Option<String>,
+    #[schema(example = "Jl. Merdeka No.1")]
+    pub address: Option<String>,
+    #[schema(example = "abc123")]
+    pub ppp_secret_name: Option<String>,
+    /// The PPP secret's password: stored sealed, never returned.
+    #[schema(example = "securepassword")]
+    pub password: Option<String>,
+    /// The router the PPP secret lives on; the default router when omitted at registration.
+    pub router_id: Option<RouterId>,
+}
+
+impl super::Draft for ClientDraft {
+    const REQUIRED: &'static [&'static str] = &[
+        "name",
+        "phone_number",
+        "address",
+        "ppp_secret_name",
+        "password",
+    ];
+}
+
+/// A client to register, validated, with the PPP secret's password (still plain: it is sealed
+/// before it is stored).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewClient {
-    pub name: String,
-    pub phone_number: String,
-    pub address: String,
-    pub ppp_secret_name: String,
+    pub client: Client,
     pub password: String,
-}
-
-/// The fields an update may change; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ClientChanges {
-    pub name: Option<String>,
-    pub phone_number: Option<String>,
-    pub address: Option<String>,
-    pub ppp_secret_name: Option<String>,
-    pub password: Option<String>,
-    pub router_id: Option<i64>,
-}
-
-/// Raw client fields as a request carries them.
-#[derive(Debug, Clone, Default)]
-pub struct ClientInput<'a> {
-    pub name: Option<&'a str>,
-    pub phone_number: Option<&'a str>,
-    pub address: Option<&'a str>,
-    pub ppp_secret_name: Option<&'a str>,
-    pub password: Option<&'a str>,
-    pub router_id: Option<i64>,
 }
 
 const NAME: (usize, usize) = (3, 100);
@@ -123,102 +137,155 @@ fn required<T>(
     }
 }
 
-pub fn validate_new(input: &ClientInput<'_>) -> Result<NewClient, FieldErrors> {
-    let mut e = FieldErrors::default();
-    let name = required_text(&mut e, "name", input.name, NAME.0, NAME.1);
-    let phone_number = required(&mut e, "phone_number", input.phone_number, check_phone);
-    let address = required_text(&mut e, "address", input.address, ADDRESS.0, ADDRESS.1);
-    let ppp_secret_name = required(
-        &mut e,
-        "ppp_secret_name",
-        input.ppp_secret_name,
-        check_ppp_name,
-    );
-    let password = required(&mut e, "password", input.password, check_password);
-    match (name, phone_number, address, ppp_secret_name, password) {
-        (Some(name), Some(phone_number), Some(address), Some(ppp_secret_name), Some(password)) => {
-            Ok(NewClient {
-                name,
-                phone_number,
-                address,
-                ppp_secret_name,
-                password,
-            })
-        }
-        _ => Err(e),
-    }
-}
-
-pub fn validate_changes(input: &ClientInput<'_>) -> Result<ClientChanges, FieldErrors> {
-    let mut e = FieldErrors::default();
-    let changes = ClientChanges {
-        name: input
-            .name
-            .and_then(|v| checked_text(&mut e, "name", v, NAME.0, NAME.1)),
-        phone_number: input.phone_number.and_then(|v| check_phone(&mut e, v)),
-        address: input
-            .address
-            .and_then(|v| checked_text(&mut e, "address", v, ADDRESS.0, ADDRESS.1)),
-        ppp_secret_name: input
-            .ppp_secret_name
-            .and_then(|v| check_ppp_name(&mut e, v)),
-        password: input.password.and_then(|v| check_password(&mut e, v)),
-        router_id: input.router_id,
-    };
-    if e.is_empty() && changes == ClientChanges::default() {
-        e.add(
-            "body",
-            "name at least one of name, phone_number, address, ppp_secret_name, password, router_id",
-        );
-    }
-    e.into_result(changes)
-}
-
 impl Client {
-    pub fn apply(&mut self, c: &ClientChanges) {
-        if let Some(v) = &c.name {
-            self.name.clone_from(v);
-        }
-        if let Some(v) = &c.phone_number {
-            self.phone_number.clone_from(v);
-        }
-        if let Some(v) = &c.address {
-            self.address.clone_from(v);
-        }
-        if let Some(v) = &c.ppp_secret_name {
-            self.ppp_secret_name.clone_from(v);
-        }
-        if let Some(r) = c.router_id {
-            self.router_id = Some(r);
+    /// Validates a registration: every field but `router_id` is required.
+    pub fn validate(d: &ClientDraft) -> Result<NewClient, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let name = required_text(&mut e, "name", d.name.as_deref(), NAME.0, NAME.1);
+        let phone_number = required(
+            &mut e,
+            "phone_number",
+            d.phone_number.as_deref(),
+            check_phone,
+        );
+        let address = required_text(
+            &mut e,
+            "address",
+            d.address.as_deref(),
+            ADDRESS.0,
+            ADDRESS.1,
+        );
+        let ppp_secret_name = required(
+            &mut e,
+            "ppp_secret_name",
+            d.ppp_secret_name.as_deref(),
+            check_ppp_name,
+        );
+        let password = required(&mut e, "password", d.password.as_deref(), check_password);
+        match (name, phone_number, address, ppp_secret_name, password) {
+            (
+                Some(name),
+                Some(phone_number),
+                Some(address),
+                Some(ppp_secret_name),
+                Some(password),
+            ) => Ok(NewClient {
+                client: Client {
+                    id: ClientId(0),
+                    name,
+                    phone_number,
+                    address,
+                    ppp_secret_name,
+                    router_id: d.router_id,
+                },
+                password,
+            }),
+            _ => Err(e),
         }
     }
+
+    /// Applies the fields `d` gives, each validated; returns the new PPP password, if one was
+    /// given. Nothing changes unless every given field is valid.
+    pub fn patch(&mut self, d: &ClientDraft) -> Result<Option<String>, FieldErrors> {
+        let mut e = FieldErrors::default();
+        if *d == ClientDraft::default() {
+            e.add(
+                "body",
+                "name at least one of name, phone_number, address, ppp_secret_name, password, router_id",
+            );
+            return Err(e);
+        }
+        let mut next = self.clone();
+        if let Some(v) = d
+            .name
+            .as_deref()
+            .and_then(|v| checked_text(&mut e, "name", v, NAME.0, NAME.1))
+        {
+            next.name = v;
+        }
+        if let Some(v) = d
+            .phone_number
+            .as_deref()
+            .and_then(|v| check_phone(&mut e, v))
+        {
+            next.phone_number = v;
+        }
+        if let Some(v) = d
+            .address
+            .as_deref()
+            .and_then(|v| checked_text(&mut e, "address", v, ADDRESS.0, ADDRESS.1))
+        {
+            next.address = v;
+        }
+        if let Some(v) = d
+            .ppp_secret_name
+            .as_deref()
+            .and_then(|v| check_ppp_name(&mut e, v))
+        {
+            next.ppp_secret_name = v;
+        }
+        let password = d
+            .password
+            .as_deref()
+            .and_then(|v| check_password(&mut e, v));
+        if let Some(r) = d.router_id {
+            next.router_id = Some(r);
+        }
+        e.into_result(())?;
+        *self = next;
+        Ok(password)
+    }
+}
+
+words! {
+    /// What a client's history records.
+    pub enum ClientEventKind {
+        ConnectionDisabled = "connection_disabled",
+        ConnectionEnabled = "connection_enabled",
+    }
+}
+
+/// One entry of a client's history: who did what, when and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientEvent {
+    pub client_id: ClientId,
+    pub kind: ClientEventKind,
+    pub actor: String,
+    pub reason: Option<String>,
+    pub router_job_id: Option<JobId>,
+    pub at: DateTime<Utc>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn seed<'a>() -> ClientInput<'a> {
-        ClientInput {
-            name: Some("John Doe"),
-            phone_number: Some("08123456789"),
-            address: Some("Jl. Merdeka No.1"),
-            ppp_secret_name: Some("abc123"),
-            password: Some("securepassword"),
+    fn seed() -> ClientDraft {
+        ClientDraft {
+            name: Some("John Doe".into()),
+            phone_number: Some("08123456789".into()),
+            address: Some("Jl. Merdeka No.1".into()),
+            ppp_secret_name: Some("abc123".into()),
+            password: Some("securepassword".into()),
             router_id: None,
         }
+    }
+
+    fn validate_new(d: &ClientDraft) -> Result<NewClient, FieldErrors> {
+        Client::validate(d)
     }
 
     #[test]
     fn the_seed_example_is_valid() {
         let c = validate_new(&seed()).unwrap();
-        assert_eq!(c.name, "John Doe");
-        assert_eq!(c.ppp_secret_name, "abc123");
+        assert_eq!(c.client.name, "John Doe");
+        assert_eq!(c.client.ppp_secret_name, "abc123");
+        assert_eq!(c.password, "securepassword");
     }
 
     #[test]
     fn every_missing_field_is_named() {
-        let e = validate_new(&ClientInput::default()).unwrap_err();
+        let e = validate_new(&ClientDraft::default()).unwrap_err();
         let fields: Vec<_> = e.0.keys().map(String::as_str).collect();
         assert_eq!(
             fields,
@@ -236,7 +303,7 @@ mod tests {
     fn phone_numbers() {
         for ok in ["08123456789", "+628123456789", "123456"] {
             let mut i = seed();
-            i.phone_number = Some(ok);
+            i.phone_number = Some(ok.into());
             assert!(validate_new(&i).is_ok(), "{ok}");
         }
         for bad in [
@@ -248,7 +315,7 @@ mod tests {
             "08 123456",
         ] {
             let mut i = seed();
-            i.phone_number = Some(bad);
+            i.phone_number = Some(bad.into());
             assert!(
                 validate_new(&i).unwrap_err().0.contains_key("phone_number"),
                 "{bad}"
@@ -260,7 +327,7 @@ mod tests {
     fn ppp_secret_names() {
         for ok in ["abc123", "user@realm.net", "a.b-c_d", "X"] {
             let mut i = seed();
-            i.ppp_secret_name = Some(ok);
+            i.ppp_secret_name = Some(ok.into());
             assert!(validate_new(&i).is_ok(), "{ok}");
         }
         let long = "a".repeat(65);
@@ -274,7 +341,7 @@ mod tests {
             long.as_str(),
         ] {
             let mut i = seed();
-            i.ppp_secret_name = Some(bad);
+            i.ppp_secret_name = Some(bad.into());
             assert!(
                 validate_new(&i)
                     .unwrap_err()
@@ -288,9 +355,9 @@ mod tests {
     #[test]
     fn short_name_address_and_password() {
         let mut i = seed();
-        i.name = Some("Jo");
-        i.address = Some("Jl.");
-        i.password = Some("12345");
+        i.name = Some("Jo".into());
+        i.address = Some("Jl.".into());
+        i.password = Some("12345".into());
         let e = validate_new(&i).unwrap_err();
         assert_eq!(e.0["name"], "must be at least 3 characters");
         assert_eq!(e.0["address"], "must be at least 5 characters");
@@ -298,28 +365,41 @@ mod tests {
     }
 
     #[test]
-    fn changes_need_at_least_one_field_and_apply_only_given_ones() {
+    fn patches_need_one_field_apply_only_given_ones_and_all_or_nothing() {
+        let mut c = validate_new(&seed()).unwrap().client;
         assert!(
-            validate_changes(&ClientInput::default())
+            c.patch(&ClientDraft::default())
                 .unwrap_err()
                 .0
                 .contains_key("body")
         );
-        let changes = validate_changes(&ClientInput {
-            address: Some("Jl. Sudirman No.2"),
-            ..Default::default()
-        })
-        .unwrap();
-        let mut c = Client {
-            id: 1,
-            name: "John Doe".into(),
-            phone_number: "08123456789".into(),
-            address: "Jl. Merdeka No.1".into(),
-            ppp_secret_name: "abc123".into(),
-            router_id: None,
-        };
-        c.apply(&changes);
+        let pw = c
+            .patch(&ClientDraft {
+                address: Some("Jl. Sudirman No.2".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(pw, None);
         assert_eq!(c.address, "Jl. Sudirman No.2");
         assert_eq!(c.name, "John Doe");
+        let before = c.clone();
+        let e = c
+            .patch(&ClientDraft {
+                name: Some("Jane Roe".into()),
+                phone_number: Some("phone".into()),
+                ..Default::default()
+            })
+            .unwrap_err();
+        assert!(e.0.contains_key("phone_number"));
+        assert_eq!(c, before, "a refused patch changes nothing");
+        assert_eq!(
+            c.patch(&ClientDraft {
+                password: Some("new-secret".into()),
+                ..Default::default()
+            })
+            .unwrap()
+            .as_deref(),
+            Some("new-secret")
+        );
     }
 }

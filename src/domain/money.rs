@@ -116,6 +116,23 @@ impl<'de> Deserialize<'de> for Money {
     }
 }
 
+/// In the OpenAPI document an amount is a number with at most two decimals (a string of one is
+/// accepted on input too).
+impl utoipa::PartialSchema for Money {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+        ObjectBuilder::new()
+            .schema_type(SchemaType::Type(Type::Number))
+            .description(Some(
+                "An exact amount with at most two decimals, e.g. 150000.50",
+            ))
+            .examples([serde_json::json!(100000.00)])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Money {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,33 +1,23 @@
 //! Users of the API and what each role may do.
 
-use super::validation::{FieldErrors, required_text};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Admin,
-    Operator,
-    Cashier,
+use super::ids::UserId;
+use super::validation::{FieldErrors, required_text};
+use crate::words;
+
+words! {
+    /// What a user may do: see the README's roles table.
+    pub enum Role {
+        Admin = "admin",
+        Operator = "operator",
+        Cashier = "cashier",
+    }
 }
 
 impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Operator => "operator",
-            Role::Cashier => "cashier",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        match s {
-            "admin" => Some(Role::Admin),
-            "operator" => Some(Role::Operator),
-            "cashier" => Some(Role::Cashier),
-            _ => None,
-        }
-    }
-
     /// Who may change clients (and, through them, PPP secrets on routers).
     pub fn manages_clients(self) -> bool {
         matches!(self, Role::Admin | Role::Operator)
@@ -61,6 +51,52 @@ impl Role {
     }
 }
 
+/// Who does something: a signed-in user, or the server itself (`system:scheduler`,
+/// `system:worker`, a gateway callback, an import), which every history records by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub id: Option<UserId>,
+    pub username: String,
+    pub role: Role,
+}
+
+impl Actor {
+    /// The server acting on its own: `system:{what}`, with every right.
+    pub fn system(what: &str) -> Actor {
+        Actor {
+            id: None,
+            username: format!("system:{what}"),
+            role: Role::Admin,
+        }
+    }
+}
+
+/// A user as stored (the password hash stays in storage).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: UserId,
+    pub username: String,
+    pub role: Role,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A user's fields as a request carries them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserDraft {
+    #[schema(example = "admin")]
+    pub username: Option<String>,
+    #[schema(example = "a long passphrase")]
+    pub password: Option<String>,
+    /// `admin`, `operator` or `cashier`; ignored for the first user, who is always `admin`.
+    #[schema(example = "operator")]
+    pub role: Option<String>,
+}
+
+impl super::Draft for UserDraft {
+    const REQUIRED: &'static [&'static str] = &["username", "password"];
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewUser {
     pub username: String,
@@ -70,62 +106,59 @@ pub struct NewUser {
 
 pub const MIN_PASSWORD: usize = 8;
 
-/// Validates a user to create. `default_role` applies when the request names none.
-pub fn validate_new_user(
-    username: Option<&str>,
-    password: Option<&str>,
-    role: Option<&str>,
-    default_role: Role,
-) -> Result<NewUser, FieldErrors> {
-    let mut e = FieldErrors::default();
-    let username = required_text(&mut e, "username", username, 3, 64);
-    if let Some(u) = &username
-        && !u
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
-    {
-        e.add("username", "may contain only letters, digits and . _ - @");
+/// A password as typed: no trimming, any character but control ones.
+pub fn check_password(e: &mut FieldErrors, field: &str, p: &str) -> Option<String> {
+    if p.chars().count() < MIN_PASSWORD {
+        e.add(field, format!("must be at least {MIN_PASSWORD} characters"));
+        None
+    } else if p.len() > 1024 {
+        e.add(field, "must be at most 1024 bytes");
+        None
+    } else if p.chars().any(char::is_control) {
+        e.add(field, "must not contain control characters");
+        None
+    } else {
+        Some(p.to_owned())
     }
-    let password = match password {
-        None => {
-            e.add("password", "is required");
-            None
+}
+
+impl User {
+    /// Validates a user to create. `default_role` applies when the draft names none.
+    pub fn validate(d: &UserDraft, default_role: Role) -> Result<NewUser, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let username = required_text(&mut e, "username", d.username.as_deref(), 3, 64);
+        if let Some(u) = &username
+            && !u
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
+        {
+            e.add("username", "may contain only letters, digits and . _ - @");
         }
-        // Passwords are taken as typed: no trimming, any character but control ones.
-        Some(p) if p.chars().count() < MIN_PASSWORD => {
-            e.add(
-                "password",
-                format!("must be at least {MIN_PASSWORD} characters"),
-            );
-            None
-        }
-        Some(p) if p.len() > 1024 => {
-            e.add("password", "must be at most 1024 bytes");
-            None
-        }
-        Some(p) if p.chars().any(char::is_control) => {
-            e.add("password", "must not contain control characters");
-            None
-        }
-        Some(p) => Some(p.to_owned()),
-    };
-    let role = match role {
-        None => Some(default_role),
-        Some(r) => {
-            let parsed = Role::parse(r);
-            if parsed.is_none() {
-                e.add("role", "must be one of admin, operator, cashier");
+        let password = match d.password.as_deref() {
+            None => {
+                e.add("password", "is required");
+                None
             }
-            parsed
+            Some(p) => check_password(&mut e, "password", p),
+        };
+        let role = match d.role.as_deref() {
+            None => Some(default_role),
+            Some(r) => {
+                let parsed = Role::parse(r);
+                if parsed.is_none() {
+                    e.add("role", "must be one of admin, operator, cashier");
+                }
+                parsed
+            }
+        };
+        match (username, password, role) {
+            (Some(username), Some(password), Some(role)) if e.is_empty() => Ok(NewUser {
+                username,
+                password,
+                role,
+            }),
+            _ => Err(e),
         }
-    };
-    match (username, password, role) {
-        (Some(username), Some(password), Some(role)) if e.is_empty() => Ok(NewUser {
-            username,
-            password,
-            role,
-        }),
-        _ => Err(e),
     }
 }
 
@@ -146,10 +179,14 @@ mod tests {
 
     #[test]
     fn new_user_rules() {
-        let ok = validate_new_user(Some("admin"), Some("correct horse"), None, Role::Admin);
+        let draft = |u: &str, p: &str, r: Option<&str>| UserDraft {
+            username: Some(u.into()),
+            password: Some(p.into()),
+            role: r.map(Into::into),
+        };
+        let ok = User::validate(&draft("admin", "correct horse", None), Role::Admin);
         assert_eq!(ok.unwrap().role, Role::Admin);
-        let err = validate_new_user(Some("a b"), Some("short"), Some("root"), Role::Operator)
-            .unwrap_err();
+        let err = User::validate(&draft("a b", "short", Some("root")), Role::Operator).unwrap_err();
         assert_eq!(
             err.0["username"],
             "may contain only letters, digits and . _ - @"

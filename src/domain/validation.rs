@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Deserializer};
+
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct FieldErrors(pub BTreeMap<String, String>);
 
@@ -26,6 +28,30 @@ impl FieldErrors {
         e.add(field, message);
         e
     }
+}
+
+/// A password or other secret sealed with the server's key: opaque here, and never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Sealed(pub String);
+
+impl std::fmt::Debug for Sealed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<sealed>")
+    }
+}
+
+/// For fields where `null` means "clear it" and absence means "leave it": with
+/// `#[serde(default, deserialize_with = "double_option")]`.
+pub fn double_option<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// A reason given for a change (kept in a history): at most 255 characters; blank is none.
+pub fn reason(e: &mut FieldErrors, field: &str, v: Option<&str>) -> Option<String> {
+    let v = v.map(str::trim).filter(|r| !r.is_empty())?;
+    checked_text(e, field, v, 1, 255)
 }
 
 /// A required text field, trimmed, with its length in characters checked.

@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
 use crate::app::AppState;
-use crate::security::token_cache::AuthUser;
+use crate::domain::user::Actor;
 use crate::service::{AppError, auth};
 
 /// A JSON request body; errors are 400 (not JSON), 413 (too large), 415 (not declared JSON)
@@ -59,11 +59,36 @@ fn body_rejection(r: BytesRejection) -> ApiError {
     }
 }
 
-/// serde's message without the position suffix, which means nothing to a form's user.
+/// serde's message without the position suffix, which means nothing to a form's user, and
+/// with the parsers' terse complaints about dates and numbers said as what to send instead.
 fn clean(msg: &str) -> String {
-    match msg.rfind(" at line ") {
-        Some(i) => msg[..i].to_owned(),
-        None => msg.to_owned(),
+    let msg = match msg.rfind(" at line ") {
+        Some(i) => &msg[..i],
+        None => msg,
+    };
+    // chrono's ParseError texts: every one means the text was not a date of that form.
+    const DATE: &[&str] = &[
+        "input is out of range",
+        "no possible date and time matching input",
+        "input is not enough for unique date and time",
+        "input contains invalid characters",
+        "premature end of input",
+        "trailing input",
+    ];
+    if DATE.contains(&msg) {
+        "must be a date as YYYY-MM-DD".to_owned()
+    } else if msg == "invalid digit found in string"
+        || msg == "cannot parse integer from empty string"
+    {
+        "must be a whole number".to_owned()
+    } else if msg == "number too large to fit in target type"
+        || msg == "number too small to fit in target type"
+    {
+        "is out of range".to_owned()
+    } else if msg.starts_with("provided string was not `true` or `false`") {
+        "must be true or false".to_owned()
+    } else {
+        msg.to_owned()
     }
 }
 
@@ -114,10 +139,42 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     Ok(value)
 }
 
-/// The authenticated caller, from `Authorization: Bearer <token>`.
+/// The authenticated caller, from `Authorization: Bearer <token>`. Protected routes sit under
+/// one layer ([`require_auth`]) that authenticates before any handler runs and leaves this in
+/// the request's extensions; the extractor takes it from there.
+#[derive(Clone)]
 pub struct Auth {
-    pub user: AuthUser,
+    pub actor: Actor,
     pub token: String,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+async fn authenticate_parts(parts: &Parts, app: &AppState) -> Result<Auth, ApiError> {
+    let token = bearer(parts)
+        .unwrap_or_else(|| Err(AppError::Unauthorized("missing bearer token").into()))?
+        .to_owned();
+    let user = auth::authenticate(app, &token).await?;
+    Ok(Auth {
+        actor: user.actor,
+        token,
+        expires_at: user.expires_at,
+    })
+}
+
+/// The layer in front of every protected route: no valid token, no handler.
+pub async fn require_auth(
+    axum::extract::State(app): axum::extract::State<AppState>,
+    req: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let (mut parts, body) = req.into_parts();
+    match authenticate_parts(&parts, &app).await {
+        Ok(auth) => {
+            parts.extensions.insert(auth);
+            next.run(Request::from_parts(parts, body)).await
+        }
+        Err(e) => axum::response::IntoResponse::into_response(e),
+    }
 }
 
 fn bearer(parts: &Parts) -> Option<Result<&str, ApiError>> {
@@ -145,11 +202,10 @@ impl FromRequestParts<AppState> for Auth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
-        let token = bearer(parts)
-            .unwrap_or_else(|| Err(AppError::Unauthorized("missing bearer token").into()))?
-            .to_owned();
-        let user = auth::authenticate(app, &token).await?;
-        Ok(Auth { user, token })
+        match parts.extensions.get::<Auth>() {
+            Some(a) => Ok(a.clone()),
+            None => authenticate_parts(parts, app).await,
+        }
     }
 }
 
@@ -197,46 +253,124 @@ impl FromRequestParts<AppState> for ClientAddr {
     }
 }
 
-/// A positive integer id from the path.
-pub struct Id(pub i64);
+/// A positive id from the path's `{id}`, typed (`Id<ClientId>`).
+pub struct Id<T>(pub T);
 
-impl<S: Send + Sync> FromRequestParts<S> for Id {
+/// Parses one path segment as a positive id, or a 400 naming the segment.
+pub fn path_id<T: From<i64>>(field: &str, raw: &str) -> Result<T, ApiError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .map(T::from)
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                format!("invalid {field} in the path"),
+            )
+            .with_field(field, "must be a positive integer")
+        })
+}
+
+async fn path_segments<S: Send + Sync>(
+    parts: &mut Parts,
+    state: &S,
+) -> Result<Vec<(String, String)>, ApiError> {
+    <axum::extract::Path<Vec<(String, String)>> as FromRequestParts<S>>::from_request_parts(
+        parts, state,
+    )
+    .await
+    .map(|axum::extract::Path(v)| v)
+    .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))
+}
+
+impl<T: From<i64>, S: Send + Sync> FromRequestParts<S> for Id<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let axum::extract::Path(raw) =
-            <axum::extract::Path<String> as FromRequestParts<S>>::from_request_parts(parts, state)
-                .await
-                .map_err(|e| {
-                    ApiError::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text())
-                })?;
-        raw.parse::<i64>()
-            .ok()
-            .filter(|id| *id > 0)
-            .map(Id)
-            .ok_or_else(|| {
-                ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "bad_request",
-                    "invalid id in the path",
-                )
-                .with_field("id", "must be a positive integer")
-            })
+        let segments = path_segments(parts, state).await?;
+        let raw = segments
+            .iter()
+            .find(|(k, _)| k == "id")
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("");
+        path_id("id", raw).map(Id)
     }
 }
 
-/// Query-string parameters as text, checked by the handler so errors can name them.
-pub struct QueryParams(pub std::collections::HashMap<String, String>);
+/// The path's parameters by name, each checked by the handler.
+pub struct PathParams(pub Vec<(String, String)>);
 
-impl<S: Send + Sync> FromRequestParts<S> for QueryParams {
+impl PathParams {
+    pub fn id<T: From<i64>>(&self, name: &str) -> Result<T, ApiError> {
+        let raw = self
+            .0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str());
+        path_id(name, raw)
+    }
+
+    pub fn text(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PathParams {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        axum::extract::Query::from_request_parts(parts, state)
-            .await
-            .map(|axum::extract::Query(m)| QueryParams(m))
-            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))
+        path_segments(parts, state).await.map(PathParams)
     }
+}
+
+/// A route's query string as its typed parameter struct: the one description that is both
+/// the extractor and (through `IntoParams`) the documentation. The structs deny unknown
+/// fields, so a misspelt parameter (`?stauts=paid`) is a 400 naming it, not a silently
+/// ignored filter. Empty values (`?date=`) count as absent.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let raw = parts.uri.query().unwrap_or("");
+        parse_query(raw).map(Query)
+    }
+}
+
+pub fn parse_query<T: DeserializeOwned>(raw: &str) -> Result<T, ApiError> {
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.as_bytes())
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| (k.into_owned(), v.trim().to_owned()))
+        .collect();
+    let encoded = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(&pairs)
+        .finish();
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(encoded.as_bytes()));
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let msg = clean(&e.into_inner().to_string());
+        let field = if path == "." {
+            quoted_field(&msg).unwrap_or("query").to_owned()
+        } else {
+            path
+        };
+        let msg = if msg.starts_with("unknown field") {
+            format!("is not a parameter of this route ({msg})")
+        } else {
+            msg
+        };
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            format!("invalid query parameter: {field}"),
+        )
+        .with_field(&field, msg)
+    })
 }
 
 #[cfg(test)]

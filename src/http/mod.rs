@@ -10,76 +10,97 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request, StatusCode};
+use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post, put};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
 use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::app::AppState;
 use error::ApiError;
-use routes::{auth, billing, clients, docs, health, plans, routers, subscriptions};
+use routes::{auth, billing, clients, docs, health, original, plans, routers, subscriptions};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// Every route, registered once: each `routes!` line both serves its handlers and puts them in
+/// the OpenAPI document. Routes outside `public` sit under one authentication layer, so a
+/// handler that forgets to ask for the caller is still protected.
+pub fn api(app: &AppState) -> OpenApiRouter<AppState> {
+    let public = OpenApiRouter::new()
+        .routes(routes!(auth::register))
+        .routes(routes!(auth::login))
+        .routes(routes!(health::health))
+        .routes(routes!(docs::openapi_json))
+        .routes(routes!(docs::docs));
+    let mut protected = OpenApiRouter::new()
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::me))
+        .routes(routes!(auth::list_users))
+        .routes(routes!(clients::list, original::clients::create))
+        .routes(routes!(clients::search))
+        .routes(routes!(clients::register))
+        .routes(routes!(clients::update))
+        .routes(routes!(clients::delete))
+        .routes(routes!(
+            clients::get,
+            original::clients::update,
+            original::clients::delete
+        ))
+        .routes(routes!(clients::details))
+        .routes(routes!(clients::history))
+        .routes(routes!(
+            subscriptions::for_client,
+            subscriptions::create_for_client
+        ))
+        .routes(routes!(original::clients::connection))
+        .routes(routes!(plans::list, plans::create))
+        .routes(routes!(plans::get, plans::update, plans::delete))
+        .routes(routes!(subscriptions::list, subscriptions::create))
+        .routes(routes!(
+            subscriptions::get,
+            subscriptions::update,
+            subscriptions::delete
+        ))
+        .routes(routes!(subscriptions::history))
+        .routes(routes!(billing::list_invoices))
+        .routes(routes!(billing::generate))
+        .routes(routes!(billing::run))
+        .routes(routes!(billing::get_invoice))
+        .routes(routes!(billing::void_invoice))
+        .routes(routes!(billing::invoice_payments, billing::pay_invoice))
+        .routes(routes!(billing::list_payments, billing::create_payment))
+        .routes(routes!(billing::get_payment, billing::set_payment_status))
+        .routes(routes!(billing::summary))
+        .routes(routes!(routers::list, routers::create))
+        .routes(routes!(routers::get, routers::update, routers::delete))
+        .routes(routes!(routers::status))
+        .routes(routes!(routers::jobs))
+        .routes(routes!(routers::retry_all))
+        .routes(routes!(routers::retry_one))
+        .routes(routes!(routers::reconcile))
+        .merge(original::routes());
+    openapi::protect(protected.get_openapi_mut());
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(public)
+        .merge(protected.route_layer(from_fn_with_state(app.clone(), extract::require_auth)))
+}
+
+/// The served routes and the document that describes exactly them.
+pub fn routes_and_spec(app: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, doc) = api(app).split_for_parts();
+    (router, openapi::finish(doc))
+}
+
 pub fn router(app: AppState) -> Router {
     let max_body = app.config.max_body_bytes;
-    Router::new()
-        .route("/auth/register", post(auth::register))
-        .route("/auth/login", post(auth::login))
-        .route("/auth/logout", post(auth::logout))
-        .route("/auth/me", get(auth::me))
-        .route("/users", get(auth::list_users))
-        .route("/client", get(clients::list).post(routes::original::clients::create))
-        .route("/client/search", get(clients::search))
-        .route("/client/register", post(clients::register))
-        .route("/client/update/{id}", put(clients::update))
-        .route("/client/delete/{id}", delete(clients::delete))
-        .route(
-            "/client/{id}",
-            get(clients::get)
-                .put(routes::original::clients::update)
-                .delete(routes::original::clients::delete),
-        )
-        .route("/client/{id}/details", get(clients::details))
-        .route("/client/{id}/history", get(clients::history))
-        .route(
-            "/client/{id}/subscriptions",
-            get(subscriptions::for_client).post(subscriptions::create_for_client),
-        )
-        .route("/plans", get(plans::list).post(plans::create))
-        .route("/plans/{id}", get(plans::get).put(plans::update).delete(plans::delete))
-        .route("/subscriptions", get(subscriptions::list).post(subscriptions::create))
-        .route(
-            "/subscriptions/{id}",
-            get(subscriptions::get).put(subscriptions::update).delete(subscriptions::delete),
-        )
-        .route("/subscriptions/{id}/history", get(subscriptions::history))
-        .route("/invoices", get(billing::list_invoices))
-        .route("/invoices/generate", get(billing::generate).post(billing::generate))
-        .route("/billing/run", post(billing::run))
-        .route("/invoices/{id}", get(billing::get_invoice))
-        .route("/invoices/{id}/void", post(billing::void_invoice))
-        .route(
-            "/invoices/{id}/payments",
-            get(billing::invoice_payments).post(billing::pay_invoice),
-        )
-        .route("/payments", get(billing::list_payments).post(billing::create_payment))
-        .route("/payments/{id}", get(billing::get_payment).put(billing::set_payment_status))
-        .route("/reports/summary", get(billing::summary))
-        .route("/routers", get(routers::list).post(routers::create))
-        .route("/routers/{id}", get(routers::get).put(routers::update).delete(routers::delete))
-        .route("/routers/{id}/status", get(routers::status))
-        .route("/routers/{id}/jobs", get(routers::jobs))
-        .route("/routers/{id}/jobs/retry", post(routers::retry_all))
-        .route("/routers/{id}/jobs/{job_id}/retry", post(routers::retry_one))
-        .route("/routers/{id}/reconcile", post(routers::reconcile))
-        .route("/health", get(health::health))
-        .route("/openapi.json", get(docs::openapi_json))
-        .route("/docs", get(docs::docs))
-        .merge(routes::original::router())
+    let (routes, spec) = routes_and_spec(&app);
+    docs::publish(&spec);
+    routes
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(app)

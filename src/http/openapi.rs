@@ -1,44 +1,27 @@
-//! The OpenAPI description, generated from the handlers' annotations.
+//! The OpenAPI document. Paths come from the routes as they are registered (see
+//! [`super::api`]); this module adds what is true of every route of a kind, so that no handler
+//! has to repeat it and none can forget it: a unique operation id, the bearer requirement of
+//! protected routes, and the error answers every route can give.
 
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi};
+use utoipa::openapi::path::{HttpMethod, Operation};
+use utoipa::openapi::response::{Response, ResponseBuilder};
+use utoipa::openapi::schema::Schema;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{Content, OpenApi as Document, Ref, RefOr};
+use utoipa::{OpenApi, PartialSchema, ToSchema};
 
-use super::routes::{auth, billing, clients, health, original, plans, routers, subscriptions};
+use crate::domain::Draft;
+use crate::http::error::ErrorBody;
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "MikroNet Billing",
         description = "Billing and provisioning for internet providers running MikroTik routers. \
-            Errors share one shape: `{\"status\":…,\"error\":…,\"message\":…,\"errors\":{field:…}}`."
+            Errors share one shape: `{\"status\":…,\"error\":…,\"message\":…,\"errors\":{field:…}}`; \
+            `errors` names each field (body, query or path) that was wrong."
     ),
-    paths(
-        auth::register, auth::login, auth::logout, auth::me, auth::list_users,
-        clients::list, clients::search, clients::get, clients::register, clients::update,
-        clients::delete, clients::details, clients::history,
-        plans::list, plans::get, plans::create, plans::update, plans::delete,
-        subscriptions::list, subscriptions::for_client, subscriptions::get, subscriptions::create,
-        subscriptions::create_for_client, subscriptions::update, subscriptions::delete,
-        subscriptions::history,
-        billing::list_invoices, billing::get_invoice, billing::void_invoice, billing::generate, billing::run,
-        billing::pay_invoice, billing::create_payment, billing::list_payments,
-        billing::invoice_payments, billing::get_payment, billing::set_payment_status,
-        billing::summary,
-        routers::list, routers::create, routers::get, routers::update, routers::delete,
-        routers::status, routers::jobs, routers::retry_all, routers::retry_one,
-        routers::reconcile,
-        health::health,
-        original::clients::create, original::clients::update, original::clients::delete,
-        original::clients::connection,
-        original::plans::list, original::plans::get, original::plans::create,
-        original::plans::update, original::plans::delete,
-        original::subscriptions::list, original::subscriptions::get,
-        original::subscriptions::create, original::subscriptions::update,
-        original::subscriptions::delete,
-        original::invoices::list, original::invoices::get, original::invoices::create,
-        original::invoices::update, original::invoices::delete, original::invoices::auto,
-    ),
-    modifiers(&BearerAuth),
+    components(schemas(ErrorBody)),
     tags(
         (name = "auth", description = "Users, login and tokens"),
         (name = "clients", description = "Clients (the original system's routes)"),
@@ -55,19 +38,187 @@ use super::routes::{auth, billing, clients, health, original, plans, routers, su
 )]
 pub struct ApiDoc;
 
-struct BearerAuth;
+/// A draft's schema with the fields a creation needs marked required (the draft itself, used
+/// for updates, has every field optional).
+fn required(draft: RefOr<Schema>, fields: &[&str]) -> RefOr<Schema> {
+    let mut schema = draft;
+    if let RefOr::T(Schema::Object(o)) = &mut schema {
+        o.required = fields.iter().map(|f| (*f).to_owned()).collect();
+    }
+    schema
+}
 
-impl Modify for BearerAuth {
-    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
-        let components = api.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .description(Some("a token from POST /auth/login"))
-                    .build(),
-            ),
+/// `ClientCreate = ClientDraft, …`: the create schema of each draft, for POST bodies.
+macro_rules! create_schemas {
+    ($($name:ident = $draft:ty),* $(,)?) => {$(
+        #[doc = concat!("The body that creates: `", stringify!($draft), "` with its required fields.")]
+        pub struct $name;
+        impl PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                required(<$draft as PartialSchema>::schema(), <$draft as Draft>::REQUIRED)
+            }
+        }
+        impl ToSchema for $name {
+            fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+                <$draft as ToSchema>::schemas(schemas);
+            }
+        }
+    )*};
+}
+
+create_schemas! {
+    ClientCreate = crate::domain::client::ClientDraft,
+    PlanCreate = crate::domain::billing::plan::PlanDraft,
+    SubscriptionCreate = crate::domain::billing::subscription::SubscriptionDraft,
+    RouterCreate = crate::domain::router::RouterDraft,
+    UserCreate = crate::domain::user::UserDraft,
+}
+
+fn error(description: &str) -> RefOr<Response> {
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/json",
+                Content::new(Some(RefOr::<Schema>::Ref(Ref::from_schema_name(
+                    ErrorBody::name(),
+                )))),
+            )
+            .build(),
+    )
+}
+
+/// Adds `answer` to `op` unless the handler documented that status itself.
+fn add(op: &mut Operation, status: &str, description: &str) {
+    op.responses
+        .responses
+        .entry(status.to_owned())
+        .or_insert_with(|| error(description));
+}
+
+const METHODS: [(HttpMethod, &str); 5] = [
+    (HttpMethod::Get, "get"),
+    (HttpMethod::Post, "post"),
+    (HttpMethod::Put, "put"),
+    (HttpMethod::Delete, "delete"),
+    (HttpMethod::Patch, "patch"),
+];
+
+fn operation_mut<'a>(
+    item: &'a mut utoipa::openapi::PathItem,
+    m: &HttpMethod,
+) -> Option<&'a mut Operation> {
+    match m {
+        HttpMethod::Get => item.get.as_mut(),
+        HttpMethod::Post => item.post.as_mut(),
+        HttpMethod::Put => item.put.as_mut(),
+        HttpMethod::Delete => item.delete.as_mut(),
+        HttpMethod::Patch => item.patch.as_mut(),
+        _ => None,
+    }
+}
+
+/// `get_client_id_details` for `GET /client/{id}/details`: unique by construction.
+fn operation_id(method: &str, path: &str) -> String {
+    let mut id = method.to_owned();
+    for part in path.split('/').filter(|p| !p.is_empty()) {
+        id.push('_');
+        id.extend(
+            part.trim_matches(['{', '}'])
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }),
+        );
+    }
+    id
+}
+
+/// Marks every operation of `doc` as needing a bearer token (a protected router's paths).
+pub fn protect(doc: &mut Document) {
+    for item in doc.paths.paths.values_mut() {
+        for (m, _) in &METHODS {
+            if let Some(op) = operation_mut(item, m) {
+                op.security = Some(vec![SecurityRequirement::new(
+                    "bearer",
+                    Vec::<String>::new(),
+                )]);
+                add(
+                    op,
+                    "401",
+                    "no, malformed, unknown, expired or revoked bearer token",
+                );
+                add(op, "403", "the caller's role may not do this");
+            }
+        }
+    }
+}
+
+/// Completes the document: operation ids, the bearer scheme, and the error answers every
+/// route can give (a path or query that does not parse, a body that is not JSON or breaks the
+/// rules, a busy database).
+pub fn finish(mut doc: Document) -> Document {
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .description(Some("a token from POST /auth/login"))
+                .build(),
+        ),
+    );
+    for (path, item) in doc.paths.paths.iter_mut() {
+        for (m, name) in &METHODS {
+            let Some(op) = operation_mut(item, m) else {
+                continue;
+            };
+            op.operation_id = Some(operation_id(name, path));
+            add(
+                op,
+                "400",
+                "a path id or query parameter that does not parse, or an unknown query parameter",
+            );
+            if path.contains('{') {
+                add(op, "404", "no such record");
+            }
+            if op.request_body.is_some() {
+                add(op, "400", "the body is not JSON");
+                add(op, "413", "the body is larger than max_body_bytes");
+                add(op, "415", "the body is not sent as application/json");
+                add(
+                    op,
+                    "422",
+                    "missing, unknown or invalid fields; `errors` names each",
+                );
+            }
+            add(
+                op,
+                "500",
+                "an unexpected failure (logged with the request id)",
+            );
+            add(
+                op,
+                "503",
+                "the database is busy or unreachable; retry shortly",
+            );
+        }
+    }
+    doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operation_ids_follow_method_and_path() {
+        assert_eq!(
+            operation_id("get", "/client/{id}/details"),
+            "get_client_id_details"
+        );
+        assert_eq!(operation_id("post", "/auth/login"), "post_auth_login");
+        assert_eq!(
+            operation_id("post", "/routers/{id}/jobs/{job_id}/retry"),
+            "post_routers_id_jobs_job_id_retry"
         );
     }
 }

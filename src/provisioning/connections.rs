@@ -8,15 +8,15 @@ use std::time::Duration;
 use parking_lot::Mutex;
 use routeros::{ApiClient, ApiConfig, RestClient, RestConfig, RouterApi, TlsOptions};
 
-use crate::domain::provisioning::Transport;
+use crate::domain::ids::RouterId;
+use crate::domain::router::{Router as RouterRecord, Transport};
 use crate::security::secret_box::SecretBox;
-use crate::storage::repo::routers::RouterRecord;
 
 pub type Router = Arc<dyn RouterApi>;
 
 #[derive(Default)]
 pub struct Connections {
-    live: Mutex<HashMap<i64, (RouterRecord, Router)>>,
+    live: Mutex<HashMap<RouterId, (RouterRecord, Router)>>,
 }
 
 /// Why a router could not be reached or refused us; the text never holds the password.
@@ -41,7 +41,7 @@ fn tls(r: &RouterRecord) -> TlsOptions {
 /// Opens a fresh connection to `r` (also used by the status check).
 pub async fn connect(r: &RouterRecord, secrets: &SecretBox) -> Result<Router, ConnectError> {
     let password = secrets
-        .open(&r.password_enc)
+        .open(&r.password)
         .map_err(|_| ConnectError::Sealed)?;
     let s = &r.settings;
     Ok(match s.transport {
@@ -83,7 +83,7 @@ impl Connections {
     }
 
     /// Forgets the connection to `router_id`, so the next job reconnects.
-    pub fn drop_router(&self, router_id: i64) {
+    pub fn drop_router(&self, router_id: RouterId) {
         self.live.lock().remove(&router_id);
     }
 }

@@ -5,7 +5,10 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::billing::subscription::Status;
-use crate::domain::provisioning::{SecretState, SuspendMode, comment_for, secret_state};
+use crate::domain::ids::{ClientId, JobId, RouterId};
+use crate::domain::router::SuspendMode;
+use crate::domain::secret::{SecretState, comment_for, secret_state};
+use crate::domain::validation::Sealed;
 use crate::params;
 use crate::storage::repo::{jobs, routers};
 use crate::storage::{Exec, StoreError};
@@ -47,10 +50,10 @@ impl Payload {
 
 async fn enqueue(
     ex: &mut dyn Exec,
-    router_id: i64,
-    client_id: Option<i64>,
+    router_id: RouterId,
+    client_id: Option<ClientId>,
     p: &Payload,
-) -> Result<i64, StoreError> {
+) -> Result<JobId, StoreError> {
     let json = serde_json::to_string(p).map_err(|e| StoreError::Decode(e.to_string()))?;
     jobs::enqueue(ex, router_id, client_id, p.kind(), &json, Utc::now()).await
 }
@@ -58,16 +61,19 @@ async fn enqueue(
 /// What the database says a client's secret should be, and where.
 #[derive(Debug, Clone)]
 pub struct Desired {
-    pub client_id: i64,
-    pub router_id: i64,
+    pub client_id: ClientId,
+    pub router_id: RouterId,
     pub name: String,
-    pub password_enc: String,
+    pub password: Sealed,
     pub state: SecretState,
 }
 
-pub async fn desired(ex: &mut dyn Exec, client_id: i64) -> Result<Option<Desired>, StoreError> {
-    let Some(c) = ex
-        .fetch_optional(
+pub async fn desired(
+    ex: &mut dyn Exec,
+    client_id: ClientId,
+) -> Result<Option<Desired>, StoreError> {
+    let Some((router_id, name, password, held, mode, isolation)) = ex
+        .first::<(RouterId, String, Sealed, bool, SuspendMode, Option<String>)>(
             "SELECT c.router_id, c.ppp_secret_name, c.ppp_password_enc, c.held, r.suspend_mode, \
              r.isolation_profile FROM clients c JOIN routers r ON r.id = c.router_id WHERE c.id = ?",
             params![client_id],
@@ -77,30 +83,21 @@ pub async fn desired(ex: &mut dyn Exec, client_id: i64) -> Result<Option<Desired
         return Ok(None);
     };
     // The subscription that decides: an active one, else the latest other.
-    let sub = ex
-        .fetch_optional(
+    let sub: Option<(Status, String)> = ex
+        .first(
             "SELECT s.status, p.ppp_profile FROM subscriptions s JOIN plans p ON p.id = s.plan_id \
              WHERE s.client_id = ? ORDER BY CASE s.status WHEN 'active' THEN 0 ELSE 1 END, \
              s.id DESC LIMIT 1",
             params![client_id],
         )
         .await?;
-    let sub = match &sub {
-        Some(r) => Some((
-            Status::parse(&r.string(0)?).ok_or_else(|| StoreError::Decode("status".into()))?,
-            r.string(1)?,
-        )),
-        None => None,
-    };
-    let mode = SuspendMode::parse(&c.string(4)?).unwrap_or(SuspendMode::Disable);
-    let isolation = c.opt_string(5)?;
     Ok(Some(Desired {
         client_id,
-        router_id: c.i64(0)?,
-        name: c.string(1)?,
-        password_enc: c.string(2)?,
+        router_id,
+        name,
+        password,
         state: secret_state(
-            c.bool(3)?,
+            held,
             sub.as_ref().map(|(s, p)| (*s, p.as_str())),
             mode,
             isolation.as_deref(),
@@ -113,17 +110,17 @@ pub async fn desired(ex: &mut dyn Exec, client_id: i64) -> Result<Option<Desired
 /// `None` when the client is on no router.
 pub async fn sync_client(
     ex: &mut dyn Exec,
-    client_id: i64,
+    client_id: ClientId,
     kick: bool,
     old_name: Option<String>,
-) -> Result<Option<i64>, StoreError> {
+) -> Result<Option<JobId>, StoreError> {
     let Some(d) = desired(ex, client_id).await? else {
         return Ok(None);
     };
     let p = Payload::Secret {
         old_name: old_name.filter(|o| *o != d.name),
         name: d.name,
-        password_enc: d.password_enc,
+        password_enc: d.password.0,
         profile: d.state.profile,
         disabled: d.state.disabled,
         comment: comment_for(client_id),
@@ -137,10 +134,10 @@ pub async fn sync_client(
 /// Queues the removal of a client's secret (the client is being deleted or moved).
 pub async fn remove_secret(
     ex: &mut dyn Exec,
-    router_id: i64,
-    client_id: i64,
+    router_id: RouterId,
+    client_id: ClientId,
     name: &str,
-) -> Result<i64, StoreError> {
+) -> Result<JobId, StoreError> {
     enqueue(
         ex,
         router_id,

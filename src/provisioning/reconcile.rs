@@ -10,10 +10,11 @@ use serde::Serialize;
 use super::Context;
 use super::connections::ConnectError;
 use super::outbox::{self, Desired};
-use crate::domain::provisioning::client_of_comment;
-use crate::params;
+use crate::domain::ids::{ClientId, RouterId};
+use crate::domain::router::Router as RouterRecord;
+use crate::domain::secret::client_of_comment;
 use crate::storage::StoreError;
-use crate::storage::repo::routers::RouterRecord;
+use crate::storage::repo::clients;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Drift {
@@ -58,19 +59,11 @@ impl From<routeros::Error> for ReconcileError {
     }
 }
 
-async fn desired_on(app: &impl Context, router_id: i64) -> Result<Vec<Desired>, StoreError> {
+async fn desired_on(app: &impl Context, router_id: RouterId) -> Result<Vec<Desired>, StoreError> {
     app.db()
         .read(move |ex| {
             Box::pin(async move {
-                let ids: Vec<i64> = ex
-                    .fetch_all(
-                        "SELECT id FROM clients WHERE router_id = ? ORDER BY id",
-                        params![router_id],
-                    )
-                    .await?
-                    .iter()
-                    .map(|r| r.i64(0))
-                    .collect::<Result<_, _>>()?;
+                let ids = clients::ids_on_router(ex, router_id).await?;
                 let mut out = Vec::with_capacity(ids.len());
                 for id in ids {
                     if let Some(d) = outbox::desired(ex, id).await? {
@@ -95,7 +88,7 @@ pub async fn reconcile(
     let by_name: HashMap<&str, &routeros::Secret> =
         on_router.iter().map(|s| (s.name.as_str(), s)).collect();
     let mut drift = Drift::default();
-    let mut repair: Vec<i64> = Vec::new();
+    let mut repair: Vec<ClientId> = Vec::new();
     for d in &desired {
         let Some(s) = by_name.get(d.name.as_str()) else {
             drift.missing.push(d.name.clone());
@@ -103,7 +96,7 @@ pub async fn reconcile(
             continue;
         };
         let mut fields = Vec::new();
-        let password = app.secrets().open(&d.password_enc).ok();
+        let password = app.secrets().open(&d.password).ok();
         if s.password.as_deref() != password.as_deref() {
             fields.push("password");
         }
@@ -125,7 +118,7 @@ pub async fn reconcile(
         }
     }
     let ours: HashSet<&str> = desired.iter().map(|d| d.name.as_str()).collect();
-    let extra: Vec<(i64, String)> = on_router
+    let extra: Vec<(ClientId, String)> = on_router
         .iter()
         .filter(|s| !ours.contains(s.name.as_str()))
         .filter_map(|s| {

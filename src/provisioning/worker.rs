@@ -13,11 +13,12 @@ use routeros::{Secret, SecretUpdate};
 use super::Context;
 use super::connections::{ConnectError, Router};
 use super::outbox::Payload;
-use crate::domain::provisioning::{MAX_REFUSALS, backoff};
+use crate::domain::router::Router as RouterRecord;
+use crate::domain::secret::{MAX_REFUSALS, backoff};
 use crate::security::secret_box::SecretBox;
 use crate::storage::StoreError;
 use crate::storage::repo::jobs::{self, Job};
-use crate::storage::repo::routers::{self, RouterRecord};
+use crate::storage::repo::routers;
 
 /// Jobs leased per round.
 const BATCH: i64 = 2000;
@@ -89,7 +90,7 @@ async fn apply(api: &Router, p: &Payload, secrets: &SecretBox) -> Result<(), Job
             kick: end_session,
         } => {
             let password = secrets
-                .open(password_enc)
+                .open(&crate::domain::validation::Sealed(password_enc.clone()))
                 .map_err(|e| JobError::Refused(e.to_string()))?;
             let mut found = match old_name {
                 Some(old) => api.find_secret(old).await?,
@@ -217,7 +218,7 @@ pub async fn run_once(app: &impl Context) -> Result<RoundStats, StoreError> {
     if leased.is_empty() {
         return Ok(stats);
     }
-    let mut by_router: HashMap<i64, Vec<Job>> = HashMap::new();
+    let mut by_router: HashMap<crate::domain::ids::RouterId, Vec<Job>> = HashMap::new();
     for j in leased {
         by_router.entry(j.router_id).or_default().push(j);
     }
@@ -241,7 +242,7 @@ pub async fn run_once(app: &impl Context) -> Result<RoundStats, StoreError> {
                     JobError::Unreachable(t) => (t, false),
                     JobError::Refused(t) => (t, attempts >= MAX_REFUSALS),
                 };
-                tracing::warn!(job = job.id, router = job.router_id, attempts, give_up, error = %text, "router job not applied");
+                tracing::warn!(job = %job.id, router = %job.router_id, attempts, give_up, error = %text, "router job not applied");
                 let next = now + chrono::Duration::from_std(backoff(attempts)).unwrap_or_default();
                 retries.push((job.id, text, next, give_up));
             }

@@ -1,6 +1,7 @@
 //! Secrets the server must be able to read back (PPP and router passwords), sealed with
 //! XChaCha20-Poly1305 under a key from configuration.
 
+use crate::domain::validation::Sealed;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chacha20poly1305::aead::{Aead, KeyInit};
@@ -44,7 +45,7 @@ impl SecretBox {
         STANDARD.encode(key)
     }
 
-    pub fn seal(&self, plaintext: &str) -> String {
+    pub fn seal(&self, plaintext: &str) -> Sealed {
         let mut nonce = [0u8; 24];
         rand::rng().fill_bytes(&mut nonce);
         let sealed = self
@@ -54,11 +55,12 @@ impl SecretBox {
             .unwrap_or_default();
         let mut out = nonce.to_vec();
         out.extend_from_slice(&sealed);
-        format!("{PREFIX}{}", STANDARD.encode(out))
+        Sealed(format!("{PREFIX}{}", STANDARD.encode(out)))
     }
 
-    pub fn open(&self, sealed: &str) -> Result<String, SecretError> {
+    pub fn open(&self, sealed: &Sealed) -> Result<String, SecretError> {
         let raw = sealed
+            .0
             .strip_prefix(PREFIX)
             .and_then(|b| STANDARD.decode(b).ok())
             .filter(|raw| raw.len() > 24)
@@ -80,12 +82,12 @@ mod tests {
     fn seal_and_open() {
         let b = SecretBox::from_base64(&SecretBox::generate_key()).unwrap();
         let sealed = b.seal("securepassword");
-        assert!(!sealed.contains("securepassword"));
+        assert!(!sealed.0.contains("securepassword"));
         assert_ne!(sealed, b.seal("securepassword"), "fresh nonce each time");
         assert_eq!(b.open(&sealed).unwrap(), "securepassword");
         let other = SecretBox::from_base64(&SecretBox::generate_key()).unwrap();
         assert!(other.open(&sealed).is_err());
-        assert!(b.open("v1:AAAA").is_err());
+        assert!(b.open(&Sealed("v1:AAAA".into())).is_err());
         assert!(SecretBox::from_base64("c2hvcnQ=").is_err());
     }
 }

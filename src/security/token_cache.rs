@@ -10,13 +10,12 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use parking_lot::RwLock;
 
-use crate::domain::user::Role;
+use crate::domain::user::Actor;
 
+/// Who a token belongs to, and until when.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthUser {
-    pub id: i64,
-    pub username: String,
-    pub role: Role,
+    pub actor: Actor,
     pub expires_at: DateTime<Utc>,
 }
 
@@ -71,9 +70,11 @@ mod tests {
 
     fn user(expires_at: DateTime<Utc>) -> AuthUser {
         AuthUser {
-            id: 1,
-            username: "admin".into(),
-            role: Role::Admin,
+            actor: Actor {
+                id: Some(crate::domain::ids::UserId(1)),
+                username: "admin".into(),
+                role: crate::domain::user::Role::Admin,
+            },
             expires_at,
         }
     }
@@ -83,7 +84,7 @@ mod tests {
         let now = Utc::now();
         let c = TokenCache::new(Duration::from_secs(60), 2);
         c.put("a".into(), user(now + chrono::Duration::hours(1)));
-        assert_eq!(c.get("a", now).unwrap().username, "admin");
+        assert_eq!(c.get("a", now).unwrap().actor.username, "admin");
         assert!(
             c.get("a", now + chrono::Duration::hours(2)).is_none(),
             "token expired"

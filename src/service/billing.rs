@@ -6,17 +6,15 @@ use chrono::{Days, NaiveDate, Utc};
 
 use super::{AppError, require};
 use crate::app::App;
-use crate::domain::billing::invoice::overdue_cutoff;
-use crate::domain::billing::subscription::{Status, on_invoice_paid};
+use crate::domain::billing::invoice::{Invoice, overdue_cutoff};
+use crate::domain::billing::subscription::{Event, EventKind, Status, on_invoice_paid};
 use crate::domain::money::Money;
-use crate::domain::user::Role;
-use crate::params;
+use crate::domain::user::{Actor, Role};
 use crate::provisioning::outbox;
-use crate::security::token_cache::AuthUser;
-use crate::storage::repo::billing::{self as repo, CutOff, GenerateOutcome, GenerateParams};
-use crate::storage::repo::invoices::{self, Invoice};
-use crate::storage::repo::subscriptions::{self, Event};
-use crate::storage::{BoxFuture, Exec, StoreError};
+use crate::storage::repo::billing::{self as repo, CutOff, GenerateParams};
+use crate::storage::repo::{invoices, settings, subscriptions};
+use crate::storage::{Exec, StoreError};
+use crate::tx;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GenerationSummary {
@@ -62,13 +60,14 @@ pub async fn generate(
     // let both read before either locked; the loser retries and then finds the work done.
     let mut attempt = 0;
     let outcome = loop {
+        let p = params.clone();
         let result = if dry_run {
-            app.db.rehearse(run_generation(params.clone())).await
+            tx!(app, rehearse, |ex| repo::generate(ex, &p)).await
         } else {
-            app.db.write(run_generation(params.clone())).await
+            tx!(app, write, |ex| repo::generate(ex, &p)).await
         };
         match result {
-            Err(StoreError::Unique(_) | StoreError::Busy) if attempt < 5 => {
+            Err(AppError::Store(StoreError::Unique(_) | StoreError::Busy)) if attempt < 5 => {
                 attempt += 1;
                 tokio::time::sleep(Duration::from_millis(20 << attempt)).await;
             }
@@ -93,18 +92,10 @@ pub async fn generate(
     Ok(summary)
 }
 
-fn run_generation(
-    p: GenerateParams,
-) -> impl for<'e> FnOnce(&'e mut dyn Exec) -> BoxFuture<'e, Result<GenerateOutcome, StoreError>>
-+ Send
-+ 'static {
-    move |ex| Box::pin(async move { repo::generate(ex, &p).await })
-}
-
 /// Generation by a user (admin or operator).
 pub async fn generate_as(
     app: &App,
-    actor: &AuthUser,
+    actor: &Actor,
     date: NaiveDate,
     dry_run: bool,
 ) -> Result<GenerationSummary, AppError> {
@@ -123,7 +114,10 @@ pub async fn created_by(
     limit: i64,
 ) -> Result<Vec<Invoice>, AppError> {
     let (year, after) = (s.year, s.first_seq_after);
-    crate::read!(app, |ex| invoices::numbered_after(ex, year, after, limit)).await
+    tx!(app, read, |ex| invoices::numbered_after(
+        ex, year, after, limit
+    ))
+    .await
 }
 
 /// Suspends subscriptions whose open invoices are past due plus grace on `date`.
@@ -131,21 +125,19 @@ pub async fn cut_off(app: &App, date: NaiveDate) -> Result<Vec<CutOff>, AppError
     let Some(cutoff) = overdue_cutoff(date, app.config.grace_days) else {
         return Ok(Vec::new());
     };
-    let cut = app
-        .db
-        .write(move |ex| {
-            Box::pin(async move {
-                let cut = repo::suspend_overdue(ex, cutoff, Utc::now()).await?;
-                for c in &cut {
-                    outbox::sync_client(ex, c.client_id, true, None).await?;
-                }
-                Ok::<_, StoreError>(cut)
-            })
-        })
-        .await?;
+    let cut = tx!(app, write, |ex| cut_off_tx(ex, cutoff)).await?;
     if !cut.is_empty() {
         app.jobs_ready.notify_one();
         tracing::info!(%date, suspended = cut.len(), "cut-offs for non-payment");
+    }
+    Ok(cut)
+}
+
+/// Suspends what is past `cutoff` and queues each client's cut-off on its router.
+pub async fn cut_off_tx(ex: &mut dyn Exec, cutoff: NaiveDate) -> Result<Vec<CutOff>, StoreError> {
+    let cut = repo::suspend_overdue(ex, cutoff, Utc::now()).await?;
+    for c in &cut {
+        outbox::sync_client(ex, c.client_id, true, None).await?;
     }
     Ok(cut)
 }
@@ -157,29 +149,20 @@ pub async fn daily(
 ) -> Result<(GenerationSummary, Vec<CutOff>), AppError> {
     let summary = generate(app, date, false).await?;
     let cut = cut_off(app, date).await?;
-    app.db
-        .write(move |ex| {
-            Box::pin(async move {
-                ex.execute(
-                    "{insert_ignore} INTO settings (name, value) VALUES ('billing_last_run', ''){on_conflict_ignore}",
-                    &[],
-                )
-                .await?;
-                ex.execute(
-                    "UPDATE settings SET value = ? WHERE name = 'billing_last_run'",
-                    params![date.to_string()],
-                )
-                .await
-            })
-        })
-        .await?;
+    let day = date.to_string();
+    tx!(app, write, |ex| settings::put(
+        ex,
+        settings::BILLING_LAST_RUN,
+        &day
+    ))
+    .await?;
     Ok((summary, cut))
 }
 
 /// After an invoice is fully paid: its subscription runs to the end of the invoiced period,
 /// and comes back from a cut-off unless another invoice is still past due. Part of the
 /// payment's transaction.
-pub(crate) async fn renew(
+pub(crate) async fn renew_tx(
     ex: &mut dyn Exec,
     invoice: &Invoice,
     actor: &str,
@@ -201,22 +184,23 @@ pub(crate) async fn renew(
     renewed.status = status;
     let now = Utc::now();
     subscriptions::update(ex, &renewed, now).await?;
-    let event = |kind: &str| Event {
+    let event = |kind: EventKind| Event {
         subscription_id: sub.id,
         client_id: sub.client_id,
-        kind: kind.into(),
+        kind,
         from_status: Some(sub.status),
         to_status: Some(status),
         old_end_date: Some(sub.end_date),
         new_end_date: Some(end),
         actor: actor.into(),
         reason: Some(format!("invoice {} paid", invoice.number())),
+        at: now,
     };
     if end != sub.end_date {
-        subscriptions::record(ex, &event("renewed"), now).await?;
+        subscriptions::record(ex, &event(EventKind::Renewed)).await?;
     }
     if status != sub.status && status == Status::Active {
-        subscriptions::record(ex, &event("reactivated"), now).await?;
+        subscriptions::record(ex, &event(EventKind::Reactivated)).await?;
         outbox::sync_client(ex, sub.client_id, false, None).await?;
     }
     Ok(())
@@ -264,21 +248,13 @@ pub async fn scheduler(app: std::sync::Arc<App>) {
 }
 
 async fn last_run(app: &App) -> Option<NaiveDate> {
-    let value = app
-        .db
-        .read(|ex| {
-            Box::pin(async move {
-                let row = ex
-                    .fetch_optional(
-                        "SELECT value FROM settings WHERE name = 'billing_last_run'",
-                        &[],
-                    )
-                    .await?;
-                row.map(|r| r.string(0)).transpose()
-            })
-        })
-        .await
-        .ok()
-        .flatten()?;
-    value.parse().ok()
+    tx!(app, read, |ex| settings::get(
+        ex,
+        settings::BILLING_LAST_RUN
+    ))
+    .await
+    .ok()
+    .flatten()?
+    .parse()
+    .ok()
 }

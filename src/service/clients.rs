@@ -1,22 +1,21 @@
 //! Client management.
 
-use chrono::Utc;
-
-use crate::app::App;
-use crate::domain::client::{self, Client, ClientInput};
-use crate::security::token_cache::AuthUser;
-use crate::storage::StoreError;
 use std::collections::HashMap;
 
-use crate::domain::billing::subscription::Subscription;
-use crate::domain::validation::FieldErrors;
-use crate::provisioning::outbox;
-use crate::storage::Exec;
-use crate::storage::repo::invoices::{self, Invoice};
-use crate::storage::repo::payments::{self, Payment};
-use crate::storage::repo::{clients, jobs, routers, subscriptions};
+use chrono::Utc;
 
-use super::{AppError, Page};
+use super::{AppError, Page, require};
+use crate::app::App;
+use crate::domain::billing::invoice::{Invoice, Payment};
+use crate::domain::billing::subscription::Subscription;
+use crate::domain::client::{Client, ClientDraft, ClientEvent, ClientEventKind};
+use crate::domain::ids::{ClientId, InvoiceId, JobId, RouterId, SubscriptionId};
+use crate::domain::user::{Actor, Role};
+use crate::domain::validation::{FieldErrors, Sealed, reason};
+use crate::provisioning::outbox;
+use crate::storage::repo::{clients, invoices, jobs, payments, routers, subscriptions};
+use crate::storage::{Exec, StoreError};
+use crate::tx;
 
 /// Everything known about one client, as `/client/{id}/details` shows it.
 #[derive(Debug, Clone)]
@@ -31,24 +30,16 @@ pub struct SubscriptionDetails {
     pub invoices: Vec<(Invoice, Vec<Payment>)>,
 }
 
-fn may_manage(actor: &AuthUser) -> Result<(), AppError> {
-    if actor.role.manages_clients() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(
-            "only an admin or operator may change clients",
-        ))
-    }
-}
+const REFUSED: &str = "only an admin or operator may change clients";
 
-async fn existing_router(ex: &mut dyn Exec, id: i64) -> Result<i64, AppError> {
+async fn existing_router(ex: &mut dyn Exec, id: RouterId) -> Result<RouterId, AppError> {
     match routers::get(ex, id).await? {
         Some(_) => Ok(id),
         None => Err(FieldErrors::single("router_id", "no such router").into()),
     }
 }
 
-fn not_found(id: i64) -> AppError {
+fn not_found(id: ClientId) -> AppError {
     AppError::NotFound(format!("client {id}"))
 }
 
@@ -65,46 +56,36 @@ fn taken(name: &str) -> impl Fn(StoreError) -> AppError + '_ {
     }
 }
 
-pub async fn create(
-    app: &App,
-    actor: &AuthUser,
-    input: &ClientInput<'_>,
-) -> Result<Client, AppError> {
-    may_manage(actor)?;
-    let new = client::validate_new(input)?;
+/// Registers a client: its PPP secret is queued for its router (the default one when the
+/// draft names none).
+pub async fn create(app: &App, actor: &Actor, draft: &ClientDraft) -> Result<Client, AppError> {
+    require(actor, Role::manages_clients, REFUSED)?;
+    let new = Client::validate(draft)?;
     let sealed = app.secrets.seal(&new.password);
-    let wanted_router = input.router_id;
-    let mut c = Client {
-        id: 0,
-        name: new.name,
-        phone_number: new.phone_number,
-        address: new.address,
-        ppp_secret_name: new.ppp_secret_name,
-        router_id: None,
-    };
-    let c = app
-        .db
-        .write(move |ex| {
-            Box::pin(async move {
-                c.router_id = match wanted_router {
-                    Some(r) => Some(existing_router(ex, r).await?),
-                    None => routers::default_id(ex).await?,
-                };
-                c.id = clients::insert(ex, &c, &sealed, Utc::now())
-                    .await
-                    .map_err(taken(&c.ppp_secret_name))?;
-                outbox::sync_client(ex, c.id, false, None).await?;
-                Ok::<_, AppError>(c)
-            })
-        })
-        .await?;
+    let c = tx!(app, write, |ex| create_tx(ex, new.client, &sealed)).await?;
     app.jobs_ready.notify_one();
-    tracing::info!(client_id = c.id, by = %actor.username, "client created");
+    tracing::info!(client_id = %c.id, by = %actor.username, "client created");
     Ok(c)
 }
 
-pub async fn get(app: &App, id: i64) -> Result<Client, AppError> {
-    crate::read!(app, |ex| clients::get(ex, id))
+pub async fn create_tx(
+    ex: &mut dyn Exec,
+    mut c: Client,
+    password: &Sealed,
+) -> Result<Client, AppError> {
+    c.router_id = match c.router_id {
+        Some(r) => Some(existing_router(ex, r).await?),
+        None => routers::default_id(ex).await?,
+    };
+    c.id = clients::insert(ex, &c, password, Utc::now())
+        .await
+        .map_err(taken(&c.ppp_secret_name))?;
+    outbox::sync_client(ex, c.id, false, None).await?;
+    Ok(c)
+}
+
+pub async fn get(app: &App, id: ClientId) -> Result<Client, AppError> {
+    tx!(app, read, |ex| clients::get(ex, id))
         .await?
         .ok_or_else(|| not_found(id))
 }
@@ -116,132 +97,135 @@ pub async fn list(
     page: Page,
 ) -> Result<(Vec<Client>, i64), AppError> {
     let (limit, offset) = page.limit_offset();
-    app.db
-        .read(move |ex| {
-            Box::pin(async move {
-                Ok::<_, AppError>(clients::page(ex, query.as_deref(), limit, offset).await?)
-            })
-        })
-        .await
+    tx!(app, read, |ex| clients::page(
+        ex,
+        query.as_deref(),
+        limit,
+        offset
+    ))
+    .await
 }
 
+/// Changes the fields the draft gives; the router follows (a rename, a new password, a move to
+/// another router).
 pub async fn update(
     app: &App,
-    actor: &AuthUser,
-    id: i64,
-    input: &ClientInput<'_>,
+    actor: &Actor,
+    id: ClientId,
+    draft: &ClientDraft,
 ) -> Result<Client, AppError> {
-    may_manage(actor)?;
-    let changes = client::validate_changes(input)?;
-    let sealed = changes.password.as_deref().map(|p| app.secrets.seal(p));
-    let updated = app
-        .db
-        .write(move |ex| {
-            Box::pin(async move {
-                let mut c = clients::get(ex, id).await?.ok_or_else(|| not_found(id))?;
-                let before = c.clone();
-                if let Some(r) = changes.router_id {
-                    existing_router(ex, r).await?;
-                }
-                c.apply(&changes);
-                clients::update(ex, &c, sealed.as_deref(), Utc::now())
-                    .await
-                    .map_err(taken(&c.ppp_secret_name))?;
-                // A client moved to another router leaves the old one.
-                let mut old_name = Some(before.ppp_secret_name.clone());
-                if let Some(old_router) = before.router_id
-                    && before.router_id != c.router_id
-                {
-                    outbox::remove_secret(ex, old_router, id, &before.ppp_secret_name).await?;
-                    old_name = None;
-                }
-                outbox::sync_client(ex, id, false, old_name).await?;
-                Ok::<_, AppError>(c)
-            })
-        })
-        .await?;
+    require(actor, Role::manages_clients, REFUSED)?;
+    let password = draft.password.as_deref().map(|p| app.secrets.seal(p));
+    let draft = draft.clone();
+    let c = tx!(app, write, |ex| update_tx(
+        ex,
+        id,
+        &draft,
+        password.as_ref()
+    ))
+    .await?;
     app.jobs_ready.notify_one();
-    tracing::info!(client_id = id, by = %actor.username, "client updated");
-    Ok(updated)
+    tracing::info!(client_id = %id, by = %actor.username, "client updated");
+    Ok(c)
 }
 
-pub async fn delete(app: &App, actor: &AuthUser, id: i64) -> Result<(), AppError> {
-    may_manage(actor)?;
-    let deleted = app
-        .db
-        .write(move |ex| {
-            Box::pin(async move {
-                if let Some(c) = clients::get(ex, id).await?
-                    && let Some(router) = c.router_id
-                {
-                    outbox::remove_secret(ex, router, id, &c.ppp_secret_name).await?;
-                }
-                clients::delete(ex, id).await.map_err(super::in_use(
-                    "client_id",
-                    "the client has subscriptions; cancel them instead of deleting the client",
-                ))
-            })
-        })
-        .await?;
-    if !deleted {
-        return Err(not_found(id));
+/// `sealed` is the draft's password, already sealed (the draft's own copy is only checked).
+pub async fn update_tx(
+    ex: &mut dyn Exec,
+    id: ClientId,
+    draft: &ClientDraft,
+    sealed: Option<&Sealed>,
+) -> Result<Client, AppError> {
+    let mut c = clients::get(ex, id).await?.ok_or_else(|| not_found(id))?;
+    let before = c.clone();
+    c.patch(draft)?;
+    if let Some(r) = draft.router_id {
+        existing_router(ex, r).await?;
     }
+    clients::update(ex, &c, sealed, Utc::now())
+        .await
+        .map_err(taken(&c.ppp_secret_name))?;
+    // A client moved to another router leaves the old one.
+    let mut old_name = Some(before.ppp_secret_name.clone());
+    if let Some(old_router) = before.router_id
+        && before.router_id != c.router_id
+    {
+        outbox::remove_secret(ex, old_router, id, &before.ppp_secret_name).await?;
+        old_name = None;
+    }
+    outbox::sync_client(ex, id, false, old_name).await?;
+    Ok(c)
+}
+
+pub async fn delete(app: &App, actor: &Actor, id: ClientId) -> Result<(), AppError> {
+    require(actor, Role::manages_clients, REFUSED)?;
+    tx!(app, write, |ex| delete_tx(ex, id)).await?;
     app.jobs_ready.notify_one();
-    tracing::info!(client_id = id, by = %actor.username, "client deleted");
+    tracing::info!(client_id = %id, by = %actor.username, "client deleted");
+    Ok(())
+}
+
+pub async fn delete_tx(ex: &mut dyn Exec, id: ClientId) -> Result<(), AppError> {
+    let c = clients::get(ex, id).await?.ok_or_else(|| not_found(id))?;
+    if let Some(router) = c.router_id {
+        outbox::remove_secret(ex, router, id, &c.ppp_secret_name).await?;
+    }
+    clients::delete(ex, id).await.map_err(super::in_use(
+        "client_id",
+        "the client has subscriptions; cancel them instead of deleting the client",
+    ))?;
     Ok(())
 }
 
 /// The client with its subscriptions, their invoices and the invoices' payments: one query
 /// per level, however many rows.
-pub async fn details(app: &App, id: i64) -> Result<ClientDetails, AppError> {
-    app.db
-        .read(move |ex| {
-            Box::pin(async move {
-                let client = clients::get(ex, id).await?.ok_or_else(|| not_found(id))?;
-                let subs = subscriptions::for_client(ex, id).await?;
-                let invoices = if subs.is_empty() {
-                    Vec::new()
-                } else {
-                    invoices::for_client(ex, id).await?
-                };
-                let mut payments = if invoices.is_empty() {
-                    Vec::new()
-                } else {
-                    payments::for_client(ex, id).await?
-                };
-                let mut by_invoice: HashMap<i64, Vec<Payment>> = HashMap::new();
-                for p in payments.drain(..) {
-                    by_invoice.entry(p.invoice_id).or_default().push(p);
-                }
-                let mut by_sub: HashMap<i64, Vec<(Invoice, Vec<Payment>)>> = HashMap::new();
-                for inv in invoices {
-                    let pays = by_invoice.remove(&inv.id).unwrap_or_default();
-                    by_sub
-                        .entry(inv.subscription_id)
-                        .or_default()
-                        .push((inv, pays));
-                }
-                let subscriptions = subs
-                    .into_iter()
-                    .map(|s| SubscriptionDetails {
-                        invoices: by_sub.remove(&s.id).unwrap_or_default(),
-                        subscription: s,
-                    })
-                    .collect();
-                Ok::<_, AppError>(ClientDetails {
-                    client,
-                    subscriptions,
-                })
-            })
+pub async fn details(app: &App, id: ClientId) -> Result<ClientDetails, AppError> {
+    tx!(app, read, |ex| details_tx(ex, id)).await
+}
+
+async fn details_tx(ex: &mut dyn Exec, id: ClientId) -> Result<ClientDetails, AppError> {
+    let client = clients::get(ex, id).await?.ok_or_else(|| not_found(id))?;
+    let subs = subscriptions::for_client(ex, id).await?;
+    let invoices = if subs.is_empty() {
+        Vec::new()
+    } else {
+        invoices::for_client(ex, id).await?
+    };
+    let payments = if invoices.is_empty() {
+        Vec::new()
+    } else {
+        payments::for_client(ex, id).await?
+    };
+    let mut by_invoice: HashMap<InvoiceId, Vec<Payment>> = HashMap::new();
+    for p in payments {
+        by_invoice.entry(p.invoice_id).or_default().push(p);
+    }
+    let mut by_sub: HashMap<SubscriptionId, Vec<(Invoice, Vec<Payment>)>> = HashMap::new();
+    for inv in invoices {
+        let pays = by_invoice.remove(&inv.id).unwrap_or_default();
+        by_sub
+            .entry(inv.subscription_id)
+            .or_default()
+            .push((inv, pays));
+    }
+    let subscriptions = subs
+        .into_iter()
+        .map(|s| SubscriptionDetails {
+            invoices: by_sub.remove(&s.id).unwrap_or_default(),
+            subscription: s,
         })
-        .await
+        .collect();
+    Ok(ClientDetails {
+        client,
+        subscriptions,
+    })
 }
 
 /// The outcome of a manual connect or disconnect.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Switched {
     pub ppp_secret_name: String,
-    pub job_id: i64,
+    pub job_id: JobId,
     /// The router took the change within the wait; otherwise it is queued and will land.
     pub applied: bool,
 }
@@ -252,57 +236,23 @@ pub struct Switched {
 /// after at most `switch_wait_ms` whether or not the router has taken it yet.
 pub async fn switch_connection(
     app: &App,
-    actor: &AuthUser,
-    id: i64,
+    actor: &Actor,
+    id: ClientId,
     enable: bool,
-    reason: Option<String>,
+    why: Option<String>,
 ) -> Result<Switched, AppError> {
-    may_manage(actor)?;
-    if reason.as_ref().is_some_and(|r| r.chars().count() > 255) {
-        return Err(FieldErrors::single("reason", "must be at most 255 characters").into());
-    }
-    let actor_name = actor.username.clone();
-    let (name, job_id) = app
-        .db
-        .write(move |ex| {
-            Box::pin(async move {
-                let c = clients::get(ex, id).await?.ok_or_else(|| not_found(id))?;
-                if c.router_id.is_none() {
-                    return Err(AppError::Conflict {
-                        field: "router_id",
-                        message: "the client is on no router; assign one first".into(),
-                    });
-                }
-                clients::set_held(ex, id, !enable).await?;
-                let job = outbox::sync_client(ex, id, !enable, None)
-                    .await?
-                    .ok_or(StoreError::NotFound)?;
-                let event = clients::ClientEvent {
-                    kind: if enable {
-                        "connection_enabled"
-                    } else {
-                        "connection_disabled"
-                    }
-                    .into(),
-                    actor: actor_name,
-                    reason: reason.filter(|r| !r.trim().is_empty()),
-                    router_job_id: Some(job),
-                    at: Utc::now(),
-                };
-                clients::record_event(ex, id, &event).await?;
-                Ok::<_, AppError>((c.ppp_secret_name, job))
-            })
-        })
-        .await?;
+    require(actor, Role::manages_clients, REFUSED)?;
+    let mut e = FieldErrors::default();
+    let why = reason(&mut e, "reason", why.as_deref());
+    e.into_result(())?;
+    let by = actor.username.clone();
+    let (name, job_id) = tx!(app, write, |ex| switch_tx(ex, id, enable, by, why)).await?;
     app.jobs_ready.notify_one();
-    tracing::info!(client_id = id, enable, by = %actor.username, "manual connection switch");
+    tracing::info!(client_id = %id, enable, by = %actor.username, "manual connection switch");
     let deadline =
         tokio::time::Instant::now() + std::time::Duration::from_millis(app.config.switch_wait_ms);
     let applied = loop {
-        let status = app
-            .db
-            .read(move |ex| Box::pin(async move { jobs::status(ex, job_id).await }))
-            .await?;
+        let status = tx!(app, read, |ex| jobs::status(ex, job_id)).await?;
         if status.as_deref() == Some("done") {
             break true;
         }
@@ -318,7 +268,41 @@ pub async fn switch_connection(
     })
 }
 
-pub async fn history(app: &App, id: i64) -> Result<Vec<clients::ClientEvent>, AppError> {
+async fn switch_tx(
+    ex: &mut dyn Exec,
+    id: ClientId,
+    enable: bool,
+    actor: String,
+    reason: Option<String>,
+) -> Result<(String, JobId), AppError> {
+    let c = clients::get(ex, id).await?.ok_or_else(|| not_found(id))?;
+    if c.router_id.is_none() {
+        return Err(AppError::Conflict {
+            field: "router_id",
+            message: "the client is on no router; assign one first".into(),
+        });
+    }
+    clients::set_held(ex, id, !enable).await?;
+    let job = outbox::sync_client(ex, id, !enable, None)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let event = ClientEvent {
+        client_id: id,
+        kind: if enable {
+            ClientEventKind::ConnectionEnabled
+        } else {
+            ClientEventKind::ConnectionDisabled
+        },
+        actor,
+        reason,
+        router_job_id: Some(job),
+        at: Utc::now(),
+    };
+    clients::record_event(ex, &event).await?;
+    Ok((c.ppp_secret_name, job))
+}
+
+pub async fn history(app: &App, id: ClientId) -> Result<Vec<ClientEvent>, AppError> {
     get(app, id).await?;
-    crate::read!(app, |ex| clients::history(ex, id)).await
+    tx!(app, read, |ex| clients::history(ex, id)).await
 }

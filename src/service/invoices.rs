@@ -4,88 +4,88 @@ use chrono::{Datelike, NaiveDate, Utc};
 
 use super::{AppError, Page, require};
 use crate::app::App;
-use crate::domain::billing::invoice::InvoiceStatus;
+use crate::domain::billing::invoice::{
+    Invoice, InvoiceFilter, InvoiceStatus, InvoiceView, Payment,
+};
 use crate::domain::billing::subscription::Status;
+use crate::domain::ids::{InvoiceId, SubscriptionId};
 use crate::domain::money::Money;
-use crate::domain::user::Role;
+use crate::domain::user::{Actor, Role};
 use crate::domain::validation::FieldErrors;
-use crate::read;
-use crate::security::token_cache::AuthUser;
-use crate::storage::repo::invoices::{self as repo, Filter, Invoice, View};
-use crate::storage::repo::payments::{self, Payment};
-use crate::storage::repo::{billing, plans, subscriptions};
+use crate::storage::Exec;
+use crate::storage::repo::invoices as repo;
+use crate::storage::repo::{billing, payments, plans, subscriptions};
+use crate::tx;
 
-fn not_found(id: i64) -> AppError {
+fn not_found(id: InvoiceId) -> AppError {
     AppError::NotFound(format!("invoice {id}"))
 }
 
-pub async fn get(app: &App, id: i64) -> Result<(Invoice, Vec<Payment>), AppError> {
-    app.db
-        .read(move |ex| {
-            Box::pin(async move {
-                let invoice = repo::get(ex, id).await?.ok_or_else(|| not_found(id))?;
-                let payments = payments::for_invoice(ex, id).await?;
-                Ok::<_, AppError>((invoice, payments))
-            })
-        })
-        .await
+pub async fn get(app: &App, id: InvoiceId) -> Result<(Invoice, Vec<Payment>), AppError> {
+    tx!(app, read, |ex| get_tx(ex, id)).await
 }
 
-pub async fn list(app: &App, filter: Filter, page: Page) -> Result<(Vec<Invoice>, i64), AppError> {
+async fn get_tx(ex: &mut dyn Exec, id: InvoiceId) -> Result<(Invoice, Vec<Payment>), AppError> {
+    let invoice = repo::get(ex, id).await?.ok_or_else(|| not_found(id))?;
+    let payments = payments::for_invoice(ex, id).await?;
+    Ok((invoice, payments))
+}
+
+pub async fn list(
+    app: &App,
+    filter: InvoiceFilter,
+    page: Page,
+) -> Result<(Vec<Invoice>, i64), AppError> {
     let (limit, offset) = page.limit_offset();
-    read!(app, |ex| repo::page(ex, &filter, limit, offset)).await
+    tx!(app, read, |ex| repo::page(ex, &filter, limit, offset)).await
 }
 
 /// Voids an invoice that no money has settled (admin). Its number stays used.
-pub async fn void(app: &App, actor: &AuthUser, id: i64) -> Result<Invoice, AppError> {
+pub async fn void(app: &App, actor: &Actor, id: InvoiceId) -> Result<Invoice, AppError> {
     require(
         actor,
         Role::voids_invoices,
         "only an admin may void invoices",
     )?;
     let by = actor.username.clone();
-    app.db
-        .write(move |ex| {
-            Box::pin(async move {
-                let mut inv = repo::get_for_update(ex, id)
-                    .await?
-                    .ok_or_else(|| not_found(id))?;
-                let refuse = |m: &str| Err(FieldErrors::single("invoice_status", m).into());
-                if inv.status == InvoiceStatus::Void {
-                    return refuse("the invoice is already void");
-                }
-                if inv.paid > Money::ZERO {
-                    return refuse("payments were recorded on this invoice; it cannot be voided");
-                }
-                if payments::pending_total(ex, id).await? > Money::ZERO {
-                    return refuse(
-                        "a pending payment is recorded on this invoice; settle or fail it first",
-                    );
-                }
-                repo::void(ex, id, &by, Utc::now()).await?;
-                inv.status = InvoiceStatus::Void;
-                Ok::<_, AppError>(inv)
-            })
-        })
-        .await
+    tx!(app, write, |ex| void_tx(ex, id, &by)).await
+}
+
+pub async fn void_tx(ex: &mut dyn Exec, id: InvoiceId, by: &str) -> Result<Invoice, AppError> {
+    let mut inv = repo::get_for_update(ex, id)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    let refuse = |m: &str| Err(FieldErrors::single("invoice_status", m).into());
+    if inv.status == InvoiceStatus::Void {
+        return refuse("the invoice is already void");
+    }
+    if inv.paid > Money::ZERO {
+        return refuse("payments were recorded on this invoice; it cannot be voided");
+    }
+    if payments::pending_total(ex, id).await? > Money::ZERO {
+        return refuse("a pending payment is recorded on this invoice; settle or fail it first");
+    }
+    repo::void(ex, id, by, Utc::now()).await?;
+    inv.status = InvoiceStatus::Void;
+    Ok(inv)
 }
 
 /// As [`list`], each with its client's name and latest successful payment.
 pub async fn list_views(
     app: &App,
-    filter: Filter,
+    filter: InvoiceFilter,
     page: Page,
-) -> Result<(Vec<View>, i64), AppError> {
+) -> Result<(Vec<InvoiceView>, i64), AppError> {
     let (limit, offset) = page.limit_offset();
-    read!(app, |ex| repo::page_views(ex, &filter, limit, offset)).await
+    tx!(app, read, |ex| repo::page_views(ex, &filter, limit, offset)).await
 }
 
 /// The views of the given invoices (those that exist), in id order.
-pub async fn views_of(app: &App, ids: Vec<i64>) -> Result<Vec<View>, AppError> {
-    read!(app, |ex| repo::views_of(ex, &ids)).await
+pub async fn views_of(app: &App, ids: Vec<InvoiceId>) -> Result<Vec<InvoiceView>, AppError> {
+    tx!(app, read, |ex| repo::views_of(ex, &ids)).await
 }
 
-pub async fn get_view(app: &App, id: i64) -> Result<View, AppError> {
+pub async fn get_view(app: &App, id: InvoiceId) -> Result<InvoiceView, AppError> {
     views_of(app, vec![id])
         .await?
         .pop()
@@ -95,7 +95,7 @@ pub async fn get_view(app: &App, id: i64) -> Result<View, AppError> {
 /// An invoice to issue by hand; what is not given follows the generation rules.
 #[derive(Debug, Clone, Default)]
 pub struct NewInvoice {
-    pub subscription_id: Option<i64>,
+    pub subscription_id: Option<SubscriptionId>,
     /// Default: today.
     pub invoice_date: Option<NaiveDate>,
     /// Default: the invoice date plus the configured `invoice_due_days`.
@@ -104,7 +104,16 @@ pub struct NewInvoice {
     pub total: Option<Money>,
 }
 
-fn check_new(app: &App, input: &NewInvoice) -> Result<(i64, NaiveDate, NaiveDate), AppError> {
+/// An invoice issued by hand, its dates settled.
+#[derive(Debug, Clone, Copy)]
+pub struct Issue {
+    pub subscription_id: SubscriptionId,
+    pub invoice_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub total: Option<Money>,
+}
+
+fn check_new(app: &App, input: &NewInvoice) -> Result<Issue, AppError> {
     let subscription_id = input
         .subscription_id
         .ok_or_else(|| FieldErrors::single("subscription_id", "is required"))?;
@@ -119,71 +128,69 @@ fn check_new(app: &App, input: &NewInvoice) -> Result<(i64, NaiveDate, NaiveDate
     if input.total.is_some_and(|t| t < Money::ZERO) {
         return Err(FieldErrors::single("total_amount", "must not be negative").into());
     }
-    Ok((subscription_id, invoice_date, due_date))
+    Ok(Issue {
+        subscription_id,
+        invoice_date,
+        due_date,
+        total: input.total,
+    })
 }
 
 /// Issues now, by hand, the invoice generation would issue next for one subscription: its next
 /// period, numbered in the same yearly sequence. Generation later skips that period.
-pub async fn create(app: &App, actor: &AuthUser, input: NewInvoice) -> Result<Invoice, AppError> {
+pub async fn create(app: &App, actor: &Actor, input: NewInvoice) -> Result<Invoice, AppError> {
     require(
         actor,
         Role::manages_billing,
         "only an admin or operator may issue invoices",
     )?;
-    let (subscription_id, invoice_date, due_date) = check_new(app, &input)?;
-    let invoice = app
-        .db
-        .write(move |ex| {
-            Box::pin(async move {
-                let no_such = || FieldErrors::single("subscription_id", "no such subscription");
-                let sub = subscriptions::get_for_update(ex, subscription_id)
-                    .await?
-                    .ok_or_else(no_such)?;
-                if sub.status == Status::Cancelled {
-                    return Err(FieldErrors::single(
-                        "subscription_id",
-                        "the subscription is cancelled",
-                    )
-                    .into());
-                }
-                let plan = plans::get(ex, sub.plan_id).await?.ok_or_else(no_such)?;
-                let (period_start, period_end) = plan
-                    .period
-                    .next_after(sub.end_date)
-                    .ok_or_else(|| FieldErrors::single("subscription_id", "has no next period"))?;
-                let year = invoice_date.year();
-                let seq = billing::lock_counter(ex, year).await? + 1;
-                let mut inv = Invoice {
-                    id: 0,
-                    year,
-                    seq,
-                    client_id: sub.client_id,
-                    subscription_id,
-                    period_start,
-                    period_end,
-                    invoice_date,
-                    due_date,
-                    total: input.total.unwrap_or(plan.price),
-                    paid: Money::ZERO,
-                    status: InvoiceStatus::Pending,
-                };
-                inv.id = repo::insert(ex, &inv, Utc::now()).await.map_err(|e| {
-                    if e.is_unique_on("period") {
-                        AppError::Conflict {
-                            field: "subscription_id",
-                            message: format!(
-                                "the subscription's next period (from {period_start}) is already invoiced"
-                            ),
-                        }
-                    } else {
-                        e.into()
-                    }
-                })?;
-                billing::set_counter(ex, year, seq).await?;
-                Ok::<_, AppError>(inv)
-            })
-        })
-        .await?;
+    let issue = check_new(app, &input)?;
+    let invoice = tx!(app, write, |ex| create_tx(ex, issue)).await?;
     tracing::info!(invoice = %invoice.number(), by = %actor.username, "invoice issued by hand");
     Ok(invoice)
+}
+
+pub async fn create_tx(ex: &mut dyn Exec, issue: Issue) -> Result<Invoice, AppError> {
+    let no_such = || FieldErrors::single("subscription_id", "no such subscription");
+    let sub = subscriptions::get_for_update(ex, issue.subscription_id)
+        .await?
+        .ok_or_else(no_such)?;
+    if sub.status == Status::Cancelled {
+        return Err(FieldErrors::single("subscription_id", "the subscription is cancelled").into());
+    }
+    let plan = plans::get(ex, sub.plan_id).await?.ok_or_else(no_such)?;
+    let (period_start, period_end) = plan
+        .period
+        .next_after(sub.end_date)
+        .ok_or_else(|| FieldErrors::single("subscription_id", "has no next period"))?;
+    let year = issue.invoice_date.year();
+    let seq = billing::lock_counter(ex, year).await? + 1;
+    let mut inv = Invoice {
+        id: InvoiceId(0),
+        year,
+        seq,
+        client_id: sub.client_id,
+        subscription_id: sub.id,
+        period_start,
+        period_end,
+        invoice_date: issue.invoice_date,
+        due_date: issue.due_date,
+        total: issue.total.unwrap_or(plan.price),
+        paid: Money::ZERO,
+        status: InvoiceStatus::Pending,
+    };
+    inv.id = repo::insert(ex, &inv, Utc::now()).await.map_err(|e| {
+        if e.is_unique_on("period") {
+            AppError::Conflict {
+                field: "subscription_id",
+                message: format!(
+                    "the subscription's next period (from {period_start}) is already invoiced"
+                ),
+            }
+        } else {
+            e.into()
+        }
+    })?;
+    billing::set_counter(ex, year, seq).await?;
+    Ok(inv)
 }

@@ -1,6 +1,8 @@
-//! Application services: each use case once, called by every route that offers it (the
-//! original system's routes and ours alike). A service validates with the domain rules, runs
-//! its statements in one transaction, and reports failures as [`AppError`].
+//! Application services: each use case once, called by every route that offers it (the API,
+//! the original system's routes, the console). A use case is an outer function (the role
+//! check, validation, sealing secrets, logging, waking the router worker after commit) and,
+//! where it writes, an inner `…_tx(ex: &mut dyn Exec, …)` that does the transaction's work and
+//! can be called from another transaction (renewal inside a payment, import batches).
 
 pub mod auth;
 pub mod billing;
@@ -15,7 +17,7 @@ pub mod subscriptions;
 
 pub use error::AppError;
 
-use crate::security::token_cache::AuthUser;
+use crate::domain::user::{Actor, Role};
 
 /// A page of a listing, 1-based.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,8 +35,8 @@ impl Page {
 
 /// Refuses the caller unless `allowed` says their role may act.
 pub(crate) fn require(
-    actor: &AuthUser,
-    allowed: fn(crate::domain::user::Role) -> bool,
+    actor: &Actor,
+    allowed: fn(Role) -> bool,
     refusal: &'static str,
 ) -> Result<(), AppError> {
     if allowed(actor.role) {
@@ -59,12 +61,21 @@ pub(crate) fn in_use(
     }
 }
 
-/// Runs a read-only repository call in its own transaction.
+/// Runs `body` (an expression awaiting on the executor `ex`, typically a repository call or a
+/// service's `…_tx` function) in one transaction of `app.db`: `tx!(app, read, |ex| …)` sees one
+/// consistent snapshot, `tx!(app, write, |ex| …)` commits when `body` succeeds and rolls back
+/// otherwise, `tx!(app, rehearse, |ex| …)` always rolls back (a dry run). The body's error, a
+/// `StoreError` or an `AppError`, becomes an `AppError`.
 #[macro_export]
-macro_rules! read {
-    ($app:expr, |$ex:ident| $body:expr) => {
-        $app.db.read(move |$ex| {
-            Box::pin(async move { Ok::<_, $crate::service::AppError>($body.await?) })
+macro_rules! tx {
+    ($app:expr, $mode:ident, |$ex:ident| $body:expr) => {
+        $app.db.$mode(move |$ex| {
+            Box::pin(async move {
+                // The body's error may already be an AppError: converting is then a no-op.
+                #[allow(clippy::needless_question_mark)]
+                let r = Ok::<_, $crate::service::AppError>($body.await?);
+                r
+            })
         })
     };
 }

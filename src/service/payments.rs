@@ -7,16 +7,17 @@ use sha2::{Digest, Sha256};
 use super::{AppError, Page, billing, require};
 use crate::app::App;
 use crate::domain::billing::invoice::{
-    InvoiceStatus, PAYMENT_METHODS, PaymentStatus, accept_payment, status_for,
+    Invoice, InvoiceStatus, PAYMENT_METHODS, Payment, PaymentFilter, PaymentStatus, accept_payment,
+    status_for,
 };
+use crate::domain::ids::{InvoiceId, PaymentId};
 use crate::domain::money::Money;
-use crate::domain::user::Role;
+use crate::domain::user::{Actor, Role};
 use crate::domain::validation::FieldErrors;
-use crate::read;
-use crate::security::token_cache::AuthUser;
-use crate::storage::repo::invoices::{self, Invoice};
-use crate::storage::repo::payments::{self as repo, Filter, NewPayment, Payment};
+use crate::storage::repo::invoices;
+use crate::storage::repo::payments as repo;
 use crate::storage::{Exec, StoreError};
+use crate::tx;
 
 #[derive(Debug, Clone, Default)]
 pub struct PaymentInput {
@@ -35,8 +36,8 @@ pub struct Recorded {
     pub replayed: bool,
 }
 
-#[derive(Debug)]
-struct Checked {
+#[derive(Debug, Clone)]
+pub struct Checked {
     amount: Money,
     date: NaiveDate,
     method: String,
@@ -100,7 +101,7 @@ fn check(input: PaymentInput, today: NaiveDate) -> Result<Checked, FieldErrors> 
     }
 }
 
-fn request_hash(invoice_id: i64, c: &Checked) -> String {
+fn request_hash(invoice_id: InvoiceId, c: &Checked) -> String {
     let text = format!(
         "{invoice_id}|{}|{}|{}|{}|{}",
         c.amount.minor(),
@@ -124,7 +125,7 @@ fn check_key(key: Option<String>) -> Result<Option<String>, AppError> {
     }
 }
 
-fn invoice_not_found(id: i64) -> AppError {
+fn invoice_not_found(id: InvoiceId) -> AppError {
     AppError::NotFound(format!("invoice {id}"))
 }
 
@@ -136,8 +137,8 @@ fn refused(r: crate::domain::billing::invoice::PaymentRefused) -> AppError {
 /// subscription in the same transaction.
 pub async fn record(
     app: &App,
-    actor: &AuthUser,
-    invoice_id: i64,
+    actor: &Actor,
+    invoice_id: InvoiceId,
     input: PaymentInput,
     idempotency_key: Option<String>,
 ) -> Result<Recorded, AppError> {
@@ -148,84 +149,96 @@ pub async fn record(
     )?;
     let key = check_key(idempotency_key)?;
     let c = check(input, app.config.today())?;
-    let hash = request_hash(invoice_id, &c);
-    let actor_name = actor.username.clone();
+    let by = actor.username.clone();
     let cutoff = billing::cutoff_today(app);
-    let recorded = app
-        .db
-        .write::<_, AppError, _>(move |ex| {
-            Box::pin(async move {
-                // Locked first: a concurrent retry with the same key waits here, then finds
-                // the first request's payment below.
-                let mut invoice = invoices::get_for_update(ex, invoice_id)
-                    .await?
-                    .ok_or_else(|| invoice_not_found(invoice_id))?;
-                if let Some(k) = &key
-                    && let Some((payment, first_hash)) = repo::by_key(ex, k).await?
-                {
-                    if first_hash.as_deref() != Some(hash.as_str()) {
-                        return Err(AppError::bad_request(
-                            "Idempotency-Key",
-                            "was already used for a different payment request",
-                        ));
-                    }
-                    let invoice = invoices::get(ex, payment.invoice_id)
-                        .await?
-                        .ok_or_else(|| invoice_not_found(payment.invoice_id))?;
-                    return Ok(Recorded {
-                        payment,
-                        invoice,
-                        replayed: true,
-                    });
-                }
-                if c.status != PaymentStatus::Failed {
-                    let reserved = repo::pending_total(ex, invoice_id).await?;
-                    let paid = accept_payment(
-                        invoice.status,
-                        invoice.total,
-                        invoice.paid,
-                        reserved,
-                        c.amount,
-                    )
-                    .map_err(refused)?;
-                    if c.status == PaymentStatus::Success {
-                        settle(ex, &mut invoice, paid, &actor_name, cutoff).await?;
-                    }
-                } else if c.amount <= Money::ZERO {
-                    return Err(FieldErrors::single("amount", "must be greater than zero").into());
-                }
-                let new = NewPayment {
-                    invoice_id,
-                    amount: c.amount,
-                    payment_date: c.date,
-                    payment_method: &c.method,
-                    reference: c.reference.as_deref(),
-                    status: c.status,
-                    idempotency_key: key.as_deref(),
-                    request_hash: key.as_ref().map(|_| hash.as_str()),
-                    recorded_by: &actor_name,
-                };
-                let id = repo::insert(ex, &new, Utc::now())
-                    .await
-                    .map_err(|e| match e {
-                        e if e.is_unique_on("idempotency_key") => AppError::Conflict {
-                            field: "Idempotency-Key",
-                            message: "a request with this Idempotency-Key is in progress; retry"
-                                .into(),
-                        },
-                        e => e.into(),
-                    })?;
-                let payment = repo::get(ex, id).await?.ok_or(StoreError::NotFound)?;
-                Ok(Recorded {
-                    payment,
-                    invoice,
-                    replayed: false,
-                })
-            })
-        })
-        .await?;
+    let recorded = tx!(app, write, |ex| record_tx(
+        ex,
+        invoice_id,
+        &c,
+        key.as_deref(),
+        &by,
+        cutoff
+    ))
+    .await?;
     app.jobs_ready.notify_one();
     Ok(recorded)
+}
+
+/// The payment's transaction: the invoice is locked first, so a concurrent retry with the same
+/// key waits, then finds the first request's payment.
+pub async fn record_tx(
+    ex: &mut dyn Exec,
+    invoice_id: InvoiceId,
+    c: &Checked,
+    key: Option<&str>,
+    actor: &str,
+    cutoff: Option<NaiveDate>,
+) -> Result<Recorded, AppError> {
+    let hash = request_hash(invoice_id, c);
+    let mut invoice = invoices::get_for_update(ex, invoice_id)
+        .await?
+        .ok_or_else(|| invoice_not_found(invoice_id))?;
+    if let Some(k) = key
+        && let Some((payment, first_hash)) = repo::by_key(ex, k).await?
+    {
+        if first_hash.as_deref() != Some(hash.as_str()) {
+            return Err(AppError::bad_request(
+                "Idempotency-Key",
+                "was already used for a different payment request",
+            ));
+        }
+        let invoice = invoices::get(ex, payment.invoice_id)
+            .await?
+            .ok_or_else(|| invoice_not_found(payment.invoice_id))?;
+        return Ok(Recorded {
+            payment,
+            invoice,
+            replayed: true,
+        });
+    }
+    if c.status != PaymentStatus::Failed {
+        let reserved = repo::pending_total(ex, invoice_id).await?;
+        let paid = accept_payment(
+            invoice.status,
+            invoice.total,
+            invoice.paid,
+            reserved,
+            c.amount,
+        )
+        .map_err(refused)?;
+        if c.status == PaymentStatus::Success {
+            settle(ex, &mut invoice, paid, actor, cutoff).await?;
+        }
+    } else if c.amount <= Money::ZERO {
+        return Err(FieldErrors::single("amount", "must be greater than zero").into());
+    }
+    let new = Payment {
+        id: PaymentId(0),
+        invoice_id,
+        amount: c.amount,
+        payment_date: c.date,
+        payment_method: c.method.clone(),
+        reference: c.reference.clone(),
+        status: c.status,
+        recorded_by: actor.to_owned(),
+        created_at: Utc::now(),
+    };
+    let id = repo::insert(ex, &new, key.map(|k| (k, hash.as_str())))
+        .await
+        .map_err(|e| match e {
+            e if e.is_unique_on("idempotency_key") => AppError::Conflict {
+                field: "Idempotency-Key",
+                message: "a request with this Idempotency-Key is in progress; retry".into(),
+            },
+            e => e.into(),
+        })?;
+    // Read back as stored, so that a replay answers the same bytes.
+    let payment = repo::get(ex, id).await?.ok_or(StoreError::NotFound)?;
+    Ok(Recorded {
+        payment,
+        invoice,
+        replayed: false,
+    })
 }
 
 /// Pays everything still owed on an invoice, once: the original system's "mark as paid". An
@@ -233,8 +246,8 @@ pub async fn record(
 /// Idempotency-Key makes two concurrent requests record one payment.
 pub async fn settle_in_full(
     app: &App,
-    actor: &AuthUser,
-    invoice_id: i64,
+    actor: &Actor,
+    invoice_id: InvoiceId,
     payment_method: Option<String>,
     payment_date: Option<NaiveDate>,
 ) -> Result<Invoice, AppError> {
@@ -243,7 +256,7 @@ pub async fn settle_in_full(
         Role::records_payments,
         "this role may not record payments",
     )?;
-    let invoice = read!(app, |ex| invoices::get(ex, invoice_id))
+    let invoice = tx!(app, read, |ex| invoices::get(ex, invoice_id))
         .await?
         .ok_or_else(|| invoice_not_found(invoice_id))?;
     if invoice.status == InvoiceStatus::Paid {
@@ -276,7 +289,7 @@ async fn settle(
     invoice.status = status_for(invoice.total, paid);
     invoices::set_paid(ex, invoice.id, paid, invoice.status).await?;
     if invoice.status == InvoiceStatus::Paid {
-        billing::renew(ex, invoice, actor, cutoff).await?;
+        billing::renew_tx(ex, invoice, actor, cutoff).await?;
     }
     Ok(())
 }
@@ -285,8 +298,8 @@ async fn settle(
 /// clears.
 pub async fn set_status(
     app: &App,
-    actor: &AuthUser,
-    id: i64,
+    actor: &Actor,
+    id: PaymentId,
     status: &str,
 ) -> Result<Recorded, AppError> {
     require(
@@ -298,66 +311,73 @@ pub async fn set_status(
         Some(s @ (PaymentStatus::Success | PaymentStatus::Failed)) => s,
         _ => return Err(FieldErrors::single("payment_status", "must be success or failed").into()),
     };
-    let actor_name = actor.username.clone();
+    let by = actor.username.clone();
     let cutoff = billing::cutoff_today(app);
-    let recorded = app
-        .db
-        .write::<_, AppError, _>(move |ex| {
-            Box::pin(async move {
-                let payment = repo::get(ex, id)
-                    .await?
-                    .ok_or_else(|| AppError::NotFound(format!("payment {id}")))?;
-                let mut invoice = invoices::get_for_update(ex, payment.invoice_id)
-                    .await?
-                    .ok_or_else(|| invoice_not_found(payment.invoice_id))?;
-                if payment.status != PaymentStatus::Pending {
-                    return Err(FieldErrors::single(
-                        "payment_status",
-                        format!(
-                            "only a pending payment can change; this one is {}",
-                            payment.status.as_str()
-                        ),
-                    )
-                    .into());
-                }
-                if to == PaymentStatus::Success {
-                    let reserved = repo::pending_total(ex, invoice.id)
-                        .await?
-                        .checked_sub(payment.amount)
-                        .unwrap_or(Money::ZERO);
-                    let paid = accept_payment(
-                        invoice.status,
-                        invoice.total,
-                        invoice.paid,
-                        reserved,
-                        payment.amount,
-                    )
-                    .map_err(refused)?;
-                    settle(ex, &mut invoice, paid, &actor_name, cutoff).await?;
-                }
-                repo::set_status(ex, id, to).await?;
-                let payment = repo::get(ex, id).await?.ok_or(StoreError::NotFound)?;
-                Ok(Recorded {
-                    payment,
-                    invoice,
-                    replayed: false,
-                })
-            })
-        })
-        .await?;
+    let recorded = tx!(app, write, |ex| set_status_tx(ex, id, to, &by, cutoff)).await?;
     app.jobs_ready.notify_one();
     Ok(recorded)
 }
 
-pub async fn get(app: &App, id: i64) -> Result<Payment, AppError> {
-    read!(app, |ex| repo::get(ex, id))
+pub async fn set_status_tx(
+    ex: &mut dyn Exec,
+    id: PaymentId,
+    to: PaymentStatus,
+    actor: &str,
+    cutoff: Option<NaiveDate>,
+) -> Result<Recorded, AppError> {
+    let payment = repo::get(ex, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("payment {id}")))?;
+    let mut invoice = invoices::get_for_update(ex, payment.invoice_id)
+        .await?
+        .ok_or_else(|| invoice_not_found(payment.invoice_id))?;
+    if payment.status != PaymentStatus::Pending {
+        return Err(FieldErrors::single(
+            "payment_status",
+            format!(
+                "only a pending payment can change; this one is {}",
+                payment.status.as_str()
+            ),
+        )
+        .into());
+    }
+    if to == PaymentStatus::Success {
+        let reserved = repo::pending_total(ex, invoice.id)
+            .await?
+            .checked_sub(payment.amount)
+            .unwrap_or(Money::ZERO);
+        let paid = accept_payment(
+            invoice.status,
+            invoice.total,
+            invoice.paid,
+            reserved,
+            payment.amount,
+        )
+        .map_err(refused)?;
+        settle(ex, &mut invoice, paid, actor, cutoff).await?;
+    }
+    repo::set_status(ex, id, to).await?;
+    let payment = repo::get(ex, id).await?.ok_or(StoreError::NotFound)?;
+    Ok(Recorded {
+        payment,
+        invoice,
+        replayed: false,
+    })
+}
+
+pub async fn get(app: &App, id: PaymentId) -> Result<Payment, AppError> {
+    tx!(app, read, |ex| repo::get(ex, id))
         .await?
         .ok_or_else(|| AppError::NotFound(format!("payment {id}")))
 }
 
-pub async fn list(app: &App, filter: Filter, page: Page) -> Result<(Vec<Payment>, i64), AppError> {
+pub async fn list(
+    app: &App,
+    filter: PaymentFilter,
+    page: Page,
+) -> Result<(Vec<Payment>, i64), AppError> {
     let (limit, offset) = page.limit_offset();
-    read!(app, |ex| repo::page(ex, &filter, limit, offset)).await
+    tx!(app, read, |ex| repo::page(ex, &filter, limit, offset)).await
 }
 
 #[cfg(test)]
@@ -408,8 +428,9 @@ mod tests {
             reference: None,
             status: PaymentStatus::Success,
         };
-        assert_eq!(request_hash(1, &c(100)), request_hash(1, &c(100)));
-        assert_ne!(request_hash(1, &c(100)), request_hash(1, &c(101)));
-        assert_ne!(request_hash(1, &c(100)), request_hash(2, &c(100)));
+        let (one, two) = (InvoiceId(1), InvoiceId(2));
+        assert_eq!(request_hash(one, &c(100)), request_hash(one, &c(100)));
+        assert_ne!(request_hash(one, &c(100)), request_hash(one, &c(101)));
+        assert_ne!(request_hash(one, &c(100)), request_hash(two, &c(100)));
     }
 }

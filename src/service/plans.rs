@@ -1,24 +1,25 @@
 //! Plans (admin).
 
 use chrono::Utc;
+use futures_util::TryFutureExt;
 
 use super::{AppError, require};
 use crate::app::App;
-use crate::domain::billing::plan::{self, Plan, PlanInput};
-use crate::domain::user::Role;
+use crate::domain::billing::plan::{Plan, PlanDraft};
+use crate::domain::ids::PlanId;
+use crate::domain::user::{Actor, Role};
 use crate::provisioning::outbox;
-use crate::read;
-use crate::security::token_cache::AuthUser;
-use crate::storage::StoreError;
 use crate::storage::repo::plans;
+use crate::storage::{Exec, StoreError};
+use crate::tx;
 
 const ADMIN_ONLY: &str = "only an admin may change plans";
 
-fn not_found(id: i64) -> AppError {
+fn not_found(id: PlanId) -> AppError {
     AppError::NotFound(format!("plan {id}"))
 }
 
-fn map_conflict(name: &str) -> impl Fn(StoreError) -> AppError + '_ {
+fn name_taken(name: &str) -> impl Fn(StoreError) -> AppError + '_ {
     move |e| match e {
         e if e.is_unique_on("name") => AppError::Conflict {
             field: "plan_name",
@@ -28,78 +29,71 @@ fn map_conflict(name: &str) -> impl Fn(StoreError) -> AppError + '_ {
     }
 }
 
-pub async fn create(app: &App, actor: &AuthUser, input: PlanInput) -> Result<Plan, AppError> {
+/// Creates a plan; its `/ppp/profile` is queued on every router.
+pub async fn create(app: &App, actor: &Actor, draft: &PlanDraft) -> Result<Plan, AppError> {
     require(actor, Role::manages_plans, ADMIN_ONLY)?;
-    let mut p = plan::validate_new(&input)?;
-    let row = p.clone();
-    p.id = app
-        .db
-        .write(move |ex| {
-            Box::pin(async move {
-                let id = plans::insert(ex, &row, Utc::now())
-                    .await
-                    .map_err(map_conflict(&row.name))?;
-                outbox::profile_everywhere(ex, &row.ppp_profile, row.rate_limit.as_deref()).await?;
-                Ok::<_, AppError>(id)
-            })
-        })
-        .await?;
+    let plan = Plan::validate(draft)?;
+    let p = tx!(app, write, |ex| create_tx(ex, plan)).await?;
     app.jobs_ready.notify_one();
-    tracing::info!(plan_id = p.id, by = %actor.username, "plan created");
+    tracing::info!(plan_id = %p.id, by = %actor.username, "plan created");
     Ok(p)
 }
 
-pub async fn get(app: &App, id: i64) -> Result<Plan, AppError> {
-    read!(app, |ex| plans::get(ex, id))
+pub async fn create_tx(ex: &mut dyn Exec, mut p: Plan) -> Result<Plan, AppError> {
+    p.id = plans::insert(ex, &p, Utc::now())
+        .await
+        .map_err(name_taken(&p.name))?;
+    outbox::profile_everywhere(ex, &p.ppp_profile, p.rate_limit.as_deref()).await?;
+    Ok(p)
+}
+
+pub async fn get(app: &App, id: PlanId) -> Result<Plan, AppError> {
+    tx!(app, read, |ex| plans::get(ex, id))
         .await?
         .ok_or_else(|| not_found(id))
 }
 
 pub async fn list(app: &App) -> Result<Vec<Plan>, AppError> {
-    read!(app, |ex| plans::list(ex)).await
+    tx!(app, read, |ex| plans::list(ex)).await
 }
 
+/// Changes the fields the draft gives; invoices already issued keep their amounts.
 pub async fn update(
     app: &App,
-    actor: &AuthUser,
-    id: i64,
-    input: PlanInput,
+    actor: &Actor,
+    id: PlanId,
+    draft: &PlanDraft,
 ) -> Result<Plan, AppError> {
     require(actor, Role::manages_plans, ADMIN_ONLY)?;
-    let p = app
-        .db
-        .write(move |ex| {
-            Box::pin(async move {
-                let mut p = plans::get(ex, id).await?.ok_or_else(|| not_found(id))?;
-                plan::apply_changes(&mut p, &input)?;
-                plans::update(ex, &p, Utc::now())
-                    .await
-                    .map_err(map_conflict(&p.name))?;
-                outbox::profile_everywhere(ex, &p.ppp_profile, p.rate_limit.as_deref()).await?;
-                Ok::<_, AppError>(p)
-            })
-        })
-        .await?;
+    let draft = draft.clone();
+    let p = tx!(app, write, |ex| update_tx(ex, id, &draft)).await?;
     app.jobs_ready.notify_one();
-    tracing::info!(plan_id = id, by = %actor.username, "plan updated");
+    tracing::info!(plan_id = %id, by = %actor.username, "plan updated");
     Ok(p)
 }
 
-pub async fn delete(app: &App, actor: &AuthUser, id: i64) -> Result<(), AppError> {
+pub async fn update_tx(ex: &mut dyn Exec, id: PlanId, draft: &PlanDraft) -> Result<Plan, AppError> {
+    let mut p = plans::get(ex, id).await?.ok_or_else(|| not_found(id))?;
+    p.patch(draft)?;
+    plans::update(ex, &p, Utc::now())
+        .await
+        .map_err(name_taken(&p.name))?;
+    outbox::profile_everywhere(ex, &p.ppp_profile, p.rate_limit.as_deref()).await?;
+    Ok(p)
+}
+
+pub async fn delete(app: &App, actor: &Actor, id: PlanId) -> Result<(), AppError> {
     require(actor, Role::manages_plans, ADMIN_ONLY)?;
-    let deleted = app
-        .db
-        .write(move |ex| {
-            Box::pin(async move {
-                plans::delete(ex, id).await.map_err(super::in_use(
-                    "plan_id",
-                    "the plan has subscriptions; deactivate it instead",
-                ))
-            })
-        })
-        .await?;
+    let deleted = tx!(app, write, |ex| plans::delete(ex, id).map_err(
+        super::in_use(
+            "plan_id",
+            "the plan has subscriptions; deactivate it instead",
+        )
+    ))
+    .await?;
     if !deleted {
         return Err(not_found(id));
     }
+    tracing::info!(plan_id = %id, by = %actor.username, "plan deleted");
     Ok(())
 }

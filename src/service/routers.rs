@@ -1,22 +1,24 @@
 //! The routers registry (admin): settings, a live status check, the outbox's jobs, reconcile.
 
 use chrono::Utc;
+use futures_util::TryFutureExt;
 
 use super::{AppError, Page, require};
 use crate::app::App;
-use crate::domain::provisioning::{RouterInput, router_settings};
-use crate::domain::user::Role;
+use crate::domain::ids::{JobId, RouterId};
+use crate::domain::router::{Router, RouterDraft, RouterSettings};
+use crate::domain::user::{Actor, Role};
+use crate::domain::validation::Sealed;
 use crate::provisioning::connections::connect;
 use crate::provisioning::reconcile::{self, Drift, ReconcileError};
-use crate::read;
-use crate::security::token_cache::AuthUser;
-use crate::storage::StoreError;
 use crate::storage::repo::jobs::{self, Job};
-use crate::storage::repo::routers::{self as repo, RouterRecord};
+use crate::storage::repo::routers as repo;
+use crate::storage::{Exec, StoreError};
+use crate::tx;
 
 const ADMIN_ONLY: &str = "only an admin may manage routers";
 
-fn not_found(id: i64) -> AppError {
+fn not_found(id: RouterId) -> AppError {
     AppError::NotFound(format!("router {id}"))
 }
 
@@ -31,85 +33,79 @@ fn name_taken(e: StoreError) -> AppError {
     }
 }
 
-pub async fn create(
-    app: &App,
-    actor: &AuthUser,
-    input: RouterInput,
-) -> Result<RouterRecord, AppError> {
+pub async fn create(app: &App, actor: &Actor, draft: &RouterDraft) -> Result<Router, AppError> {
     require(actor, Role::manages_users, ADMIN_ONLY)?;
-    let (settings, password) = router_settings(None, &input)?;
-    let password_enc = app.secrets.seal(&password.unwrap_or_default());
-    app.db
-        .write(move |ex| {
-            Box::pin(async move {
-                let first = repo::list(ex).await?.is_empty();
-                let id = repo::insert(ex, &settings, &password_enc, Utc::now())
-                    .await
-                    .map_err(name_taken)?;
-                // The first router is the default: clients registered without one go there.
-                if first || settings.is_default {
-                    repo::set_default(ex, id).await?;
-                }
-                repo::get(ex, id).await?.ok_or_else(|| not_found(id))
-            })
-        })
-        .await
+    let (settings, password) = RouterSettings::validate(draft)?;
+    let router = Router {
+        id: RouterId(0),
+        settings,
+        password: app.secrets.seal(&password),
+    };
+    tx!(app, write, |ex| create_tx(ex, router)).await
+}
+
+pub async fn create_tx(ex: &mut dyn Exec, mut r: Router) -> Result<Router, AppError> {
+    let first = repo::list(ex).await?.is_empty();
+    r.id = repo::insert(ex, &r, Utc::now()).await.map_err(name_taken)?;
+    // The first router is the default: clients registered without one go there.
+    if first || r.settings.is_default {
+        repo::set_default(ex, r.id).await?;
+        r.settings.is_default = true;
+    }
+    Ok(r)
 }
 
 pub async fn update(
     app: &App,
-    actor: &AuthUser,
-    id: i64,
-    input: RouterInput,
-) -> Result<RouterRecord, AppError> {
+    actor: &Actor,
+    id: RouterId,
+    draft: &RouterDraft,
+) -> Result<Router, AppError> {
     require(actor, Role::manages_users, ADMIN_ONLY)?;
-    let sealed_new = input.password.as_deref().map(|p| app.secrets.seal(p));
-    let r = app
-        .db
-        .write(move |ex| {
-            Box::pin(async move {
-                let mut r = repo::get(ex, id).await?.ok_or_else(|| not_found(id))?;
-                let (settings, _) = router_settings(Some(&r.settings), &input)?;
-                r.settings = settings;
-                if let Some(p) = sealed_new {
-                    r.password_enc = p;
-                }
-                repo::update(ex, &r, Utc::now()).await.map_err(name_taken)?;
-                if r.settings.is_default {
-                    repo::set_default(ex, id).await?;
-                }
-                Ok::<_, AppError>(r)
-            })
-        })
-        .await?;
+    let sealed = draft.password.as_deref().map(|p| app.secrets.seal(p));
+    let draft = draft.clone();
+    let r = tx!(app, write, |ex| update_tx(ex, id, &draft, sealed)).await?;
     app.connections.drop_router(id);
     Ok(r)
 }
 
-pub async fn get(app: &App, id: i64) -> Result<RouterRecord, AppError> {
-    read!(app, |ex| repo::get(ex, id))
+/// `sealed` is the draft's password, already sealed.
+pub async fn update_tx(
+    ex: &mut dyn Exec,
+    id: RouterId,
+    draft: &RouterDraft,
+    sealed: Option<Sealed>,
+) -> Result<Router, AppError> {
+    let mut r = repo::get(ex, id).await?.ok_or_else(|| not_found(id))?;
+    r.settings.patch(draft)?;
+    if let Some(p) = sealed {
+        r.password = p;
+    }
+    repo::update(ex, &r, Utc::now()).await.map_err(name_taken)?;
+    if r.settings.is_default {
+        repo::set_default(ex, id).await?;
+    }
+    Ok(r)
+}
+
+pub async fn get(app: &App, actor: &Actor, id: RouterId) -> Result<Router, AppError> {
+    require(actor, Role::manages_users, ADMIN_ONLY)?;
+    tx!(app, read, |ex| repo::get(ex, id))
         .await?
         .ok_or_else(|| not_found(id))
 }
 
-pub async fn list(app: &App, actor: &AuthUser) -> Result<Vec<RouterRecord>, AppError> {
+pub async fn list(app: &App, actor: &Actor) -> Result<Vec<Router>, AppError> {
     require(actor, Role::manages_users, ADMIN_ONLY)?;
-    read!(app, |ex| repo::list(ex)).await
+    tx!(app, read, |ex| repo::list(ex)).await
 }
 
-pub async fn delete(app: &App, actor: &AuthUser, id: i64) -> Result<(), AppError> {
+pub async fn delete(app: &App, actor: &Actor, id: RouterId) -> Result<(), AppError> {
     require(actor, Role::manages_users, ADMIN_ONLY)?;
-    let deleted = app
-        .db
-        .write(move |ex| {
-            Box::pin(async move {
-                repo::delete(ex, id).await.map_err(super::in_use(
-                    "router_id",
-                    "clients are on this router; move them first",
-                ))
-            })
-        })
-        .await?;
+    let deleted = tx!(app, write, |ex| repo::delete(ex, id).map_err(
+        super::in_use("router_id", "clients are on this router; move them first",)
+    ))
+    .await?;
     app.connections.drop_router(id);
     if deleted { Ok(()) } else { Err(not_found(id)) }
 }
@@ -124,9 +120,8 @@ pub struct RouterStatus {
     pub error: Option<String>,
 }
 
-pub async fn status(app: &App, actor: &AuthUser, id: i64) -> Result<RouterStatus, AppError> {
-    require(actor, Role::manages_users, ADMIN_ONLY)?;
-    let r = get(app, id).await?;
+pub async fn status(app: &App, actor: &Actor, id: RouterId) -> Result<RouterStatus, AppError> {
+    let r = get(app, actor, id).await?;
     let result = async {
         let api = connect(&r, &app.secrets).await.map_err(|e| e.to_string())?;
         let identity = api.identity().await.map_err(|e| e.to_string())?;
@@ -154,42 +149,36 @@ pub async fn status(app: &App, actor: &AuthUser, id: i64) -> Result<RouterStatus
 
 pub async fn jobs(
     app: &App,
-    actor: &AuthUser,
-    id: i64,
+    actor: &Actor,
+    id: RouterId,
     status: Option<&'static str>,
     page: Page,
 ) -> Result<(Vec<Job>, i64), AppError> {
-    require(actor, Role::manages_users, ADMIN_ONLY)?;
-    get(app, id).await?;
+    get(app, actor, id).await?;
     let (limit, offset) = page.limit_offset();
-    read!(app, |ex| jobs::page(ex, id, status, limit, offset)).await
+    tx!(app, read, |ex| jobs::page(ex, id, status, limit, offset)).await
 }
 
 /// Puts failed jobs (one, or all of the router's) back in the queue.
 pub async fn retry(
     app: &App,
-    actor: &AuthUser,
-    id: i64,
-    job: Option<i64>,
+    actor: &Actor,
+    id: RouterId,
+    job: Option<JobId>,
 ) -> Result<u64, AppError> {
-    require(actor, Role::manages_users, ADMIN_ONLY)?;
-    get(app, id).await?;
-    let n = app
-        .db
-        .write(move |ex| Box::pin(async move { jobs::retry_failed(ex, id, job, Utc::now()).await }))
-        .await?;
+    get(app, actor, id).await?;
+    let n = tx!(app, write, |ex| jobs::retry_failed(ex, id, job, Utc::now())).await?;
     app.jobs_ready.notify_one();
     Ok(n)
 }
 
 pub async fn reconcile(
     app: &App,
-    actor: &AuthUser,
-    id: i64,
+    actor: &Actor,
+    id: RouterId,
     apply: bool,
 ) -> Result<Drift, AppError> {
-    require(actor, Role::manages_users, ADMIN_ONLY)?;
-    let r = get(app, id).await?;
+    let r = get(app, actor, id).await?;
     reconcile::reconcile(app, &r, apply)
         .await
         .map_err(|e| match e {

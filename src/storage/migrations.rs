@@ -91,14 +91,11 @@ async fn apply(ex: &mut dyn Exec) -> Result<Vec<i64>, StoreError> {
     )
     .await?;
     let applied: Vec<i64> = ex
-        .fetch_all(
+        .all(
             "SELECT version FROM schema_migrations ORDER BY version",
             &[],
         )
-        .await?
-        .iter()
-        .map(|r| r.i64(0))
-        .collect::<Result<_, _>>()?;
+        .await?;
     let known = MIGRATIONS.last().map_or(0, |m| m.version);
     if let Some(newer) = applied.iter().find(|v| **v > known) {
         return Err(StoreError::Database(format!(

@@ -9,10 +9,11 @@
 mod error;
 pub mod migrations;
 pub mod repo;
+pub mod row;
 mod sql;
 mod sqlite;
 mod sqlx_backend;
-mod value;
+pub(crate) mod value;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -21,9 +22,24 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 pub use error::StoreError;
+pub use row::{Cursor, Field, Table};
 pub use value::{Kind, Row, Value};
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A unit of work: what runs inside one transaction, given its executor. Written in services
+/// as `move |ex| Box::pin(async move { thing_tx(ex, …).await })` (the `read!`/`write!` macros),
+/// where `thing_tx` is an ordinary `async fn(&mut dyn Exec, …)` that another transaction can
+/// call too.
+pub trait Work<T, E>:
+    for<'e> FnOnce(&'e mut dyn Exec) -> BoxFuture<'e, Result<T, E>> + Send + 'static
+{
+}
+
+impl<T, E, F> Work<T, E> for F where
+    F: for<'e> FnOnce(&'e mut dyn Exec) -> BoxFuture<'e, Result<T, E>> + Send + 'static
+{
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -56,20 +72,6 @@ pub trait Exec: Send {
     async fn fetch_all(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError>;
     /// Runs a script of statements without parameters (migrations).
     async fn batch(&mut self, sql: &str) -> Result<(), StoreError>;
-
-    async fn fetch_optional(
-        &mut self,
-        sql: &str,
-        params: &[Value],
-    ) -> Result<Option<Row>, StoreError> {
-        Ok(self.fetch_all(sql, params).await?.into_iter().next())
-    }
-
-    async fn fetch_one(&mut self, sql: &str, params: &[Value]) -> Result<Row, StoreError> {
-        self.fetch_optional(sql, params)
-            .await?
-            .ok_or(StoreError::NotFound)
-    }
 }
 
 #[derive(Clone)]
@@ -118,7 +120,7 @@ impl Db {
     where
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
-        F: for<'e> FnOnce(&'e mut dyn Exec) -> BoxFuture<'e, Result<T, E>> + Send + 'static,
+        F: Work<T, E>,
     {
         self.run(TxMode::Read, f).await
     }
@@ -128,7 +130,7 @@ impl Db {
     where
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
-        F: for<'e> FnOnce(&'e mut dyn Exec) -> BoxFuture<'e, Result<T, E>> + Send + 'static,
+        F: Work<T, E>,
     {
         self.run(TxMode::Write, f).await
     }
@@ -139,7 +141,7 @@ impl Db {
     where
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
-        F: for<'e> FnOnce(&'e mut dyn Exec) -> BoxFuture<'e, Result<T, E>> + Send + 'static,
+        F: Work<T, E>,
     {
         self.run(TxMode::Rehearse, f).await
     }
@@ -148,7 +150,7 @@ impl Db {
     where
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
-        F: for<'e> FnOnce(&'e mut dyn Exec) -> BoxFuture<'e, Result<T, E>> + Send + 'static,
+        F: Work<T, E>,
     {
         match &*self.inner {
             Inner::Sqlite(p) => p.transaction(mode, f).await,
@@ -160,7 +162,7 @@ impl Db {
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.read(|ex| {
             Box::pin(async move {
-                ex.fetch_one("SELECT 1", &[]).await?;
+                ex.one::<i64>("SELECT 1", &[]).await?;
                 Ok::<_, StoreError>(())
             })
         })

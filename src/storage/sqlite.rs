@@ -17,7 +17,7 @@ use rusqlite::{Connection, OpenFlags, ToSql};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::value::TIMESTAMP_TEXT;
-use super::{Backend, BoxFuture, Exec, Row, StoreError, TxMode, Value};
+use super::{Backend, Exec, Row, StoreError, TxMode, Value};
 
 /// `sqlite://path`, `sqlite:path` or `sqlite::memory:`-free forms; `None` for other URLs.
 pub fn path_from_url(url: &str) -> Option<PathBuf> {
@@ -104,7 +104,7 @@ impl SqlitePool {
     where
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
-        F: for<'e> FnOnce(&'e mut dyn Exec) -> BoxFuture<'e, Result<T, E>> + Send + 'static,
+        F: super::Work<T, E>,
     {
         let permit = self
             .shared

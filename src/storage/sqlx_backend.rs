@@ -18,7 +18,7 @@ use sqlx_mysql::{MySql, MySqlConnection, MySqlRow};
 use sqlx_postgres::{PgConnection, PgRow, Postgres};
 
 use super::sql::translate;
-use super::{Backend, BoxFuture, Exec, Kind, Row, StoreError, TxMode, Value};
+use super::{Backend, Exec, Kind, Row, StoreError, TxMode, Value};
 
 pub enum SqlxPool {
     MySql(Pool<MySql>),
@@ -56,7 +56,7 @@ impl SqlxPool {
     where
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
-        F: for<'e> FnOnce(&'e mut dyn Exec) -> BoxFuture<'e, Result<T, E>> + Send + 'static,
+        F: super::Work<T, E>,
     {
         // Reads need no special start: both servers give a transaction one consistent view.
         let commit = mode != TxMode::Rehearse;

@@ -6,8 +6,6 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
-use super::StoreError;
-
 /// The SQL type of a NULL parameter: PostgreSQL refuses a NULL typed as the wrong kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -115,7 +113,7 @@ fn digits(b: &[u8]) -> Option<u32> {
 
 /// `YYYY-MM-DD`, as SQLite stores dates. Hand-parsed: chrono's format-string parser was a
 /// tenth of the CPU time of the client details route.
-fn parse_date(t: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_date(t: &str) -> Option<NaiveDate> {
     let b = t.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
@@ -125,7 +123,7 @@ fn parse_date(t: &str) -> Option<NaiveDate> {
 }
 
 /// [`TIMESTAMP_TEXT`] (`YYYY-MM-DDTHH:MM:SS.ffffffZ`), hand-parsed like [`parse_date`].
-fn parse_timestamp(t: &str) -> Option<NaiveDateTime> {
+pub(crate) fn parse_timestamp(t: &str) -> Option<NaiveDateTime> {
     let b = t.as_bytes();
     if b.len() != 27
         || b[10] != b'T'
@@ -144,136 +142,13 @@ fn parse_timestamp(t: &str) -> Option<NaiveDateTime> {
     )
 }
 
-/// One result row, its columns in SELECT order.
+/// One result row, its columns in SELECT order; read it through a [`super::Cursor`].
 #[derive(Debug, Clone)]
 pub struct Row(pub(crate) Vec<Value>);
-
-impl Row {
-    fn at(&self, i: usize) -> Result<&Value, StoreError> {
-        self.0
-            .get(i)
-            .ok_or_else(|| StoreError::Decode(format!("no column {i}")))
-    }
-
-    fn mismatch(&self, i: usize, want: &str) -> StoreError {
-        StoreError::Decode(format!(
-            "column {i}: expected {want}, got {:?}",
-            self.0.get(i)
-        ))
-    }
-
-    pub fn is_null(&self, i: usize) -> bool {
-        matches!(self.0.get(i), Some(Value::Null(_)) | None)
-    }
-
-    pub fn i64(&self, i: usize) -> Result<i64, StoreError> {
-        match self.at(i)? {
-            Value::Int(v) => Ok(*v),
-            Value::Bool(b) => Ok(i64::from(*b)),
-            // MySQL reports SUM() of integers as DECIMAL, which arrives as text.
-            Value::Text(t) => t
-                .trim_end_matches(".0")
-                .parse()
-                .map_err(|_| self.mismatch(i, "integer")),
-            _ => Err(self.mismatch(i, "integer")),
-        }
-    }
-
-    pub fn opt_i64(&self, i: usize) -> Result<Option<i64>, StoreError> {
-        if self.is_null(i) {
-            Ok(None)
-        } else {
-            self.i64(i).map(Some)
-        }
-    }
-
-    pub fn string(&self, i: usize) -> Result<String, StoreError> {
-        match self.at(i)? {
-            Value::Text(t) => Ok(t.clone()),
-            _ => Err(self.mismatch(i, "text")),
-        }
-    }
-
-    pub fn opt_string(&self, i: usize) -> Result<Option<String>, StoreError> {
-        if self.is_null(i) {
-            Ok(None)
-        } else {
-            self.string(i).map(Some)
-        }
-    }
-
-    pub fn bool(&self, i: usize) -> Result<bool, StoreError> {
-        match self.at(i)? {
-            Value::Bool(b) => Ok(*b),
-            Value::Int(v) => Ok(*v != 0),
-            _ => Err(self.mismatch(i, "boolean")),
-        }
-    }
-
-    pub fn date(&self, i: usize) -> Result<NaiveDate, StoreError> {
-        match self.at(i)? {
-            Value::Date(d) => Ok(*d),
-            Value::Text(t) => parse_date(t).ok_or_else(|| self.mismatch(i, "date")),
-            _ => Err(self.mismatch(i, "date")),
-        }
-    }
-
-    pub fn opt_date(&self, i: usize) -> Result<Option<NaiveDate>, StoreError> {
-        if self.is_null(i) {
-            Ok(None)
-        } else {
-            self.date(i).map(Some)
-        }
-    }
-
-    pub fn timestamp(&self, i: usize) -> Result<DateTime<Utc>, StoreError> {
-        match self.at(i)? {
-            Value::Timestamp(t) => Ok(*t),
-            Value::Text(t) => parse_timestamp(t)
-                .or_else(|| NaiveDateTime::parse_from_str(t, TIMESTAMP_TEXT).ok())
-                .map(|n| n.and_utc())
-                .ok_or_else(|| self.mismatch(i, "timestamp")),
-            _ => Err(self.mismatch(i, "timestamp")),
-        }
-    }
-
-    pub fn opt_timestamp(&self, i: usize) -> Result<Option<DateTime<Utc>>, StoreError> {
-        if self.is_null(i) {
-            Ok(None)
-        } else {
-            self.timestamp(i).map(Some)
-        }
-    }
-}
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sqlite_text_forms_decode_to_typed_values() {
-        let ts = "2026-11-25T14:48:37.123456Z";
-        let row = Row(vec![
-            Value::Text("2024-02-29".into()),
-            Value::Text(ts.into()),
-            Value::Int(1),
-            Value::Text("12345".into()),
-            Value::Null(Kind::Date),
-        ]);
-        assert_eq!(
-            row.date(0).unwrap(),
-            NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()
-        );
-        assert_eq!(
-            row.timestamp(1).unwrap().format(TIMESTAMP_TEXT).to_string(),
-            ts
-        );
-        assert!(row.bool(2).unwrap());
-        assert_eq!(row.i64(3).unwrap(), 12345);
-        assert_eq!(row.opt_date(4).unwrap(), None);
-        assert!(row.string(2).is_err());
-        assert!(row.date(9).is_err());
-    }
 
     #[test]
     fn hand_parsers_agree_with_chrono() {

@@ -1,41 +1,104 @@
 //! Invoices, their numbers, and how payments settle them.
 
-use chrono::{Days, NaiveDate};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 
+use crate::domain::ids::{ClientId, InvoiceId, PaymentId, SubscriptionId};
 use crate::domain::money::Money;
+use crate::words;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum InvoiceStatus {
-    Pending,
-    PartiallyPaid,
-    Paid,
-    Void,
+words! {
+    pub enum InvoiceStatus {
+        Pending = "pending",
+        PartiallyPaid = "partially_paid",
+        Paid = "paid",
+        Void = "void",
+    }
 }
 
 impl InvoiceStatus {
-    pub const ALL: [InvoiceStatus; 4] = [
-        InvoiceStatus::Pending,
-        InvoiceStatus::PartiallyPaid,
-        InvoiceStatus::Paid,
-        InvoiceStatus::Void,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            InvoiceStatus::Pending => "pending",
-            InvoiceStatus::PartiallyPaid => "partially_paid",
-            InvoiceStatus::Paid => "paid",
-            InvoiceStatus::Void => "void",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<InvoiceStatus> {
-        InvoiceStatus::ALL.into_iter().find(|st| st.as_str() == s)
-    }
-
     pub fn is_open(self) -> bool {
         matches!(self, InvoiceStatus::Pending | InvoiceStatus::PartiallyPaid)
     }
+}
+
+/// An invoice: one period of one subscription, numbered `INV-{year}-{seq}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invoice {
+    pub id: InvoiceId,
+    pub year: i32,
+    pub seq: i64,
+    pub client_id: ClientId,
+    pub subscription_id: SubscriptionId,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub invoice_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub total: Money,
+    pub paid: Money,
+    pub status: InvoiceStatus,
+}
+
+impl Invoice {
+    pub fn number(&self) -> String {
+        number(self.year, self.seq)
+    }
+
+    /// Open and past its due date on `today`.
+    pub fn overdue_on(&self, today: NaiveDate) -> bool {
+        self.status.is_open() && self.due_date < today
+    }
+
+    pub fn outstanding(&self) -> Money {
+        if self.status == InvoiceStatus::Void {
+            Money::ZERO
+        } else {
+            self.total.checked_sub(self.paid).unwrap_or(Money::ZERO)
+        }
+    }
+}
+
+/// An invoice as the original system's routes show it: with its client's name and the method
+/// and date of its latest successful payment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvoiceView {
+    pub invoice: Invoice,
+    pub client_name: String,
+    pub last_payment: Option<(String, NaiveDate)>,
+}
+
+/// What a listing of invoices asks for.
+#[derive(Debug, Clone, Default)]
+pub struct InvoiceFilter {
+    pub status: Option<InvoiceStatus>,
+    pub client_id: Option<ClientId>,
+    pub subscription_id: Option<SubscriptionId>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Open invoices due before this date.
+    pub due_before: Option<NaiveDate>,
+}
+
+/// What a listing of payments asks for.
+#[derive(Debug, Clone, Default)]
+pub struct PaymentFilter {
+    pub invoice_id: Option<InvoiceId>,
+    pub status: Option<PaymentStatus>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+/// Money received against an invoice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payment {
+    pub id: PaymentId,
+    pub invoice_id: InvoiceId,
+    pub amount: Money,
+    pub payment_date: NaiveDate,
+    pub payment_method: String,
+    pub reference: Option<String>,
+    pub status: PaymentStatus,
+    pub recorded_by: String,
+    pub created_at: DateTime<Utc>,
 }
 
 /// `INV-2026-000123`: sequential per year, six digits (more past 999,999), never reused.
@@ -119,30 +182,12 @@ pub fn overdue_cutoff(today: NaiveDate, grace_days: u32) -> Option<NaiveDate> {
     today.checked_sub_days(Days::new(u64::from(grace_days) + 1))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PaymentStatus {
-    Success,
-    Pending,
-    Failed,
-}
-
-impl PaymentStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PaymentStatus::Success => "success",
-            PaymentStatus::Pending => "pending",
-            PaymentStatus::Failed => "failed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<PaymentStatus> {
-        [
-            PaymentStatus::Success,
-            PaymentStatus::Pending,
-            PaymentStatus::Failed,
-        ]
-        .into_iter()
-        .find(|st| st.as_str() == s)
+words! {
+    pub enum PaymentStatus {
+        Success = "success",
+        /// Counted once confirmed; holds its share of what is owed meanwhile.
+        Pending = "pending",
+        Failed = "failed",
     }
 }
 

@@ -10,29 +10,12 @@
 //! restored after such a clamp.
 
 use chrono::{Datelike, Days, Months, NaiveDate};
-use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PeriodUnit {
-    Day,
-    Month,
-}
-
-impl PeriodUnit {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PeriodUnit::Day => "day",
-            PeriodUnit::Month => "month",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<PeriodUnit> {
-        match s {
-            "day" | "days" => Some(PeriodUnit::Day),
-            "month" | "months" => Some(PeriodUnit::Month),
-            _ => None,
-        }
+crate::words! {
+    /// The unit of a plan's billing period.
+    pub enum PeriodUnit {
+        Day = "day",
+        Month = "month",
     }
 }
 
@@ -166,7 +149,7 @@ mod tests {
             [d("2024-03-04"), d("2024-03-11")]
         );
         assert_eq!(week.first_end(d("2024-02-26")), Some(d("2024-03-03")));
-        assert_eq!(PeriodUnit::parse("months"), Some(PeriodUnit::Month));
+        assert_eq!(PeriodUnit::parse("month"), Some(PeriodUnit::Month));
         assert_eq!(PeriodUnit::parse("year"), None);
     }
 }

@@ -1,12 +1,16 @@
 //! Plans: what a provider sells.
 
+use serde::Deserialize;
+use utoipa::ToSchema;
+
 use super::period::{Period, PeriodUnit};
+use crate::domain::ids::PlanId;
 use crate::domain::money::Money;
-use crate::domain::validation::{FieldErrors, checked_text};
+use crate::domain::validation::{FieldErrors, checked_text, double_option};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
-    pub id: i64,
+    pub id: PlanId,
     pub name: String,
     pub price: Money,
     pub period: Period,
@@ -17,17 +21,31 @@ pub struct Plan {
     pub active: bool,
 }
 
-/// Plan fields as a request carries them; `None` is "not given".
-#[derive(Debug, Clone, Default)]
-pub struct PlanInput {
-    pub name: Option<String>,
+/// A plan's fields as a request carries them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanDraft {
+    #[schema(example = "Home 10M")]
+    pub plan_name: Option<String>,
+    /// A number or a string with at most two decimals.
     pub price: Option<Money>,
+    /// `month` (default) or `day`.
+    #[schema(example = "month")]
     pub period_unit: Option<String>,
+    /// How many units one period lasts (default 1).
+    #[schema(example = 1)]
     pub period_count: Option<i64>,
-    pub ppp_profile: Option<String>,
-    /// `Some(None)`: clear it.
+    #[schema(example = "home-10m")]
+    pub ppp_profile_name: Option<String>,
+    /// RouterOS rate limit, e.g. `10M/10M`; `null` clears it.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, example = "10M/10M")]
     pub rate_limit: Option<Option<String>>,
     pub active: Option<bool>,
+}
+
+impl crate::domain::Draft for PlanDraft {
+    const REQUIRED: &'static [&'static str] = &["plan_name", "price", "ppp_profile_name"];
 }
 
 /// RouterOS rate limits: `rx/tx` with optional bursts, e.g. `10M/10M`, `512k/2M 1M/4M 768k/3M 8/8`.
@@ -69,17 +87,17 @@ fn check_price(e: &mut FieldErrors, price: Money) -> Option<Money> {
     }
 }
 
-fn check_period(e: &mut FieldErrors, unit: Option<&str>, count: Option<i64>) -> Option<Period> {
-    let unit = match unit.map(PeriodUnit::parse) {
-        None => PeriodUnit::Month,
-        Some(Some(u)) => u,
-        Some(None) => {
+fn check_period(e: &mut FieldErrors, unit: &str, count: i64) -> Option<Period> {
+    let unit = match unit {
+        "month" | "months" => PeriodUnit::Month,
+        "day" | "days" => PeriodUnit::Day,
+        _ => {
             e.add("period_unit", "must be month or day");
             return None;
         }
     };
     let max = if unit == PeriodUnit::Month { 36 } else { 366 };
-    match count.unwrap_or(1) {
+    match count {
         n if (1..=max).contains(&n) => Some(Period {
             unit,
             count: n as u32,
@@ -105,87 +123,76 @@ fn check_rate_limit(e: &mut FieldErrors, v: Option<&str>) -> Option<Option<Strin
     }
 }
 
-pub fn validate_new(i: &PlanInput) -> Result<Plan, FieldErrors> {
-    let mut e = FieldErrors::default();
-    let name = match i.name.as_deref() {
-        Some(n) => checked_text(&mut e, "plan_name", n, 3, 100),
-        None => {
-            e.add("plan_name", "is required");
-            None
+impl Plan {
+    /// Validates a new plan: name, price and profile are required.
+    pub fn validate(d: &PlanDraft) -> Result<Plan, FieldErrors> {
+        let mut e = FieldErrors::default();
+        for (field, given) in [
+            ("plan_name", d.plan_name.is_some()),
+            ("price", d.price.is_some()),
+            ("ppp_profile_name", d.ppp_profile_name.is_some()),
+        ] {
+            if !given {
+                e.add(field, "is required");
+            }
         }
-    };
-    let price = match i.price {
-        Some(p) => check_price(&mut e, p),
-        None => {
-            e.add("price", "is required");
-            None
-        }
-    };
-    let period = check_period(&mut e, i.period_unit.as_deref(), i.period_count);
-    let profile = match i.ppp_profile.as_deref() {
-        Some(p) => check_profile(&mut e, p),
-        None => {
-            e.add("ppp_profile_name", "is required");
-            None
-        }
-    };
-    let rate_limit = check_rate_limit(&mut e, i.rate_limit.clone().flatten().as_deref());
-    match (name, price, period, profile, rate_limit) {
-        (Some(name), Some(price), Some(period), Some(ppp_profile), Some(rate_limit))
-            if e.is_empty() =>
-        {
-            Ok(Plan {
-                id: 0,
-                name,
-                price,
-                period,
-                ppp_profile,
-                rate_limit,
-                active: i.active.unwrap_or(true),
-            })
-        }
-        _ => Err(e),
+        let blank = Plan {
+            id: PlanId(0),
+            name: String::new(),
+            price: Money::ZERO,
+            period: Period::MONTHLY,
+            ppp_profile: String::new(),
+            rate_limit: None,
+            active: true,
+        };
+        blank.merged(d, e)
     }
-}
 
-/// Applies the given fields to `plan`, validating each.
-pub fn apply_changes(plan: &mut Plan, i: &PlanInput) -> Result<(), FieldErrors> {
-    let mut e = FieldErrors::default();
-    if let Some(n) = i
-        .name
-        .as_deref()
-        .and_then(|n| checked_text(&mut e, "plan_name", n, 3, 100))
-    {
-        plan.name = n;
+    /// Applies the given fields, each validated; all or nothing.
+    pub fn patch(&mut self, d: &PlanDraft) -> Result<(), FieldErrors> {
+        *self = self.clone().merged(d, FieldErrors::default())?;
+        Ok(())
     }
-    if let Some(p) = i.price.and_then(|p| check_price(&mut e, p)) {
-        plan.price = p;
+
+    fn merged(mut self, d: &PlanDraft, mut e: FieldErrors) -> Result<Plan, FieldErrors> {
+        if let Some(n) = d
+            .plan_name
+            .as_deref()
+            .and_then(|n| checked_text(&mut e, "plan_name", n, 3, 100))
+        {
+            self.name = n;
+        }
+        if let Some(p) = d.price.and_then(|p| check_price(&mut e, p)) {
+            self.price = p;
+        }
+        if (d.period_unit.is_some() || d.period_count.is_some())
+            && let Some(p) = check_period(
+                &mut e,
+                d.period_unit
+                    .as_deref()
+                    .unwrap_or(self.period.unit.as_str()),
+                d.period_count.unwrap_or(i64::from(self.period.count)),
+            )
+        {
+            self.period = p;
+        }
+        if let Some(p) = d
+            .ppp_profile_name
+            .as_deref()
+            .and_then(|p| check_profile(&mut e, p))
+        {
+            self.ppp_profile = p;
+        }
+        if let Some(r) = &d.rate_limit
+            && let Some(r) = check_rate_limit(&mut e, r.as_deref())
+        {
+            self.rate_limit = r;
+        }
+        if let Some(a) = d.active {
+            self.active = a;
+        }
+        e.into_result(self)
     }
-    if (i.period_unit.is_some() || i.period_count.is_some())
-        && let Some(p) = check_period(
-            &mut e,
-            i.period_unit.as_deref().or(Some(plan.period.unit.as_str())),
-            i.period_count.or(Some(i64::from(plan.period.count))),
-        )
-    {
-        plan.period = p;
-    }
-    if let Some(p) = i
-        .ppp_profile
-        .as_deref()
-        .and_then(|p| check_profile(&mut e, p))
-    {
-        plan.ppp_profile = p;
-    }
-    if let Some(r) = &i.rate_limit
-        && let Some(r) = check_rate_limit(&mut e, r.as_deref())
-    {
-        plan.rate_limit = r;
-    }
-    if let Some(a) = i.active {
-        plan.active = a;
-    }
-    e.into_result(())
 }
 
 #[cfg(test)]
@@ -212,13 +219,13 @@ mod tests {
 
     #[test]
     fn a_plan_needs_name_price_and_profile() {
-        let e = validate_new(&PlanInput::default()).unwrap_err();
+        let e = Plan::validate(&PlanDraft::default()).unwrap_err();
         let fields: Vec<_> = e.0.keys().map(String::as_str).collect();
         assert_eq!(fields, ["plan_name", "ppp_profile_name", "price"]);
-        let p = validate_new(&PlanInput {
-            name: Some("Home 10M".into()),
+        let p = Plan::validate(&PlanDraft {
+            plan_name: Some("Home 10M".into()),
             price: Some(Money::parse("100000.00").unwrap()),
-            ppp_profile: Some("home-10m".into()),
+            ppp_profile_name: Some("home-10m".into()),
             rate_limit: Some(Some("10M/10M".into())),
             ..Default::default()
         })
@@ -230,33 +237,30 @@ mod tests {
 
     #[test]
     fn changes_validate_each_field() {
-        let mut p = validate_new(&PlanInput {
-            name: Some("Home 10M".into()),
+        let mut p = Plan::validate(&PlanDraft {
+            plan_name: Some("Home 10M".into()),
             price: Some(Money::from_minor(100)),
-            ppp_profile: Some("home".into()),
+            ppp_profile_name: Some("home".into()),
             ..Default::default()
         })
         .unwrap();
-        let e = apply_changes(
-            &mut p,
-            &PlanInput {
+        let before = p.clone();
+        let e = p
+            .patch(&PlanDraft {
                 price: Some(Money::from_minor(-1)),
                 period_count: Some(0),
                 ..Default::default()
-            },
-        )
-        .unwrap_err();
+            })
+            .unwrap_err();
         assert!(e.0.contains_key("price") && e.0.contains_key("period_count"));
-        apply_changes(
-            &mut p,
-            &PlanInput {
-                period_unit: Some("day".into()),
-                period_count: Some(30),
-                rate_limit: Some(None),
-                active: Some(false),
-                ..Default::default()
-            },
-        )
+        assert_eq!(p, before, "a refused patch changes nothing");
+        p.patch(&PlanDraft {
+            period_unit: Some("day".into()),
+            period_count: Some(30),
+            rate_limit: Some(None),
+            active: Some(false),
+            ..Default::default()
+        })
         .unwrap();
         assert_eq!(
             p.period,

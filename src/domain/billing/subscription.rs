@@ -1,40 +1,25 @@
 //! Subscriptions: a client on a plan for a run of periods, and the status rules.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Deserialize;
+use utoipa::ToSchema;
 
 use super::period::Period;
+use crate::domain::ids::{ClientId, PlanId, SubscriptionId};
 use crate::domain::validation::FieldErrors;
+use crate::words;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Status {
-    Active,
-    /// Cut off for non-payment (or held by an operator).
-    Suspended,
-    Expired,
-    Cancelled,
+words! {
+    pub enum Status {
+        Active = "active",
+        /// Cut off for non-payment (or held by an operator).
+        Suspended = "suspended",
+        Expired = "expired",
+        Cancelled = "cancelled",
+    }
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [
-        Status::Active,
-        Status::Suspended,
-        Status::Expired,
-        Status::Cancelled,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Active => "active",
-            Status::Suspended => "suspended",
-            Status::Expired => "expired",
-            Status::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|st| st.as_str() == s)
-    }
-
     /// Whether an operator may move a subscription from `self` to `to`. Cancellation is final:
     /// a cancelled client who returns gets a new subscription, so the history stays readable.
     pub fn may_become(self, to: Status) -> bool {
@@ -44,12 +29,165 @@ impl Status {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subscription {
-    pub id: i64,
-    pub client_id: i64,
-    pub plan_id: i64,
+    pub id: SubscriptionId,
+    pub client_id: ClientId,
+    pub plan_id: PlanId,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
     pub status: Status,
+}
+
+/// A subscription's fields as a request carries them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubscriptionDraft {
+    pub client_id: Option<ClientId>,
+    pub plan_id: Option<PlanId>,
+    #[schema(example = "2024-01-01")]
+    pub start_date: Option<NaiveDate>,
+    /// Defaults to one billing period after `start_date`.
+    #[schema(example = "2024-12-31")]
+    pub end_date: Option<NaiveDate>,
+    /// `active` (default), `suspended`, `expired` or `cancelled`.
+    #[schema(example = "active")]
+    pub status: Option<String>,
+    /// Why the status changes, kept in the history.
+    pub reason: Option<String>,
+}
+
+impl crate::domain::Draft for SubscriptionDraft {
+    const REQUIRED: &'static [&'static str] = &["client_id", "plan_id", "start_date"];
+}
+
+fn parse_status(e: &mut FieldErrors, s: Option<&str>) -> Option<Status> {
+    let s = s?;
+    let st = Status::parse(s);
+    if st.is_none() {
+        e.add(
+            "status",
+            "must be one of active, suspended, expired, cancelled",
+        );
+    }
+    st
+}
+
+impl Subscription {
+    /// Validates a new subscription on a plan whose billing period is `period` (the caller
+    /// looked up `d.plan_id`). Without an end date it runs one period.
+    pub fn validate(d: &SubscriptionDraft, period: Period) -> Result<Subscription, FieldErrors> {
+        let mut e = FieldErrors::default();
+        for (field, given) in [
+            ("client_id", d.client_id.is_some()),
+            ("plan_id", d.plan_id.is_some()),
+            ("start_date", d.start_date.is_some()),
+        ] {
+            if !given {
+                e.add(field, "is required");
+            }
+        }
+        let status = parse_status(&mut e, d.status.as_deref()).unwrap_or(Status::Active);
+        if status == Status::Cancelled {
+            e.add("status", "a new subscription cannot be cancelled");
+        }
+        crate::domain::validation::reason(&mut e, "reason", d.reason.as_deref());
+        let (Some(client_id), Some(plan_id)) = (d.client_id, d.plan_id) else {
+            return Err(e);
+        };
+        let (start_date, end_date) = dates(d.start_date, d.end_date, period)?;
+        e.into_result(Subscription {
+            id: SubscriptionId(0),
+            client_id,
+            plan_id,
+            start_date,
+            end_date,
+            status,
+        })
+    }
+
+    /// Applies the given fields: plan, dates, a status the rules allow. `client_id` may be
+    /// sent back unchanged but never changed. All or nothing; returns the reason given.
+    pub fn patch(&mut self, d: &SubscriptionDraft) -> Result<Option<String>, FieldErrors> {
+        let mut e = FieldErrors::default();
+        if d.client_id.is_some_and(|c| c != self.client_id) {
+            e.add(
+                "client_id",
+                "a subscription cannot move to another client; create a new one",
+            );
+        }
+        let mut next = self.clone();
+        if let Some(p) = d.plan_id {
+            next.plan_id = p;
+        }
+        next.start_date = d.start_date.unwrap_or(next.start_date);
+        next.end_date = d.end_date.unwrap_or(next.end_date);
+        if next.end_date < next.start_date {
+            e.add("end_date", "must not be before start_date");
+        }
+        if let Some(to) = parse_status(&mut e, d.status.as_deref())
+            && to != next.status
+        {
+            if next.status.may_become(to) {
+                next.status = to;
+            } else {
+                e.add(
+                    "status",
+                    format!(
+                        "a {} subscription cannot become {}",
+                        next.status.as_str(),
+                        to.as_str()
+                    ),
+                );
+            }
+        }
+        let reason = crate::domain::validation::reason(&mut e, "reason", d.reason.as_deref());
+        e.into_result(())?;
+        *self = next;
+        Ok(reason)
+    }
+}
+
+/// A subscription with its client's name and its plan's name and price, as the original
+/// system's routes show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedSubscription {
+    pub subscription: Subscription,
+    pub client_name: String,
+    pub plan_name: String,
+    pub price: crate::domain::money::Money,
+}
+
+/// What a listing of subscriptions asks for.
+#[derive(Debug, Clone, Default)]
+pub struct SubscriptionFilter {
+    pub client_id: Option<ClientId>,
+    pub status: Option<Status>,
+}
+
+words! {
+    /// What a subscription's history records.
+    pub enum EventKind {
+        Created = "created",
+        Updated = "updated",
+        StatusChanged = "status_changed",
+        Renewed = "renewed",
+        Suspended = "suspended",
+        Reactivated = "reactivated",
+    }
+}
+
+/// One entry of a subscription's history: who (a username, or `system:…`), when, why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub subscription_id: SubscriptionId,
+    pub client_id: ClientId,
+    pub kind: EventKind,
+    pub from_status: Option<Status>,
+    pub to_status: Option<Status>,
+    pub old_end_date: Option<NaiveDate>,
+    pub new_end_date: Option<NaiveDate>,
+    pub actor: String,
+    pub reason: Option<String>,
+    pub at: DateTime<Utc>,
 }
 
 /// Checks the dates of a new subscription; without an end date it runs one period.
@@ -103,9 +241,9 @@ mod tests {
 
     fn sub(status: Status) -> Subscription {
         Subscription {
-            id: 1,
-            client_id: 1,
-            plan_id: 1,
+            id: SubscriptionId(1),
+            client_id: ClientId(1),
+            plan_id: PlanId(1),
             start_date: d("2024-01-01"),
             end_date: d("2024-12-31"),
             status,
@@ -115,7 +253,7 @@ mod tests {
     #[test]
     fn statuses_and_transitions() {
         for s in Status::ALL {
-            assert_eq!(Status::parse(s.as_str()), Some(s));
+            assert_eq!(Status::parse(s.as_str()), Some(*s));
         }
         assert_eq!(Status::parse("inactive"), None);
         assert!(Status::Active.may_become(Status::Suspended));

@@ -9,34 +9,23 @@ use utoipa::ToSchema;
 
 use super::{Envelope, Message, envelope, message};
 use crate::app::AppState;
-use crate::domain::user::Role;
+use crate::domain::ids::UserId;
+use crate::domain::user::{Role, User, UserDraft};
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{Auth, ClientAddr, JsonBody};
-use crate::service::auth::{self as svc, RegisterInput, RegisteredUser};
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RegisterBody {
-    #[schema(example = "admin")]
-    pub username: Option<String>,
-    #[schema(example = "a long passphrase")]
-    pub password: Option<String>,
-    /// `admin`, `operator` or `cashier`; ignored for the first user, who is always `admin`.
-    #[schema(example = "operator")]
-    pub role: Option<String>,
-}
+use crate::http::openapi::UserCreate;
+use crate::service::auth as svc;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserJson {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub username: String,
-    #[schema(value_type = String, example = "admin")]
     pub role: Role,
     pub created_at: DateTime<Utc>,
 }
 
-impl From<RegisteredUser> for UserJson {
-    fn from(u: RegisteredUser) -> Self {
+impl From<User> for UserJson {
+    fn from(u: User) -> Self {
         UserJson {
             user_id: u.id,
             username: u.username,
@@ -48,29 +37,19 @@ impl From<RegisteredUser> for UserJson {
 
 /// Creates a user. Open while no user exists (the first becomes `admin`); afterwards only
 /// with an admin's token.
-#[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = RegisterBody,
+#[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = UserCreate,
     responses(
         (status = 201, body = Envelope<UserJson>, description = "User registered successfully"),
         (status = 401, body = ErrorBody, description = "registration closed, or bad token"),
         (status = 403, body = ErrorBody, description = "caller is not an admin"),
-        (status = 409, body = ErrorBody, description = "username taken"),
-        (status = 422, body = ErrorBody)),
+        (status = 409, body = ErrorBody, description = "username taken")),
     security((), ("bearer" = [])))]
 pub async fn register(
     State(app): State<AppState>,
     auth: Option<Auth>,
-    JsonBody(body): JsonBody<RegisterBody>,
+    JsonBody(body): JsonBody<UserDraft>,
 ) -> Result<(StatusCode, Json<Envelope<UserJson>>), ApiError> {
-    let user = svc::register(
-        &app,
-        auth.as_ref().map(|a| &a.user),
-        RegisterInput {
-            username: body.username.as_deref(),
-            password: body.password.as_deref(),
-            role: body.role.as_deref(),
-        },
-    )
-    .await?;
+    let user = svc::register(&app, auth.as_ref().map(|a| &a.actor), &body).await?;
     Ok((
         StatusCode::CREATED,
         envelope("User registered successfully", user.into()),
@@ -93,7 +72,6 @@ pub struct LoginResponse {
     #[schema(example = "Bearer")]
     pub token_type: &'static str,
     pub expires_at: DateTime<Utc>,
-    #[schema(value_type = String, example = "admin")]
     pub role: Role,
 }
 
@@ -103,8 +81,7 @@ pub struct LoginResponse {
     responses(
         (status = 200, body = LoginResponse),
         (status = 401, body = ErrorBody, description = "invalid username or password"),
-        (status = 429, body = ErrorBody, description = "too many failures; see Retry-After")),
-    security(()))]
+        (status = 429, body = ErrorBody, description = "too many failures; see Retry-After")))]
 pub async fn login(
     State(app): State<AppState>,
     ClientAddr(addr): ClientAddr,
@@ -116,14 +93,13 @@ pub async fn login(
         token: login.token,
         token_type: "Bearer",
         expires_at: login.expires_at,
-        role: login.user.role,
+        role: login.user.actor.role,
     }))
 }
 
 /// Revokes the caller's token at once.
 #[utoipa::path(post, path = "/auth/logout", tag = "auth",
-    responses((status = 200, body = Message), (status = 401, body = ErrorBody)),
-    security(("bearer" = [])))]
+    responses((status = 200, body = Message)))]
 pub async fn logout(State(app): State<AppState>, auth: Auth) -> Result<Json<Message>, ApiError> {
     svc::logout(&app, &auth.token).await?;
     Ok(message("Logout successful"))
@@ -131,37 +107,34 @@ pub async fn logout(State(app): State<AppState>, auth: Auth) -> Result<Json<Mess
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MeJson {
-    pub user_id: i64,
+    pub user_id: Option<UserId>,
     pub username: String,
-    #[schema(value_type = String, example = "operator")]
     pub role: Role,
     pub token_expires_at: DateTime<Utc>,
 }
 
 /// The caller's own user and role.
 #[utoipa::path(get, path = "/auth/me", tag = "auth",
-    responses((status = 200, body = super::Data<MeJson>), (status = 401, body = ErrorBody)),
-    security(("bearer" = [])))]
+    responses((status = 200, body = super::Data<MeJson>)))]
 pub async fn me(auth: Auth) -> Json<super::Data<MeJson>> {
     Json(super::Data {
         data: MeJson {
-            user_id: auth.user.id,
-            username: auth.user.username,
-            role: auth.user.role,
-            token_expires_at: auth.user.expires_at,
+            user_id: auth.actor.id,
+            username: auth.actor.username,
+            role: auth.actor.role,
+            token_expires_at: auth.expires_at,
         },
     })
 }
 
 /// All users (admin only).
 #[utoipa::path(get, path = "/users", tag = "auth",
-    responses((status = 200, body = Envelope<Vec<UserJson>>), (status = 403, body = ErrorBody)),
-    security(("bearer" = [])))]
+    responses((status = 200, body = Envelope<Vec<UserJson>>)))]
 pub async fn list_users(
     State(app): State<AppState>,
     auth: Auth,
 ) -> Result<Json<Envelope<Vec<UserJson>>>, ApiError> {
-    let users = svc::list_users(&app, &auth.user).await?;
+    let users = svc::list_users(&app, &auth.actor).await?;
     Ok(envelope(
         "Users retrieved successfully",
         users.into_iter().map(UserJson::from).collect(),

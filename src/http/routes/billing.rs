@@ -8,31 +8,29 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Envelope, envelope, page_of, paged, query_choice, query_date, query_opt};
+use super::{Envelope, envelope, page_of, paged};
 use crate::app::AppState;
-use crate::domain::billing::invoice::{InvoiceStatus, PaymentStatus, number};
+use crate::domain::billing::invoice::{
+    Invoice, InvoiceFilter, InvoiceStatus, Payment, PaymentFilter, PaymentStatus, number,
+};
+use crate::domain::ids::{ClientId, InvoiceId, PaymentId, SubscriptionId};
 use crate::domain::money::Money;
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::extract::{Auth, Id, JsonBody, QueryParams};
+use crate::http::extract::{Auth, Id, JsonBody, Query};
 use crate::service::billing::{self, GenerationSummary};
 use crate::service::payments::{PaymentInput, Recorded};
 use crate::service::{AppError, invoices, payments, reports};
-use crate::storage::repo::invoices::{Filter as InvoiceFilter, Invoice};
-use crate::storage::repo::payments::{Filter as PaymentFilter, Payment};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PaymentJson {
-    pub payment_id: i64,
-    pub invoice_id: i64,
-    #[schema(value_type = f64, example = 100000.00)]
+    pub payment_id: PaymentId,
+    pub invoice_id: InvoiceId,
     pub amount: Money,
     pub payment_date: NaiveDate,
     #[schema(example = "bank_transfer")]
     pub payment_method: String,
     pub reference: Option<String>,
-    /// `success`, `pending` or `failed`.
-    #[schema(example = "success")]
-    pub payment_status: &'static str,
+    pub payment_status: PaymentStatus,
     pub recorded_by: String,
     pub created_at: DateTime<Utc>,
 }
@@ -46,7 +44,7 @@ impl From<Payment> for PaymentJson {
             payment_date: p.payment_date,
             payment_method: p.payment_method,
             reference: p.reference,
-            payment_status: p.status.as_str(),
+            payment_status: p.status,
             recorded_by: p.recorded_by,
             created_at: p.created_at,
         }
@@ -55,24 +53,19 @@ impl From<Payment> for PaymentJson {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InvoiceJson {
-    pub invoice_id: i64,
+    pub invoice_id: InvoiceId,
     #[schema(example = "INV-2026-000123")]
     pub invoice_number: String,
-    pub client_id: i64,
-    pub subscription_id: i64,
+    pub client_id: ClientId,
+    pub subscription_id: SubscriptionId,
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
     pub invoice_date: NaiveDate,
     pub due_date: NaiveDate,
-    #[schema(value_type = f64, example = 100000.00)]
     pub total_amount: Money,
-    #[schema(value_type = f64, example = 0.00)]
     pub paid_amount: Money,
-    #[schema(value_type = f64, example = 100000.00)]
     pub outstanding_amount: Money,
-    /// `pending`, `partially_paid`, `paid` or `void`.
-    #[schema(example = "pending")]
-    pub invoice_status: &'static str,
+    pub invoice_status: InvoiceStatus,
     /// Open and past its due date.
     pub overdue: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -94,47 +87,50 @@ impl InvoiceJson {
             due_date: i.due_date,
             total_amount: i.total,
             paid_amount: i.paid,
-            invoice_status: i.status.as_str(),
+            invoice_status: i.status,
             payments: None,
         }
     }
 }
 
-fn invoice_filter(q: &QueryParams, today: NaiveDate) -> Result<InvoiceFilter, AppError> {
-    let status = query_choice(
-        q,
-        "status",
-        InvoiceStatus::parse,
-        "one of pending, partially_paid, paid, void",
-    )?;
-    let overdue: Option<bool> = query_opt(q, "overdue", "true or false")?;
-    Ok(InvoiceFilter {
-        status,
-        client_id: query_opt(q, "client_id", "a client id")?,
-        subscription_id: query_opt(q, "subscription_id", "a subscription id")?,
-        from: query_date(q, "from")?,
-        to: query_date(q, "to")?,
-        due_before: overdue.filter(|o| *o).map(|_| today),
-    })
+crate::paged_query! {
+    pub struct InvoiceQuery {
+        pub status: Option<InvoiceStatus>,
+        pub client_id: Option<ClientId>,
+        pub subscription_id: Option<SubscriptionId>,
+        /// Invoice dates from this day (inclusive).
+        pub from: Option<NaiveDate>,
+        /// Invoice dates up to this day (inclusive).
+        pub to: Option<NaiveDate>,
+        /// Only open invoices past their due date.
+        pub overdue: Option<bool>,
+    }
+}
+
+impl InvoiceQuery {
+    fn filter(&self, today: NaiveDate) -> InvoiceFilter {
+        InvoiceFilter {
+            status: self.status,
+            client_id: self.client_id,
+            subscription_id: self.subscription_id,
+            from: self.from,
+            to: self.to,
+            due_before: self.overdue.filter(|o| *o).map(|_| today),
+        }
+    }
 }
 
 /// Invoices, filtered by `status`, `client_id`, `subscription_id`, invoice date range
 /// (`from`, `to`) and `overdue=true`, a page at a time.
-#[utoipa::path(get, path = "/invoices", tag = "invoices",
-    params(("status" = Option<String>, Query), ("client_id" = Option<i64>, Query),
-        ("subscription_id" = Option<i64>, Query), ("from" = Option<NaiveDate>, Query),
-        ("to" = Option<NaiveDate>, Query), ("overdue" = Option<bool>, Query),
-        ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query)),
-    responses((status = 200, body = Envelope<Vec<InvoiceJson>>), (status = 400, body = ErrorBody)),
-    security(("bearer" = [])))]
+#[utoipa::path(get, path = "/invoices", tag = "invoices", params(InvoiceQuery),
+    responses((status = 200, body = Envelope<Vec<InvoiceJson>>)))]
 pub async fn list_invoices(
     State(app): State<AppState>,
-    _auth: Auth,
-    q: QueryParams,
+    Query(q): Query<InvoiceQuery>,
 ) -> Result<Response, ApiError> {
     let today = app.config.today();
     let page = page_of(&app, &q)?;
-    let (rows, total) = invoices::list(&app, invoice_filter(&q, today)?, page).await?;
+    let (rows, total) = invoices::list(&app, q.filter(today), page).await?;
     let data: Vec<_> = rows
         .into_iter()
         .map(|i| InvoiceJson::new(i, today))
@@ -149,12 +145,10 @@ pub async fn list_invoices(
 /// One invoice with its payments.
 #[utoipa::path(get, path = "/invoices/{id}", tag = "invoices",
     params(("id" = i64, Path, description = "invoice id")),
-    responses((status = 200, body = Envelope<InvoiceJson>), (status = 404, body = ErrorBody)),
-    security(("bearer" = [])))]
+    responses((status = 200, body = Envelope<InvoiceJson>), (status = 404, body = ErrorBody)))]
 pub async fn get_invoice(
     State(app): State<AppState>,
-    _auth: Auth,
-    Id(id): Id,
+    Id(id): Id<InvoiceId>,
 ) -> Result<Json<Envelope<InvoiceJson>>, ApiError> {
     let (inv, pays) = invoices::get(&app, id).await?;
     let mut json = InvoiceJson::new(inv, app.config.today());
@@ -165,15 +159,14 @@ pub async fn get_invoice(
 /// Voids an invoice on which no money was recorded (admin). The number is not reused.
 #[utoipa::path(post, path = "/invoices/{id}/void", tag = "invoices",
     params(("id" = i64, Path, description = "invoice id")),
-    responses((status = 200, body = Envelope<InvoiceJson>), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
-    security(("bearer" = [])))]
+    responses((status = 200, body = Envelope<InvoiceJson>), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "already void, or money was recorded")))]
 pub async fn void_invoice(
     State(app): State<AppState>,
     auth: Auth,
-    Id(id): Id,
+    Id(id): Id<InvoiceId>,
 ) -> Result<Json<Envelope<InvoiceJson>>, ApiError> {
-    let inv = invoices::void(&app, &auth.user, id).await?;
+    let inv = invoices::void(&app, &auth.actor, id).await?;
     Ok(envelope(
         "Invoice voided successfully",
         InvoiceJson::new(inv, app.config.today()),
@@ -190,7 +183,6 @@ pub struct GenerationJson {
     pub created: i64,
     pub already_existed: i64,
     /// The sum of the invoices created.
-    #[schema(value_type = f64, example = 100000.00)]
     pub total_amount: Money,
     pub first_invoice_number: Option<String>,
     pub last_invoice_number: Option<String>,
@@ -215,32 +207,40 @@ impl From<&GenerationSummary> for GenerationJson {
     }
 }
 
-/// The run's date and dry-run flag from the query (`date`, `dry_run`); today by default.
-pub fn generation_args(app: &AppState, q: &QueryParams) -> Result<(NaiveDate, bool), AppError> {
-    let date = query_date(q, "date")?.unwrap_or_else(|| app.config.today());
-    if date.year() < 2000 || date.year() > 9000 {
-        return Err(AppError::bad_request("date", "is out of range"));
+/// The parameters of a generation run.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RunQuery {
+    /// The run's date (default: today in the provider's time zone).
+    pub date: Option<NaiveDate>,
+    /// Report what would be created, and save nothing.
+    pub dry_run: Option<bool>,
+}
+
+impl RunQuery {
+    /// The run's date, checked.
+    pub fn date(&self, app: &AppState) -> Result<NaiveDate, AppError> {
+        let date = self.date.unwrap_or_else(|| app.config.today());
+        if date.year() < 2000 || date.year() > 9000 {
+            return Err(AppError::bad_request("date", "is out of range"));
+        }
+        Ok(date)
     }
-    Ok((
-        date,
-        query_opt(q, "dry_run", "true or false")?.unwrap_or(false),
-    ))
 }
 
 /// Generates the invoices due (admin, operator): the next period of every active subscription
 /// ending within the configured window (default 4 days) of `date` (default today). Running it
 /// again creates nothing new. `GET` is the original system's cron path.
-#[utoipa::path(post, path = "/invoices/generate", tag = "invoices",
-    params(("date" = Option<NaiveDate>, Query), ("dry_run" = Option<bool>, Query)),
-    responses((status = 200, body = Envelope<GenerationJson>), (status = 403, body = ErrorBody)),
-    security(("bearer" = [])))]
+#[utoipa::path(method(get, post), path = "/invoices/generate", tag = "invoices", params(RunQuery),
+    responses((status = 200, body = Envelope<GenerationJson>)))]
 pub async fn generate(
     State(app): State<AppState>,
     auth: Auth,
-    q: QueryParams,
+    Query(q): Query<RunQuery>,
 ) -> Result<Json<Envelope<GenerationJson>>, ApiError> {
-    let (date, dry_run) = generation_args(&app, &q)?;
-    let summary = billing::generate_as(&app, &auth.user, date, dry_run).await?;
+    let date = q.date(&app)?;
+    let summary = billing::generate_as(&app, &auth.actor, date, q.dry_run.unwrap_or(false)).await?;
     Ok(envelope(
         "Invoices generated successfully",
         (&summary).into(),
@@ -251,22 +251,25 @@ pub async fn generate(
 pub struct BillingRunJson {
     pub generation: GenerationJson,
     /// Subscriptions cut off for invoices unpaid past their due date and grace.
-    pub suspended_subscription_ids: Vec<i64>,
+    pub suspended_subscription_ids: Vec<SubscriptionId>,
 }
 
 /// The daily billing run by hand (admin, operator): generation as `/invoices/generate`, then
 /// cut-offs of subscriptions with invoices unpaid past due date plus grace on `date`.
 #[utoipa::path(post, path = "/billing/run", tag = "invoices",
-    params(("date" = Option<NaiveDate>, Query)),
-    responses((status = 200, body = Envelope<BillingRunJson>), (status = 403, body = ErrorBody)),
-    security(("bearer" = [])))]
+    params(("date" = Option<NaiveDate>, Query, description = "the run's date (default today)")),
+    responses((status = 200, body = Envelope<BillingRunJson>)))]
 pub async fn run(
     State(app): State<AppState>,
     auth: Auth,
-    q: QueryParams,
+    Query(q): Query<DateQuery>,
 ) -> Result<Json<Envelope<BillingRunJson>>, ApiError> {
-    let (date, _) = generation_args(&app, &q)?;
-    let summary = billing::generate_as(&app, &auth.user, date, false).await?;
+    let date = RunQuery {
+        date: q.date,
+        dry_run: None,
+    }
+    .date(&app)?;
+    let summary = billing::generate_as(&app, &auth.actor, date, false).await?;
     let cut = billing::cut_off(&app, date).await?;
     Ok(envelope(
         "Billing run completed",
@@ -277,13 +280,19 @@ pub async fn run(
     ))
 }
 
+/// A run with nothing but a date.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DateQuery {
+    pub date: Option<NaiveDate>,
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentBody {
     /// Required on `POST /payments`; taken from the path on `/invoices/{id}/payments`.
-    pub invoice_id: Option<i64>,
+    pub invoice_id: Option<InvoiceId>,
     /// A number or string with at most two decimals.
-    #[schema(value_type = f64, example = 100000.00)]
     pub amount: Option<Money>,
     /// Defaults to today.
     pub payment_date: Option<NaiveDate>,
@@ -340,7 +349,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, AppError> {
 async fn pay(
     app: &AppState,
     auth: &Auth,
-    invoice_id: i64,
+    invoice_id: InvoiceId,
     headers: &HeaderMap,
     b: PaymentBody,
 ) -> Result<Response, ApiError> {
@@ -353,7 +362,7 @@ async fn pay(
     };
     let r = payments::record(
         app,
-        &auth.user,
+        &auth.actor,
         invoice_id,
         input,
         idempotency_key(headers)?,
@@ -368,13 +377,15 @@ async fn pay(
 #[utoipa::path(post, path = "/invoices/{id}/payments", tag = "payments", request_body = PaymentBody,
     params(("id" = i64, Path, description = "invoice id"),
         ("Idempotency-Key" = Option<String>, Header, description = "makes a retried request safe")),
-    responses((status = 201, body = Envelope<PaymentResultJson>), (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody, description = "overpayment, void or paid invoice, bad fields")),
-    security(("bearer" = [])))]
+    responses((status = 201, body = Envelope<PaymentResultJson>),
+        (status = 200, body = Envelope<PaymentResultJson>, description = "a replay of an Idempotency-Key"),
+        (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "a request with this key is in progress"),
+        (status = 422, body = ErrorBody, description = "overpayment, void or paid invoice, bad fields")))]
 pub async fn pay_invoice(
     State(app): State<AppState>,
     auth: Auth,
-    Id(id): Id,
+    Id(id): Id<InvoiceId>,
     headers: HeaderMap,
     JsonBody(body): JsonBody<PaymentBody>,
 ) -> Result<Response, ApiError> {
@@ -389,8 +400,10 @@ pub async fn pay_invoice(
 /// Records a payment of `invoice_id` (any role); as `POST /invoices/{id}/payments`.
 #[utoipa::path(post, path = "/payments", tag = "payments", request_body = PaymentBody,
     params(("Idempotency-Key" = Option<String>, Header, description = "makes a retried request safe")),
-    responses((status = 201, body = Envelope<PaymentResultJson>), (status = 422, body = ErrorBody)),
-    security(("bearer" = [])))]
+    responses((status = 201, body = Envelope<PaymentResultJson>),
+        (status = 200, body = Envelope<PaymentResultJson>, description = "a replay of an Idempotency-Key"),
+        (status = 409, body = ErrorBody, description = "a request with this key is in progress"),
+        (status = 422, body = ErrorBody)))]
 pub async fn create_payment(
     State(app): State<AppState>,
     auth: Auth,
@@ -406,28 +419,30 @@ pub async fn create_payment(
     pay(&app, &auth, id, &headers, body).await
 }
 
-fn payment_filter(q: &QueryParams, invoice_id: Option<i64>) -> Result<PaymentFilter, AppError> {
-    let status = query_choice(
-        q,
-        "status",
-        PaymentStatus::parse,
-        "one of success, pending, failed",
-    )?;
-    Ok(PaymentFilter {
-        invoice_id: invoice_id.or(query_opt(q, "invoice_id", "an invoice id")?),
-        status,
-        from: query_date(q, "from")?,
-        to: query_date(q, "to")?,
-    })
+crate::paged_query! {
+    pub struct PaymentQuery {
+        pub invoice_id: Option<InvoiceId>,
+        pub status: Option<PaymentStatus>,
+        /// Payment dates from this day (inclusive).
+        pub from: Option<NaiveDate>,
+        /// Payment dates up to this day (inclusive).
+        pub to: Option<NaiveDate>,
+    }
 }
 
 async fn payments_page(
     app: &AppState,
-    q: &QueryParams,
-    invoice_id: Option<i64>,
+    q: &PaymentQuery,
+    invoice_id: Option<InvoiceId>,
 ) -> Result<Response, ApiError> {
     let page = page_of(app, q)?;
-    let (rows, total) = payments::list(app, payment_filter(q, invoice_id)?, page).await?;
+    let filter = PaymentFilter {
+        invoice_id: invoice_id.or(q.invoice_id),
+        status: q.status,
+        from: q.from,
+        to: q.to,
+    };
+    let (rows, total) = payments::list(app, filter, page).await?;
     let data: Vec<PaymentJson> = rows.into_iter().map(PaymentJson::from).collect();
     Ok(paged(
         page,
@@ -437,30 +452,23 @@ async fn payments_page(
 }
 
 /// Payments, filtered by `invoice_id`, `status` and payment date range (`from`, `to`).
-#[utoipa::path(get, path = "/payments", tag = "payments",
-    params(("invoice_id" = Option<i64>, Query), ("status" = Option<String>, Query),
-        ("from" = Option<NaiveDate>, Query), ("to" = Option<NaiveDate>, Query),
-        ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query)),
-    responses((status = 200, body = Envelope<Vec<PaymentJson>>)),
-    security(("bearer" = [])))]
+#[utoipa::path(get, path = "/payments", tag = "payments", params(PaymentQuery),
+    responses((status = 200, body = Envelope<Vec<PaymentJson>>)))]
 pub async fn list_payments(
     State(app): State<AppState>,
-    _auth: Auth,
-    q: QueryParams,
+    Query(q): Query<PaymentQuery>,
 ) -> Result<Response, ApiError> {
     payments_page(&app, &q, None).await
 }
 
 /// The payments of one invoice.
 #[utoipa::path(get, path = "/invoices/{id}/payments", tag = "payments",
-    params(("id" = i64, Path, description = "invoice id")),
-    responses((status = 200, body = Envelope<Vec<PaymentJson>>), (status = 404, body = ErrorBody)),
-    security(("bearer" = [])))]
+    params(("id" = i64, Path, description = "invoice id"), PaymentQuery),
+    responses((status = 200, body = Envelope<Vec<PaymentJson>>), (status = 404, body = ErrorBody)))]
 pub async fn invoice_payments(
     State(app): State<AppState>,
-    _auth: Auth,
-    Id(id): Id,
-    q: QueryParams,
+    Id(id): Id<InvoiceId>,
+    Query(q): Query<PaymentQuery>,
 ) -> Result<Response, ApiError> {
     invoices::get(&app, id).await?;
     payments_page(&app, &q, Some(id)).await
@@ -468,12 +476,10 @@ pub async fn invoice_payments(
 
 #[utoipa::path(get, path = "/payments/{id}", tag = "payments",
     params(("id" = i64, Path, description = "payment id")),
-    responses((status = 200, body = Envelope<PaymentJson>), (status = 404, body = ErrorBody)),
-    security(("bearer" = [])))]
+    responses((status = 200, body = Envelope<PaymentJson>), (status = 404, body = ErrorBody)))]
 pub async fn get_payment(
     State(app): State<AppState>,
-    _auth: Auth,
-    Id(id): Id,
+    Id(id): Id<PaymentId>,
 ) -> Result<Json<Envelope<PaymentJson>>, ApiError> {
     let p = payments::get(&app, id).await?;
     Ok(envelope("Payment retrieved successfully", p.into()))
@@ -489,16 +495,14 @@ pub struct PaymentStatusBody {
 /// Confirms or rejects a pending payment (any role).
 #[utoipa::path(put, path = "/payments/{id}", tag = "payments", request_body = PaymentStatusBody,
     params(("id" = i64, Path, description = "payment id")),
-    responses((status = 200, body = Envelope<PaymentResultJson>), (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody)),
-    security(("bearer" = [])))]
+    responses((status = 200, body = Envelope<PaymentResultJson>), (status = 404, body = ErrorBody)))]
 pub async fn set_payment_status(
     State(app): State<AppState>,
     auth: Auth,
-    Id(id): Id,
+    Id(id): Id<PaymentId>,
     JsonBody(body): JsonBody<PaymentStatusBody>,
 ) -> Result<Response, ApiError> {
-    let r = payments::set_status(&app, &auth.user, id, &body.payment_status).await?;
+    let r = payments::set_status(&app, &auth.actor, id, &body.payment_status).await?;
     Ok(recorded_response(&app, r, false))
 }
 
@@ -506,11 +510,8 @@ pub async fn set_payment_status(
 pub struct SummaryJson {
     pub from: NaiveDate,
     pub to: NaiveDate,
-    #[schema(value_type = f64)]
     pub invoiced: Money,
-    #[schema(value_type = f64)]
     pub collected: Money,
-    #[schema(value_type = f64)]
     pub outstanding: Money,
     pub overdue_invoices: i64,
     pub active_subscriptions: i64,
@@ -519,19 +520,27 @@ pub struct SummaryJson {
 
 /// Invoiced and collected in `from`..`to` (default: this month so far), and outstanding,
 /// overdue and subscriptions now (admin).
-#[utoipa::path(get, path = "/reports/summary", tag = "reports",
-    params(("from" = Option<NaiveDate>, Query), ("to" = Option<NaiveDate>, Query)),
-    responses((status = 200, body = Envelope<SummaryJson>), (status = 403, body = ErrorBody)),
-    security(("bearer" = [])))]
+/// A date range.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RangeQuery {
+    /// First day (default: the first of `to`'s month).
+    pub from: Option<NaiveDate>,
+    /// Last day (default: today).
+    pub to: Option<NaiveDate>,
+}
+
+#[utoipa::path(get, path = "/reports/summary", tag = "reports", params(RangeQuery),
+    responses((status = 200, body = Envelope<SummaryJson>)))]
 pub async fn summary(
     State(app): State<AppState>,
     auth: Auth,
-    q: QueryParams,
+    Query(q): Query<RangeQuery>,
 ) -> Result<Json<Envelope<SummaryJson>>, ApiError> {
-    let today = app.config.today();
-    let to = query_date(&q, "to")?.unwrap_or(today);
-    let from = query_date(&q, "from")?.unwrap_or_else(|| to.with_day(1).unwrap_or(to));
-    let s = reports::summary(&app, &auth.user, from, to).await?;
+    let to = q.to.unwrap_or_else(|| app.config.today());
+    let from = q.from.unwrap_or_else(|| to.with_day(1).unwrap_or(to));
+    let s = reports::summary(&app, &auth.actor, from, to).await?;
     Ok(envelope(
         "Summary retrieved successfully",
         SummaryJson {

@@ -5,15 +5,19 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Serialize;
+use utoipa::ToSchema;
 
-use super::{Data, Envelope, Message, envelope, message, page_of, paged};
+use super::{Data, Envelope, Message, PageQuery, envelope, message, page_of, paged};
 use crate::app::AppState;
-use crate::domain::client::{Client, ClientInput};
+use crate::domain::billing::invoice::{InvoiceStatus, PaymentStatus};
+use crate::domain::billing::subscription::Status;
+use crate::domain::client::{Client, ClientDraft, ClientEventKind};
+use crate::domain::ids::{ClientId, InvoiceId, JobId, SubscriptionId};
 use crate::domain::money::Money;
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::extract::{Auth, Id, JsonBody, QueryParams};
+use crate::http::extract::{Auth, Id, JsonBody, Query};
+use crate::http::openapi::ClientCreate;
 use crate::service::AppError;
 use crate::service::clients as svc;
 
@@ -21,7 +25,7 @@ use crate::service::clients as svc;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ClientJson {
     #[schema(example = 1)]
-    pub client_id: i64,
+    pub client_id: ClientId,
     #[schema(example = "John Doe")]
     pub name: String,
     #[schema(example = "08123456789")]
@@ -44,57 +48,11 @@ impl From<Client> for ClientJson {
     }
 }
 
-/// The body of a client registration or update. On update every field is optional and only
-/// the given ones change.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ClientBody {
-    #[schema(example = "John Doe")]
-    pub name: Option<String>,
-    #[schema(example = "08123456789")]
-    pub phone_number: Option<String>,
-    #[schema(example = "Jl. Merdeka No.1")]
-    pub address: Option<String>,
-    #[schema(example = "abc123")]
-    pub ppp_secret_name: Option<String>,
-    /// The PPP secret's password: stored sealed, never returned.
-    #[schema(example = "securepassword")]
-    pub password: Option<String>,
-    /// The router the PPP secret lives on; the default router when omitted at registration.
-    pub router_id: Option<i64>,
-}
-
-impl ClientBody {
-    fn input(&self) -> ClientInput<'_> {
-        ClientInput {
-            name: self.name.as_deref(),
-            phone_number: self.phone_number.as_deref(),
-            address: self.address.as_deref(),
-            ppp_secret_name: self.ppp_secret_name.as_deref(),
-            password: self.password.as_deref(),
-            router_id: self.router_id,
-        }
+crate::paged_query! {
+    pub struct SearchQuery {
+        /// Case-insensitive substring of the name, phone number or PPP secret name.
+        pub query: Option<String>,
     }
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)] // documents the parameters; they are read by `page_of`
-pub struct PageParams {
-    /// 1-based page number (default 1).
-    page: Option<u32>,
-    /// Rows per page (default 100, at most 1000; see configuration).
-    per_page: Option<u32>,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)] // documents the parameters; they are read by the handler
-pub struct SearchParams {
-    /// Case-insensitive substring of the name, phone number or PPP secret name.
-    query: String,
-    page: Option<u32>,
-    per_page: Option<u32>,
 }
 
 fn clients_json(clients: Vec<Client>) -> Vec<ClientJson> {
@@ -102,14 +60,12 @@ fn clients_json(clients: Vec<Client>) -> Vec<ClientJson> {
 }
 
 /// All clients, a page at a time (`X-Total-Count` tells how many in all).
-#[utoipa::path(get, path = "/client", tag = "clients", params(PageParams),
+#[utoipa::path(get, path = "/client", tag = "clients", params(PageQuery),
     responses((status = 200, body = Envelope<Vec<ClientJson>>,
-        headers(("x-total-count" = i64, description = "clients in all")))),
-    security(("bearer" = [])))]
+        headers(("x-total-count" = i64, description = "clients in all")))))]
 pub async fn list(
     State(app): State<AppState>,
-    _auth: Auth,
-    q: QueryParams,
+    Query(q): Query<PageQuery>,
 ) -> Result<Response, ApiError> {
     let page = page_of(&app, &q)?;
     let (clients, total) = svc::list(&app, None, page).await?;
@@ -121,20 +77,17 @@ pub async fn list(
 }
 
 /// Clients whose name, phone number or PPP secret name contains `query`, ignoring case.
-#[utoipa::path(get, path = "/client/search", tag = "clients", params(SearchParams),
+#[utoipa::path(get, path = "/client/search", tag = "clients", params(SearchQuery),
     responses((status = 200, body = Envelope<Vec<ClientJson>>),
-        (status = 400, body = ErrorBody, description = "no query given")),
-    security(("bearer" = [])))]
+        (status = 400, body = ErrorBody, description = "no query given")))]
 pub async fn search(
     State(app): State<AppState>,
-    _auth: Auth,
-    q: QueryParams,
+    Query(q): Query<SearchQuery>,
 ) -> Result<Response, ApiError> {
-    let query =
-        q.0.get("query")
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| AppError::bad_request("query", "is required"))?;
+    let query = q
+        .query
+        .clone()
+        .ok_or_else(|| AppError::bad_request("query", "is required"))?;
     if query.chars().count() > 100 {
         return Err(AppError::bad_request("query", "must be at most 100 characters").into());
     }
@@ -151,29 +104,25 @@ pub async fn search(
 /// One client.
 #[utoipa::path(get, path = "/client/{id}", tag = "clients",
     params(("id" = i64, Path, description = "client id")),
-    responses((status = 200, body = Envelope<ClientJson>), (status = 404, body = ErrorBody)),
-    security(("bearer" = [])))]
+    responses((status = 200, body = Envelope<ClientJson>), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(app): State<AppState>,
-    _auth: Auth,
-    Id(id): Id,
+    Id(id): Id<ClientId>,
 ) -> Result<Json<Envelope<ClientJson>>, ApiError> {
     let c = svc::get(&app, id).await?;
     Ok(envelope("Client retrieved successfully", c.into()))
 }
 
 /// Registers a client (admin, operator).
-#[utoipa::path(post, path = "/client/register", tag = "clients", request_body = ClientBody,
+#[utoipa::path(post, path = "/client/register", tag = "clients", request_body = ClientCreate,
     responses((status = 201, body = Envelope<ClientJson>),
-        (status = 409, body = ErrorBody, description = "ppp_secret_name taken"),
-        (status = 422, body = ErrorBody)),
-    security(("bearer" = [])))]
+        (status = 409, body = ErrorBody, description = "ppp_secret_name taken")))]
 pub async fn register(
     State(app): State<AppState>,
     auth: Auth,
-    JsonBody(body): JsonBody<ClientBody>,
+    JsonBody(body): JsonBody<ClientDraft>,
 ) -> Result<(StatusCode, Json<Envelope<ClientJson>>), ApiError> {
-    let c = svc::create(&app, &auth.user, &body.input()).await?;
+    let c = svc::create(&app, &auth.actor, &body).await?;
     Ok((
         StatusCode::CREATED,
         envelope("Client created successfully", c.into()),
@@ -181,18 +130,17 @@ pub async fn register(
 }
 
 /// Changes the given fields of a client (admin, operator).
-#[utoipa::path(put, path = "/client/update/{id}", tag = "clients", request_body = ClientBody,
+#[utoipa::path(put, path = "/client/update/{id}", tag = "clients", request_body = ClientDraft,
     params(("id" = i64, Path, description = "client id")),
     responses((status = 200, body = Envelope<ClientJson>), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
-    security(("bearer" = [])))]
+        (status = 409, body = ErrorBody)))]
 pub async fn update(
     State(app): State<AppState>,
     auth: Auth,
-    Id(id): Id,
-    JsonBody(body): JsonBody<ClientBody>,
+    Id(id): Id<ClientId>,
+    JsonBody(body): JsonBody<ClientDraft>,
 ) -> Result<Json<Envelope<ClientJson>>, ApiError> {
-    let c = svc::update(&app, &auth.user, id, &body.input()).await?;
+    let c = svc::update(&app, &auth.actor, id, &body).await?;
     Ok(envelope(
         format!("Client with ID {id} updated successfully"),
         c.into(),
@@ -202,22 +150,21 @@ pub async fn update(
 /// Deletes a client (admin, operator).
 #[utoipa::path(delete, path = "/client/delete/{id}", tag = "clients",
     params(("id" = i64, Path, description = "client id")),
-    responses((status = 200, body = Message), (status = 404, body = ErrorBody)),
-    security(("bearer" = [])))]
+    responses((status = 200, body = Message), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "the client has subscriptions")))]
 pub async fn delete(
     State(app): State<AppState>,
     auth: Auth,
-    Id(id): Id,
+    Id(id): Id<ClientId>,
 ) -> Result<Json<Message>, ApiError> {
-    svc::delete(&app, &auth.user, id).await?;
+    svc::delete(&app, &auth.actor, id).await?;
     Ok(message(format!("Client with ID {id} deleted successfully")))
 }
 
 /// A payment as the README's details show it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DetailPaymentJson {
-    #[schema(example = "success")]
-    pub payment_status: &'static str,
+    pub payment_status: PaymentStatus,
     pub payment_date: NaiveDate,
     #[schema(example = "credit_card")]
     pub payment_method: String,
@@ -226,25 +173,22 @@ pub struct DetailPaymentJson {
 /// An invoice as the README's details show it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DetailInvoiceJson {
-    pub invoice_id: i64,
+    pub invoice_id: InvoiceId,
     pub invoice_date: NaiveDate,
     pub due_date: NaiveDate,
     /// A JSON number with two decimals, e.g. `100000.00`.
-    #[schema(value_type = f64, example = 100000.00)]
     pub total_amount: Money,
-    #[schema(example = "pending")]
-    pub invoice_status: &'static str,
+    pub invoice_status: InvoiceStatus,
     pub payments: Vec<DetailPaymentJson>,
 }
 
 /// A subscription as the README's details show it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DetailSubscriptionJson {
-    pub subscription_id: i64,
+    pub subscription_id: SubscriptionId,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
-    #[schema(example = "active")]
-    pub status: &'static str,
+    pub status: Status,
     pub invoices: Vec<DetailInvoiceJson>,
 }
 
@@ -265,7 +209,7 @@ impl From<svc::ClientDetails> for DetailsJson {
                     subscription_id: s.subscription.id,
                     start_date: s.subscription.start_date,
                     end_date: s.subscription.end_date,
-                    status: s.subscription.status.as_str(),
+                    status: s.subscription.status,
                     invoices: s
                         .invoices
                         .into_iter()
@@ -274,11 +218,11 @@ impl From<svc::ClientDetails> for DetailsJson {
                             invoice_date: i.invoice_date,
                             due_date: i.due_date,
                             total_amount: i.total,
-                            invoice_status: i.status.as_str(),
+                            invoice_status: i.status,
                             payments: pays
                                 .into_iter()
                                 .map(|p| DetailPaymentJson {
-                                    payment_status: p.status.as_str(),
+                                    payment_status: p.status,
                                     payment_date: p.payment_date,
                                     payment_method: p.payment_method,
                                 })
@@ -294,12 +238,10 @@ impl From<svc::ClientDetails> for DetailsJson {
 /// A client with its subscriptions, their invoices and the invoices' payments.
 #[utoipa::path(get, path = "/client/{id}/details", tag = "clients",
     params(("id" = i64, Path, description = "client id")),
-    responses((status = 200, body = Data<DetailsJson>), (status = 404, body = ErrorBody)),
-    security(("bearer" = [])))]
+    responses((status = 200, body = Data<DetailsJson>), (status = 404, body = ErrorBody)))]
 pub async fn details(
     State(app): State<AppState>,
-    _auth: Auth,
-    Id(id): Id,
+    Id(id): Id<ClientId>,
 ) -> Result<Json<Data<DetailsJson>>, ApiError> {
     let d = svc::details(&app, id).await?;
     Ok(Json(Data { data: d.into() }))
@@ -307,23 +249,20 @@ pub async fn details(
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ClientEventJson {
-    /// `connection_disabled`, `connection_enabled`.
-    pub kind: String,
+    pub kind: ClientEventKind,
     pub actor: String,
     pub reason: Option<String>,
-    pub router_job_id: Option<i64>,
+    pub router_job_id: Option<JobId>,
     pub at: chrono::DateTime<chrono::Utc>,
 }
 
 /// The client's history: manual connects and disconnects, who, when and why.
 #[utoipa::path(get, path = "/client/{id}/history", tag = "clients",
     params(("id" = i64, Path, description = "client id")),
-    responses((status = 200, body = Data<Vec<ClientEventJson>>), (status = 404, body = ErrorBody)),
-    security(("bearer" = [])))]
+    responses((status = 200, body = Data<Vec<ClientEventJson>>), (status = 404, body = ErrorBody)))]
 pub async fn history(
     State(app): State<AppState>,
-    _auth: Auth,
-    Id(id): Id,
+    Id(id): Id<ClientId>,
 ) -> Result<Json<Data<Vec<ClientEventJson>>>, ApiError> {
     let events = svc::history(&app, id).await?;
     Ok(Json(Data {

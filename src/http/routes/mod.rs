@@ -1,4 +1,6 @@
-//! Route handlers: each parses its input, calls one service, and shapes the response.
+//! Route handlers: each reads its typed input (path, query struct, body draft), calls one
+//! service, and shapes the response. Every handler is registered once, in [`super::api`],
+//! which serves it and documents it.
 
 pub mod auth;
 pub mod billing;
@@ -12,12 +14,10 @@ pub mod subscriptions;
 
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use chrono::NaiveDate;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::app::AppState;
-use crate::http::extract::QueryParams;
 use crate::service::{AppError, Page};
 
 /// `{"message": …}`
@@ -52,24 +52,57 @@ pub fn message(message: impl Into<String>) -> axum::Json<Message> {
     })
 }
 
-pub fn page_of(app: &AppState, q: &QueryParams) -> Result<Page, AppError> {
-    let number = |field: &str, default: u32, max: u32| -> Result<u32, AppError> {
-        match q.0.get(field) {
-            None => Ok(default),
-            Some(v) => v
-                .trim()
-                .parse::<u32>()
-                .ok()
-                .filter(|n| (1..=max).contains(n))
-                .ok_or_else(|| {
-                    AppError::bad_request(field, &format!("must be a whole number from 1 to {max}"))
-                }),
+/// The `page` and `per_page` parameters of a listing.
+pub trait Paged {
+    fn paging(&self) -> (Option<u32>, Option<u32>);
+}
+
+/// Declares a listing's query struct with `page` and `per_page` added to its own fields: the
+/// struct is the route's extractor (unknown parameters refused) and its documentation.
+#[macro_export]
+macro_rules! paged_query {
+    ($(#[$meta:meta])* pub struct $name:ident { $($(#[$fmeta:meta])* pub $field:ident: $ty:ty),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+        #[serde(deny_unknown_fields)]
+        #[into_params(parameter_in = Query)]
+        pub struct $name {
+            $($(#[$fmeta])* pub $field: $ty,)*
+            /// 1-based page number (default 1).
+            pub page: Option<u32>,
+            /// Rows per page (default `default_page_size`, 100; at most `max_page_size`, 1000).
+            pub per_page: Option<u32>,
+        }
+
+        impl $crate::http::routes::Paged for $name {
+            fn paging(&self) -> (Option<u32>, Option<u32>) {
+                (self.page, self.per_page)
+            }
         }
     };
+}
+
+paged_query! {
+    /// A listing with nothing to filter.
+    pub struct PageQuery {}
+}
+
+/// The page a listing asks for, checked against the configured bounds.
+pub fn page_of(app: &AppState, q: &impl Paged) -> Result<Page, AppError> {
+    let (page, per_page) = q.paging();
+    let check = |field: &str, v: Option<u32>, default: u32, max: u32| match v {
+        None => Ok(default),
+        Some(n) if (1..=max).contains(&n) => Ok(n),
+        Some(_) => Err(AppError::bad_request(
+            field,
+            &format!("must be a whole number from 1 to {max}"),
+        )),
+    };
     Ok(Page {
-        page: number("page", 1, 1_000_000)?,
-        per_page: number(
+        page: check("page", page, 1, 1_000_000)?,
+        per_page: check(
             "per_page",
+            per_page,
             app.config.default_page_size,
             app.config.max_page_size,
         )?,
@@ -89,46 +122,4 @@ pub fn paged(page: Page, total: i64, body: impl IntoResponse) -> Response {
         }
     }
     (headers, body).into_response()
-}
-
-/// An optional typed query parameter; a value that does not parse is a 400 naming it.
-pub fn query_opt<T: std::str::FromStr>(
-    q: &QueryParams,
-    field: &str,
-    expected: &str,
-) -> Result<Option<T>, AppError> {
-    q.0.get(field)
-        .filter(|v| !v.trim().is_empty())
-        .map(|v| {
-            v.trim()
-                .parse::<T>()
-                .map_err(|_| AppError::bad_request(field, &format!("must be {expected}")))
-        })
-        .transpose()
-}
-
-/// An optional query parameter naming one of a closed set of words (a status filter).
-pub fn query_choice<T>(
-    q: &QueryParams,
-    field: &str,
-    parse: impl Fn(&str) -> Option<T>,
-    expected: &str,
-) -> Result<Option<T>, AppError> {
-    q.0.get(field)
-        .map(|v| {
-            parse(v).ok_or_else(|| AppError::bad_request(field, &format!("must be {expected}")))
-        })
-        .transpose()
-}
-
-pub fn query_date(q: &QueryParams, field: &str) -> Result<Option<NaiveDate>, AppError> {
-    query_opt(q, field, "a date as YYYY-MM-DD")
-}
-
-/// For fields where `null` means "clear it" and absence means "leave it": with
-/// `#[serde(default, deserialize_with = "double_option")]`.
-pub fn double_option<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    d: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
 }

@@ -3,28 +3,27 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{Envelope, Message, double_option, envelope, message};
+use super::{Envelope, Message, envelope, message};
 use crate::app::AppState;
-use crate::domain::billing::plan::{Plan, PlanInput};
+use crate::domain::billing::period::PeriodUnit;
+use crate::domain::billing::plan::{Plan, PlanDraft};
+use crate::domain::ids::PlanId;
 use crate::domain::money::Money;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{Auth, Id, JsonBody};
+use crate::http::openapi::PlanCreate;
 use crate::service::plans as svc;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PlanJson {
-    pub plan_id: i64,
+    pub plan_id: PlanId,
     #[schema(example = "Home 10M")]
     pub plan_name: String,
-    /// A JSON number with two decimals.
-    #[schema(value_type = f64, example = 100000.00)]
     pub price: Money,
-    /// `month` or `day`.
-    #[schema(example = "month")]
-    pub period_unit: &'static str,
+    pub period_unit: PeriodUnit,
     #[schema(example = 1)]
     pub period_count: u32,
     #[schema(example = "home-10m")]
@@ -40,7 +39,7 @@ impl From<Plan> for PlanJson {
             plan_id: p.id,
             plan_name: p.name,
             price: p.price,
-            period_unit: p.period.unit.as_str(),
+            period_unit: p.period.unit,
             period_count: p.period.count,
             ppp_profile_name: p.ppp_profile,
             rate_limit: p.rate_limit,
@@ -49,49 +48,10 @@ impl From<Plan> for PlanJson {
     }
 }
 
-/// A plan to create, or the fields to change.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PlanBody {
-    #[schema(example = "Home 10M")]
-    pub plan_name: Option<String>,
-    /// A number or a string with at most two decimals.
-    #[schema(value_type = Option<f64>, example = 100000.00)]
-    pub price: Option<Money>,
-    /// `month` (default) or `day`.
-    pub period_unit: Option<String>,
-    /// How many units one period lasts (default 1).
-    pub period_count: Option<i64>,
-    #[schema(example = "home-10m")]
-    pub ppp_profile_name: Option<String>,
-    /// RouterOS rate limit, e.g. `10M/10M`; `null` clears it.
-    #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
-    pub rate_limit: Option<Option<String>>,
-    pub active: Option<bool>,
-}
-
-impl From<PlanBody> for PlanInput {
-    fn from(b: PlanBody) -> Self {
-        PlanInput {
-            name: b.plan_name,
-            price: b.price,
-            period_unit: b.period_unit,
-            period_count: b.period_count,
-            ppp_profile: b.ppp_profile_name,
-            rate_limit: b.rate_limit,
-            active: b.active,
-        }
-    }
-}
-
 /// All plans.
 #[utoipa::path(get, path = "/plans", tag = "plans",
-    responses((status = 200, body = Envelope<Vec<PlanJson>>)), security(("bearer" = [])))]
-pub async fn list(
-    State(app): State<AppState>,
-    _auth: Auth,
-) -> Result<Json<Envelope<Vec<PlanJson>>>, ApiError> {
+    responses((status = 200, body = Envelope<Vec<PlanJson>>)))]
+pub async fn list(State(app): State<AppState>) -> Result<Json<Envelope<Vec<PlanJson>>>, ApiError> {
     let plans = svc::list(&app).await?;
     Ok(envelope(
         "Plans retrieved successfully",
@@ -101,12 +61,10 @@ pub async fn list(
 
 #[utoipa::path(get, path = "/plans/{id}", tag = "plans",
     params(("id" = i64, Path, description = "plan id")),
-    responses((status = 200, body = Envelope<PlanJson>), (status = 404, body = ErrorBody)),
-    security(("bearer" = [])))]
+    responses((status = 200, body = Envelope<PlanJson>), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(app): State<AppState>,
-    _auth: Auth,
-    Id(id): Id,
+    Id(id): Id<PlanId>,
 ) -> Result<Json<Envelope<PlanJson>>, ApiError> {
     Ok(envelope(
         "Plan retrieved successfully",
@@ -115,14 +73,12 @@ pub async fn get(
 }
 
 /// Creates a plan (admin).
-#[utoipa::path(post, path = "/plans", tag = "plans", request_body = PlanBody,
-    responses((status = 201, body = Envelope<PlanJson>), (status = 409, body = ErrorBody),
-        (status = 422, body = ErrorBody)),
-    security(("bearer" = [])))]
+#[utoipa::path(post, path = "/plans", tag = "plans", request_body = PlanCreate,
+    responses((status = 201, body = Envelope<PlanJson>), (status = 409, body = ErrorBody)))]
 pub async fn create(
     State(app): State<AppState>,
     auth: Auth,
-    JsonBody(body): JsonBody<PlanBody>,
+    JsonBody(body): JsonBody<PlanDraft>,
 ) -> Result<(StatusCode, Json<Envelope<PlanJson>>), ApiError> {
     created(&app, &auth, body).await
 }
@@ -131,9 +87,9 @@ pub async fn create(
 pub(crate) async fn created<J: From<Plan>>(
     app: &AppState,
     auth: &Auth,
-    body: PlanBody,
+    body: PlanDraft,
 ) -> Result<(StatusCode, Json<Envelope<J>>), ApiError> {
-    let p = svc::create(app, &auth.user, body.into()).await?;
+    let p = svc::create(app, &auth.actor, &body).await?;
     Ok((
         StatusCode::CREATED,
         envelope("Plan created successfully", p.into()),
@@ -141,16 +97,15 @@ pub(crate) async fn created<J: From<Plan>>(
 }
 
 /// Changes the given fields of a plan (admin). Invoices already issued keep their amounts.
-#[utoipa::path(put, path = "/plans/{id}", tag = "plans", request_body = PlanBody,
+#[utoipa::path(put, path = "/plans/{id}", tag = "plans", request_body = PlanDraft,
     params(("id" = i64, Path, description = "plan id")),
     responses((status = 200, body = Envelope<PlanJson>), (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody)),
-    security(("bearer" = [])))]
+        (status = 409, body = ErrorBody)))]
 pub async fn update(
     State(app): State<AppState>,
     auth: Auth,
-    Id(id): Id,
-    JsonBody(body): JsonBody<PlanBody>,
+    Id(id): Id<PlanId>,
+    JsonBody(body): JsonBody<PlanDraft>,
 ) -> Result<Json<Envelope<PlanJson>>, ApiError> {
     updated(&app, &auth, id, body).await
 }
@@ -159,10 +114,10 @@ pub async fn update(
 pub(crate) async fn updated<J: From<Plan>>(
     app: &AppState,
     auth: &Auth,
-    id: i64,
-    body: PlanBody,
+    id: PlanId,
+    body: PlanDraft,
 ) -> Result<Json<Envelope<J>>, ApiError> {
-    let p = svc::update(app, &auth.user, id, body.into()).await?;
+    let p = svc::update(app, &auth.actor, id, &body).await?;
     Ok(envelope("Plan updated successfully", p.into()))
 }
 
@@ -170,13 +125,12 @@ pub(crate) async fn updated<J: From<Plan>>(
 #[utoipa::path(delete, path = "/plans/{id}", tag = "plans",
     params(("id" = i64, Path, description = "plan id")),
     responses((status = 200, body = Message), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody)),
-    security(("bearer" = [])))]
+        (status = 409, body = ErrorBody)))]
 pub async fn delete(
     State(app): State<AppState>,
     auth: Auth,
-    Id(id): Id,
+    Id(id): Id<PlanId>,
 ) -> Result<Json<Message>, ApiError> {
-    svc::delete(&app, &auth.user, id).await?;
+    svc::delete(&app, &auth.actor, id).await?;
     Ok(message("Plan deleted successfully"))
 }

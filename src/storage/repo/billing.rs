@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::plans;
 use crate::domain::billing::period::Period;
+use crate::domain::ids::{ClientId, PlanId, SubscriptionId};
 use crate::domain::money::Money;
 use crate::params;
 use crate::storage::{Exec, StoreError, Value};
@@ -40,8 +41,8 @@ const DUE: &str = "s.status = 'active' AND s.end_date <= ?";
 /// One scan of the covering index on (status, end_date, plan_id), grouped: the planner has no
 /// join to get wrong, and the pairs are few (dates in the window times plans).
 async fn fill_periods(ex: &mut dyn Exec, window_end: NaiveDate) -> Result<i64, StoreError> {
-    let groups = ex
-        .fetch_all(
+    let groups: Vec<(NaiveDate, PlanId, i64)> = ex
+        .all(
             &format!(
                 "SELECT s.end_date, s.plan_id, COUNT(*) FROM subscriptions s WHERE {DUE} \
                  GROUP BY s.end_date, s.plan_id"
@@ -52,16 +53,15 @@ async fn fill_periods(ex: &mut dyn Exec, window_end: NaiveDate) -> Result<i64, S
     if groups.is_empty() {
         return Ok(0);
     }
-    let plans: HashMap<i64, Period> = plans::list(ex)
+    let plans: HashMap<PlanId, Period> = plans::list(ex)
         .await?
         .into_iter()
         .map(|p| (p.id, p.period))
         .collect();
     let mut due = 0;
     let mut pairs = HashSet::new();
-    for r in &groups {
-        let (end, plan_id) = (r.date(0)?, r.i64(1)?);
-        due += r.i64(2)?;
+    for &(end, plan_id, count) in &groups {
+        due += count;
         let period = plans
             .get(&plan_id)
             .copied()
@@ -98,12 +98,11 @@ pub async fn lock_counter(ex: &mut dyn Exec, year: i32) -> Result<i64, StoreErro
         params![i64::from(year)],
     )
     .await?;
-    ex.fetch_one(
+    ex.one(
         "SELECT last_seq FROM invoice_counters WHERE year = ?{for_update}",
         params![i64::from(year)],
     )
-    .await?
-    .i64(0)
+    .await
 }
 
 /// Records `last_seq` as the last number used in `year` (under [`lock_counter`]'s lock).
@@ -158,15 +157,13 @@ pub async fn generate(
     let mut total = Money::ZERO;
     if created > 0 {
         set_counter(ex, year, base + created).await?;
-        total = Money::from_minor(
-            ex.fetch_one(
+        total = ex
+            .one(
                 "SELECT COALESCE(CAST(SUM(total_minor) AS {bigint}), 0) FROM invoices \
                  WHERE invoice_year = ? AND invoice_seq > ?",
                 params![i64::from(year), base],
             )
-            .await?
-            .i64(0)?,
-        );
+            .await?;
     }
     Ok(GenerateOutcome {
         year,
@@ -180,8 +177,8 @@ pub async fn generate(
 /// A subscription cut off by [`suspend_overdue`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CutOff {
-    pub subscription_id: i64,
-    pub client_id: i64,
+    pub subscription_id: SubscriptionId,
+    pub client_id: ClientId,
 }
 
 /// Suspends every active subscription with an open invoice due on or before `cutoff`, and
@@ -191,8 +188,8 @@ pub async fn suspend_overdue(
     cutoff: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<Vec<CutOff>, StoreError> {
-    let rows = ex
-        .fetch_all(
+    let rows: Vec<(SubscriptionId, ClientId, NaiveDate)> = ex
+        .all(
             "SELECT s.id, s.client_id, s.end_date FROM subscriptions s \
              WHERE s.status = 'active' AND EXISTS (SELECT 1 FROM invoices i \
                WHERE i.subscription_id = s.id AND i.status IN ('pending', 'partially_paid') \
@@ -204,8 +201,7 @@ pub async fn suspend_overdue(
     for chunk in rows.chunks(500) {
         let mut ids: Vec<Value> = vec![now.into()];
         let mut events: Vec<Value> = Vec::new();
-        for r in chunk {
-            let (id, client_id, end) = (r.i64(0)?, r.i64(1)?, r.date(2)?);
+        for &(id, client_id, end) in chunk {
             ids.push(id.into());
             events.extend(params![id, client_id, end, end, now].iter().cloned());
             cut.push(CutOff {

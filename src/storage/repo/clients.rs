@@ -1,86 +1,71 @@
 use chrono::{DateTime, Utc};
 
 use super::Conditions;
-use crate::domain::client::Client;
+use crate::domain::client::{Client, ClientEvent};
+use crate::domain::ids::{ClientId, RouterId};
+use crate::domain::validation::Sealed;
 use crate::params;
-use crate::storage::{Exec, Row, StoreError};
+use crate::storage::{Exec, StoreError, Table};
 
-const COLUMNS: &str = "id, name, phone_number, address, ppp_secret_name, router_id";
+crate::table!(Client => "clients" as "c" {
+    id, name, phone_number, address, ppp_secret_name, router_id
+});
+crate::record!(ClientEvent {
+    client_id, kind, actor, reason, router_job_id, at = "created_at"
+});
 
-fn from_row(r: &Row) -> Result<Client, StoreError> {
-    Ok(Client {
-        id: r.i64(0)?,
-        name: r.string(1)?,
-        phone_number: r.string(2)?,
-        address: r.string(3)?,
-        ppp_secret_name: r.string(4)?,
-        router_id: r.opt_i64(5)?,
-    })
+fn select(condition: &str) -> String {
+    format!(
+        "SELECT {} FROM {} WHERE {condition}",
+        Client::select_list(),
+        Client::from_clause()
+    )
 }
 
+/// Stores a new client with its sealed PPP password; returns its id.
 pub async fn insert(
     ex: &mut dyn Exec,
     c: &Client,
-    ppp_password_enc: &str,
+    ppp_password: &Sealed,
     now: DateTime<Utc>,
-) -> Result<i64, StoreError> {
-    ex.insert(
-        "INSERT INTO clients \
-         (name, phone_number, address, ppp_secret_name, ppp_password_enc, router_id, created_at, \
-         updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        params![
-            &c.name,
-            &c.phone_number,
-            &c.address,
-            &c.ppp_secret_name,
-            ppp_password_enc,
-            c.router_id,
-            now,
-            now
+) -> Result<ClientId, StoreError> {
+    ex.insert_row(
+        c,
+        &[
+            ("ppp_password_enc", ppp_password.0.clone().into()),
+            ("created_at", now.into()),
+            ("updated_at", now.into()),
         ],
     )
     .await
+    .map(ClientId)
 }
 
-pub async fn get(ex: &mut dyn Exec, id: i64) -> Result<Option<Client>, StoreError> {
-    ex.fetch_optional(
-        &format!("SELECT {COLUMNS} FROM clients WHERE id = ?"),
-        params![id],
-    )
-    .await?
-    .as_ref()
-    .map(from_row)
-    .transpose()
+pub async fn get(ex: &mut dyn Exec, id: ClientId) -> Result<Option<Client>, StoreError> {
+    ex.first(&select("c.id = ?"), params![id]).await
 }
 
 /// Writes every field of `c`, and the sealed password when it changed.
 pub async fn update(
     ex: &mut dyn Exec,
     c: &Client,
-    ppp_password_enc: Option<&str>,
+    ppp_password: Option<&Sealed>,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let n = ex
-        .execute(
-            "UPDATE clients SET name = ?, phone_number = ?, address = ?, ppp_secret_name = ?, \
-             ppp_password_enc = COALESCE(?, ppp_password_enc), router_id = ?, updated_at = ? \
-             WHERE id = ?",
-            params![
-                &c.name,
-                &c.phone_number,
-                &c.address,
-                &c.ppp_secret_name,
-                ppp_password_enc,
-                c.router_id,
-                now,
-                c.id
-            ],
-        )
-        .await?;
-    Ok(n > 0)
+    ex.update_row(
+        c,
+        &[
+            (
+                "ppp_password_enc = COALESCE(?, ppp_password_enc)",
+                ppp_password.map(|p| p.0.clone()).into(),
+            ),
+            ("updated_at = ?", now.into()),
+        ],
+    )
+    .await
 }
 
-pub async fn delete(ex: &mut dyn Exec, id: i64) -> Result<bool, StoreError> {
+pub async fn delete(ex: &mut dyn Exec, id: ClientId) -> Result<bool, StoreError> {
     Ok(ex
         .execute("DELETE FROM clients WHERE id = ?", params![id])
         .await?
@@ -88,8 +73,8 @@ pub async fn delete(ex: &mut dyn Exec, id: i64) -> Result<bool, StoreError> {
 }
 
 /// The search condition: a case-insensitive substring of name, phone number or PPP name.
-const SEARCH: &str = "LOWER(name) LIKE ? ESCAPE '!' OR LOWER(phone_number) LIKE ? ESCAPE '!' \
-                      OR LOWER(ppp_secret_name) LIKE ? ESCAPE '!'";
+const SEARCH: &str = "LOWER(c.name) LIKE ? ESCAPE '!' OR LOWER(c.phone_number) LIKE ? ESCAPE '!' \
+                      OR LOWER(c.ppp_secret_name) LIKE ? ESCAPE '!'";
 
 /// `%text%` with LIKE's wildcards in `text` matched literally.
 fn contains_pattern(text: &str) -> String {
@@ -119,18 +104,29 @@ pub async fn page(
     }
     super::page(
         ex,
-        "clients",
-        COLUMNS,
-        "id",
+        &Client::from_clause(),
+        Client::select_list(),
+        "c.id",
         conds,
         (limit, offset),
-        from_row,
+    )
+    .await
+}
+
+/// The ids of the clients whose secrets live on `router`.
+pub async fn ids_on_router(
+    ex: &mut dyn Exec,
+    router: RouterId,
+) -> Result<Vec<ClientId>, StoreError> {
+    ex.all(
+        "SELECT id FROM clients WHERE router_id = ? ORDER BY id",
+        params![router],
     )
     .await
 }
 
 /// Puts an operator's hold on a client, or lifts it.
-pub async fn set_held(ex: &mut dyn Exec, id: i64, held: bool) -> Result<bool, StoreError> {
+pub async fn set_held(ex: &mut dyn Exec, id: ClientId, held: bool) -> Result<bool, StoreError> {
     Ok(ex
         .execute(
             "UPDATE clients SET held = ? WHERE id = ?",
@@ -140,55 +136,20 @@ pub async fn set_held(ex: &mut dyn Exec, id: i64, held: bool) -> Result<bool, St
         > 0)
 }
 
-/// One entry of a client's history.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClientEvent {
-    /// `connection_disabled`, `connection_enabled`.
-    pub kind: String,
-    pub actor: String,
-    pub reason: Option<String>,
-    pub router_job_id: Option<i64>,
-    pub at: DateTime<Utc>,
+pub async fn record_event(ex: &mut dyn Exec, e: &ClientEvent) -> Result<i64, StoreError> {
+    ex.insert_record("client_events", e).await
 }
 
-pub async fn record_event(
+pub async fn history(
     ex: &mut dyn Exec,
-    client_id: i64,
-    e: &ClientEvent,
-) -> Result<i64, StoreError> {
-    ex.insert(
-        "INSERT INTO client_events (client_id, kind, actor, reason, router_job_id, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?)",
-        params![
-            client_id,
-            &e.kind,
-            &e.actor,
-            e.reason.clone(),
-            e.router_job_id,
-            e.at
-        ],
-    )
-    .await
-}
-
-pub async fn history(ex: &mut dyn Exec, client_id: i64) -> Result<Vec<ClientEvent>, StoreError> {
-    ex.fetch_all(
-        "SELECT kind, actor, reason, router_job_id, created_at FROM client_events \
-         WHERE client_id = ? ORDER BY id",
+    client_id: ClientId,
+) -> Result<Vec<ClientEvent>, StoreError> {
+    let cols = crate::storage::row::columns::<ClientEvent>().join(", ");
+    ex.all(
+        &format!("SELECT {cols} FROM client_events WHERE client_id = ? ORDER BY id"),
         params![client_id],
     )
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(ClientEvent {
-            kind: r.string(0)?,
-            actor: r.string(1)?,
-            reason: r.opt_string(2)?,
-            router_job_id: r.opt_i64(3)?,
-            at: r.timestamp(4)?,
-        })
-    })
-    .collect()
+    .await
 }
 
 #[cfg(test)]

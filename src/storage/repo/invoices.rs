@@ -1,97 +1,57 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Conditions;
-use crate::domain::billing::invoice::InvoiceStatus;
+use crate::domain::billing::invoice::{Invoice, InvoiceFilter, InvoiceStatus, InvoiceView};
+use crate::domain::ids::{ClientId, InvoiceId, SubscriptionId};
 use crate::domain::money::Money;
 use crate::params;
-use crate::storage::{Exec, Row, StoreError, Value};
+use crate::storage::{Exec, StoreError, Table, Value};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Invoice {
-    pub id: i64,
-    pub year: i32,
-    pub seq: i64,
-    pub client_id: i64,
-    pub subscription_id: i64,
-    pub period_start: NaiveDate,
-    pub period_end: NaiveDate,
-    pub invoice_date: NaiveDate,
-    pub due_date: NaiveDate,
-    pub total: Money,
-    pub paid: Money,
-    pub status: InvoiceStatus,
+crate::table!(Invoice => "invoices" as "i" {
+    id,
+    year = "invoice_year",
+    seq = "invoice_seq",
+    client_id,
+    subscription_id,
+    period_start,
+    period_end,
+    invoice_date,
+    due_date,
+    total = "total_minor",
+    paid = "paid_minor",
+    status,
+});
+
+fn select(tail: &str) -> String {
+    format!(
+        "SELECT {} FROM {} {tail}",
+        Invoice::select_list(),
+        Invoice::from_clause()
+    )
 }
 
-impl Invoice {
-    pub fn number(&self) -> String {
-        crate::domain::billing::invoice::number(self.year, self.seq)
-    }
-
-    /// Open and past its due date on `today`.
-    pub fn overdue_on(&self, today: NaiveDate) -> bool {
-        self.status.is_open() && self.due_date < today
-    }
-
-    pub fn outstanding(&self) -> Money {
-        if self.status == InvoiceStatus::Void {
-            Money::ZERO
-        } else {
-            self.total.checked_sub(self.paid).unwrap_or(Money::ZERO)
-        }
-    }
-}
-
-pub(crate) const COLUMNS: &str = "i.id, i.invoice_year, i.invoice_seq, i.client_id, \
-    i.subscription_id, i.period_start, i.period_end, i.invoice_date, i.due_date, i.total_minor, \
-    i.paid_minor, i.status";
-
-pub(crate) fn from_row(r: &Row) -> Result<Invoice, StoreError> {
-    let status = r.string(11)?;
-    Ok(Invoice {
-        id: r.i64(0)?,
-        year: i32::try_from(r.i64(1)?).map_err(|e| StoreError::Decode(e.to_string()))?,
-        seq: r.i64(2)?,
-        client_id: r.i64(3)?,
-        subscription_id: r.i64(4)?,
-        period_start: r.date(5)?,
-        period_end: r.date(6)?,
-        invoice_date: r.date(7)?,
-        due_date: r.date(8)?,
-        total: Money::from_minor(r.i64(9)?),
-        paid: Money::from_minor(r.i64(10)?),
-        status: InvoiceStatus::parse(&status)
-            .ok_or_else(|| StoreError::Decode(format!("invoice status {status}")))?,
-    })
-}
-
-pub async fn get(ex: &mut dyn Exec, id: i64) -> Result<Option<Invoice>, StoreError> {
-    let sql = format!("SELECT {COLUMNS} FROM invoices i WHERE i.id = ?");
-    ex.fetch_optional(&sql, params![id])
-        .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()
+pub async fn get(ex: &mut dyn Exec, id: InvoiceId) -> Result<Option<Invoice>, StoreError> {
+    ex.first(&select("WHERE i.id = ?"), params![id]).await
 }
 
 /// The invoice, its row locked until the transaction ends (payments serialise on it).
-pub async fn get_for_update(ex: &mut dyn Exec, id: i64) -> Result<Option<Invoice>, StoreError> {
-    let sql = format!("SELECT {COLUMNS} FROM invoices i WHERE i.id = ?{{for_update}}");
-    ex.fetch_optional(&sql, params![id])
-        .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()
+pub async fn get_for_update(
+    ex: &mut dyn Exec,
+    id: InvoiceId,
+) -> Result<Option<Invoice>, StoreError> {
+    ex.first(&select("WHERE i.id = ?{for_update}"), params![id])
+        .await
 }
 
 pub async fn set_paid(
     ex: &mut dyn Exec,
-    id: i64,
+    id: InvoiceId,
     paid: Money,
     status: InvoiceStatus,
 ) -> Result<(), StoreError> {
     ex.execute(
         "UPDATE invoices SET paid_minor = ?, status = ? WHERE id = ?",
-        params![paid.minor(), status.as_str(), id],
+        params![paid, status, id],
     )
     .await?;
     Ok(())
@@ -99,7 +59,7 @@ pub async fn set_paid(
 
 pub async fn void(
     ex: &mut dyn Exec,
-    id: i64,
+    id: InvoiceId,
     by: &str,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
@@ -114,36 +74,24 @@ pub async fn void(
 /// Whether the subscription has another open invoice due on or before `cutoff`.
 pub async fn other_overdue(
     ex: &mut dyn Exec,
-    subscription_id: i64,
-    except_invoice: i64,
+    subscription_id: SubscriptionId,
+    except_invoice: InvoiceId,
     cutoff: NaiveDate,
 ) -> Result<bool, StoreError> {
-    Ok(ex
-        .fetch_one(
+    let n: i64 = ex
+        .one(
             "SELECT COUNT(*) FROM invoices WHERE subscription_id = ? AND id <> ? \
              AND status IN ('pending', 'partially_paid') AND due_date <= ?",
             params![subscription_id, except_invoice, cutoff],
         )
-        .await?
-        .i64(0)?
-        > 0)
+        .await?;
+    Ok(n > 0)
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    pub status: Option<InvoiceStatus>,
-    pub client_id: Option<i64>,
-    pub subscription_id: Option<i64>,
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
-    /// Open invoices due before this date.
-    pub due_before: Option<NaiveDate>,
-}
-
-fn conditions(f: &Filter) -> Conditions {
+fn conditions(f: &InvoiceFilter) -> Conditions {
     let mut conds = Conditions::default();
     conds
-        .add("i.status = ?", f.status.map(InvoiceStatus::as_str))
+        .add("i.status = ?", f.status)
         .add("i.client_id = ?", f.client_id)
         .add("i.subscription_id = ?", f.subscription_id)
         .add("i.invoice_date >= ?", f.from)
@@ -157,29 +105,39 @@ fn conditions(f: &Filter) -> Conditions {
 
 pub async fn page(
     ex: &mut dyn Exec,
-    f: &Filter,
+    f: &InvoiceFilter,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Invoice>, i64), StoreError> {
     super::page(
         ex,
-        "invoices i",
-        COLUMNS,
+        &Invoice::from_clause(),
+        Invoice::select_list(),
         "i.id",
         conditions(f),
         (limit, offset),
-        from_row,
     )
     .await
 }
 
-/// An invoice as the original system's routes show it: with its client's name and the method
-/// and date of its latest successful payment.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct View {
-    pub invoice: Invoice,
-    pub client_name: String,
-    pub last_payment: Option<(String, NaiveDate)>,
+crate::record!(InvoiceView {
+    invoice,
+    client_name,
+    last_payment
+});
+
+/// The latest successful payment's method and date, read as one optional pair.
+impl crate::storage::Field for Option<(String, NaiveDate)> {
+    fn read(c: &mut crate::storage::Cursor) -> Result<Self, StoreError> {
+        let method: Option<String> = c.read()?;
+        let date: Option<NaiveDate> = c.read()?;
+        Ok(method.zip(date))
+    }
+    fn write(&self, out: &mut Vec<Value>) {
+        let (m, d) = self.clone().unzip();
+        crate::storage::Field::write(&m, out);
+        crate::storage::Field::write(&d, out);
+    }
 }
 
 const VIEW_FROM: &str = "invoices i JOIN clients c ON c.id = i.client_id";
@@ -192,28 +150,19 @@ fn view_columns() -> String {
         )
     };
     format!(
-        "{COLUMNS}, c.name, {}, {}",
+        "{}, c.name, {}, {}",
+        Invoice::select_list(),
         latest("payment_method"),
         latest("payment_date")
     )
 }
 
-fn view_from_row(r: &Row) -> Result<View, StoreError> {
-    let method = r.opt_string(13)?;
-    let date = r.opt_date(14)?;
-    Ok(View {
-        invoice: from_row(r)?,
-        client_name: r.string(12)?,
-        last_payment: method.zip(date),
-    })
-}
-
 pub async fn page_views(
     ex: &mut dyn Exec,
-    f: &Filter,
+    f: &InvoiceFilter,
     limit: i64,
     offset: i64,
-) -> Result<(Vec<View>, i64), StoreError> {
+) -> Result<(Vec<InvoiceView>, i64), StoreError> {
     super::page(
         ex,
         VIEW_FROM,
@@ -221,13 +170,15 @@ pub async fn page_views(
         "i.id",
         conditions(f),
         (limit, offset),
-        view_from_row,
     )
     .await
 }
 
 /// The views of the given invoices, in id order.
-pub async fn views_of(ex: &mut dyn Exec, ids: &[i64]) -> Result<Vec<View>, StoreError> {
+pub async fn views_of(
+    ex: &mut dyn Exec,
+    ids: &[InvoiceId],
+) -> Result<Vec<InvoiceView>, StoreError> {
     let mut views = Vec::with_capacity(ids.len());
     // A generation run may create thousands: stay well under every backend's parameter limit.
     for chunk in ids.chunks(500) {
@@ -237,48 +188,33 @@ pub async fn views_of(ex: &mut dyn Exec, ids: &[i64]) -> Result<Vec<View>, Store
             "SELECT {} FROM {VIEW_FROM} WHERE i.id IN ({marks}) ORDER BY i.id",
             view_columns()
         );
-        for r in ex.fetch_all(&sql, &args).await? {
-            views.push(view_from_row(&r)?);
-        }
+        views.extend(ex.all::<InvoiceView>(&sql, &args).await?);
     }
     Ok(views)
 }
 
 /// Inserts one invoice numbered by the caller (who holds the year's counter).
-pub async fn insert(ex: &mut dyn Exec, i: &Invoice, now: DateTime<Utc>) -> Result<i64, StoreError> {
-    ex.insert(
-        "INSERT INTO invoices (invoice_year, invoice_seq, client_id, subscription_id, \
-         period_start, period_end, invoice_date, due_date, total_minor, paid_minor, status, \
-         created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        params![
-            i64::from(i.year),
-            i.seq,
-            i.client_id,
-            i.subscription_id,
-            i.period_start,
-            i.period_end,
-            i.invoice_date,
-            i.due_date,
-            i.total.minor(),
-            i.paid.minor(),
-            i.status.as_str(),
-            now
-        ],
-    )
-    .await
+pub async fn insert(
+    ex: &mut dyn Exec,
+    i: &Invoice,
+    now: DateTime<Utc>,
+) -> Result<InvoiceId, StoreError> {
+    ex.insert_row(i, &[("created_at", now.into())])
+        .await
+        .map(InvoiceId)
 }
 
 /// All invoices of a client's subscriptions, through the subscription index.
-pub async fn for_client(ex: &mut dyn Exec, client_id: i64) -> Result<Vec<Invoice>, StoreError> {
+pub async fn for_client(
+    ex: &mut dyn Exec,
+    client_id: ClientId,
+) -> Result<Vec<Invoice>, StoreError> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM subscriptions s JOIN invoices i ON i.subscription_id = s.id \
-         WHERE s.client_id = ? ORDER BY i.subscription_id, i.period_start"
+        "SELECT {} FROM subscriptions s JOIN invoices i ON i.subscription_id = s.id \
+         WHERE s.client_id = ? ORDER BY i.subscription_id, i.period_start",
+        Invoice::select_list()
     );
-    ex.fetch_all(&sql, params![client_id])
-        .await?
-        .iter()
-        .map(from_row)
-        .collect()
+    ex.all(&sql, params![client_id]).await
 }
 
 /// Invoices numbered after `after_seq` in `year`: those one generation run created.
@@ -288,13 +224,9 @@ pub async fn numbered_after(
     after_seq: i64,
     limit: i64,
 ) -> Result<Vec<Invoice>, StoreError> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM invoices i WHERE i.invoice_year = ? AND i.invoice_seq > ? \
-         ORDER BY i.invoice_seq LIMIT ?"
-    );
-    ex.fetch_all(&sql, params![i64::from(year), after_seq, limit])
-        .await?
-        .iter()
-        .map(from_row)
-        .collect()
+    ex.all(
+        &select("WHERE i.invoice_year = ? AND i.invoice_seq > ? ORDER BY i.invoice_seq LIMIT ?"),
+        params![i64::from(year), after_seq, limit],
+    )
+    .await
 }

@@ -3,14 +3,15 @@
 use chrono::{DateTime, Utc};
 
 use super::Conditions;
+use crate::domain::ids::{ClientId, JobId, RouterId};
 use crate::params;
-use crate::storage::{Exec, Row, StoreError, Value};
+use crate::storage::{Exec, StoreError, Table, Value};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
-    pub id: i64,
-    pub router_id: i64,
-    pub client_id: Option<i64>,
+    pub id: JobId,
+    pub router_id: RouterId,
+    pub client_id: Option<ClientId>,
     /// `secret`, `remove`, `profile`.
     pub kind: String,
     /// JSON; holds no plain password (a secret's is sealed).
@@ -22,38 +23,26 @@ pub struct Job {
     pub created_at: DateTime<Utc>,
 }
 
-const COLUMNS: &str = "j.id, j.router_id, j.client_id, j.kind, j.payload, j.status, j.attempts, \
-    j.next_attempt_at, j.last_error, j.created_at";
-
-fn from_row(r: &Row) -> Result<Job, StoreError> {
-    Ok(Job {
-        id: r.i64(0)?,
-        router_id: r.i64(1)?,
-        client_id: r.opt_i64(2)?,
-        kind: r.string(3)?,
-        payload: r.string(4)?,
-        status: r.string(5)?,
-        attempts: r.i64(6)?,
-        next_attempt_at: r.timestamp(7)?,
-        last_error: r.opt_string(8)?,
-        created_at: r.timestamp(9)?,
-    })
-}
+crate::table!(Job => "router_jobs" as "j" {
+    id, router_id, client_id, kind, payload, status, attempts, next_attempt_at, last_error,
+    created_at
+});
 
 pub async fn enqueue(
     ex: &mut dyn Exec,
-    router_id: i64,
-    client_id: Option<i64>,
+    router_id: RouterId,
+    client_id: Option<ClientId>,
     kind: &str,
     payload: &str,
     now: DateTime<Utc>,
-) -> Result<i64, StoreError> {
+) -> Result<JobId, StoreError> {
     ex.insert(
         "INSERT INTO router_jobs (router_id, client_id, kind, payload, status, attempts, \
          next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)",
         params![router_id, client_id, kind, payload, now, now],
     )
     .await
+    .map(JobId)
 }
 
 /// Leases up to `limit` due jobs for `lease_until`: for each client only its oldest pending
@@ -66,22 +55,18 @@ pub async fn lease(
     limit: i64,
 ) -> Result<Vec<Job>, StoreError> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM router_jobs j WHERE j.status = 'pending' AND j.next_attempt_at <= ? \
+        "SELECT {} FROM router_jobs j WHERE j.status = 'pending' AND j.next_attempt_at <= ? \
          AND (j.leased_until IS NULL OR j.leased_until < ?) \
          AND (j.client_id IS NULL OR NOT EXISTS (SELECT 1 FROM router_jobs e \
            WHERE e.client_id = j.client_id AND e.status = 'pending' AND e.id < j.id)) \
-         ORDER BY j.id LIMIT ?{{skip_locked}}"
+         ORDER BY j.id LIMIT ?{{skip_locked}}",
+        Job::select_list()
     );
-    let jobs: Vec<Job> = ex
-        .fetch_all(&sql, params![now, now, limit])
-        .await?
-        .iter()
-        .map(from_row)
-        .collect::<Result<_, _>>()?;
+    let jobs: Vec<Job> = ex.all(&sql, params![now, now, limit]).await?;
     for chunk in jobs.chunks(500) {
         let marks = vec!["?"; chunk.len()].join(", ");
         let mut args: Vec<Value> = vec![lease_until.into()];
-        args.extend(chunk.iter().map(|j| Value::Int(j.id)));
+        args.extend(chunk.iter().map(|j| Value::from(j.id)));
         ex.execute(
             &format!("UPDATE router_jobs SET leased_until = ? WHERE id IN ({marks})"),
             &args,
@@ -93,13 +78,13 @@ pub async fn lease(
 
 pub async fn mark_done(
     ex: &mut dyn Exec,
-    ids: &[i64],
+    ids: &[JobId],
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     for chunk in ids.chunks(500) {
         let marks = vec!["?"; chunk.len()].join(", ");
         let mut args: Vec<Value> = vec![now.into()];
-        args.extend(chunk.iter().map(|id| Value::Int(*id)));
+        args.extend(chunk.iter().map(|id| Value::from(*id)));
         ex.execute(
             &format!(
                 "UPDATE router_jobs SET status = 'done', done_at = ?, leased_until = NULL, \
@@ -115,7 +100,7 @@ pub async fn mark_done(
 /// Records a failed attempt: the job waits until `next_attempt_at`, or is marked failed.
 pub async fn mark_retry(
     ex: &mut dyn Exec,
-    id: i64,
+    id: JobId,
     error: &str,
     next_attempt_at: DateTime<Utc>,
     give_up: bool,
@@ -138,8 +123,8 @@ pub async fn mark_retry(
 /// Puts failed jobs of a router (all, or one) back in the queue.
 pub async fn retry_failed(
     ex: &mut dyn Exec,
-    router_id: i64,
-    job_id: Option<i64>,
+    router_id: RouterId,
+    job_id: Option<JobId>,
     now: DateTime<Utc>,
 ) -> Result<u64, StoreError> {
     match job_id {
@@ -164,7 +149,7 @@ pub async fn retry_failed(
 
 pub async fn page(
     ex: &mut dyn Exec,
-    router_id: i64,
+    router_id: RouterId,
     status: Option<&'static str>,
     limit: i64,
     offset: i64,
@@ -175,32 +160,28 @@ pub async fn page(
         .add("j.status = ?", status);
     super::page(
         ex,
-        "router_jobs j",
-        COLUMNS,
+        &Job::from_clause(),
+        Job::select_list(),
         "j.id",
         conds,
         (limit, offset),
-        from_row,
     )
     .await
 }
 
 /// Pending jobs in all: the worker's backlog.
 pub async fn pending_count(ex: &mut dyn Exec) -> Result<i64, StoreError> {
-    ex.fetch_one(
+    ex.one(
         "SELECT COUNT(*) FROM router_jobs WHERE status = 'pending'",
         &[],
     )
-    .await?
-    .i64(0)
+    .await
 }
 
 /// A job's status: `pending`, `done` or `failed`.
-pub async fn status(ex: &mut dyn Exec, id: i64) -> Result<Option<String>, StoreError> {
-    ex.fetch_optional("SELECT status FROM router_jobs WHERE id = ?", params![id])
-        .await?
-        .map(|r| r.string(0))
-        .transpose()
+pub async fn status(ex: &mut dyn Exec, id: JobId) -> Result<Option<String>, StoreError> {
+    ex.first("SELECT status FROM router_jobs WHERE id = ?", params![id])
+        .await
 }
 
 /// Forgets applied jobs finished before `before` (failed and pending ones are kept).

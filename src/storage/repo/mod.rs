@@ -1,4 +1,6 @@
 //! Repository functions: one per statement or small group, each written once for all backends.
+//! Every entity's columns are declared once, with [`crate::table!`] or [`crate::record!`],
+//! beside the functions that store it.
 
 pub mod billing;
 pub mod clients;
@@ -6,12 +8,32 @@ pub mod invoices;
 pub mod jobs;
 pub mod payments;
 pub mod plans;
+pub mod reports;
 pub mod routers;
+pub mod settings;
 pub mod subscriptions;
 pub mod tokens;
 pub mod users;
 
-use super::{Exec, Row, StoreError, Value};
+use super::{Exec, Field, StoreError, Value};
+use crate::domain::billing::invoice::{InvoiceStatus, PaymentStatus};
+use crate::domain::billing::period::PeriodUnit;
+use crate::domain::billing::subscription::{EventKind, Status};
+use crate::domain::client::ClientEventKind;
+use crate::domain::router::{SuspendMode, Transport};
+use crate::domain::user::Role;
+
+crate::word_fields!(
+    Role,
+    Status,
+    EventKind,
+    InvoiceStatus,
+    PaymentStatus,
+    PeriodUnit,
+    ClientEventKind,
+    Transport,
+    SuspendMode,
+);
 
 /// A WHERE clause built from optional filters, with its parameters in order.
 #[derive(Default)]
@@ -46,28 +68,26 @@ impl Conditions {
 }
 
 /// One page of `SELECT columns FROM from WHERE … ORDER BY order`, and the count of all rows.
-pub(crate) async fn page<T>(
+pub(crate) async fn page<T: Field>(
     ex: &mut dyn Exec,
     from: &str,
     columns: &str,
     order: &str,
     conds: Conditions,
     (limit, offset): (i64, i64),
-    map: fn(&Row) -> Result<T, StoreError>,
 ) -> Result<(Vec<T>, i64), StoreError> {
     let clause = conds.clause();
     let mut args = conds.args;
-    let total = ex
-        .fetch_one(&format!("SELECT COUNT(*) FROM {from}{clause}"), &args)
-        .await?
-        .i64(0)?;
+    let total: i64 = ex
+        .one(&format!("SELECT COUNT(*) FROM {from}{clause}"), &args)
+        .await?;
     args.push(limit.into());
     args.push(offset.into());
     let rows = ex
-        .fetch_all(
+        .all(
             &format!("SELECT {columns} FROM {from}{clause} ORDER BY {order} LIMIT ? OFFSET ?"),
             &args,
         )
         .await?;
-    Ok((rows.iter().map(map).collect::<Result<_, _>>()?, total))
+    Ok((rows, total))
 }

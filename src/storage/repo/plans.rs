@@ -1,90 +1,52 @@
 use chrono::{DateTime, Utc};
 
-use crate::domain::billing::period::{Period, PeriodUnit};
+use crate::domain::billing::period::Period;
 use crate::domain::billing::plan::Plan;
-use crate::domain::money::Money;
+use crate::domain::ids::PlanId;
 use crate::params;
-use crate::storage::{Exec, Row, StoreError};
+use crate::storage::{Exec, StoreError, Table};
 
-const COLUMNS: &str =
-    "id, name, price_minor, period_unit, period_count, ppp_profile, rate_limit, active";
+crate::record!(Period {
+    unit = "period_unit",
+    count = "period_count"
+});
+crate::table!(Plan => "plans" as "p" {
+    id,
+    name,
+    price = "price_minor",
+    period,
+    ppp_profile,
+    rate_limit,
+    active,
+});
 
-fn from_row(r: &Row) -> Result<Plan, StoreError> {
-    let unit = r.string(3)?;
-    Ok(Plan {
-        id: r.i64(0)?,
-        name: r.string(1)?,
-        price: Money::from_minor(r.i64(2)?),
-        period: Period {
-            unit: PeriodUnit::parse(&unit)
-                .ok_or_else(|| StoreError::Decode(format!("period unit {unit}")))?,
-            count: u32::try_from(r.i64(4)?).map_err(|e| StoreError::Decode(e.to_string()))?,
-        },
-        ppp_profile: r.string(5)?,
-        rate_limit: r.opt_string(6)?,
-        active: r.bool(7)?,
-    })
+fn select(tail: &str) -> String {
+    format!(
+        "SELECT {} FROM {} {tail}",
+        Plan::select_list(),
+        Plan::from_clause()
+    )
 }
 
-pub async fn insert(ex: &mut dyn Exec, p: &Plan, now: DateTime<Utc>) -> Result<i64, StoreError> {
-    ex.insert(
-        "INSERT INTO plans (name, price_minor, period_unit, period_count, ppp_profile, rate_limit, \
-         active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        params![
-            &p.name,
-            p.price.minor(),
-            p.period.unit.as_str(),
-            i64::from(p.period.count),
-            &p.ppp_profile,
-            p.rate_limit.clone(),
-            p.active,
-            now,
-            now
-        ],
-    )
-    .await
+pub async fn insert(ex: &mut dyn Exec, p: &Plan, now: DateTime<Utc>) -> Result<PlanId, StoreError> {
+    ex.insert_row(p, &[("created_at", now.into()), ("updated_at", now.into())])
+        .await
+        .map(PlanId)
 }
 
 pub async fn update(ex: &mut dyn Exec, p: &Plan, now: DateTime<Utc>) -> Result<bool, StoreError> {
-    let n = ex
-        .execute(
-            "UPDATE plans SET name = ?, price_minor = ?, period_unit = ?, period_count = ?, \
-             ppp_profile = ?, rate_limit = ?, active = ?, updated_at = ? WHERE id = ?",
-            params![
-                &p.name,
-                p.price.minor(),
-                p.period.unit.as_str(),
-                i64::from(p.period.count),
-                &p.ppp_profile,
-                p.rate_limit.clone(),
-                p.active,
-                now,
-                p.id
-            ],
-        )
-        .await?;
-    Ok(n > 0)
+    ex.update_row(p, &[("updated_at = ?", now.into())]).await
 }
 
-pub async fn get(ex: &mut dyn Exec, id: i64) -> Result<Option<Plan>, StoreError> {
-    let sql = format!("SELECT {COLUMNS} FROM plans WHERE id = ?");
-    ex.fetch_optional(&sql, params![id])
-        .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()
+pub async fn get(ex: &mut dyn Exec, id: PlanId) -> Result<Option<Plan>, StoreError> {
+    ex.first(&select("WHERE p.id = ?"), params![id]).await
 }
 
 pub async fn list(ex: &mut dyn Exec) -> Result<Vec<Plan>, StoreError> {
-    let sql = format!("SELECT {COLUMNS} FROM plans ORDER BY id");
-    ex.fetch_all(&sql, &[])
-        .await?
-        .iter()
-        .map(from_row)
-        .collect()
+    ex.all(&select("ORDER BY p.id"), &[]).await
 }
 
-pub async fn delete(ex: &mut dyn Exec, id: i64) -> Result<bool, StoreError> {
+pub async fn delete(ex: &mut dyn Exec, id: PlanId) -> Result<bool, StoreError> {
     Ok(ex
         .execute("DELETE FROM plans WHERE id = ?", params![id])
         .await?

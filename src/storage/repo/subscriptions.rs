@@ -1,67 +1,67 @@
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 
 use super::Conditions;
-use crate::domain::billing::subscription::{Status, Subscription};
-use crate::domain::money::Money;
+use crate::domain::billing::subscription::{
+    Event, NamedSubscription, Subscription, SubscriptionFilter,
+};
+use crate::domain::ids::{ClientId, SubscriptionId};
 use crate::params;
-use crate::storage::{Exec, Row, StoreError};
+use crate::storage::{Exec, StoreError, Table};
 
-const COLUMNS: &str = "id, client_id, plan_id, start_date, end_date, status";
+crate::table!(Subscription => "subscriptions" as "s" {
+    id, client_id, plan_id, start_date, end_date, status
+});
+crate::record!(Event {
+    subscription_id,
+    client_id,
+    kind,
+    from_status,
+    to_status,
+    old_end_date,
+    new_end_date,
+    actor,
+    reason,
+    at = "created_at",
+});
+crate::record!(NamedSubscription {
+    subscription,
+    client_name,
+    plan_name,
+    price
+});
 
-pub(crate) fn from_row(r: &Row) -> Result<Subscription, StoreError> {
-    let status = r.string(5)?;
-    Ok(Subscription {
-        id: r.i64(0)?,
-        client_id: r.i64(1)?,
-        plan_id: r.i64(2)?,
-        start_date: r.date(3)?,
-        end_date: r.date(4)?,
-        status: Status::parse(&status)
-            .ok_or_else(|| StoreError::Decode(format!("subscription status {status}")))?,
-    })
+fn select(tail: &str) -> String {
+    format!(
+        "SELECT {} FROM {} {tail}",
+        Subscription::select_list(),
+        Subscription::from_clause()
+    )
 }
 
 pub async fn insert(
     ex: &mut dyn Exec,
     s: &Subscription,
     now: DateTime<Utc>,
-) -> Result<i64, StoreError> {
-    ex.insert(
-        "INSERT INTO subscriptions (client_id, plan_id, start_date, end_date, status, created_at, \
-         updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        params![
-            s.client_id,
-            s.plan_id,
-            s.start_date,
-            s.end_date,
-            s.status.as_str(),
-            now,
-            now
-        ],
-    )
-    .await
+) -> Result<SubscriptionId, StoreError> {
+    ex.insert_row(s, &[("created_at", now.into()), ("updated_at", now.into())])
+        .await
+        .map(SubscriptionId)
 }
 
-pub async fn get(ex: &mut dyn Exec, id: i64) -> Result<Option<Subscription>, StoreError> {
-    let sql = format!("SELECT {COLUMNS} FROM subscriptions WHERE id = ?");
-    ex.fetch_optional(&sql, params![id])
-        .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()
+pub async fn get(
+    ex: &mut dyn Exec,
+    id: SubscriptionId,
+) -> Result<Option<Subscription>, StoreError> {
+    ex.first(&select("WHERE s.id = ?"), params![id]).await
 }
 
 /// The subscription, its row locked until the transaction ends.
 pub async fn get_for_update(
     ex: &mut dyn Exec,
-    id: i64,
+    id: SubscriptionId,
 ) -> Result<Option<Subscription>, StoreError> {
-    let sql = format!("SELECT {COLUMNS} FROM subscriptions WHERE id = ?{{for_update}}");
-    ex.fetch_optional(&sql, params![id])
-        .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()
+    ex.first(&select("WHERE s.id = ?{for_update}"), params![id])
+        .await
 }
 
 pub async fn update(
@@ -69,24 +69,10 @@ pub async fn update(
     s: &Subscription,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let n = ex
-        .execute(
-            "UPDATE subscriptions SET plan_id = ?, start_date = ?, end_date = ?, status = ?, \
-             updated_at = ? WHERE id = ?",
-            params![
-                s.plan_id,
-                s.start_date,
-                s.end_date,
-                s.status.as_str(),
-                now,
-                s.id
-            ],
-        )
-        .await?;
-    Ok(n > 0)
+    ex.update_row(s, &[("updated_at = ?", now.into())]).await
 }
 
-pub async fn delete(ex: &mut dyn Exec, id: i64) -> Result<bool, StoreError> {
+pub async fn delete(ex: &mut dyn Exec, id: SubscriptionId) -> Result<bool, StoreError> {
     ex.execute(
         "DELETE FROM subscription_events WHERE subscription_id = ?",
         params![id],
@@ -98,170 +84,93 @@ pub async fn delete(ex: &mut dyn Exec, id: i64) -> Result<bool, StoreError> {
         > 0)
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    pub client_id: Option<i64>,
-    pub status: Option<Status>,
-}
-
-fn conditions(f: &Filter) -> Conditions {
+fn conditions(f: &SubscriptionFilter) -> Conditions {
     let mut conds = Conditions::default();
     conds
         .add("s.client_id = ?", f.client_id)
-        .add("s.status = ?", f.status.map(Status::as_str));
+        .add("s.status = ?", f.status);
     conds
 }
 
 pub async fn page(
     ex: &mut dyn Exec,
-    f: &Filter,
+    f: &SubscriptionFilter,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Subscription>, i64), StoreError> {
     super::page(
         ex,
-        "subscriptions s",
-        COLUMNS,
+        &Subscription::from_clause(),
+        Subscription::select_list(),
         "s.id",
         conditions(f),
         (limit, offset),
-        from_row,
     )
     .await
-}
-
-/// A subscription with the client's name and the plan's name and price, as the original
-/// system's routes show it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Named {
-    pub subscription: Subscription,
-    pub client_name: String,
-    pub plan_name: String,
-    pub price: Money,
 }
 
 const NAMED_FROM: &str =
     "subscriptions s JOIN clients c ON c.id = s.client_id JOIN plans p ON p.id = s.plan_id";
-const NAMED_COLUMNS: &str = "s.id, s.client_id, s.plan_id, s.start_date, s.end_date, s.status, c.name, p.name, \
-     p.price_minor";
 
-fn named_from_row(r: &Row) -> Result<Named, StoreError> {
-    Ok(Named {
-        subscription: from_row(r)?,
-        client_name: r.string(6)?,
-        plan_name: r.string(7)?,
-        price: Money::from_minor(r.i64(8)?),
-    })
+fn named_columns() -> String {
+    format!(
+        "{}, c.name, p.name, p.price_minor",
+        Subscription::select_list()
+    )
 }
 
 pub async fn page_named(
     ex: &mut dyn Exec,
-    f: &Filter,
+    f: &SubscriptionFilter,
     limit: i64,
     offset: i64,
-) -> Result<(Vec<Named>, i64), StoreError> {
+) -> Result<(Vec<NamedSubscription>, i64), StoreError> {
     super::page(
         ex,
         NAMED_FROM,
-        NAMED_COLUMNS,
+        &named_columns(),
         "s.id",
         conditions(f),
         (limit, offset),
-        named_from_row,
     )
     .await
 }
 
-pub async fn get_named(ex: &mut dyn Exec, id: i64) -> Result<Option<Named>, StoreError> {
-    let sql = format!("SELECT {NAMED_COLUMNS} FROM {NAMED_FROM} WHERE s.id = ?");
-    ex.fetch_optional(&sql, params![id])
-        .await?
-        .as_ref()
-        .map(named_from_row)
-        .transpose()
+pub async fn get_named(
+    ex: &mut dyn Exec,
+    id: SubscriptionId,
+) -> Result<Option<NamedSubscription>, StoreError> {
+    let sql = format!(
+        "SELECT {} FROM {NAMED_FROM} WHERE s.id = ?",
+        named_columns()
+    );
+    ex.first(&sql, params![id]).await
 }
 
 pub async fn for_client(
     ex: &mut dyn Exec,
-    client_id: i64,
+    client_id: ClientId,
 ) -> Result<Vec<Subscription>, StoreError> {
-    ex.fetch_all(
-        "SELECT id, client_id, plan_id, start_date, end_date, status FROM subscriptions \
-         WHERE client_id = ? ORDER BY id",
+    ex.all(
+        &select("WHERE s.client_id = ? ORDER BY s.id"),
         params![client_id],
-    )
-    .await?
-    .iter()
-    .map(from_row)
-    .collect()
-}
-
-/// One entry of a subscription's history.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Event {
-    pub subscription_id: i64,
-    pub client_id: i64,
-    /// `created`, `renewed`, `suspended`, `reactivated`, `status_changed`, …
-    pub kind: String,
-    pub from_status: Option<Status>,
-    pub to_status: Option<Status>,
-    pub old_end_date: Option<NaiveDate>,
-    pub new_end_date: Option<NaiveDate>,
-    pub actor: String,
-    pub reason: Option<String>,
-}
-
-pub async fn record(ex: &mut dyn Exec, e: &Event, now: DateTime<Utc>) -> Result<i64, StoreError> {
-    ex.insert(
-        "INSERT INTO subscription_events (subscription_id, client_id, kind, from_status, \
-         to_status, old_end_date, new_end_date, actor, reason, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        params![
-            e.subscription_id,
-            e.client_id,
-            &e.kind,
-            e.from_status.map(Status::as_str),
-            e.to_status.map(Status::as_str),
-            e.old_end_date,
-            e.new_end_date,
-            &e.actor,
-            e.reason.clone(),
-            now
-        ],
     )
     .await
 }
 
-/// A subscription's history, oldest first, with each entry's time.
+pub async fn record(ex: &mut dyn Exec, e: &Event) -> Result<i64, StoreError> {
+    ex.insert_record("subscription_events", e).await
+}
+
+/// A subscription's history, oldest first.
 pub async fn history(
     ex: &mut dyn Exec,
-    subscription_id: i64,
-) -> Result<Vec<(Event, DateTime<Utc>)>, StoreError> {
-    let rows = ex
-        .fetch_all(
-            "SELECT subscription_id, client_id, kind, from_status, to_status, old_end_date, \
-             new_end_date, actor, reason, created_at FROM subscription_events \
-             WHERE subscription_id = ? ORDER BY id",
-            params![subscription_id],
-        )
-        .await?;
-    let status = |s: Option<String>| s.and_then(|s| Status::parse(&s));
-    rows.iter()
-        .map(|r| {
-            Ok((
-                Event {
-                    subscription_id: r.i64(0)?,
-                    client_id: r.i64(1)?,
-                    kind: r.string(2)?,
-                    from_status: status(r.opt_string(3)?),
-                    to_status: status(r.opt_string(4)?),
-                    old_end_date: r.opt_date(5)?,
-                    new_end_date: r.opt_date(6)?,
-                    actor: r.string(7)?,
-                    reason: r.opt_string(8)?,
-                },
-                r.timestamp(9)?,
-            ))
-        })
-        .collect()
+    subscription_id: SubscriptionId,
+) -> Result<Vec<Event>, StoreError> {
+    let cols = crate::storage::row::columns::<Event>().join(", ");
+    ex.all(
+        &format!("SELECT {cols} FROM subscription_events WHERE subscription_id = ? ORDER BY id"),
+        params![subscription_id],
+    )
+    .await
 }

@@ -1,5 +1,6 @@
 use chrono::{DateTime, Utc};
 
+use crate::domain::ids::UserId;
 use crate::domain::user::Role;
 use crate::params;
 use crate::storage::{Exec, StoreError};
@@ -7,17 +8,24 @@ use crate::storage::{Exec, StoreError};
 /// The user behind a token, as the auth check needs it.
 #[derive(Debug, Clone)]
 pub struct Session {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub username: String,
     pub role: Role,
     pub expires_at: DateTime<Utc>,
-    pub revoked: bool,
+    pub revoked_at: Option<DateTime<Utc>>,
 }
+crate::record!(Session {
+    user_id,
+    username,
+    role,
+    expires_at,
+    revoked_at
+});
 
 pub async fn insert(
     ex: &mut dyn Exec,
     token_hash: &str,
-    user_id: i64,
+    user_id: UserId,
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> Result<i64, StoreError> {
@@ -32,24 +40,12 @@ pub async fn find_session(
     ex: &mut dyn Exec,
     token_hash: &str,
 ) -> Result<Option<Session>, StoreError> {
-    let Some(r) = ex
-        .fetch_optional(
-            "SELECT u.id, u.username, u.role, t.expires_at, t.revoked_at \
-             FROM auth_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?",
-            params![token_hash],
-        )
-        .await?
-    else {
-        return Ok(None);
-    };
-    let role = r.string(2)?;
-    Ok(Some(Session {
-        user_id: r.i64(0)?,
-        username: r.string(1)?,
-        role: Role::parse(&role).ok_or_else(|| StoreError::Decode(format!("role {role}")))?,
-        expires_at: r.timestamp(3)?,
-        revoked: !r.is_null(4),
-    }))
+    ex.first(
+        "SELECT u.id, u.username, u.role, t.expires_at, t.revoked_at \
+         FROM auth_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?",
+        params![token_hash],
+    )
+    .await
 }
 
 /// Revokes a live token; returns whether one was revoked.

@@ -1,35 +1,14 @@
 use chrono::{DateTime, Utc};
 
-use crate::domain::user::Role;
+use crate::domain::ids::UserId;
+use crate::domain::user::{Role, User};
 use crate::params;
-use crate::storage::{Exec, Row, StoreError};
+use crate::storage::{Exec, StoreError, Table};
 
-#[derive(Debug, Clone)]
-pub struct UserRecord {
-    pub id: i64,
-    pub username: String,
-    pub password_hash: String,
-    pub role: Role,
-    pub created_at: DateTime<Utc>,
-}
-
-const COLUMNS: &str = "id, username, password_hash, role, created_at";
-
-fn from_row(r: &Row) -> Result<UserRecord, StoreError> {
-    let role = r.string(3)?;
-    Ok(UserRecord {
-        id: r.i64(0)?,
-        username: r.string(1)?,
-        password_hash: r.string(2)?,
-        role: Role::parse(&role).ok_or_else(|| StoreError::Decode(format!("role {role}")))?,
-        created_at: r.timestamp(4)?,
-    })
-}
+crate::table!(User => "users" as "u" { id, username, role, created_at });
 
 pub async fn count(ex: &mut dyn Exec) -> Result<i64, StoreError> {
-    ex.fetch_one("SELECT COUNT(*) FROM users", &[])
-        .await?
-        .i64(0)
+    ex.one("SELECT COUNT(*) FROM users", &[]).await
 }
 
 pub async fn insert(
@@ -38,32 +17,45 @@ pub async fn insert(
     password_hash: &str,
     role: Role,
     now: DateTime<Utc>,
-) -> Result<i64, StoreError> {
-    ex.insert(
-        "INSERT INTO users (username, password_hash, role, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?)",
-        params![username, password_hash, role.as_str(), now, now],
+) -> Result<UserId, StoreError> {
+    let user = User {
+        id: UserId(0),
+        username: username.to_owned(),
+        role,
+        created_at: now,
+    };
+    ex.insert_row(
+        &user,
+        &[
+            ("password_hash", password_hash.into()),
+            ("updated_at", now.into()),
+        ],
     )
     .await
+    .map(UserId)
 }
 
+/// The user of that name and their password hash.
 pub async fn find_by_username(
     ex: &mut dyn Exec,
     username: &str,
-) -> Result<Option<UserRecord>, StoreError> {
-    let sql = format!("SELECT {COLUMNS} FROM users WHERE username = ?");
-    ex.fetch_optional(&sql, params![username])
-        .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()
+) -> Result<Option<(User, String)>, StoreError> {
+    let sql = format!(
+        "SELECT {}, u.password_hash FROM {} WHERE u.username = ?",
+        User::select_list(),
+        User::from_clause()
+    );
+    ex.first(&sql, params![username]).await
 }
 
-pub async fn list(ex: &mut dyn Exec) -> Result<Vec<UserRecord>, StoreError> {
-    let sql = format!("SELECT {COLUMNS} FROM users ORDER BY id");
-    ex.fetch_all(&sql, &[])
-        .await?
-        .iter()
-        .map(from_row)
-        .collect()
+pub async fn list(ex: &mut dyn Exec) -> Result<Vec<User>, StoreError> {
+    ex.all(
+        &format!(
+            "SELECT {} FROM {} ORDER BY u.id",
+            User::select_list(),
+            User::from_clause()
+        ),
+        &[],
+    )
+    .await
 }

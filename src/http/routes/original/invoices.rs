@@ -11,27 +11,26 @@ use utoipa::ToSchema;
 
 use super::invoice_status_out;
 use crate::app::AppState;
-use crate::domain::billing::invoice::InvoiceStatus;
+use crate::domain::billing::invoice::{Invoice, InvoiceFilter, InvoiceStatus, InvoiceView};
+use crate::domain::ids::{InvoiceId, SubscriptionId};
 use crate::domain::money::Money;
 use crate::domain::validation::FieldErrors;
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::extract::{Auth, Id, JsonBody, QueryParams};
-use crate::http::routes::billing::generation_args;
-use crate::http::routes::{Data, Envelope, Message, envelope, message, page_of, paged};
+use crate::http::extract::{Auth, Id, JsonBody, Query};
+use crate::http::routes::billing::{DateQuery, RunQuery};
+use crate::http::routes::{Data, Envelope, Message, PageQuery, envelope, message, page_of, paged};
 use crate::service::invoices::{self as svc, NewInvoice};
 use crate::service::{AppError, billing, payments};
-use crate::storage::repo::invoices::{Filter, Invoice, View};
 
 /// An invoice as the original system listed it: the client's name instead of the
 /// subscription, and the method and date of the latest successful payment (null if none).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OriginalInvoice {
-    pub invoice_id: i64,
+    pub invoice_id: InvoiceId,
     #[schema(example = "John Doe")]
     pub client_name: String,
     pub invoice_date: NaiveDate,
     pub due_date: NaiveDate,
-    #[schema(value_type = f64, example = 100000.00)]
     pub total_amount: Money,
     /// `pending`, `paid`, `overdue` (open and past its due date) or `void`.
     #[schema(example = "pending")]
@@ -42,7 +41,7 @@ pub struct OriginalInvoice {
 }
 
 impl OriginalInvoice {
-    fn new(v: View, today: NaiveDate) -> Self {
+    fn new(v: InvoiceView, today: NaiveDate) -> Self {
         let (payment_method, payment_date) = v.last_payment.unzip();
         OriginalInvoice {
             invoice_id: v.invoice.id,
@@ -57,7 +56,7 @@ impl OriginalInvoice {
     }
 }
 
-fn rows(app: &AppState, views: Vec<View>) -> Vec<OriginalInvoice> {
+fn rows(app: &AppState, views: Vec<InvoiceView>) -> Vec<OriginalInvoice> {
     let today = app.config.today();
     views
         .into_iter()
@@ -65,7 +64,7 @@ fn rows(app: &AppState, views: Vec<View>) -> Vec<OriginalInvoice> {
         .collect()
 }
 
-async fn one(app: &AppState, id: i64) -> Result<OriginalInvoice, AppError> {
+async fn one(app: &AppState, id: InvoiceId) -> Result<OriginalInvoice, AppError> {
     Ok(OriginalInvoice::new(
         svc::get_view(app, id).await?,
         app.config.today(),
@@ -77,11 +76,10 @@ async fn one(app: &AppState, id: i64) -> Result<OriginalInvoice, AppError> {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InvoiceBody {
-    pub subscription_id: Option<i64>,
+    pub subscription_id: Option<SubscriptionId>,
     pub invoice_date: Option<NaiveDate>,
     pub due_date: Option<NaiveDate>,
     /// Default: the plan's price.
-    #[schema(value_type = Option<f64>, example = 100000.00)]
     pub total_amount: Option<Money>,
     /// `pending`, `paid`, `overdue` or `void`.
     pub invoice_status: Option<String>,
@@ -100,15 +98,14 @@ fn invalid(field: &str, message: impl Into<String>) -> AppError {
 /// Kept for compatibility with the original PHP API; modern equivalent: `GET /invoices`.
 /// Paginated like `GET /client` (`page`, `per_page`, totals in headers).
 #[utoipa::path(get, path = "/invoice", tag = "original",
-    params(("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query)),
-    responses((status = 200, body = Data<Vec<OriginalInvoice>>)), security(("bearer" = [])))]
+    params(PageQuery),
+    responses((status = 200, body = Data<Vec<OriginalInvoice>>)))]
 pub async fn list(
     State(app): State<AppState>,
-    _auth: Auth,
-    q: QueryParams,
+    Query(q): Query<PageQuery>,
 ) -> Result<Response, ApiError> {
     let page = page_of(&app, &q)?;
-    let (views, total) = svc::list_views(&app, Filter::default(), page).await?;
+    let (views, total) = svc::list_views(&app, InvoiceFilter::default(), page).await?;
     Ok(paged(
         page,
         total,
@@ -123,12 +120,10 @@ pub async fn list(
 /// Kept for compatibility with the original PHP API; modern equivalent: `GET /invoices/{id}`.
 #[utoipa::path(get, path = "/invoice/{id}", tag = "original",
     params(("id" = i64, Path, description = "invoice id")),
-    responses((status = 200, body = Data<OriginalInvoice>), (status = 404, body = ErrorBody)),
-    security(("bearer" = [])))]
+    responses((status = 200, body = Data<OriginalInvoice>), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(app): State<AppState>,
-    _auth: Auth,
-    Id(id): Id,
+    Id(id): Id<InvoiceId>,
 ) -> Result<Json<Data<OriginalInvoice>>, ApiError> {
     Ok(Json(Data {
         data: one(&app, id).await?,
@@ -142,9 +137,7 @@ pub async fn get(
 /// (admin, operator); a new invoice is `pending`: record its payment with `PUT /invoice/{id}`.
 #[utoipa::path(post, path = "/invoice", tag = "original", request_body = InvoiceBody,
     responses((status = 201, body = Envelope<OriginalInvoice>),
-        (status = 409, body = ErrorBody, description = "the next period is already invoiced"),
-        (status = 422, body = ErrorBody)),
-    security(("bearer" = [])))]
+        (status = 409, body = ErrorBody, description = "the next period is already invoiced")))]
 pub async fn create(
     State(app): State<AppState>,
     auth: Auth,
@@ -166,7 +159,7 @@ pub async fn create(
         due_date: b.due_date,
         total: b.total_amount,
     };
-    let inv = svc::create(&app, &auth.user, input).await?;
+    let inv = svc::create(&app, &auth.actor, input).await?;
     Ok((
         StatusCode::CREATED,
         envelope("Invoice created successfully", one(&app, inv.id).await?),
@@ -218,12 +211,12 @@ async fn apply_status(
     match word {
         None => Ok(()),
         Some("paid") => {
-            payments::settle_in_full(app, &auth.user, inv.id, b.payment_method, b.payment_date)
+            payments::settle_in_full(app, &auth.actor, inv.id, b.payment_method, b.payment_date)
                 .await?;
             Ok(())
         }
         Some("void") if inv.status == InvoiceStatus::Void => Ok(()),
-        Some("void") => svc::void(app, &auth.user, inv.id).await.map(drop),
+        Some("void") => svc::void(app, &auth.actor, inv.id).await.map(drop),
         Some("pending" | "overdue") if inv.status.is_open() => Ok(()),
         Some(w @ ("pending" | "overdue")) => Err(invalid(
             "invoice_status",
@@ -244,13 +237,11 @@ async fn apply_status(
 /// `payment_date` default today), once: a repeat changes nothing. `void` voids (admin).
 #[utoipa::path(put, path = "/invoice/{id}", tag = "original", request_body = InvoiceBody,
     params(("id" = i64, Path, description = "invoice id")),
-    responses((status = 200, body = Envelope<OriginalInvoice>), (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody)),
-    security(("bearer" = [])))]
+    responses((status = 200, body = Envelope<OriginalInvoice>), (status = 404, body = ErrorBody)))]
 pub async fn update(
     State(app): State<AppState>,
     auth: Auth,
-    Id(id): Id,
+    Id(id): Id<InvoiceId>,
     JsonBody(b): JsonBody<InvoiceBody>,
 ) -> Result<Json<Envelope<OriginalInvoice>>, ApiError> {
     let current = svc::get_view(&app, id).await?.invoice;
@@ -269,15 +260,14 @@ pub async fn update(
 /// only an invoice without recorded payments allows; its number stays used.
 #[utoipa::path(delete, path = "/invoice/delete/{id}", tag = "original",
     params(("id" = i64, Path, description = "invoice id")),
-    responses((status = 200, body = Message), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
-    security(("bearer" = [])))]
+    responses((status = 200, body = Message), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "already void, or money was recorded")))]
 pub async fn delete(
     State(app): State<AppState>,
     auth: Auth,
-    Id(id): Id,
+    Id(id): Id<InvoiceId>,
 ) -> Result<Json<Message>, ApiError> {
-    svc::void(&app, &auth.user, id).await?;
+    svc::void(&app, &auth.actor, id).await?;
     Ok(message("Invoice deleted successfully"))
 }
 
@@ -287,18 +277,21 @@ pub async fn delete(
 /// `POST /invoices/generate`. The same idempotent generation (admin, operator) for `date`
 /// (default today) with the configured window (default 4 days, not the old code's 5); answers
 /// the invoices this run created.
-#[utoipa::path(get, path = "/invoice/auto", tag = "original",
-    params(("date" = Option<NaiveDate>, Query)),
-    responses((status = 200, body = Envelope<Vec<OriginalInvoice>>), (status = 403, body = ErrorBody)),
-    security(("bearer" = [])))]
+#[utoipa::path(method(get, post), path = "/invoice/auto", tag = "original",
+    params(("date" = Option<NaiveDate>, Query, description = "the run's date (default today)")),
+    responses((status = 200, body = Envelope<Vec<OriginalInvoice>>)))]
 pub async fn auto(
     State(app): State<AppState>,
     auth: Auth,
-    q: QueryParams,
+    Query(q): Query<DateQuery>,
 ) -> Result<Json<Envelope<Vec<OriginalInvoice>>>, ApiError> {
     // No dry run here: what a rehearsal "created" is not there to report.
-    let (date, _) = generation_args(&app, &q)?;
-    let summary = billing::generate_as(&app, &auth.user, date, false).await?;
+    let date = RunQuery {
+        date: q.date,
+        dry_run: None,
+    }
+    .date(&app)?;
+    let summary = billing::generate_as(&app, &auth.actor, date, false).await?;
     let created = billing::created_by(&app, &summary, summary.created).await?;
     let views = svc::views_of(&app, created.iter().map(|i| i.id).collect()).await?;
     Ok(envelope(

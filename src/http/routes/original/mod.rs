@@ -8,42 +8,30 @@ pub mod invoices;
 pub mod plans;
 pub mod subscriptions;
 
-use axum::Router;
-use axum::routing::{delete, get};
 use chrono::NaiveDate;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::app::AppState;
-use crate::domain::billing::invoice::InvoiceStatus;
+use crate::domain::billing::invoice::{Invoice, InvoiceStatus};
 use crate::domain::billing::subscription::Status;
-use crate::storage::repo::invoices::Invoice;
 
-/// The original routes that share no path with ours. (`/client` and `/client/{id}` are
-/// registered beside the README's routes on the same paths.)
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/plan", get(plans::list).post(plans::create))
-        .route(
-            "/plan/{id}",
-            get(plans::get).put(plans::update).delete(plans::delete),
-        )
-        .route(
-            "/subscription",
-            get(subscriptions::list).post(subscriptions::create),
-        )
-        .route(
-            "/subscription/{id}",
-            get(subscriptions::get)
-                .put(subscriptions::update)
-                .delete(subscriptions::delete),
-        )
-        .route("/invoice", get(invoices::list).post(invoices::create))
-        .route("/invoice/auto", get(invoices::auto).post(invoices::auto))
-        .route("/invoice/{id}", get(invoices::get).put(invoices::update))
-        .route("/invoice/delete/{id}", delete(invoices::delete))
-        .route(
-            "/client/{id}/connection/{action}",
-            get(clients::connection).post(clients::connection),
-        )
+/// The original routes that share no path with ours. (`/client`, `/client/{id}` and
+/// `/client/{id}/connection/{action}` are registered beside the README's routes.)
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(plans::list, plans::create))
+        .routes(routes!(plans::get, plans::update, plans::delete))
+        .routes(routes!(subscriptions::list, subscriptions::create))
+        .routes(routes!(
+            subscriptions::get,
+            subscriptions::update,
+            subscriptions::delete
+        ))
+        .routes(routes!(invoices::list, invoices::create))
+        .routes(routes!(invoices::auto))
+        .routes(routes!(invoices::get, invoices::update))
+        .routes(routes!(invoices::delete))
 }
 
 /// The original system knew only `active` and `inactive`: whatever is not running is the latter.
@@ -91,8 +79,8 @@ mod tests {
     #[test]
     fn subscription_words() {
         let out: Vec<_> = Status::ALL
-            .into_iter()
-            .map(subscription_status_out)
+            .iter()
+            .map(|s| subscription_status_out(*s))
             .collect();
         assert_eq!(out, ["active", "inactive", "inactive", "inactive"]);
         let inc = |w: &str, c| subscription_status_in(Some(w.to_owned()), c);
@@ -119,11 +107,11 @@ mod tests {
         let today = d("2025-01-10");
         let w = |status, due: &str| {
             let i = Invoice {
-                id: 1,
+                id: crate::domain::ids::InvoiceId(1),
                 year: 2025,
                 seq: 1,
-                client_id: 1,
-                subscription_id: 1,
+                client_id: crate::domain::ids::ClientId(1),
+                subscription_id: crate::domain::ids::SubscriptionId(1),
                 period_start: d("2025-01-01"),
                 period_end: d("2025-01-31"),
                 invoice_date: d("2025-01-01"),

@@ -7,22 +7,22 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::app::AppState;
-use crate::domain::billing::plan::Plan;
+use crate::domain::billing::plan::{Plan, PlanDraft};
+use crate::domain::ids::PlanId;
 use crate::domain::money::Money;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{Auth, Id, JsonBody};
-use crate::http::routes::plans::{self as modern, PlanBody};
+use crate::http::openapi::PlanCreate;
+use crate::http::routes::plans as modern;
 use crate::http::routes::{Data, Envelope, Message};
 use crate::service::plans as svc;
 
 /// A plan as the original system showed it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OriginalPlan {
-    pub plan_id: i64,
+    pub plan_id: PlanId,
     #[schema(example = "Home 10M")]
     pub plan_name: String,
-    /// A JSON number with two decimals.
-    #[schema(value_type = f64, example = 100000.00)]
     pub price: Money,
     #[schema(example = "home-10m")]
     pub ppp_profile_name: String,
@@ -43,11 +43,8 @@ impl From<Plan> for OriginalPlan {
 ///
 /// Kept for compatibility with the original PHP API; modern equivalent: `GET /plans`.
 #[utoipa::path(get, path = "/plan", tag = "original",
-    responses((status = 200, body = Data<Vec<OriginalPlan>>)), security(("bearer" = [])))]
-pub async fn list(
-    State(app): State<AppState>,
-    _auth: Auth,
-) -> Result<Json<Data<Vec<OriginalPlan>>>, ApiError> {
+    responses((status = 200, body = Data<Vec<OriginalPlan>>)))]
+pub async fn list(State(app): State<AppState>) -> Result<Json<Data<Vec<OriginalPlan>>>, ApiError> {
     let plans = svc::list(&app).await?;
     Ok(Json(Data {
         data: plans.into_iter().map(OriginalPlan::from).collect(),
@@ -59,12 +56,10 @@ pub async fn list(
 /// Kept for compatibility with the original PHP API; modern equivalent: `GET /plans/{id}`.
 #[utoipa::path(get, path = "/plan/{id}", tag = "original",
     params(("id" = i64, Path, description = "plan id")),
-    responses((status = 200, body = Data<OriginalPlan>), (status = 404, body = ErrorBody)),
-    security(("bearer" = [])))]
+    responses((status = 200, body = Data<OriginalPlan>), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(app): State<AppState>,
-    _auth: Auth,
-    Id(id): Id,
+    Id(id): Id<PlanId>,
 ) -> Result<Json<Data<OriginalPlan>>, ApiError> {
     Ok(Json(Data {
         data: svc::get(&app, id).await?.into(),
@@ -76,14 +71,13 @@ pub async fn get(
 /// Kept for compatibility with the original PHP API; modern equivalent: `POST /plans`.
 /// Admin only. `plan_name`, `price` and `ppp_profile_name` as the original; the plan bills
 /// monthly unless `period_unit`/`period_count` say otherwise.
-#[utoipa::path(post, path = "/plan", tag = "original", request_body = PlanBody,
+#[utoipa::path(post, path = "/plan", tag = "original", request_body = PlanCreate,
     responses((status = 201, body = Envelope<OriginalPlan>), (status = 409, body = ErrorBody),
-        (status = 422, body = ErrorBody)),
-    security(("bearer" = [])))]
+        (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(app): State<AppState>,
     auth: Auth,
-    JsonBody(body): JsonBody<PlanBody>,
+    JsonBody(body): JsonBody<PlanDraft>,
 ) -> Result<(StatusCode, Json<Envelope<OriginalPlan>>), ApiError> {
     modern::created(&app, &auth, body).await
 }
@@ -91,16 +85,15 @@ pub async fn create(
 /// Changes the given fields of a plan (original shape).
 ///
 /// Kept for compatibility with the original PHP API; modern equivalent: `PUT /plans/{id}`.
-#[utoipa::path(put, path = "/plan/{id}", tag = "original", request_body = PlanBody,
+#[utoipa::path(put, path = "/plan/{id}", tag = "original", request_body = PlanDraft,
     params(("id" = i64, Path, description = "plan id")),
     responses((status = 200, body = Envelope<OriginalPlan>), (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody)),
-    security(("bearer" = [])))]
+        (status = 422, body = ErrorBody)))]
 pub async fn update(
     State(app): State<AppState>,
     auth: Auth,
-    Id(id): Id,
-    JsonBody(body): JsonBody<PlanBody>,
+    Id(id): Id<PlanId>,
+    JsonBody(body): JsonBody<PlanDraft>,
 ) -> Result<Json<Envelope<OriginalPlan>>, ApiError> {
     modern::updated(&app, &auth, id, body).await
 }
@@ -112,8 +105,11 @@ pub async fn update(
 #[utoipa::path(delete, path = "/plan/{id}", tag = "original",
     params(("id" = i64, Path, description = "plan id")),
     responses((status = 200, body = Message), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn delete(app: State<AppState>, auth: Auth, id: Id) -> Result<Json<Message>, ApiError> {
+        (status = 409, body = ErrorBody)))]
+pub async fn delete(
+    app: State<AppState>,
+    auth: Auth,
+    id: Id<PlanId>,
+) -> Result<Json<Message>, ApiError> {
     modern::delete(app, auth, id).await
 }

@@ -11,14 +11,17 @@ use utoipa::ToSchema;
 
 use super::{subscription_status_in, subscription_status_out};
 use crate::app::AppState;
-use crate::domain::billing::subscription::Subscription;
+use crate::domain::billing::subscription::{
+    NamedSubscription, Subscription, SubscriptionDraft, SubscriptionFilter,
+};
+use crate::domain::ids::{ClientId, PlanId, SubscriptionId};
 use crate::domain::money::Money;
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::extract::{Auth, Id, JsonBody, QueryParams};
-use crate::http::routes::subscriptions::{self as modern, SubscriptionBody, SubscriptionJson};
-use crate::http::routes::{Data, Envelope, Message, page_of, paged};
-use crate::service::subscriptions::{self as svc, SubscriptionInput};
-use crate::storage::repo::subscriptions::{Filter, Named};
+use crate::http::extract::{Auth, Id, JsonBody, Query};
+use crate::http::openapi::SubscriptionCreate;
+use crate::http::routes::subscriptions::{self as modern, SubscriptionJson};
+use crate::http::routes::{Data, Envelope, Message, PageQuery, page_of, paged};
+use crate::service::subscriptions as svc;
 
 /// Ours, with the status in the original's words.
 fn original(s: Subscription) -> SubscriptionJson {
@@ -31,10 +34,10 @@ fn original(s: Subscription) -> SubscriptionJson {
 /// A row of `GET /subscription`: with the client's and the plan's names.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SubscriptionRow {
-    pub subscription_id: i64,
-    pub client_id: i64,
+    pub subscription_id: SubscriptionId,
+    pub client_id: ClientId,
     pub client_name: String,
-    pub plan_id: i64,
+    pub plan_id: PlanId,
     pub plan_name: String,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
@@ -44,17 +47,16 @@ pub struct SubscriptionRow {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PlanRef {
-    pub plan_id: i64,
+    pub plan_id: PlanId,
     pub plan_name: String,
-    #[schema(value_type = f64, example = 100000.00)]
     pub price: Money,
 }
 
 /// `GET /subscription/{id}`: with the client's name and the plan nested.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SubscriptionOne {
-    pub subscription_id: i64,
-    pub client_id: i64,
+    pub subscription_id: SubscriptionId,
+    pub client_id: ClientId,
     pub client_name: String,
     pub plan: PlanRef,
     pub start_date: NaiveDate,
@@ -63,8 +65,8 @@ pub struct SubscriptionOne {
     pub status: &'static str,
 }
 
-impl From<Named> for SubscriptionRow {
-    fn from(n: Named) -> Self {
+impl From<NamedSubscription> for SubscriptionRow {
+    fn from(n: NamedSubscription) -> Self {
         let s = n.subscription;
         SubscriptionRow {
             subscription_id: s.id,
@@ -79,8 +81,8 @@ impl From<Named> for SubscriptionRow {
     }
 }
 
-impl From<Named> for SubscriptionOne {
-    fn from(n: Named) -> Self {
+impl From<NamedSubscription> for SubscriptionOne {
+    fn from(n: NamedSubscription) -> Self {
         let s = n.subscription;
         SubscriptionOne {
             subscription_id: s.id,
@@ -103,15 +105,14 @@ impl From<Named> for SubscriptionOne {
 /// Kept for compatibility with the original PHP API; modern equivalent: `GET /subscriptions`.
 /// Paginated like `GET /client` (`page`, `per_page`, totals in headers).
 #[utoipa::path(get, path = "/subscription", tag = "original",
-    params(("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query)),
-    responses((status = 200, body = Data<Vec<SubscriptionRow>>)), security(("bearer" = [])))]
+    params(PageQuery),
+    responses((status = 200, body = Data<Vec<SubscriptionRow>>)))]
 pub async fn list(
     State(app): State<AppState>,
-    _auth: Auth,
-    q: QueryParams,
+    Query(q): Query<PageQuery>,
 ) -> Result<Response, ApiError> {
     let page = page_of(&app, &q)?;
-    let (rows, total) = svc::list_named(&app, Filter::default(), page).await?;
+    let (rows, total) = svc::list_named(&app, SubscriptionFilter::default(), page).await?;
     let data: Vec<SubscriptionRow> = rows.into_iter().map(SubscriptionRow::from).collect();
     Ok(paged(page, total, Json(Data { data })))
 }
@@ -122,12 +123,10 @@ pub async fn list(
 /// `GET /subscriptions/{id}`.
 #[utoipa::path(get, path = "/subscription/{id}", tag = "original",
     params(("id" = i64, Path, description = "subscription id")),
-    responses((status = 200, body = Data<SubscriptionOne>), (status = 404, body = ErrorBody)),
-    security(("bearer" = [])))]
+    responses((status = 200, body = Data<SubscriptionOne>), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(app): State<AppState>,
-    _auth: Auth,
-    Id(id): Id,
+    Id(id): Id<SubscriptionId>,
 ) -> Result<Json<Data<SubscriptionOne>>, ApiError> {
     Ok(Json(Data {
         data: svc::get_named(&app, id).await?.into(),
@@ -138,17 +137,16 @@ pub async fn get(
 ///
 /// Kept for compatibility with the original PHP API; modern equivalent: `POST /subscriptions`.
 /// `status` `inactive` creates a suspended subscription.
-#[utoipa::path(post, path = "/subscription", tag = "original", request_body = SubscriptionBody,
-    responses((status = 201, body = Envelope<SubscriptionJson>), (status = 422, body = ErrorBody)),
-    security(("bearer" = [])))]
+#[utoipa::path(post, path = "/subscription", tag = "original",
+    request_body = SubscriptionCreate,
+    responses((status = 201, body = Envelope<SubscriptionJson>)))]
 pub async fn create(
     State(app): State<AppState>,
     auth: Auth,
-    JsonBody(body): JsonBody<SubscriptionBody>,
+    JsonBody(mut body): JsonBody<SubscriptionDraft>,
 ) -> Result<(StatusCode, Json<Envelope<SubscriptionJson>>), ApiError> {
-    let mut input = SubscriptionInput::from(body);
-    input.status = subscription_status_in(input.status, None);
-    modern::created(&app, &auth, input, original).await
+    body.status = subscription_status_in(body.status, None);
+    modern::created(&app, &auth, &body, original).await
 }
 
 /// Changes a subscription (original shape).
@@ -156,23 +154,20 @@ pub async fn create(
 /// Kept for compatibility with the original PHP API; modern equivalent:
 /// `PUT /subscriptions/{id}`. `status` `inactive` suspends (an operator's hold); sending the
 /// word the subscription already shows, or its own `client_id`, changes nothing.
-#[utoipa::path(put, path = "/subscription/{id}", tag = "original", request_body = SubscriptionBody,
+#[utoipa::path(put, path = "/subscription/{id}", tag = "original",
+    request_body = SubscriptionDraft,
     params(("id" = i64, Path, description = "subscription id")),
-    responses((status = 200, body = Envelope<SubscriptionJson>), (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody)),
-    security(("bearer" = [])))]
+    responses((status = 200, body = Envelope<SubscriptionJson>), (status = 404, body = ErrorBody)))]
 pub async fn update(
     State(app): State<AppState>,
     auth: Auth,
-    Id(id): Id,
-    JsonBody(body): JsonBody<SubscriptionBody>,
+    Id(id): Id<SubscriptionId>,
+    JsonBody(mut body): JsonBody<SubscriptionDraft>,
 ) -> Result<Json<Envelope<SubscriptionJson>>, ApiError> {
     let current = svc::get(&app, id).await?;
-    let mut input = SubscriptionInput::from(body);
-    input.status = subscription_status_in(input.status, Some(current.status));
-    // Original front ends send the whole row back; only a different client is a move.
-    input.client_id = input.client_id.filter(|&c| c != current.client_id);
-    modern::updated(&app, &auth, id, input, original).await
+    body.status = subscription_status_in(body.status, Some(current.status));
+    // Original front ends send the whole row back; the same client_id is no move.
+    modern::updated(&app, &auth, id, &body, original).await
 }
 
 /// Deletes a subscription (original path).
@@ -182,8 +177,11 @@ pub async fn update(
 /// `inactive` or cancel it instead.
 #[utoipa::path(delete, path = "/subscription/{id}", tag = "original",
     params(("id" = i64, Path, description = "subscription id")),
-    responses((status = 200, body = Message), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn delete(app: State<AppState>, auth: Auth, id: Id) -> Result<Json<Message>, ApiError> {
+    responses((status = 200, body = Message), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn delete(
+    app: State<AppState>,
+    auth: Auth,
+    id: Id<SubscriptionId>,
+) -> Result<Json<Message>, ApiError> {
     modern::delete(app, auth, id).await
 }

@@ -1,0 +1,122 @@
+//! What a client's PPP secret should look like on its router, and the rules of retrying router
+//! changes.
+
+use std::time::Duration;
+
+use super::billing::subscription::Status;
+use super::ids::ClientId;
+use super::router::SuspendMode;
+
+/// The state a client's secret should have on the router.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretState {
+    pub profile: String,
+    pub disabled: bool,
+}
+
+/// The profile RouterOS gives a secret that names none.
+pub const DEFAULT_PROFILE: &str = "default";
+
+/// A client is cut off when an operator holds them, or when their subscription is suspended;
+/// otherwise their secret is enabled with their plan's profile.
+pub fn secret_state(
+    held: bool,
+    subscription: Option<(Status, &str)>,
+    mode: SuspendMode,
+    isolation_profile: Option<&str>,
+) -> SecretState {
+    let plan_profile = subscription.map_or(DEFAULT_PROFILE, |(_, p)| p);
+    let cut_off = held
+        || subscription.is_some_and(|(s, _)| {
+            matches!(s, Status::Suspended | Status::Expired | Status::Cancelled)
+        });
+    match (cut_off, mode, isolation_profile) {
+        (false, _, _) => SecretState {
+            profile: plan_profile.to_owned(),
+            disabled: false,
+        },
+        (true, SuspendMode::Isolate, Some(iso)) => SecretState {
+            profile: iso.to_owned(),
+            disabled: false,
+        },
+        (true, _, _) => SecretState {
+            profile: plan_profile.to_owned(),
+            disabled: true,
+        },
+    }
+}
+
+/// The comment that marks a secret as ours; reconcile never touches a secret without it.
+pub fn comment_for(client_id: ClientId) -> String {
+    format!("mikronet:client:{client_id}")
+}
+
+/// The client a secret's comment names, if it is one of ours.
+pub fn client_of_comment(comment: &str) -> Option<ClientId> {
+    comment
+        .strip_prefix("mikronet:client:")?
+        .parse()
+        .ok()
+        .map(ClientId)
+}
+
+/// Wait before retry number `attempts` (1-based): 2, 4, 8 … seconds, at most five minutes.
+pub fn backoff(attempts: u32) -> Duration {
+    Duration::from_secs(2u64.saturating_pow(attempts.min(16)).min(300))
+}
+
+/// A router that answers with an error (not a lost connection) is tried this many times
+/// before the job is marked failed for an operator to look at.
+pub const MAX_REFUSALS: u32 = 5;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cut_off_by_status_or_hold_per_router_mode() {
+        let active = Some((Status::Active, "home-10m"));
+        let suspended = Some((Status::Suspended, "home-10m"));
+        assert_eq!(
+            secret_state(false, active, SuspendMode::Disable, None),
+            SecretState {
+                profile: "home-10m".into(),
+                disabled: false
+            }
+        );
+        assert_eq!(
+            secret_state(false, suspended, SuspendMode::Disable, None),
+            SecretState {
+                profile: "home-10m".into(),
+                disabled: true
+            }
+        );
+        assert_eq!(
+            secret_state(false, suspended, SuspendMode::Isolate, Some("isolir")),
+            SecretState {
+                profile: "isolir".into(),
+                disabled: false
+            }
+        );
+        assert!(
+            secret_state(true, active, SuspendMode::Disable, None).disabled,
+            "held"
+        );
+        assert_eq!(
+            secret_state(false, None, SuspendMode::Disable, None).profile,
+            "default"
+        );
+    }
+
+    #[test]
+    fn comments_and_backoff() {
+        assert_eq!(
+            client_of_comment(&comment_for(ClientId(42))),
+            Some(ClientId(42))
+        );
+        assert_eq!(client_of_comment("office printer"), None);
+        assert_eq!(backoff(1), Duration::from_secs(2));
+        assert_eq!(backoff(3), Duration::from_secs(8));
+        assert_eq!(backoff(30), Duration::from_secs(300));
+    }
+}
