@@ -3,6 +3,7 @@
 pub mod billing;
 pub mod client;
 pub mod money;
+pub mod phone;
 pub mod provisioning;
 pub mod user;
 pub mod validation;
