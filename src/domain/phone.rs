@@ -240,10 +240,7 @@ mod tests {
 
     #[test]
     fn wa_me_links_encode_the_text_per_rfc_3986() {
-        assert_eq!(
-            wa_me_link("628123456789", ""),
-            "https://wa.me/628123456789"
-        );
+        assert_eq!(wa_me_link("628123456789", ""), "https://wa.me/628123456789");
         assert_eq!(
             wa_me_link("+62 812-3456-789", "Halo Budi"),
             "https://wa.me/628123456789?text=Halo%20Budi"
