@@ -11,6 +11,7 @@ pub mod billing;
 pub mod client;
 pub mod ids;
 pub mod money;
+pub mod phone;
 pub mod report;
 pub mod router;
 pub mod secret;
