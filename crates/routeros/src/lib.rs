@@ -12,7 +12,7 @@ pub mod tls;
 pub mod word;
 
 pub use client::{ApiClient, ApiConfig, Response};
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};
 pub use model::{ActiveSession, Profile, Row, Secret, SecretUpdate, SystemResource};
 pub use rest::{RestClient, RestConfig};
 pub use router_api::{BoxFuture, RouterApi};

@@ -9,7 +9,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::{
     ActiveSession, Profile, Row, SECRET_PROPS, Secret, SecretUpdate, SystemResource,
 };
@@ -22,7 +22,21 @@ pub const ACTIVE: &str = "/ppp/active";
 pub const RESOURCE: &str = "/system/resource";
 pub const IDENTITY: &str = "/system/identity";
 
+/// A reply that lacks what RouterOS always sends.
+fn missing<A: RouterApi + ?Sized>(api: &A, what: &str) -> Error {
+    let e = Error::new(ErrorKind::Protocol, what);
+    match api.router() {
+        Some(r) => e.at_str(r),
+        None => e,
+    }
+}
+
 pub trait RouterApi: Send + Sync {
+    /// `host:port` of the router, which errors name; `None` for a stand-in without one.
+    fn router(&self) -> Option<&str> {
+        None
+    }
+
     /// Rows of `menu` whose properties equal every `(name, value)` filter.
     /// An empty `proplist` asks for every property.
     fn print<'a>(
@@ -157,7 +171,7 @@ pub trait RouterApi: Send + Sync {
             let rows = self.print(RESOURCE, &[], &[]).await?;
             rows.first()
                 .map(SystemResource::from_row)
-                .ok_or_else(|| Error::Protocol("empty /system/resource".into()))
+                .ok_or_else(|| missing(self, "empty /system/resource"))
         })
     }
 
@@ -167,7 +181,7 @@ pub trait RouterApi: Send + Sync {
             let rows = self.print(RESOURCE, &[], &["version"]).await?;
             rows.first()
                 .and_then(|r| r.get("version").cloned())
-                .ok_or_else(|| Error::Protocol("no version in /system/resource".into()))
+                .ok_or_else(|| missing(self, "no version in /system/resource"))
         })
     }
 
@@ -176,7 +190,7 @@ pub trait RouterApi: Send + Sync {
             let rows = self.print(IDENTITY, &[], &["name"]).await?;
             rows.first()
                 .and_then(|r| r.get("name").cloned())
-                .ok_or_else(|| Error::Protocol("no name in /system/identity".into()))
+                .ok_or_else(|| missing(self, "no name in /system/identity"))
         })
     }
 }
