@@ -13,7 +13,7 @@ pub mod word;
 
 pub use client::{ApiClient, ApiConfig, Response};
 pub use error::{Error, ErrorKind, Result};
-pub use model::{ActiveSession, Profile, Row, Secret, SecretUpdate, SystemResource};
+pub use model::{ActiveSession, Profile, ProfileSpec, Row, Secret, SecretUpdate, SystemResource};
 pub use rest::{RestClient, RestConfig};
 pub use router_api::{BoxFuture, RouterApi};
 pub use sentence::{Command, Limits, Reply};

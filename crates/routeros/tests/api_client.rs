@@ -5,7 +5,8 @@ use std::time::Duration;
 use routeros::sentence::{Limits, SentenceReader, write_sentence};
 use routeros::sim::{SimConfig, SimHandle, Simulator, is_disabled};
 use routeros::{
-    ApiClient, ApiConfig, Error, ErrorKind, RouterApi, Secret, SecretUpdate, TlsOptions,
+    ApiClient, ApiConfig, Error, ErrorKind, ProfileSpec, RouterApi, Secret, SecretUpdate,
+    TlsOptions,
 };
 use tokio::io::BufReader;
 use tokio::net::TcpStream;
@@ -212,10 +213,15 @@ async fn router_error_texts() {
 async fn profiles_and_active_sessions() {
     let sim = sim().await;
     let api = connect(&sim).await;
-    let id = api.upsert_profile("10M", Some("10M/10M")).await.unwrap();
+    let id = api
+        .upsert_profile(&ProfileSpec::new("10M").rate_limit("10M/10M"))
+        .await
+        .unwrap();
     assert_eq!(sim.state().profile("10M").unwrap()["rate-limit"], "10M/10M");
     assert_eq!(
-        api.upsert_profile("10M", Some("12M/12M")).await.unwrap(),
+        api.upsert_profile(&ProfileSpec::new("10M").rate_limit("12M/12M"))
+            .await
+            .unwrap(),
         id
     );
     assert_eq!(sim.state().profile("10M").unwrap()["rate-limit"], "12M/12M");

@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use hyper::Method;
 use routeros::sim::{SimConfig, SimHandle, Simulator, is_disabled};
-use routeros::{ErrorKind, RestClient, RestConfig, RouterApi, Secret, SecretUpdate, TlsOptions};
+use routeros::{
+    ErrorKind, ProfileSpec, RestClient, RestConfig, RouterApi, Secret, SecretUpdate, TlsOptions,
+};
 
 async fn sim() -> SimHandle {
     Simulator::start(SimConfig::default())
@@ -110,9 +112,14 @@ async fn rest_errors_carry_the_detail() {
 async fn sessions_profiles_and_post_commands() {
     let sim = sim().await;
     let rest = http(&sim);
-    let pid = rest.upsert_profile("20M", Some("20M/20M")).await.unwrap();
+    let pid = rest
+        .upsert_profile(&ProfileSpec::new("20M").rate_limit("20M/20M"))
+        .await
+        .unwrap();
     assert_eq!(
-        rest.upsert_profile("20M", Some("25M/25M")).await.unwrap(),
+        rest.upsert_profile(&ProfileSpec::new("20M").rate_limit("25M/25M"))
+            .await
+            .unwrap(),
         pid
     );
     assert_eq!(sim.state().profile("20M").unwrap()["rate-limit"], "25M/25M");
