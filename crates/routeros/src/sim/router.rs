@@ -232,6 +232,12 @@ impl Table {
         &self.items
     }
 
+    /// Removes every item; ids handed out later still grow from where they were.
+    fn clear(&mut self) {
+        self.items.clear();
+        self.names.clear();
+    }
+
     fn index(&mut self, id: u64, name: Option<&String>, add: bool) {
         let Some(name) = name else { return };
         if add {
@@ -245,8 +251,14 @@ impl Table {
     }
 
     fn push(&mut self, item: Item) {
-        self.index(item.id, item.props.get("name").cloned().as_ref(), true);
         self.next_id = self.next_id.max(item.id + 1);
+        self.push_fixed(item);
+    }
+
+    /// Adds an item with an id of its own that does not move the counter
+    /// (the built-in profiles' `*0` and `*FFFFFFFE`).
+    fn push_fixed(&mut self, item: Item) {
+        self.index(item.id, item.props.get("name").cloned().as_ref(), true);
         self.items.push(item);
     }
 
@@ -349,7 +361,7 @@ impl RouterState {
             p.insert("name".into(), name.into());
             p.insert("use-encryption".into(), enc.into());
             p.insert("default".into(), "true".into());
-            profiles.push(Item { id, props: p });
+            profiles.push_fixed(Item { id, props: p });
         }
         let resource = [
             ("architecture-name", "arm64"),
@@ -378,6 +390,21 @@ impl RouterState {
             started: Instant::now(),
             next_session: 0x8140_0001,
         }
+    }
+
+    /// An empty configuration, as after `/system reset-configuration`: only the
+    /// built-in profiles remain. Id counters continue, so no id is handed out twice.
+    pub fn reset_configuration(&mut self) {
+        self.secrets.clear();
+        self.active.clear();
+        let added: Vec<u64> = self
+            .profiles
+            .items
+            .iter()
+            .map(|i| i.id)
+            .filter(|id| *id != DEFAULT_PROFILE_ID && *id != DEFAULT_ENCRYPTION_PROFILE_ID)
+            .collect();
+        self.profiles.remove_ids(&added);
     }
 
     fn table(&self, menu: Menu) -> Option<&Table> {
@@ -591,15 +618,13 @@ impl RouterState {
             }
             Kind::OneOf(allowed) => {
                 if !allowed.contains(&value) {
-                    return Err(Trap::new(format!(
-                        "input does not match any value of {name}"
-                    )));
+                    return Err(no_match(name));
                 }
                 value.to_owned()
             }
             Kind::ProfileName => {
                 if self.profiles.by_name(value).is_none() {
-                    return Err(Trap::new("input does not match any value of profile"));
+                    return Err(no_match("profile"));
                 }
                 value.to_owned()
             }
@@ -728,6 +753,13 @@ impl RouterState {
         }
         Ok(Outcome::default())
     }
+}
+
+/// A value outside a property's choices. Category 1 ("argument value") as in the
+/// API manual's example trap (RouterOS manual: API, "!trap" example); one capture
+/// of the profile case showed no category, so the category is UNCONFIRMED.
+fn no_match(property: &str) -> Trap {
+    Trap::with_category(format!("input does not match any value of {property}"), 1)
 }
 
 fn unknown_parameter(_name: &str) -> Trap {
