@@ -83,6 +83,8 @@ pub struct Faults {
     down: AtomicBool,
     /// Commands left before every connection is dropped; 0 = off.
     drop_after: AtomicU64,
+    /// Commands run for connections so far.
+    executed: AtomicU64,
 }
 
 impl Faults {
@@ -245,6 +247,7 @@ impl Shared {
                 return Executed::Dropped;
             }
             let result = s.run(path, attrs, queries);
+            self.faults.executed.fetch_add(1, Ordering::Relaxed);
             if self.faults.drop_after.load(Ordering::SeqCst) == 0 {
                 return Executed::Ran(result);
             }
@@ -460,6 +463,13 @@ impl SimHandle {
     /// that fails in the middle of a burst. `0` switches the fault off.
     pub fn drop_after_commands(&self, n: u64) {
         self.shared.faults.drop_after.store(n, Ordering::SeqCst);
+    }
+
+    /// Commands run for API and REST connections since start (login not
+    /// counted; [`SimState::run`] not counted): lets a test see that a sync
+    /// pass over a converged router wrote nothing.
+    pub fn commands_executed(&self) -> u64 {
+        self.shared.faults.executed.load(Ordering::Relaxed)
     }
 
     fn addrs(&self) -> [SocketAddr; 4] {
