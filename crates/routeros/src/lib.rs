@@ -6,6 +6,7 @@ pub mod error;
 pub mod model;
 pub mod rest;
 pub mod router_api;
+pub mod script;
 pub mod sentence;
 pub mod sim;
 pub mod tls;

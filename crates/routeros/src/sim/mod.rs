@@ -31,6 +31,9 @@ use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 use tracing::debug;
 
+use crate::model::Secret;
+use crate::script::{self, ScriptError};
+
 pub use router::{
     Item, Menu, NO_SUCH_ITEM, Outcome, RouterState, SimRow, Table, Trap, format_id, is_disabled,
     parse_id,
@@ -106,6 +109,15 @@ impl Faults {
     }
 }
 
+/// The `ret` of an `add`.
+fn ret(out: Outcome) -> String {
+    out.done
+        .into_iter()
+        .find(|(k, _)| k == "ret")
+        .map(|(_, v)| v)
+        .unwrap_or_default()
+}
+
 /// The router's configuration, shared by every session and by the test.
 #[derive(Clone)]
 pub struct SimState(Arc<Mutex<RouterState>>);
@@ -134,13 +146,9 @@ impl SimState {
 
     fn rows(&self, menu: Menu, pick: impl Fn(&Item) -> bool) -> Vec<BTreeMap<String, String>> {
         self.with(|s| {
-            let table = match menu {
-                Menu::Secret => &s.secrets,
-                Menu::Profile => &s.profiles,
-                _ => &s.active,
-            };
-            table
-                .items()
+            s.table(menu)
+                .map(Table::items)
+                .unwrap_or_default()
                 .iter()
                 .filter(|i| pick(i))
                 .map(|i| s.printed(menu, i).into_iter().collect())
@@ -167,12 +175,7 @@ impl SimState {
             &[("name", name), ("password", password)],
             &[],
         )?;
-        Ok(out
-            .done
-            .into_iter()
-            .map(|(_, v)| v)
-            .next()
-            .unwrap_or_default())
+        Ok(ret(out))
     }
 
     pub fn profiles(&self) -> Vec<BTreeMap<String, String>> {
@@ -195,8 +198,92 @@ impl SimState {
         self.with(|s| s.connect_session(name, address, caller_id))
     }
 
+    /// Hangs up session `id` (as `/ppp/active/remove` would); whether it existed.
+    pub fn disconnect_session(&self, id: &str) -> bool {
+        self.run("/ppp/active/remove", &[(".id", id)], &[]).is_ok()
+    }
+
     pub fn set_identity(&self, name: &str) {
         self.with(|s| s.identity = name.to_owned());
+    }
+
+    /// Adds secrets as `add` would (their `id` and `last_logged_out` are the
+    /// router's own and ignored), under one lock: a router that already has
+    /// thousands of clients, for import tests. Stops at the first refusal;
+    /// those added before it stay. Returns the new ids.
+    pub fn load_secrets(
+        &self,
+        secrets: impl IntoIterator<Item = Secret>,
+    ) -> Result<Vec<String>, Vec<Trap>> {
+        self.with(|s| {
+            secrets
+                .into_iter()
+                .map(|secret| {
+                    let out = s.run("/ppp/secret/add", &secret.to_attrs(), &[])?;
+                    Ok(ret(out))
+                })
+                .collect()
+        })
+    }
+
+    /// Adds profile `name`, with a rate limit if given; returns its `.id`.
+    pub fn add_profile(&self, name: &str, rate_limit: Option<&str>) -> Result<String, Vec<Trap>> {
+        let mut attrs = vec![("name", name)];
+        if let Some(r) = rate_limit {
+            attrs.push(("rate-limit", r));
+        }
+        self.run("/ppp/profile/add", &attrs, &[]).map(ret)
+    }
+
+    /// Secrets whose comment starts with `prefix`, e.g. every `mikronet:client:` one.
+    pub fn secrets_with_comment_prefix(&self, prefix: &str) -> Vec<BTreeMap<String, String>> {
+        self.rows(Menu::Secret, |i| {
+            i.props
+                .get("comment")
+                .is_some_and(|c| c.starts_with(prefix))
+        })
+    }
+
+    /// Entries of `/ip/firewall/address-list` on list `list`, static and dynamic.
+    pub fn address_list(&self, list: &str) -> Vec<BTreeMap<String, String>> {
+        self.rows(Menu::AddressList, |i| {
+            i.props.get("list").is_some_and(|l| l == list)
+        })
+    }
+
+    /// `/ip/firewall/nat` in rule order.
+    pub fn nat_rules(&self) -> Vec<BTreeMap<String, String>> {
+        self.rows(Menu::Nat, |_| true)
+    }
+
+    /// `/ip/firewall/filter` in rule order.
+    pub fn filter_rules(&self) -> Vec<BTreeMap<String, String>> {
+        self.rows(Menu::Filter, |_| true)
+    }
+
+    /// Applies a RouterOS CLI script (see [`crate::script`]) command by
+    /// command, as `/import` does: it stops at the first command the router
+    /// refuses, and what ran before stays. Returns how many commands ran.
+    pub fn run_script(&self, text: &str) -> Result<usize, ScriptError> {
+        let commands = script::parse(text)?;
+        self.with(|s| {
+            for c in &commands {
+                s.run(&c.command.path, &c.command.attrs, &c.command.queries)
+                    .map_err(|traps| ScriptError {
+                        line: c.line,
+                        message: format!(
+                            "router refused {}: {}",
+                            c.command.path,
+                            traps
+                                .iter()
+                                .map(|t| t.message.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    })?;
+            }
+            Ok(commands.len())
+        })
     }
 }
 

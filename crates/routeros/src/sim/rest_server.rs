@@ -10,7 +10,7 @@ use hyper::header::{AUTHORIZATION, CONTENT_TYPE};
 use hyper::{Method, Request, Response, StatusCode};
 use serde_json::{Map, Value, json};
 
-use super::router::{NO_SUCH_ITEM, Outcome, SimRow, Trap, resolve};
+use super::router::{NO_SUCH_ITEM, Outcome, SimRow, Trap, menu_prefix};
 use super::{Executed, Shared};
 
 const MAX_BODY: usize = 1 << 20;
@@ -167,17 +167,20 @@ pub(crate) async fn handle(
         return Ok(not_found());
     };
     let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
-    if segs.len() < 2 {
-        return Ok(not_found());
-    }
-    let menu_path = format!("/{}/{}", segs[0], segs[1]);
-    // Check the menu exists, with the API's error text for a bad one.
-    if let Err(traps) = resolve(&format!("{menu_path}/print")) {
-        return Ok(error(
-            StatusCode::BAD_REQUEST,
-            traps.first().map(|t| t.message.as_str()),
-        ));
-    }
+    // The menu (`ppp/secret`, `ip/firewall/nat`), with the API's error text for a bad one.
+    let n = match menu_prefix(&segs) {
+        Ok((n, _)) => n,
+        Err(_) if segs.len() < 2 => return Ok(not_found()),
+        Err(traps) => {
+            return Ok(error(
+                StatusCode::BAD_REQUEST,
+                traps.first().map(|t| t.message.as_str()),
+            ));
+        }
+    };
+    let menu_path = format!("/{}", segs[..n].join("/"));
+    // After the menu: nothing, or one item (id or name) or command.
+    let tail = &segs[n..];
     let object: Map<String, Value> = if body.is_empty() {
         Map::new()
     } else {
@@ -186,14 +189,13 @@ pub(crate) async fn handle(
             _ => return Ok(error(StatusCode::BAD_REQUEST, Some("JSON object expected"))),
         }
     };
-    let third = segs.get(2).copied();
-    let single = matches!(segs[0..2], ["system", "resource"] | ["system", "identity"]);
+    let single = matches!(menu_path.as_str(), "/system/resource" | "/system/identity");
     let run = |path: String, attrs: Vec<(String, String)>, queries: Vec<String>| {
         execute(&shared, generation, &path, &attrs, &queries)
     };
 
-    let resp = match (method, third, segs.len()) {
-        (Method::GET, None, 2) => {
+    let resp = match (method, tail) {
+        (Method::GET, []) => {
             let mut attrs = Vec::new();
             let mut queries = Vec::new();
             for pair in query.split('&').filter(|p| !p.is_empty()) {
@@ -217,7 +219,7 @@ pub(crate) async fn handle(
                 Err(t) => trap_response(&t),
             }
         }
-        (Method::GET, Some(item), 3) => match run(
+        (Method::GET, [item]) => match run(
             format!("{menu_path}/print"),
             Vec::new(),
             vec![target_query(item)],
@@ -228,7 +230,7 @@ pub(crate) async fn handle(
                 .map_or_else(not_found, |r| json_response(StatusCode::OK, &row_json(r))),
             Err(t) => trap_response(&t),
         },
-        (Method::PUT, None, 2) => {
+        (Method::PUT, []) => {
             let attrs = object
                 .iter()
                 .map(|(k, v)| (k.clone(), value_text(v)))
@@ -246,7 +248,7 @@ pub(crate) async fn handle(
                 Err(t) => trap_response(&t),
             }
         }
-        (Method::PATCH, Some(item), 3) => {
+        (Method::PATCH, [item]) => {
             let mut attrs = vec![target_attr(item)];
             attrs.extend(object.iter().map(|(k, v)| (k.clone(), value_text(v))));
             match run(format!("{menu_path}/set"), attrs, Vec::new())? {
@@ -254,7 +256,7 @@ pub(crate) async fn handle(
                 Err(t) => trap_response(&t),
             }
         }
-        (Method::DELETE, Some(item), 3) => match run(
+        (Method::DELETE, [item]) => match run(
             format!("{menu_path}/remove"),
             vec![target_attr(item)],
             Vec::new(),
@@ -266,7 +268,7 @@ pub(crate) async fn handle(
             }
             Err(t) => trap_response(&t),
         },
-        (Method::POST, Some(command), 3) => {
+        (Method::POST, [command]) => {
             post_command(&shared, generation, &menu_path, command, object)?
         }
         _ => error(StatusCode::BAD_REQUEST, Some("no such command")),
