@@ -1028,21 +1028,25 @@ fn unknown_dir(word: &str) -> Vec<Trap> {
 /// How many leading segments of `segs` name a menu, and which; the router's
 /// errors for a directory that does not exist.
 pub fn menu_prefix(segs: &[&str]) -> Result<(usize, Menu), Vec<Trap>> {
-    let mut path = String::new();
-    for (i, seg) in segs.iter().enumerate() {
-        if i > 0 {
-            path.push('/');
+    // Without allocating: this runs for every command.
+    let mut deepest = 0;
+    for (path, menu) in MENUS {
+        let words = path.split('/').count();
+        let common = path
+            .split('/')
+            .zip(segs)
+            .take_while(|(a, b)| a == *b)
+            .count();
+        if common == words {
+            return Ok((words, *menu));
         }
-        path.push_str(seg);
-        if let Some((_, menu)) = MENUS.iter().find(|(p, _)| *p == path) {
-            return Ok((i + 1, *menu));
-        }
-        let dir = format!("{path}/");
-        if !MENUS.iter().any(|(p, _)| p.starts_with(&dir)) {
-            return Err(unknown_dir(seg));
-        }
+        deepest = deepest.max(common);
     }
-    Err(vec![Trap::new("no such command prefix")])
+    match segs.get(deepest) {
+        // The first word no menu path goes on with.
+        Some(seg) => Err(unknown_dir(seg)),
+        None => Err(vec![Trap::new("no such command prefix")]),
+    }
 }
 
 /// Maps an API path to a menu and command, with the router's errors for bad paths.
