@@ -11,15 +11,19 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use md5::{Digest, Md5};
-use tokio::io::{AsyncWrite, AsyncWriteExt, BufReader, BufWriter, ReadHalf, WriteHalf};
+use tokio::io::{
+    AsyncBufReadExt, AsyncWrite, AsyncWriteExt, BufReader, BufWriter, ReadHalf, WriteHalf,
+};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tracing::{debug, warn};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result, host_port};
 use crate::model::Row;
 use crate::router_api::{BoxFuture, RouterApi};
-use crate::sentence::{Command, Limits, Reply, SentenceReader, encode_sentence, write_sentence};
+use crate::sentence::{
+    Command, FrameError, Limits, Reply, SentenceReader, encode_sentence, write_sentence,
+};
 use crate::tls::{self, Stream, TlsOptions};
 
 /// Connection settings.
@@ -93,28 +97,11 @@ pub struct Response {
     pub done: Row,
 }
 
-/// Why the session ended; kept so every later call reports the same cause.
-#[derive(Debug, Clone)]
-enum Closed {
-    Fatal(String),
-    Eof,
-    Failed(String),
-}
-
-impl Closed {
-    fn to_error(&self) -> Error {
-        match self {
-            Closed::Fatal(r) => Error::Fatal(r.clone()),
-            Closed::Eof => Error::ConnectionClosed,
-            Closed::Failed(e) => Error::Protocol(e.clone()),
-        }
-    }
-}
-
 #[derive(Default)]
 struct Dispatch {
     pending: HashMap<String, mpsc::UnboundedSender<Reply>>,
-    closed: Option<Closed>,
+    /// Why the session ended; kept so every later call reports the same cause.
+    closed: Option<Error>,
 }
 
 struct Inner {
@@ -123,6 +110,8 @@ struct Inner {
     next_tag: AtomicU64,
     reply_timeout: Duration,
     reader: Mutex<Option<JoinHandle<()>>>,
+    /// `host:port`, carried by every error.
+    router: Arc<str>,
 }
 
 impl Inner {
@@ -131,7 +120,7 @@ impl Inner {
     }
 
     /// Marks the session closed (first cause wins) and wakes every waiting command.
-    fn close(&self, why: Closed) {
+    fn close(&self, why: Error) {
         let mut d = self.lock();
         d.closed.get_or_insert(why);
         // Dropping the senders ends every receiver, which then reads `closed`.
@@ -165,6 +154,7 @@ impl ApiClient {
     /// Connects and logs in (plain login, falling back to the pre-6.43 MD5
     /// challenge when the router answers with one).
     pub async fn connect(config: ApiConfig) -> Result<Self> {
+        let router: Arc<str> = host_port(&config.host, config.port).into();
         let stream = tls::connect(
             &config.host,
             config.port,
@@ -174,7 +164,9 @@ impl ApiClient {
         .await?;
         let (r, mut w) = tokio::io::split(stream);
         let mut reader = SentenceReader::new(BufReader::new(r), config.limits);
-        login(&mut reader, &mut w, &config).await?;
+        login(&mut reader, &mut w, &config)
+            .await
+            .map_err(|e| e.at(&router))?;
 
         let (tx, rx) = mpsc::channel(1024);
         let inner = Arc::new(Inner {
@@ -183,6 +175,7 @@ impl ApiClient {
             next_tag: AtomicU64::new(1),
             reply_timeout: config.reply_timeout,
             reader: Mutex::new(None),
+            router,
         });
         tokio::spawn(write_loop(w, rx, Arc::downgrade(&inner)));
         let handle = tokio::spawn(read_loop(reader, Arc::downgrade(&inner)));
@@ -208,8 +201,14 @@ impl ApiClient {
     }
 
     /// Runs a command and returns its rows and `!done` data. A `!trap` becomes
-    /// [`Error::Trap`] once the command's `!done` has arrived.
+    /// an [`ErrorKind::Trap`] error once the command's `!done` has arrived.
     pub async fn execute(&self, cmd: &Command) -> Result<Response> {
+        self.execute_here(cmd)
+            .await
+            .map_err(|e| e.at(&self.inner.router))
+    }
+
+    async fn execute_here(&self, cmd: &Command) -> Result<Response> {
         let tag = self
             .inner
             .next_tag
@@ -219,7 +218,7 @@ impl ApiClient {
         {
             let mut d = self.inner.lock();
             if let Some(c) = &d.closed {
-                return Err(c.to_error());
+                return Err(c.clone());
             }
             d.pending.insert(tag.clone(), tx);
         }
@@ -238,7 +237,13 @@ impl ApiClient {
                 Ok(None) => return Err(self.closed_error()),
                 Err(_) => {
                     self.abandon(&tag).await;
-                    return Err(Error::Timeout("reply"));
+                    return Err(Error::new(
+                        ErrorKind::Timeout,
+                        format!(
+                            "no reply within {} ms",
+                            self.inner.reply_timeout.as_millis()
+                        ),
+                    ));
                 }
             };
             match reply {
@@ -260,10 +265,10 @@ impl ApiClient {
                         .map(|t| t.0)
                         .collect::<Vec<_>>()
                         .join(", ");
-                    return Err(Error::Trap { message, category });
+                    return Err(Error::trap(message, category));
                 }
                 // The reader turns `!fatal` into a closed session; a tagged one is handled the same.
-                Reply::Fatal { reason, .. } => return Err(Error::Fatal(reason)),
+                Reply::Fatal { reason, .. } => return Err(Error::fatal(reason)),
             }
         }
     }
@@ -284,8 +289,8 @@ impl ApiClient {
         self.inner
             .lock()
             .closed
-            .as_ref()
-            .map_or(Error::ConnectionClosed, Closed::to_error)
+            .clone()
+            .unwrap_or_else(|| Error::new(ErrorKind::ConnectionLost, "connection closed"))
     }
 
     /// Stops waiting for `tag` and asks the router to stop the command too.
@@ -302,16 +307,18 @@ async fn read_loop(mut reader: Reader, inner: std::sync::Weak<Inner>) {
     let why = loop {
         let words = match reader.read_sentence().await {
             Ok(Some(w)) => w,
-            Ok(None) => break Closed::Eof,
-            Err(e) => break Closed::Failed(e.to_string()),
+            Ok(None) => {
+                break Error::new(ErrorKind::ConnectionLost, "connection closed by the router");
+            }
+            Err(e) => break Error::from(e),
         };
         let Some(inner) = inner.upgrade() else { return };
         let reply = match Reply::parse(&words) {
             Ok(r) => r,
-            Err(e) => break Closed::Failed(e.to_string()),
+            Err(e) => break Error::from(e),
         };
         if let Reply::Fatal { reason, .. } = &reply {
-            break Closed::Fatal(reason.clone());
+            break Error::fatal(reason);
         }
         let Some(tag) = reply.tag() else {
             debug!(?reply, "untagged reply ignored");
@@ -352,12 +359,45 @@ async fn write_loop(
         } {
             warn!(error = %e, "api write failed");
             if let Some(inner) = inner.upgrade() {
-                inner.close(Closed::Failed(e.to_string()));
+                inner.close(Error::lost(e));
             }
             return;
         }
     }
     let _ = w.shutdown().await;
+}
+
+/// Before the first reply is read: a RouterOS reply starts with the length of
+/// its reply word (`!done`, `!trap`, `!fatal`, ...: 3 to 6 bytes) and then `!`.
+/// Anything else (`HTTP/1.1 ...` from a web server, an SSH banner) is another
+/// service on this port; it is recognised from two bytes and never kept.
+async fn expect_api_reply(reader: &mut Reader, timeout: Duration) -> Result<()> {
+    let buf = tokio::time::timeout(timeout, reader.get_mut().fill_buf())
+        .await
+        .map_err(|_| login_timeout(timeout))?
+        .map_err(Error::connect_io)?;
+    match buf {
+        [] => Err(Error::new(
+            ErrorKind::Refused,
+            "connection closed by the router before login",
+        )),
+        [first, rest @ ..]
+            if (3..=16).contains(first) && rest.first().is_none_or(|b| *b == b'!') =>
+        {
+            Ok(())
+        }
+        _ => Err(Error::new(
+            ErrorKind::NotRouterOs,
+            "the peer does not speak the RouterOS API: its first bytes are not an API reply",
+        )),
+    }
+}
+
+fn login_timeout(timeout: Duration) -> Error {
+    Error::new(
+        ErrorKind::Timeout,
+        format!("no login reply within {} ms", timeout.as_millis()),
+    )
 }
 
 /// Reads one command's replies during login (untagged, before the reader task exists).
@@ -366,16 +406,37 @@ async fn login_reply(reader: &mut Reader, timeout: Duration) -> Result<Row> {
     loop {
         let words = tokio::time::timeout(timeout, reader.read_sentence())
             .await
-            .map_err(|_| Error::Timeout("login reply"))??
-            .ok_or(Error::ConnectionClosed)?;
-        match Reply::parse(&words)? {
+            .map_err(|_| login_timeout(timeout))?
+            .map_err(|e| match e {
+                FrameError::Io(io) => Error::connect_io(io),
+                FrameError::Truncated => Error::new(
+                    ErrorKind::Refused,
+                    "connection closed by the router during login",
+                ),
+                _ => Error::new(ErrorKind::NotRouterOs, format!("login reply: {e}")),
+            })?
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Refused,
+                    "connection closed by the router during login",
+                )
+            })?;
+        let reply = Reply::parse(&words).map_err(|_| {
+            Error::new(
+                ErrorKind::NotRouterOs,
+                "login reply is not a RouterOS API reply",
+            )
+        })?;
+        match reply {
             Reply::Done { attrs, .. } => return trap.map_or(Ok(attrs), Err),
-            Reply::Trap {
-                message, category, ..
-            } => {
-                trap.get_or_insert(Error::Trap { message, category });
+            Reply::Trap { message, .. } => {
+                // Any refusal of `/login` is a refused login (`invalid user name or
+                // password (6)`, pre-6.43 `cannot log in`).
+                trap.get_or_insert(Error::auth(message));
             }
-            Reply::Fatal { reason, .. } => return Err(Error::Fatal(reason)),
+            Reply::Fatal { reason, .. } => {
+                return Err(Error::fatal(reason).with_kind(ErrorKind::Refused));
+            }
             Reply::Re { .. } | Reply::Empty { .. } => {}
         }
     }
@@ -395,16 +456,20 @@ async fn login<W: AsyncWrite + Unpin>(
             format!("=password={}", cfg.password),
         ],
     )
-    .await?;
+    .await
+    .map_err(Error::connect_io)?;
+    expect_api_reply(reader, cfg.reply_timeout).await?;
     let done = login_reply(reader, cfg.reply_timeout).await?;
     let Some(challenge) = done.get("ret") else {
         return Ok(());
     };
     // Pre-6.43 routers ignore the password and answer with an MD5 challenge.
-    let challenge =
-        hex::decode(challenge).map_err(|e| Error::Protocol(format!("login challenge: {e}")))?;
+    let challenge = hex::decode(challenge)
+        .map_err(|_| Error::new(ErrorKind::Protocol, "login challenge is not hex"))?;
     let response = format!("=response=00{}", md5_response(&cfg.password, &challenge));
-    write_sentence(w, &["/login".to_owned(), name, response]).await?;
+    write_sentence(w, &["/login".to_owned(), name, response])
+        .await
+        .map_err(Error::connect_io)?;
     login_reply(reader, cfg.reply_timeout).await.map(drop)
 }
 
@@ -424,6 +489,10 @@ fn id_attrs(id: &str, attrs: &[(String, String)]) -> Command {
 }
 
 impl RouterApi for ApiClient {
+    fn router(&self) -> Option<&str> {
+        Some(&self.inner.router)
+    }
+
     fn print<'a>(
         &'a self,
         menu: &'a str,
@@ -451,9 +520,9 @@ impl RouterApi for ApiClient {
             let mut cmd = Command::new(format!("{menu}/add"));
             cmd.attrs = attrs.to_vec();
             let mut resp = self.execute(&cmd).await?;
-            resp.done
-                .remove("ret")
-                .ok_or_else(|| Error::Protocol("add returned no ret".into()))
+            resp.done.remove("ret").ok_or_else(|| {
+                Error::new(ErrorKind::Protocol, "add returned no ret").at(&self.inner.router)
+            })
         })
     }
 

@@ -179,8 +179,27 @@ pub struct Profile {
     pub name: String,
     /// e.g. `10M/20M`; `None` means unlimited.
     pub rate_limit: Option<String>,
+    /// Firewall address list RouterOS puts a client's address on while its session is up.
+    pub address_list: Option<String>,
     pub local_address: Option<String>,
     pub remote_address: Option<String>,
+    pub comment: Option<String>,
+}
+
+/// Properties fetched when reading profiles.
+pub const PROFILE_PROPS: &[&str] = &[
+    ".id",
+    "name",
+    "rate-limit",
+    "address-list",
+    "local-address",
+    "remote-address",
+    "comment",
+];
+
+/// `Some` of a non-empty value: RouterOS prints an unset `address-list` as `""`.
+fn opt_nonempty(row: &Row, key: &str) -> Option<String> {
+    row.get(key).filter(|v| !v.is_empty()).cloned()
 }
 
 impl Profile {
@@ -188,10 +207,85 @@ impl Profile {
         Profile {
             id: opt(row, ".id"),
             name: row.get("name").cloned().unwrap_or_default(),
-            rate_limit: opt(row, "rate-limit"),
-            local_address: opt(row, "local-address"),
-            remote_address: opt(row, "remote-address"),
+            rate_limit: opt_nonempty(row, "rate-limit"),
+            address_list: opt_nonempty(row, "address-list"),
+            local_address: opt_nonempty(row, "local-address"),
+            remote_address: opt_nonempty(row, "remote-address"),
+            comment: opt_nonempty(row, "comment"),
         }
+    }
+}
+
+/// A profile as the billing server wants it, for [`crate::RouterApi::upsert_profile`].
+///
+/// Each property is `None` to leave the router's value alone (an operator may
+/// have set the pools by hand), `Some(value)` to have exactly that value, and
+/// `Some("")` to unset it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileSpec {
+    pub name: String,
+    pub rate_limit: Option<String>,
+    pub address_list: Option<String>,
+    pub local_address: Option<String>,
+    pub remote_address: Option<String>,
+    /// e.g. `mikronet:plan:7`, so the server recognises its own profiles.
+    pub comment: Option<String>,
+}
+
+impl ProfileSpec {
+    pub fn new(name: impl Into<String>) -> Self {
+        ProfileSpec {
+            name: name.into(),
+            ..Default::default()
+        }
+    }
+
+    pub fn rate_limit(mut self, v: impl Into<String>) -> Self {
+        self.rate_limit = Some(v.into());
+        self
+    }
+
+    pub fn address_list(mut self, v: impl Into<String>) -> Self {
+        self.address_list = Some(v.into());
+        self
+    }
+
+    pub fn local_address(mut self, v: impl Into<String>) -> Self {
+        self.local_address = Some(v.into());
+        self
+    }
+
+    pub fn remote_address(mut self, v: impl Into<String>) -> Self {
+        self.remote_address = Some(v.into());
+        self
+    }
+
+    pub fn comment(mut self, v: impl Into<String>) -> Self {
+        self.comment = Some(v.into());
+        self
+    }
+
+    /// The managed properties as `(name, value)`, in RouterOS spelling, without `name`.
+    pub fn managed(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("rate-limit", &self.rate_limit),
+            ("address-list", &self.address_list),
+            ("local-address", &self.local_address),
+            ("remote-address", &self.remote_address),
+            ("comment", &self.comment),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
+        .collect()
+    }
+
+    /// What `set` must change on a profile printed as `row` (unset reads as `""`).
+    pub fn changes_from(&self, row: &Row) -> Vec<(String, String)> {
+        self.managed()
+            .into_iter()
+            .filter(|(k, v)| row.get(*k).map_or("", String::as_str) != *v)
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect()
     }
 }
 

@@ -9,9 +9,10 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::{
-    ActiveSession, Profile, Row, SECRET_PROPS, Secret, SecretUpdate, SystemResource,
+    ActiveSession, PROFILE_PROPS, Profile, ProfileSpec, Row, SECRET_PROPS, Secret, SecretUpdate,
+    SystemResource,
 };
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -22,7 +23,21 @@ pub const ACTIVE: &str = "/ppp/active";
 pub const RESOURCE: &str = "/system/resource";
 pub const IDENTITY: &str = "/system/identity";
 
+/// A reply that lacks what RouterOS always sends.
+fn missing<A: RouterApi + ?Sized>(api: &A, what: &str) -> Error {
+    let e = Error::new(ErrorKind::Protocol, what);
+    match api.router() {
+        Some(r) => e.at_str(r),
+        None => e,
+    }
+}
+
 pub trait RouterApi: Send + Sync {
+    /// `host:port` of the router, which errors name; `None` for a stand-in without one.
+    fn router(&self) -> Option<&str> {
+        None
+    }
+
     /// Rows of `menu` whose properties equal every `(name, value)` filter.
     /// An empty `proplist` asks for every property.
     fn print<'a>(
@@ -60,6 +75,20 @@ pub trait RouterApi: Send + Sync {
         Box::pin(async move {
             let rows = self.print(SECRETS, &[("name", name)], SECRET_PROPS).await?;
             Ok(rows.first().map(Secret::from_row))
+        })
+    }
+
+    /// Secrets whose `comment` is exactly `comment`, e.g. `mikronet:client:42`: finds a
+    /// client's secret after its name changed.
+    fn find_secret_by_comment<'a>(
+        &'a self,
+        comment: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<Secret>>> {
+        Box::pin(async move {
+            let rows = self
+                .print(SECRETS, &[("comment", comment)], SECRET_PROPS)
+                .await?;
+            Ok(rows.iter().map(Secret::from_row).collect())
         })
     }
 
@@ -117,39 +146,47 @@ pub trait RouterApi: Send + Sync {
 
     fn list_profiles(&self) -> BoxFuture<'_, Result<Vec<Profile>>> {
         Box::pin(async move {
-            let rows = self.print(PROFILES, &[], &[]).await?;
+            let rows = self.print(PROFILES, &[], PROFILE_PROPS).await?;
             Ok(rows.iter().map(Profile::from_row).collect())
         })
     }
 
-    /// Creates profile `name` or updates its rate limit; returns its `.id`.
-    fn upsert_profile<'a>(
-        &'a self,
-        name: &'a str,
-        rate_limit: Option<&'a str>,
-    ) -> BoxFuture<'a, Result<String>> {
+    /// Creates profile `spec.name`, or brings the properties `spec` manages to
+    /// their values (writing only what differs); returns the profile's `.id`.
+    fn upsert_profile<'a>(&'a self, spec: &'a ProfileSpec) -> BoxFuture<'a, Result<String>> {
         Box::pin(async move {
             let rows = self
-                .print(PROFILES, &[("name", name)], &[".id", "name"])
+                .print(PROFILES, &[("name", &spec.name)], PROFILE_PROPS)
                 .await?;
-            let rate: Vec<(String, String)> = rate_limit
-                .map(|r| ("rate-limit".to_owned(), r.to_owned()))
-                .into_iter()
-                .collect();
-            match rows.first().and_then(|r| r.get(".id")) {
-                Some(id) => {
-                    if !rate.is_empty() {
-                        self.set(PROFILES, id, &rate).await?;
+            match rows.first() {
+                Some(row) => {
+                    let id = row
+                        .get(".id")
+                        .cloned()
+                        .ok_or_else(|| missing(self, "profile printed without .id"))?;
+                    let changes = spec.changes_from(row);
+                    if !changes.is_empty() {
+                        self.set(PROFILES, &id, &changes).await?;
                     }
-                    Ok(id.clone())
+                    Ok(id)
                 }
                 None => {
-                    let mut attrs = vec![("name".to_owned(), name.to_owned())];
-                    attrs.extend(rate);
+                    let mut attrs = vec![("name".to_owned(), spec.name.clone())];
+                    attrs.extend(
+                        spec.managed()
+                            .into_iter()
+                            .filter(|(_, v)| !v.is_empty())
+                            .map(|(k, v)| (k.to_owned(), v.to_owned())),
+                    );
                     self.add(PROFILES, &attrs).await
                 }
             }
         })
+    }
+
+    /// Removes a profile. RouterOS refuses the built-in ones.
+    fn remove_profile<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move { self.remove(PROFILES, id).await })
     }
 
     fn resource(&self) -> BoxFuture<'_, Result<SystemResource>> {
@@ -157,7 +194,7 @@ pub trait RouterApi: Send + Sync {
             let rows = self.print(RESOURCE, &[], &[]).await?;
             rows.first()
                 .map(SystemResource::from_row)
-                .ok_or_else(|| Error::Protocol("empty /system/resource".into()))
+                .ok_or_else(|| missing(self, "empty /system/resource"))
         })
     }
 
@@ -167,7 +204,7 @@ pub trait RouterApi: Send + Sync {
             let rows = self.print(RESOURCE, &[], &["version"]).await?;
             rows.first()
                 .and_then(|r| r.get("version").cloned())
-                .ok_or_else(|| Error::Protocol("no version in /system/resource".into()))
+                .ok_or_else(|| missing(self, "no version in /system/resource"))
         })
     }
 
@@ -176,7 +213,7 @@ pub trait RouterApi: Send + Sync {
             let rows = self.print(IDENTITY, &[], &["name"]).await?;
             rows.first()
                 .and_then(|r| r.get("name").cloned())
-                .ok_or_else(|| Error::Protocol("no name in /system/identity".into()))
+                .ok_or_else(|| missing(self, "no name in /system/identity"))
         })
     }
 }

@@ -72,6 +72,11 @@ impl<R: AsyncRead + Unpin> SentenceReader<R> {
         &self.inner
     }
 
+    /// The wrapped reader, e.g. to peek at buffered bytes before reading a sentence.
+    pub fn get_mut(&mut self) -> &mut R {
+        &mut self.inner
+    }
+
     pub fn set_limits(&mut self, limits: Limits) {
         self.limits = limits;
     }

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result, host_port};
 
 /// How the router's certificate is checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,10 +62,14 @@ fn parse_fingerprint(s: &str) -> Result<[u8; 32]> {
         .chars()
         .filter(|c| *c != ':' && !c.is_whitespace())
         .collect();
-    let bytes = hex::decode(cleaned).map_err(|e| Error::Config(format!("fingerprint: {e}")))?;
-    bytes
-        .try_into()
-        .map_err(|_| Error::Config("fingerprint must be 32 bytes of hex".into()))
+    let bad = || {
+        Error::new(
+            ErrorKind::Tls,
+            "certificate fingerprint must be 32 bytes of hex",
+        )
+    };
+    let bytes = hex::decode(cleaned).map_err(|_| bad())?;
+    bytes.try_into().map_err(|_| bad())
 }
 
 #[derive(Debug)]
@@ -121,14 +125,17 @@ pub fn client_config(verify: &TlsVerify) -> Result<Arc<rustls::ClientConfig>> {
     let provider = provider();
     let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
-        .map_err(|e| Error::Tls(e.to_string()))?;
+        .map_err(|e| Error::new(ErrorKind::Tls, e.to_string()))?;
     let config = match verify {
         TlsVerify::SystemRoots => {
             let mut roots = rustls::RootCertStore::empty();
             let native = rustls_native_certs::load_native_certs();
             let (added, _ignored) = roots.add_parsable_certificates(native.certs);
             if added == 0 {
-                return Err(Error::Tls("no usable system root certificates".into()));
+                return Err(Error::new(
+                    ErrorKind::Tls,
+                    "no usable system root certificates",
+                ));
             }
             builder.with_root_certificates(roots).with_no_client_auth()
         }
@@ -150,7 +157,7 @@ pub fn client_config(verify: &TlsVerify) -> Result<Arc<rustls::ClientConfig>> {
 pub trait Stream: AsyncRead + AsyncWrite + Unpin + Send + 'static {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send + 'static> Stream for T {}
 
-/// Opens TCP (and TLS when asked) within `timeout`.
+/// Opens TCP (and TLS when asked) within `timeout`. Errors name `host:port`.
 pub(crate) async fn connect(
     host: &str,
     port: u16,
@@ -158,25 +165,48 @@ pub(crate) async fn connect(
     timeout: Duration,
 ) -> Result<Box<dyn Stream>> {
     let work = async {
-        let tcp = TcpStream::connect((host, port)).await?;
+        let tcp = TcpStream::connect((host, port))
+            .await
+            .map_err(Error::connect_io)?;
         // Commands are small sentences; waiting to coalesce them only adds latency.
-        tcp.set_nodelay(true)?;
+        tcp.set_nodelay(true).map_err(Error::connect_io)?;
         let Some(tls) = tls else {
             return Ok(Box::new(tcp) as Box<dyn Stream>);
         };
         let config = client_config(&tls.verify)?;
         let name = tls.server_name.as_deref().unwrap_or(host);
         let name = ServerName::try_from(name.trim_matches(['[', ']']).to_owned())
-            .map_err(|e| Error::Config(format!("server name {name:?}: {e}")))?;
+            .map_err(|e| Error::new(ErrorKind::Tls, format!("server name {name:?}: {e}")))?;
         let stream = tokio_rustls::TlsConnector::from(config)
             .connect(name, tcp)
             .await
-            .map_err(|e| Error::Tls(e.to_string()))?;
+            .map_err(handshake_error)?;
         Ok(Box::new(stream) as Box<dyn Stream>)
     };
-    tokio::time::timeout(timeout, work)
-        .await
-        .map_err(|_| Error::Timeout("connect"))?
+    let result = match tokio::time::timeout(timeout, work).await {
+        Ok(r) => r,
+        Err(_) => Err(Error::new(
+            ErrorKind::Timeout,
+            format!("no connection within {} ms", timeout.as_millis()),
+        )),
+    };
+    result.map_err(|e| e.at_str(&host_port(host, port)))
+}
+
+/// A TLS failure proper (alert, certificate, pin) is `Tls`; the peer hanging
+/// up during the handshake is a refused connection.
+fn handshake_error(e: std::io::Error) -> Error {
+    use std::io::ErrorKind as K;
+    if let Some(tls) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+        let text = format!("tls handshake: {tls}");
+        return Error::new(ErrorKind::Tls, text).with_source(e);
+    }
+    match e.kind() {
+        K::UnexpectedEof | K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe => {
+            Error::connect_io(e)
+        }
+        _ => Error::new(ErrorKind::Tls, format!("tls handshake: {e}")).with_source(e),
+    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,10 @@ use std::time::Duration;
 
 use routeros::sentence::{Limits, SentenceReader, write_sentence};
 use routeros::sim::{SimConfig, SimHandle, Simulator, is_disabled};
-use routeros::{ApiClient, ApiConfig, Error, RouterApi, Secret, SecretUpdate, TlsOptions};
+use routeros::{
+    ApiClient, ApiConfig, Error, ErrorKind, ProfileSpec, RouterApi, Secret, SecretUpdate,
+    TlsOptions,
+};
 use tokio::io::BufReader;
 use tokio::net::TcpStream;
 
@@ -56,10 +59,11 @@ async fn bad_password_is_a_trap_with_the_router_text() {
         ..config(&sim)
     };
     let err2 = ApiClient::connect(cfg).await.expect_err("must fail");
-    match &err2 {
-        Error::Trap { message, .. } => assert_eq!(message, "invalid user name or password (6)"),
-        other => panic!("expected trap, got {other:?}"),
-    }
+    assert_eq!(err2.kind(), ErrorKind::Auth, "{err2:?}");
+    assert_eq!(
+        err2.trap_message(),
+        Some("invalid user name or password (6)")
+    );
     assert!(err2.is_auth_failure());
     let cfg = ApiConfig {
         username: "nobody".into(),
@@ -190,16 +194,12 @@ async fn router_error_texts() {
         .call("/caps-man/interface/print", &[], &[])
         .await
         .expect_err("bad menu");
-    match err {
-        Error::Trap { message, category } => {
-            assert_eq!(
-                message,
-                "no such command or directory (caps-man), no such command prefix"
-            );
-            assert_eq!(category, Some(0));
-        }
-        other => panic!("{other:?}"),
-    }
+    assert_eq!(err.kind(), ErrorKind::Trap);
+    assert_eq!(
+        err.trap_message(),
+        Some("no such command or directory (caps-man), no such command prefix")
+    );
+    assert_eq!(err.trap_category(), Some(0));
     let err = api
         .call("/ppp/secret/add", &[("name", "c"), ("colour", "red")], &[])
         .await
@@ -213,10 +213,15 @@ async fn router_error_texts() {
 async fn profiles_and_active_sessions() {
     let sim = sim().await;
     let api = connect(&sim).await;
-    let id = api.upsert_profile("10M", Some("10M/10M")).await.unwrap();
+    let id = api
+        .upsert_profile(&ProfileSpec::new("10M").rate_limit("10M/10M"))
+        .await
+        .unwrap();
     assert_eq!(sim.state().profile("10M").unwrap()["rate-limit"], "10M/10M");
     assert_eq!(
-        api.upsert_profile("10M", Some("12M/12M")).await.unwrap(),
+        api.upsert_profile(&ProfileSpec::new("10M").rate_limit("12M/12M"))
+            .await
+            .unwrap(),
         id
     );
     assert_eq!(sim.state().profile("10M").unwrap()["rate-limit"], "12M/12M");
@@ -266,7 +271,7 @@ async fn tls_with_pinned_fingerprint() {
         .tls(TlsOptions::pinned("00".repeat(32)))
         .port(sim.api_tls_addr.port());
     let err = ApiClient::connect(wrong).await.expect_err("wrong pin");
-    assert!(matches!(err, Error::Tls(_)), "{err:?}");
+    assert_eq!(err.kind(), ErrorKind::Tls, "{err:?}");
 }
 
 #[tokio::test]
@@ -421,7 +426,7 @@ async fn slow_replies_time_out_per_reply() {
     sim.set_reply_delay(Duration::from_millis(1000));
     let started = std::time::Instant::now();
     let err = api.identity().await.expect_err("too slow");
-    assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err:?}");
     assert!(started.elapsed() < Duration::from_millis(900));
     // A delay under the timeout is fine, and the session survived the abandoned command.
     sim.set_reply_delay(Duration::from_millis(50));
@@ -458,7 +463,9 @@ async fn refused_and_killed_connections() {
     let err = bounded(ApiClient::connect(config(&sim)))
         .await
         .expect_err("refused");
-    assert!(err.is_connection_lost(), "{err:?}");
+    // Accepted and closed before login: as good as refused.
+    assert_eq!(err.kind(), ErrorKind::Refused, "{err:?}");
+    assert!(err.is_unreachable());
     // Existing sessions are untouched by refusing new ones...
     assert_eq!(api.identity().await.unwrap(), "MikroTik");
     // ...until the router drops them.
@@ -486,10 +493,9 @@ async fn quit_ends_with_fatal() {
     let api = connect(&sim).await;
     api.quit().await;
     tokio::time::sleep(Duration::from_millis(100)).await;
-    match bounded(api.identity()).await {
-        Err(Error::Fatal(reason)) => assert_eq!(reason, "session terminated on request"),
-        other => panic!("{other:?}"),
-    }
+    let err = bounded(api.identity()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::ConnectionLost);
+    assert_eq!(err.fatal_reason(), Some("session terminated on request"));
 }
 
 #[tokio::test]
@@ -539,7 +545,7 @@ async fn client_survives_a_hostile_router() {
         .unwrap();
     let err = bounded(api.identity()).await.unwrap_err();
     assert!(
-        matches!(&err, Error::Protocol(m) if m.contains("exceeds")),
+        err.kind() == ErrorKind::Protocol && err.summary().contains("exceeds"),
         "{err:?}"
     );
 }
@@ -567,8 +573,16 @@ async fn silent_peer_hits_connect_and_reply_timeouts() {
     ))
     .await
     .unwrap_err();
-    assert!(matches!(err, Error::Timeout("connect")), "{err:?}");
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err:?}");
+    assert!(
+        err.summary().contains("no connection within 300 ms"),
+        "{err}"
+    );
     // Plain TCP connects but login gets no answer: the reply timeout fires.
     let err = bounded(ApiClient::connect(base)).await.unwrap_err();
-    assert!(matches!(err, Error::Timeout("login reply")), "{err:?}");
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err:?}");
+    assert!(
+        err.summary().contains("no login reply within 300 ms"),
+        "{err}"
+    );
 }

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, BufReader, BufWriter};
 use tokio::sync::mpsc;
 
-use super::Shared;
 use super::router::{Outcome, Trap};
+use super::{Executed, Shared};
 use crate::client::md5_response;
 use crate::sentence::{Limits, SentenceReader, encode_sentence, split_attribute};
 
@@ -104,6 +104,8 @@ fn fatal(reason: &str) -> Vec<Vec<String>> {
 }
 
 struct Session {
+    /// Connections of an older generation have been dropped by the router.
+    generation: u64,
     logged_in: bool,
     challenge: Option<[u8; 16]>,
     sentences_before_login: u32,
@@ -129,10 +131,11 @@ impl Session {
             // Commands run to completion before the next is read, so nothing is ever running.
             return (replies.done(), false);
         }
-        let result = shared
-            .state
-            .with(|s| s.run(&req.path, &req.attrs, &req.queries));
-        (self.outcome(shared, result, replies), false)
+        match shared.execute(self.generation, &req.path, &req.attrs, &req.queries) {
+            Executed::Ran(result) => (self.outcome(shared, result, replies), false),
+            // Hang up without a word: the connection is being dropped.
+            Executed::RanThenDropped | Executed::Dropped => (Vec::new(), true),
+        }
     }
 
     fn outcome(
@@ -213,7 +216,7 @@ fn random_challenge() -> [u8; 16] {
 /// Commands are handled in order as they arrive, but a delayed reply is sent
 /// from its own task, so later commands are not held up behind it: a real
 /// router also runs tagged commands side by side.
-pub(crate) async fn serve<S>(stream: S, shared: Arc<Shared>)
+pub(crate) async fn serve<S>(stream: S, shared: Arc<Shared>, generation: u64)
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
@@ -223,6 +226,7 @@ where
     let reading = async move {
         let mut reader = SentenceReader::new(BufReader::new(r), PRE_LOGIN_LIMITS);
         let mut session = Session {
+            generation,
             logged_in: false,
             challenge: None,
             sentences_before_login: 0,

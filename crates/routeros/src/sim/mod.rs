@@ -25,11 +25,14 @@ use std::time::Duration;
 use hyper_util::rt::TokioIo;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 use tracing::debug;
+
+use crate::model::Secret;
+use crate::script::{self, ScriptError};
 
 pub use router::{
     Item, Menu, NO_SUCH_ITEM, Outcome, RouterState, SimRow, Table, Trap, format_id, is_disabled,
@@ -80,9 +83,19 @@ pub struct Faults {
     refuse: AtomicBool,
     drop_mid_reply: AtomicBool,
     delay_ms: AtomicU64,
+    down: AtomicBool,
+    /// Commands left before every connection is dropped; 0 = off.
+    drop_after: AtomicU64,
+    /// Commands run for connections so far.
+    executed: AtomicU64,
 }
 
 impl Faults {
+    /// The router is off: nothing listens.
+    pub fn is_down(&self) -> bool {
+        self.down.load(Ordering::Relaxed)
+    }
+
     pub fn refuse_connections(&self) -> bool {
         self.refuse.load(Ordering::Relaxed)
     }
@@ -94,6 +107,15 @@ impl Faults {
     pub fn reply_delay(&self) -> Duration {
         Duration::from_millis(self.delay_ms.load(Ordering::Relaxed))
     }
+}
+
+/// The `ret` of an `add`.
+fn ret(out: Outcome) -> String {
+    out.done
+        .into_iter()
+        .find(|(k, _)| k == "ret")
+        .map(|(_, v)| v)
+        .unwrap_or_default()
 }
 
 /// The router's configuration, shared by every session and by the test.
@@ -124,13 +146,9 @@ impl SimState {
 
     fn rows(&self, menu: Menu, pick: impl Fn(&Item) -> bool) -> Vec<BTreeMap<String, String>> {
         self.with(|s| {
-            let table = match menu {
-                Menu::Secret => &s.secrets,
-                Menu::Profile => &s.profiles,
-                _ => &s.active,
-            };
-            table
-                .items()
+            s.table(menu)
+                .map(Table::items)
+                .unwrap_or_default()
                 .iter()
                 .filter(|i| pick(i))
                 .map(|i| s.printed(menu, i).into_iter().collect())
@@ -157,12 +175,7 @@ impl SimState {
             &[("name", name), ("password", password)],
             &[],
         )?;
-        Ok(out
-            .done
-            .into_iter()
-            .map(|(_, v)| v)
-            .next()
-            .unwrap_or_default())
+        Ok(ret(out))
     }
 
     pub fn profiles(&self) -> Vec<BTreeMap<String, String>> {
@@ -185,8 +198,92 @@ impl SimState {
         self.with(|s| s.connect_session(name, address, caller_id))
     }
 
+    /// Hangs up session `id` (as `/ppp/active/remove` would); whether it existed.
+    pub fn disconnect_session(&self, id: &str) -> bool {
+        self.run("/ppp/active/remove", &[(".id", id)], &[]).is_ok()
+    }
+
     pub fn set_identity(&self, name: &str) {
         self.with(|s| s.identity = name.to_owned());
+    }
+
+    /// Adds secrets as `add` would (their `id` and `last_logged_out` are the
+    /// router's own and ignored), under one lock: a router that already has
+    /// thousands of clients, for import tests. Stops at the first refusal;
+    /// those added before it stay. Returns the new ids.
+    pub fn load_secrets(
+        &self,
+        secrets: impl IntoIterator<Item = Secret>,
+    ) -> Result<Vec<String>, Vec<Trap>> {
+        self.with(|s| {
+            secrets
+                .into_iter()
+                .map(|secret| {
+                    let out = s.run("/ppp/secret/add", &secret.to_attrs(), &[])?;
+                    Ok(ret(out))
+                })
+                .collect()
+        })
+    }
+
+    /// Adds profile `name`, with a rate limit if given; returns its `.id`.
+    pub fn add_profile(&self, name: &str, rate_limit: Option<&str>) -> Result<String, Vec<Trap>> {
+        let mut attrs = vec![("name", name)];
+        if let Some(r) = rate_limit {
+            attrs.push(("rate-limit", r));
+        }
+        self.run("/ppp/profile/add", &attrs, &[]).map(ret)
+    }
+
+    /// Secrets whose comment starts with `prefix`, e.g. every `mikronet:client:` one.
+    pub fn secrets_with_comment_prefix(&self, prefix: &str) -> Vec<BTreeMap<String, String>> {
+        self.rows(Menu::Secret, |i| {
+            i.props
+                .get("comment")
+                .is_some_and(|c| c.starts_with(prefix))
+        })
+    }
+
+    /// Entries of `/ip/firewall/address-list` on list `list`, static and dynamic.
+    pub fn address_list(&self, list: &str) -> Vec<BTreeMap<String, String>> {
+        self.rows(Menu::AddressList, |i| {
+            i.props.get("list").is_some_and(|l| l == list)
+        })
+    }
+
+    /// `/ip/firewall/nat` in rule order.
+    pub fn nat_rules(&self) -> Vec<BTreeMap<String, String>> {
+        self.rows(Menu::Nat, |_| true)
+    }
+
+    /// `/ip/firewall/filter` in rule order.
+    pub fn filter_rules(&self) -> Vec<BTreeMap<String, String>> {
+        self.rows(Menu::Filter, |_| true)
+    }
+
+    /// Applies a RouterOS CLI script (see [`crate::script`]) command by
+    /// command, as `/import` does: it stops at the first command the router
+    /// refuses, and what ran before stays. Returns how many commands ran.
+    pub fn run_script(&self, text: &str) -> Result<usize, ScriptError> {
+        let commands = script::parse(text)?;
+        self.with(|s| {
+            for c in &commands {
+                s.run(&c.command.path, &c.command.attrs, &c.command.queries)
+                    .map_err(|traps| ScriptError {
+                        line: c.line,
+                        message: format!(
+                            "router refused {}: {}",
+                            c.command.path,
+                            traps
+                                .iter()
+                                .map(|t| t.message.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    })?;
+            }
+            Ok(commands.len())
+        })
     }
 }
 
@@ -194,6 +291,60 @@ pub(crate) struct Shared {
     pub(crate) config: SimConfig,
     pub(crate) state: SimState,
     pub(crate) faults: Faults,
+    /// Bumped whenever every connection is to be dropped; a session started
+    /// in an older generation runs no further command.
+    generation: AtomicU64,
+    kill: watch::Sender<u64>,
+}
+
+/// What became of a command a connection asked for.
+pub(crate) enum Executed {
+    Ran(Result<Outcome, Vec<Trap>>),
+    /// It ran, and then the router dropped every connection (`drop_after_commands`):
+    /// applied, but the reply never leaves.
+    RanThenDropped,
+    /// This connection is being dropped; the command did not run.
+    Dropped,
+}
+
+impl Shared {
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    /// Ends every open session (its task stops at its next await).
+    fn drop_all(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.kill.send_modify(|n| *n += 1);
+    }
+
+    /// Runs a command for a connection of `generation`, counting it against
+    /// [`SimHandle::drop_after_commands`].
+    pub(crate) fn execute(
+        &self,
+        generation: u64,
+        path: &str,
+        attrs: &[(String, String)],
+        queries: &[String],
+    ) -> Executed {
+        // Under the state lock, so no other connection runs a command between the
+        // last counted one and the drop.
+        self.state.with(|s| {
+            if self.generation() != generation {
+                return Executed::Dropped;
+            }
+            let result = s.run(path, attrs, queries);
+            self.faults.executed.fetch_add(1, Ordering::Relaxed);
+            if self.faults.drop_after.load(Ordering::SeqCst) == 0 {
+                return Executed::Ran(result);
+            }
+            if self.faults.drop_after.fetch_sub(1, Ordering::SeqCst) == 1 {
+                self.drop_all();
+                return Executed::RanThenDropped;
+            }
+            Executed::Ran(result)
+        })
+    }
 }
 
 /// A running simulator. Dropping it stops the listeners and ends every session.
@@ -205,8 +356,11 @@ pub struct SimHandle {
     /// Hex SHA-256 of the self-signed certificate, for [`crate::TlsOptions::pinned`].
     pub cert_fingerprint: String,
     shared: Arc<Shared>,
-    kill: watch::Sender<u64>,
-    listeners: Vec<JoinHandle<()>>,
+    acceptor: TlsAcceptor,
+    /// Accept loops; empty while the router is down.
+    listeners: Mutex<Vec<JoinHandle<()>>>,
+    /// Serialises `set_down` calls.
+    power: tokio::sync::Mutex<()>,
 }
 
 pub struct Simulator;
@@ -240,64 +394,54 @@ impl Simulator {
             &config.version,
             &config.identity,
         ))));
+        let (kill, _) = watch::channel(0u64);
         let shared = Arc::new(Shared {
             config: config.clone(),
             state,
             faults: Faults::default(),
+            generation: AtomicU64::new(0),
+            kill,
         });
-        let (kill, kill_rx) = watch::channel(0u64);
-        let bind = |port| TcpListener::bind((config.bind, port));
-        let api = bind(config.api_port).await?;
-        let api_tls = bind(config.api_tls_port).await?;
-        let rest = bind(config.rest_port).await?;
-        let rest_tls = bind(config.rest_tls_port).await?;
-        let handle_addrs = (
-            api.local_addr()?,
-            api_tls.local_addr()?,
-            rest.local_addr()?,
-            rest_tls.local_addr()?,
-        );
-        let listeners = vec![
-            tokio::spawn(accept_loop(
-                api,
-                None,
-                Front::Api,
-                shared.clone(),
-                kill_rx.clone(),
-            )),
-            tokio::spawn(accept_loop(
-                api_tls,
-                Some(acceptor.clone()),
-                Front::Api,
-                shared.clone(),
-                kill_rx.clone(),
-            )),
-            tokio::spawn(accept_loop(
-                rest,
-                None,
-                Front::Rest,
-                shared.clone(),
-                kill_rx.clone(),
-            )),
-            tokio::spawn(accept_loop(
-                rest_tls,
-                Some(acceptor),
-                Front::Rest,
-                shared.clone(),
-                kill_rx,
-            )),
+        let ports = [
+            config.api_port,
+            config.api_tls_port,
+            config.rest_port,
+            config.rest_tls_port,
         ];
-        Ok(SimHandle {
-            api_addr: handle_addrs.0,
-            api_tls_addr: handle_addrs.1,
-            rest_addr: handle_addrs.2,
-            rest_tls_addr: handle_addrs.3,
+        let mut bound = Vec::new();
+        for port in ports {
+            bound.push(bind_listener(SocketAddr::new(config.bind, port))?);
+        }
+        let addrs: Vec<SocketAddr> = bound
+            .iter()
+            .map(TcpListener::local_addr)
+            .collect::<std::io::Result<_>>()?;
+        let handle = SimHandle {
+            api_addr: addrs[0],
+            api_tls_addr: addrs[1],
+            rest_addr: addrs[2],
+            rest_tls_addr: addrs[3],
             cert_fingerprint: crate::tls::fingerprint_sha256(&cert_der),
             shared,
-            kill,
-            listeners,
-        })
+            acceptor,
+            listeners: Mutex::new(Vec::new()),
+            power: tokio::sync::Mutex::new(()),
+        };
+        handle.serve(bound);
+        Ok(handle)
     }
+}
+
+/// A listening socket with `SO_REUSEADDR`, so a port can be bound again at
+/// once after [`SimHandle::set_down`] while old connections linger in TIME_WAIT.
+fn bind_listener(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = match addr {
+        SocketAddr::V4(_) => TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => TcpSocket::new_v6()?,
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(1024)
 }
 
 impl SimHandle {
@@ -311,6 +455,25 @@ impl SimHandle {
 
     pub fn faults(&self) -> &Faults {
         &self.shared.faults
+    }
+
+    /// Starts an accept loop per listener, in the order of the four addresses.
+    fn serve(&self, bound: Vec<TcpListener>) {
+        let fronts = [
+            (None, Front::Api),
+            (Some(self.acceptor.clone()), Front::Api),
+            (None, Front::Rest),
+            (Some(self.acceptor.clone()), Front::Rest),
+        ];
+        let mut tasks = self.listeners.lock().unwrap_or_else(|e| e.into_inner());
+        for (listener, (tls, front)) in bound.into_iter().zip(fronts) {
+            tasks.push(tokio::spawn(accept_loop(
+                listener,
+                tls,
+                front,
+                self.shared.clone(),
+            )));
+        }
     }
 
     /// New connections are accepted and closed at once (existing sessions stay).
@@ -334,16 +497,89 @@ impl SimHandle {
 
     /// Closes every open session, as a router reboot or link loss would.
     pub fn drop_connections(&self) {
-        self.kill.send_modify(|n| *n += 1);
+        self.shared.drop_all();
+    }
+
+    /// Switches the router off (`true`) or on again (`false`).
+    ///
+    /// Off: every listening socket is closed, so a connect gets a real TCP
+    /// "connection refused", and every open session is dropped. On: the same
+    /// four ports are bound again (the configuration is kept, as over a
+    /// reboot). Returns once the sockets are closed or listening again; fails
+    /// only if a port was taken by someone else meanwhile.
+    pub async fn set_down(&self, down: bool) -> std::io::Result<()> {
+        let _power = self.power.lock().await;
+        if down == self.shared.faults.is_down() {
+            return Ok(());
+        }
+        if down {
+            self.shared.faults.down.store(true, Ordering::SeqCst);
+            let tasks =
+                std::mem::take(&mut *self.listeners.lock().unwrap_or_else(|e| e.into_inner()));
+            for t in &tasks {
+                t.abort();
+            }
+            // An aborted task has dropped its listener by the time its handle resolves.
+            for t in tasks {
+                let _ = t.await;
+            }
+            self.shared.drop_all();
+            return Ok(());
+        }
+        let mut bound = Vec::new();
+        for addr in self.addrs() {
+            bound.push(bind_listener(addr)?);
+        }
+        self.serve(bound);
+        self.shared.faults.down.store(false, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// The router comes back after a configuration reset: every secret,
+    /// non-built-in profile, session and firewall entry is gone and every open
+    /// connection is dropped. Identity, login and the `.id` counters stay
+    /// (RouterOS does not reuse ids).
+    pub fn reset_configuration(&self) {
+        self.shared.state.with(RouterState::reset_configuration);
+        self.shared.drop_all();
+    }
+
+    /// After `n` more commands have run (over all connections, API and REST),
+    /// the router drops every connection once, then works normally again. The
+    /// `n`th command is applied but its reply is never sent, like a router
+    /// that fails in the middle of a burst. `0` switches the fault off.
+    pub fn drop_after_commands(&self, n: u64) {
+        self.shared.faults.drop_after.store(n, Ordering::SeqCst);
+    }
+
+    /// Commands run for API and REST connections since start (login not
+    /// counted; [`SimState::run`] not counted): lets a test see that a sync
+    /// pass over a converged router wrote nothing.
+    pub fn commands_executed(&self) -> u64 {
+        self.shared.faults.executed.load(Ordering::Relaxed)
+    }
+
+    fn addrs(&self) -> [SocketAddr; 4] {
+        [
+            self.api_addr,
+            self.api_tls_addr,
+            self.rest_addr,
+            self.rest_tls_addr,
+        ]
     }
 }
 
 impl Drop for SimHandle {
     fn drop(&mut self) {
-        for l in &self.listeners {
+        for l in self
+            .listeners
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+        {
             l.abort();
         }
-        // Dropping `kill` ends every session's select below.
+        self.shared.drop_all();
     }
 }
 
@@ -352,7 +588,6 @@ async fn accept_loop(
     tls: Option<TlsAcceptor>,
     front: Front,
     shared: Arc<Shared>,
-    kill: watch::Receiver<u64>,
 ) {
     loop {
         let (tcp, peer) = match listener.accept().await {
@@ -370,36 +605,46 @@ async fn accept_loop(
         let _ = tcp.set_nodelay(true);
         let shared = shared.clone();
         let tls = tls.clone();
-        let mut kill = kill.clone();
-        kill.mark_unchanged();
+        let mut kill = shared.kill.subscribe();
+        let generation = shared.generation();
         tokio::spawn(async move {
             tokio::select! {
-                _ = connection(tcp, tls, front, shared) => {}
+                _ = connection(tcp, tls, front, shared.clone(), generation) => {}
                 _ = kill.changed() => debug!(%peer, "session killed"),
             }
         });
     }
 }
 
-async fn connection(tcp: TcpStream, tls: Option<TlsAcceptor>, front: Front, shared: Arc<Shared>) {
+async fn connection(
+    tcp: TcpStream,
+    tls: Option<TlsAcceptor>,
+    front: Front,
+    shared: Arc<Shared>,
+    generation: u64,
+) {
+    if shared.generation() != generation {
+        return;
+    }
     match tls {
-        None => serve(tcp, front, shared).await,
+        None => serve(tcp, front, shared, generation).await,
         Some(acceptor) => match acceptor.accept(tcp).await {
-            Ok(stream) => serve(stream, front, shared).await,
+            Ok(stream) => serve(stream, front, shared, generation).await,
             Err(e) => debug!(error = %e, "tls handshake failed"),
         },
     }
 }
 
-async fn serve<S>(stream: S, front: Front, shared: Arc<Shared>)
+async fn serve<S>(stream: S, front: Front, shared: Arc<Shared>, generation: u64)
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     match front {
-        Front::Api => api_server::serve(stream, shared).await,
+        Front::Api => api_server::serve(stream, shared, generation).await,
         Front::Rest => {
-            let service =
-                hyper::service::service_fn(move |req| rest_server::handle(req, shared.clone()));
+            let service = hyper::service::service_fn(move |req| {
+                rest_server::handle(req, shared.clone(), generation)
+            });
             if let Err(e) = hyper::server::conn::http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), service)
                 .await

@@ -10,8 +10,8 @@ use hyper::header::{AUTHORIZATION, CONTENT_TYPE};
 use hyper::{Method, Request, Response, StatusCode};
 use serde_json::{Map, Value, json};
 
-use super::Shared;
-use super::router::{NO_SUCH_ITEM, SimRow, Trap, resolve};
+use super::router::{NO_SUCH_ITEM, Outcome, SimRow, Trap, menu_prefix};
+use super::{Executed, Shared};
 
 const MAX_BODY: usize = 1 << 20;
 
@@ -125,9 +125,25 @@ fn target_query(segment: &str) -> String {
     }
 }
 
+/// Runs a request's command; a connection the router is dropping gets no answer.
+fn execute(
+    shared: &Shared,
+    generation: u64,
+    path: &str,
+    attrs: &[(String, String)],
+    queries: &[String],
+) -> Result<Result<Outcome, Vec<Trap>>, ServiceError> {
+    match shared.execute(generation, path, attrs, queries) {
+        Executed::Ran(r) => Ok(r),
+        // Failing the service makes hyper drop the connection without a response.
+        Executed::RanThenDropped | Executed::Dropped => Err("connection dropped".into()),
+    }
+}
+
 pub(crate) async fn handle(
     req: Request<Incoming>,
     shared: Arc<Shared>,
+    generation: u64,
 ) -> Result<HttpResponse, ServiceError> {
     let delay = shared.faults.reply_delay();
     if !delay.is_zero() {
@@ -151,17 +167,20 @@ pub(crate) async fn handle(
         return Ok(not_found());
     };
     let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
-    if segs.len() < 2 {
-        return Ok(not_found());
-    }
-    let menu_path = format!("/{}/{}", segs[0], segs[1]);
-    // Check the menu exists, with the API's error text for a bad one.
-    if let Err(traps) = resolve(&format!("{menu_path}/print")) {
-        return Ok(error(
-            StatusCode::BAD_REQUEST,
-            traps.first().map(|t| t.message.as_str()),
-        ));
-    }
+    // The menu (`ppp/secret`, `ip/firewall/nat`), with the API's error text for a bad one.
+    let n = match menu_prefix(&segs) {
+        Ok((n, _)) => n,
+        Err(_) if segs.len() < 2 => return Ok(not_found()),
+        Err(traps) => {
+            return Ok(error(
+                StatusCode::BAD_REQUEST,
+                traps.first().map(|t| t.message.as_str()),
+            ));
+        }
+    };
+    let menu_path = format!("/{}", segs[..n].join("/"));
+    // After the menu: nothing, or one item (id or name) or command.
+    let tail = &segs[n..];
     let object: Map<String, Value> = if body.is_empty() {
         Map::new()
     } else {
@@ -170,14 +189,13 @@ pub(crate) async fn handle(
             _ => return Ok(error(StatusCode::BAD_REQUEST, Some("JSON object expected"))),
         }
     };
-    let third = segs.get(2).copied();
-    let single = matches!(segs[0..2], ["system", "resource"] | ["system", "identity"]);
+    let single = matches!(menu_path.as_str(), "/system/resource" | "/system/identity");
     let run = |path: String, attrs: Vec<(String, String)>, queries: Vec<String>| {
-        shared.state.with(|s| s.run(&path, &attrs, &queries))
+        execute(&shared, generation, &path, &attrs, &queries)
     };
 
-    let resp = match (method, third, segs.len()) {
-        (Method::GET, None, 2) => {
+    let resp = match (method, tail) {
+        (Method::GET, []) => {
             let mut attrs = Vec::new();
             let mut queries = Vec::new();
             for pair in query.split('&').filter(|p| !p.is_empty()) {
@@ -189,7 +207,7 @@ pub(crate) async fn handle(
                     queries.push(format!("{k}={v}"));
                 }
             }
-            match run(format!("{menu_path}/print"), attrs, queries) {
+            match run(format!("{menu_path}/print"), attrs, queries)? {
                 Ok(out) if single => out
                     .rows
                     .first()
@@ -201,23 +219,23 @@ pub(crate) async fn handle(
                 Err(t) => trap_response(&t),
             }
         }
-        (Method::GET, Some(item), 3) => match run(
+        (Method::GET, [item]) => match run(
             format!("{menu_path}/print"),
             Vec::new(),
             vec![target_query(item)],
-        ) {
+        )? {
             Ok(out) => out
                 .rows
                 .first()
                 .map_or_else(not_found, |r| json_response(StatusCode::OK, &row_json(r))),
             Err(t) => trap_response(&t),
         },
-        (Method::PUT, None, 2) => {
+        (Method::PUT, []) => {
             let attrs = object
                 .iter()
                 .map(|(k, v)| (k.clone(), value_text(v)))
                 .collect();
-            match run(format!("{menu_path}/add"), attrs, Vec::new()) {
+            match run(format!("{menu_path}/add"), attrs, Vec::new())? {
                 Ok(out) => {
                     let id = out
                         .done
@@ -230,19 +248,19 @@ pub(crate) async fn handle(
                 Err(t) => trap_response(&t),
             }
         }
-        (Method::PATCH, Some(item), 3) => {
+        (Method::PATCH, [item]) => {
             let mut attrs = vec![target_attr(item)];
             attrs.extend(object.iter().map(|(k, v)| (k.clone(), value_text(v))));
-            match run(format!("{menu_path}/set"), attrs, Vec::new()) {
+            match run(format!("{menu_path}/set"), attrs, Vec::new())? {
                 Ok(_) => printed_item(&shared, &menu_path, item, StatusCode::OK),
                 Err(t) => trap_response(&t),
             }
         }
-        (Method::DELETE, Some(item), 3) => match run(
+        (Method::DELETE, [item]) => match run(
             format!("{menu_path}/remove"),
             vec![target_attr(item)],
             Vec::new(),
-        ) {
+        )? {
             Ok(_) => {
                 let mut resp = Response::new(Full::new(Bytes::new()));
                 *resp.status_mut() = StatusCode::NO_CONTENT;
@@ -250,7 +268,9 @@ pub(crate) async fn handle(
             }
             Err(t) => trap_response(&t),
         },
-        (Method::POST, Some(command), 3) => post_command(&shared, &menu_path, command, object),
+        (Method::POST, [command]) => {
+            post_command(&shared, generation, &menu_path, command, object)?
+        }
         _ => error(StatusCode::BAD_REQUEST, Some("no such command")),
     };
     Ok(resp)
@@ -277,10 +297,11 @@ fn printed_item(
 /// `POST /rest/<menu>/<command>`: `.proplist` and `.query` in the body, the rest as attributes.
 fn post_command(
     shared: &Shared,
+    generation: u64,
     menu_path: &str,
     command: &str,
     body: Map<String, Value>,
-) -> HttpResponse {
+) -> Result<HttpResponse, ServiceError> {
     let mut attrs = Vec::new();
     let mut queries = Vec::new();
     for (k, v) in body {
@@ -294,22 +315,24 @@ fn post_command(
         }
     }
     let path = format!("{menu_path}/{command}");
-    match shared.state.with(|s| s.run(&path, &attrs, &queries)) {
-        Ok(out) if !out.rows.is_empty() => json_response(
-            StatusCode::OK,
-            &Value::Array(out.rows.iter().map(row_json).collect()),
-        ),
-        Ok(out) if !out.done.is_empty() => json_response(StatusCode::OK, &row_json(&out.done)),
-        Ok(_) => json_response(StatusCode::OK, &Value::Array(Vec::new())),
-        Err(t)
-            if t.first()
-                .is_some_and(|t| t.message.starts_with("no such command")) =>
-        {
-            error(
-                StatusCode::NOT_ACCEPTABLE,
-                Some(&format!("no such command or directory ({command})")),
-            )
-        }
-        Err(t) => trap_response(&t),
-    }
+    Ok(
+        match execute(shared, generation, &path, &attrs, &queries)? {
+            Ok(out) if !out.rows.is_empty() => json_response(
+                StatusCode::OK,
+                &Value::Array(out.rows.iter().map(row_json).collect()),
+            ),
+            Ok(out) if !out.done.is_empty() => json_response(StatusCode::OK, &row_json(&out.done)),
+            Ok(_) => json_response(StatusCode::OK, &Value::Array(Vec::new())),
+            Err(t)
+                if t.first()
+                    .is_some_and(|t| t.message.starts_with("no such command")) =>
+            {
+                error(
+                    StatusCode::NOT_ACCEPTABLE,
+                    Some(&format!("no such command or directory ({command})")),
+                )
+            }
+            Err(t) => trap_response(&t),
+        },
+    )
 }

@@ -58,29 +58,35 @@ pub enum Menu {
     Active,
     Resource,
     Identity,
+    /// `/ip/firewall/address-list` (RouterOS manual: Firewall / Address-lists).
+    AddressList,
+    /// `/ip/firewall/nat` (RouterOS manual: Firewall / NAT).
+    Nat,
+    /// `/ip/firewall/filter` (RouterOS manual: Firewall / Filter).
+    Filter,
 }
 
-const DIRS: &[(&str, &[(&str, Menu)])] = &[
-    (
-        "ppp",
-        &[
-            ("secret", Menu::Secret),
-            ("profile", Menu::Profile),
-            ("active", Menu::Active),
-        ],
-    ),
-    (
-        "system",
-        &[("resource", Menu::Resource), ("identity", Menu::Identity)],
-    ),
+/// Every menu by its path.
+const MENUS: &[(&str, Menu)] = &[
+    ("ppp/secret", Menu::Secret),
+    ("ppp/profile", Menu::Profile),
+    ("ppp/active", Menu::Active),
+    ("system/resource", Menu::Resource),
+    ("system/identity", Menu::Identity),
+    ("ip/firewall/address-list", Menu::AddressList),
+    ("ip/firewall/nat", Menu::Nat),
+    ("ip/firewall/filter", Menu::Filter),
+];
+
+/// Verbs of a menu with items that can be added, changed and switched on and off.
+const ITEM_VERBS: &[&str] = &[
+    "print", "getall", "add", "set", "remove", "enable", "disable",
 ];
 
 impl Menu {
     fn verbs(self) -> &'static [&'static str] {
         match self {
-            Menu::Secret => &[
-                "print", "getall", "add", "set", "remove", "enable", "disable",
-            ],
+            Menu::Secret | Menu::AddressList | Menu::Nat | Menu::Filter => ITEM_VERBS,
             Menu::Profile => &["print", "getall", "add", "set", "remove"],
             Menu::Active => &["print", "getall", "remove"],
             Menu::Resource => &["print", "getall"],
@@ -93,7 +99,20 @@ impl Menu {
             Menu::Secret => SECRET_FIELDS,
             Menu::Profile => PROFILE_FIELDS,
             Menu::Active => ACTIVE_FIELDS,
+            Menu::AddressList => ADDRESS_LIST_FIELDS,
+            Menu::Nat => NAT_FIELDS,
+            Menu::Filter => FILTER_FIELDS,
             Menu::Resource | Menu::Identity => &[],
+        }
+    }
+
+    /// Properties `add` cannot do without.
+    fn required(self) -> &'static [&'static str] {
+        match self {
+            Menu::Secret | Menu::Profile => &["name"],
+            Menu::AddressList => &["list", "address"],
+            Menu::Nat | Menu::Filter => &["chain"],
+            _ => &[],
         }
     }
 
@@ -115,6 +134,14 @@ enum Kind {
     Address,
     OneOf(&'static [&'static str]),
     ProfileName,
+    /// An IPv4 address, `a.b.c.d/len` or a range `a-b`, optionally negated with `!`.
+    Net,
+    /// A [`Kind::Net`] or a DNS name, which RouterOS resolves itself (address lists).
+    Host,
+    /// A port, a range `a-b`, or a comma list of them, optionally negated with `!`.
+    Ports,
+    /// A protocol name or number 0-255.
+    Protocol,
     /// Printed but not settable (counters, last-* fields).
     ReadOnly,
 }
@@ -182,6 +209,87 @@ const PROFILE_FIELDS: &[Field] = &[
     f("default", Kind::ReadOnly, Some("false")),
 ];
 
+// RouterOS manual: Firewall / Address-lists. A `dynamic` entry is one the router
+// added itself, e.g. for a PPP session whose profile has an `address-list`
+// (RouterOS manual: PPP, profile property `address-list`).
+const ADDRESS_LIST_FIELDS: &[Field] = &[
+    f("list", Kind::Text, None),
+    f("address", Kind::Host, None),
+    f("timeout", Kind::Text, None),
+    f("comment", Kind::Text, None),
+    f("disabled", Kind::Bool, Some("false")),
+    f("dynamic", Kind::ReadOnly, Some("false")),
+];
+
+// RouterOS manual: Firewall / NAT ("action" values: accept, dst-nat, masquerade, ...).
+const NAT_ACTIONS: &[&str] = &[
+    "accept",
+    "add-dst-to-address-list",
+    "add-src-to-address-list",
+    "dst-nat",
+    "endpoint-independent-nat",
+    "jump",
+    "log",
+    "masquerade",
+    "netmap",
+    "passthrough",
+    "redirect",
+    "return",
+    "same",
+    "src-nat",
+];
+
+// RouterOS manual: Firewall / Filter ("action" values).
+const FILTER_ACTIONS: &[&str] = &[
+    "accept",
+    "add-dst-to-address-list",
+    "add-src-to-address-list",
+    "drop",
+    "fasttrack-connection",
+    "jump",
+    "log",
+    "passthrough",
+    "reject",
+    "return",
+    "tarpit",
+];
+
+/// Matchers both firewall tables share, then the table's own action properties.
+macro_rules! rule_fields {
+    ($actions:expr, $($extra:expr),* $(,)?) => {
+        &[
+            f("chain", Kind::Text, None),
+            f("action", Kind::OneOf($actions), Some("accept")),
+            f("protocol", Kind::Protocol, None),
+            f("src-address", Kind::Net, None),
+            f("dst-address", Kind::Net, None),
+            f("src-port", Kind::Ports, None),
+            f("dst-port", Kind::Ports, None),
+            f("src-address-list", Kind::Text, None),
+            f("dst-address-list", Kind::Text, None),
+            f("in-interface", Kind::Text, None),
+            f("out-interface", Kind::Text, None),
+            f("connection-state", Kind::Text, None),
+            f("jump-target", Kind::Text, None),
+            $($extra,)*
+            f("log", Kind::Bool, Some("false")),
+            f("log-prefix", Kind::Text, Some("")),
+            f("comment", Kind::Text, None),
+            f("disabled", Kind::Bool, Some("false")),
+            f("invalid", Kind::ReadOnly, Some("false")),
+            f("dynamic", Kind::ReadOnly, Some("false")),
+        ]
+    };
+}
+
+const NAT_FIELDS: &[Field] = rule_fields!(
+    NAT_ACTIONS,
+    f("to-addresses", Kind::Net, None),
+    f("to-ports", Kind::Ports, None),
+);
+
+const FILTER_FIELDS: &[Field] = rule_fields!(FILTER_ACTIONS, f("reject-with", Kind::Text, None));
+
 const ACTIVE_FIELDS: &[Field] = &[
     f("name", Kind::Text, None),
     f("service", Kind::Text, None),
@@ -232,6 +340,12 @@ impl Table {
         &self.items
     }
 
+    /// Removes every item; ids handed out later still grow from where they were.
+    fn clear(&mut self) {
+        self.items.clear();
+        self.names.clear();
+    }
+
     fn index(&mut self, id: u64, name: Option<&String>, add: bool) {
         let Some(name) = name else { return };
         if add {
@@ -245,8 +359,14 @@ impl Table {
     }
 
     fn push(&mut self, item: Item) {
-        self.index(item.id, item.props.get("name").cloned().as_ref(), true);
         self.next_id = self.next_id.max(item.id + 1);
+        self.push_fixed(item);
+    }
+
+    /// Adds an item with an id of its own that does not move the counter
+    /// (the built-in profiles' `*0` and `*FFFFFFFE`).
+    fn push_fixed(&mut self, item: Item) {
+        self.index(item.id, item.props.get("name").cloned().as_ref(), true);
         self.items.push(item);
     }
 
@@ -296,6 +416,10 @@ impl Table {
             .collect()
     }
 
+    pub fn get(&self, id: u64) -> Option<&Item> {
+        self.position(id).map(|p| &self.items[p])
+    }
+
     pub fn by_name(&self, name: &str) -> Option<&Item> {
         self.named(name).into_iter().next()
     }
@@ -320,6 +444,11 @@ pub struct RouterState {
     pub secrets: Table,
     pub profiles: Table,
     pub active: Table,
+    pub address_lists: Table,
+    pub nat: Table,
+    pub filter: Table,
+    /// The dynamic address-list entries each session brought (session id → entry ids).
+    session_entries: HashMap<u64, Vec<u64>>,
     pub identity: String,
     /// `/system/resource` except `uptime`, which is computed when printed.
     pub resource: BTreeMap<String, String>,
@@ -349,7 +478,7 @@ impl RouterState {
             p.insert("name".into(), name.into());
             p.insert("use-encryption".into(), enc.into());
             p.insert("default".into(), "true".into());
-            profiles.push(Item { id, props: p });
+            profiles.push_fixed(Item { id, props: p });
         }
         let resource = [
             ("architecture-name", "arm64"),
@@ -373,6 +502,10 @@ impl RouterState {
             secrets: Table::new(),
             profiles,
             active: Table::new(),
+            address_lists: Table::new(),
+            nat: Table::new(),
+            filter: Table::new(),
+            session_entries: HashMap::new(),
             identity: identity.to_owned(),
             resource,
             started: Instant::now(),
@@ -380,11 +513,34 @@ impl RouterState {
         }
     }
 
-    fn table(&self, menu: Menu) -> Option<&Table> {
+    /// An empty configuration, as after `/system reset-configuration`: only the
+    /// built-in profiles remain. Id counters continue, so no id is handed out twice.
+    pub fn reset_configuration(&mut self) {
+        self.secrets.clear();
+        self.active.clear();
+        self.address_lists.clear();
+        self.nat.clear();
+        self.filter.clear();
+        self.session_entries.clear();
+        let added: Vec<u64> = self
+            .profiles
+            .items
+            .iter()
+            .map(|i| i.id)
+            .filter(|id| *id != DEFAULT_PROFILE_ID && *id != DEFAULT_ENCRYPTION_PROFILE_ID)
+            .collect();
+        self.profiles.remove_ids(&added);
+    }
+
+    /// The items of `menu`; `None` for a single-row menu such as `/system/resource`.
+    pub fn table(&self, menu: Menu) -> Option<&Table> {
         match menu {
             Menu::Secret => Some(&self.secrets),
             Menu::Profile => Some(&self.profiles),
             Menu::Active => Some(&self.active),
+            Menu::AddressList => Some(&self.address_lists),
+            Menu::Nat => Some(&self.nat),
+            Menu::Filter => Some(&self.filter),
             Menu::Resource | Menu::Identity => None,
         }
     }
@@ -394,11 +550,19 @@ impl RouterState {
             Menu::Secret => Some(&mut self.secrets),
             Menu::Profile => Some(&mut self.profiles),
             Menu::Active => Some(&mut self.active),
+            Menu::AddressList => Some(&mut self.address_lists),
+            Menu::Nat => Some(&mut self.nat),
+            Menu::Filter => Some(&mut self.filter),
             Menu::Resource | Menu::Identity => None,
         }
     }
 
     /// Adds a session as if `name` had dialled in; returns its `.id`.
+    ///
+    /// When the secret's profile has an `address-list`, the session's address
+    /// is put on that list (or each of a comma-separated few) as a dynamic
+    /// entry until the session ends, as RouterOS does (RouterOS manual: PPP,
+    /// profile `address-list`).
     pub fn connect_session(&mut self, name: &str, address: &str, caller_id: &str) -> String {
         let mut p = defaults(Menu::Active);
         let session = self.next_session;
@@ -412,7 +576,50 @@ impl RouterState {
         ] {
             p.insert(k.to_owned(), v.to_owned());
         }
-        format_id(self.active.insert(p))
+        let id = self.active.insert(p);
+        let lists = self.session_lists(name);
+        let entries: Vec<u64> = lists
+            .iter()
+            .map(|list| {
+                let mut e = defaults(Menu::AddressList);
+                e.insert("list".into(), list.clone());
+                e.insert("address".into(), address.to_owned());
+                e.insert("dynamic".into(), "true".into());
+                self.address_lists.insert(e)
+            })
+            .collect();
+        if !entries.is_empty() {
+            self.session_entries.insert(id, entries);
+        }
+        format_id(id)
+    }
+
+    /// Address lists of secret `name`'s profile.
+    fn session_lists(&self, name: &str) -> Vec<String> {
+        let profile = self
+            .secrets
+            .by_name(name)
+            .and_then(|s| s.props.get("profile"))
+            .and_then(|p| self.profiles.by_name(p));
+        profile
+            .and_then(|p| p.props.get("address-list"))
+            .map(|l| {
+                l.split(',')
+                    .filter(|x| !x.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Ends sessions, and with them their dynamic address-list entries.
+    fn end_sessions(&mut self, ids: &[u64]) {
+        self.active.remove_ids(ids);
+        for id in ids {
+            if let Some(entries) = self.session_entries.remove(id) {
+                self.address_lists.remove_ids(&entries);
+            }
+        }
     }
 
     /// A table item as printed, including `.id`.
@@ -591,23 +798,29 @@ impl RouterState {
             }
             Kind::OneOf(allowed) => {
                 if !allowed.contains(&value) {
-                    return Err(Trap::new(format!(
-                        "input does not match any value of {name}"
-                    )));
+                    return Err(no_match(name));
                 }
                 value.to_owned()
             }
             Kind::ProfileName => {
                 if self.profiles.by_name(value).is_none() {
-                    return Err(Trap::new("input does not match any value of profile"));
+                    return Err(no_match("profile"));
                 }
                 value.to_owned()
             }
+            Kind::Net => check(is_net(value), value, invalid)?,
+            Kind::Host => check(is_net(value) || is_dns_name(value), value, invalid)?,
+            Kind::Ports => check(is_ports(value), value, invalid)?,
+            Kind::Protocol => check(is_protocol(value), value, || no_match(name))?,
         };
         Ok(Some(v))
     }
 
     fn duplicate(menu: Menu) -> Trap {
+        if menu == Menu::AddressList {
+            // Seen in forum posts quoting RouterOS; UNCONFIRMED over the API.
+            return Trap::new("failure: already have such entry");
+        }
         Trap::new(format!(
             "failure: {} with the same name already exists",
             menu.noun()
@@ -615,7 +828,7 @@ impl RouterState {
     }
 
     fn add(&mut self, menu: Menu, attrs: &[(String, String)]) -> Result<Outcome, Trap> {
-        if !matches!(menu, Menu::Secret | Menu::Profile) {
+        if menu.required().is_empty() {
             return Err(Trap::with_category("no such command", 0));
         }
         let mut props = defaults(menu);
@@ -625,22 +838,44 @@ impl RouterState {
                 None => props.remove(k),
             };
         }
-        let name = props.get("name").filter(|n| !n.is_empty()).cloned();
-        let Some(name) = name else {
-            return Err(Trap::new("missing value(s) of argument(s) name"));
-        };
+        for req in menu.required() {
+            if props.get(*req).is_none_or(|v| v.is_empty()) {
+                // The v7 text seen elsewhere; UNCONFIRMED for these menus.
+                return Err(Trap::new(format!("missing value(s) of argument(s) {req}")));
+            }
+        }
+        if self.clashes(menu, &props, None) {
+            return Err(Self::duplicate(menu));
+        }
         let table = self
             .table_mut(menu)
             .ok_or_else(|| Trap::new("no such command"))?;
-        if table.by_name(&name).is_some() {
-            return Err(Self::duplicate(menu));
-        }
         let id = table.insert(props);
         Ok(Outcome {
             rows: Vec::new(),
             done: vec![("ret".to_owned(), format_id(id))],
             is_print: false,
         })
+    }
+
+    /// Whether `props` (of item `except`, when changing one) would duplicate another
+    /// item: a secret or profile name, or an address-list's list and address.
+    fn clashes(&self, menu: Menu, props: &BTreeMap<String, String>, except: Option<u64>) -> bool {
+        let Some(table) = self.table(menu) else {
+            return false;
+        };
+        match menu {
+            Menu::Secret | Menu::Profile => props
+                .get("name")
+                .and_then(|n| table.by_name(n))
+                .is_some_and(|i| Some(i.id) != except),
+            Menu::AddressList => table.items.iter().any(|i| {
+                Some(i.id) != except
+                    && i.props.get("list") == props.get("list")
+                    && i.props.get("address") == props.get("address")
+            }),
+            _ => false,
+        }
     }
 
     /// Splits `.id`/`numbers` (comma lists; `numbers` also takes names) from the
@@ -685,23 +920,59 @@ impl RouterState {
         for (k, v) in changes {
             checked.push((k.clone(), self.validate(menu, k, v)?));
         }
+        self.refuse_dynamic(menu, ids)?;
+        // Each changed item must not end up equal to another one; giving several
+        // items one name makes them equal to each other.
+        let renames = checked.iter().any(|(k, v)| k == "name" && v.is_some());
+        if renames && ids.len() > 1 {
+            return Err(Self::duplicate(menu));
+        }
+        if checked
+            .iter()
+            .any(|(k, _)| matches!(k.as_str(), "name" | "list" | "address"))
+        {
+            for id in ids {
+                let Some(item) = self.table(menu).and_then(|t| t.get(*id)) else {
+                    continue;
+                };
+                let mut after = item.props.clone();
+                for (k, v) in &checked {
+                    match v {
+                        Some(v) => after.insert(k.clone(), v.clone()),
+                        None => after.remove(k),
+                    };
+                }
+                if self.clashes(menu, &after, Some(*id)) {
+                    return Err(Self::duplicate(menu));
+                }
+            }
+        }
         let table = self
             .table_mut(menu)
             .ok_or_else(|| Trap::new("no such command"))?;
-        if let Some((_, Some(new_name))) = checked.iter().find(|(k, _)| k == "name") {
-            let clash = table
-                .by_name(new_name)
-                .is_some_and(|i| ids.len() > 1 || !ids.contains(&i.id));
-            if clash {
-                return Err(Self::duplicate(menu));
-            }
-        }
         for id in ids {
             if !table.update(*id, &checked) {
                 return Err(Trap::new(NO_SUCH_ITEM));
             }
         }
         Ok(Outcome::default())
+    }
+
+    /// Entries the router made itself are its own to change.
+    fn refuse_dynamic(&self, menu: Menu, ids: &[u64]) -> Result<(), Trap> {
+        if !matches!(menu, Menu::AddressList | Menu::Nat | Menu::Filter) {
+            return Ok(());
+        }
+        let dynamic = self.table(menu).is_some_and(|t| {
+            ids.iter()
+                .filter_map(|id| t.get(*id))
+                .any(|i| i.props.get("dynamic").is_some_and(|d| d == "true"))
+        });
+        if dynamic {
+            // UNCONFIRMED text; RouterOS does not let a user change a dynamic entry.
+            return Err(Trap::new("failure: cannot change dynamic entry"));
+        }
+        Ok(())
     }
 
     fn remove(&mut self, menu: Menu, ids: &[u64]) -> Result<Outcome, Trap> {
@@ -711,6 +982,11 @@ impl RouterState {
                 .any(|id| *id == DEFAULT_PROFILE_ID || *id == DEFAULT_ENCRYPTION_PROFILE_ID)
         {
             return Err(Trap::new("failure: cannot remove default profile"));
+        }
+        self.refuse_dynamic(menu, ids)?;
+        if menu == Menu::Active {
+            self.end_sessions(ids);
+            return Ok(Outcome::default());
         }
         let table = self
             .table_mut(menu)
@@ -730,6 +1006,13 @@ impl RouterState {
     }
 }
 
+/// A value outside a property's choices. Category 1 ("argument value") as in the
+/// API manual's example trap (RouterOS manual: API, "!trap" example); one capture
+/// of the profile case showed no category, so the category is UNCONFIRMED.
+fn no_match(property: &str) -> Trap {
+    Trap::with_category(format!("input does not match any value of {property}"), 1)
+}
+
 fn unknown_parameter(_name: &str) -> Trap {
     // v7 may append the name; that suffix is UNCONFIRMED, so the plain text is used.
     Trap::new(UNKNOWN_PARAMETER)
@@ -742,28 +1025,132 @@ fn unknown_dir(word: &str) -> Vec<Trap> {
     ]
 }
 
+/// How many leading segments of `segs` name a menu, and which; the router's
+/// errors for a directory that does not exist.
+pub fn menu_prefix(segs: &[&str]) -> Result<(usize, Menu), Vec<Trap>> {
+    // Without allocating: this runs for every command.
+    let mut deepest = 0;
+    for (path, menu) in MENUS {
+        let words = path.split('/').count();
+        let common = path
+            .split('/')
+            .zip(segs)
+            .take_while(|(a, b)| a == *b)
+            .count();
+        if common == words {
+            return Ok((words, *menu));
+        }
+        deepest = deepest.max(common);
+    }
+    match segs.get(deepest) {
+        // The first word no menu path goes on with.
+        Some(seg) => Err(unknown_dir(seg)),
+        None => Err(vec![Trap::new("no such command prefix")]),
+    }
+}
+
 /// Maps an API path to a menu and command, with the router's errors for bad paths.
 pub fn resolve(path: &str) -> Result<(Menu, &str), Vec<Trap>> {
     let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let Some(first) = segs.first() else {
-        return Err(vec![Trap::new("no such command prefix")]);
-    };
-    let (_, menus) = DIRS
-        .iter()
-        .find(|(d, _)| d == first)
-        .ok_or_else(|| unknown_dir(first))?;
-    let Some(second) = segs.get(1) else {
-        return Err(vec![Trap::new("no such command prefix")]);
-    };
-    let (_, menu) = menus
-        .iter()
-        .find(|(m, _)| m == second)
-        .ok_or_else(|| unknown_dir(second))?;
-    match (segs.get(2), segs.len()) {
-        (Some(verb), 3) if menu.verbs().contains(verb) => Ok((*menu, verb)),
-        (Some(_), 3) => Err(vec![Trap::with_category("no such command", 0)]),
+    let (n, menu) = menu_prefix(&segs)?;
+    match &segs[n..] {
+        [verb] if menu.verbs().contains(verb) => Ok((menu, verb)),
+        [_] => Err(vec![Trap::with_category("no such command", 0)]),
         _ => Err(vec![Trap::new("no such command prefix")]),
     }
+}
+
+/// The checked value, or the invalid-value trap.
+fn check(ok: bool, value: &str, invalid: impl FnOnce() -> Trap) -> Result<String, Trap> {
+    if ok {
+        Ok(value.to_owned())
+    } else {
+        Err(invalid())
+    }
+}
+
+/// `a.b.c.d`, `a.b.c.d/len`, `a.b.c.d-e.f.g.h`, each optionally `!`-negated.
+fn is_net(v: &str) -> bool {
+    let v = v.strip_prefix('!').unwrap_or(v);
+    let ip = |s: &str| s.parse::<std::net::Ipv4Addr>().is_ok();
+    if let Some((a, len)) = v.split_once('/') {
+        return ip(a) && len.parse::<u8>().is_ok_and(|l| l <= 32);
+    }
+    if let Some((a, b)) = v.split_once('-') {
+        return ip(a) && ip(b);
+    }
+    ip(v)
+}
+
+/// A host name RouterOS would resolve: labels of letters, digits and `-`, one with a letter.
+fn is_dns_name(v: &str) -> bool {
+    !v.is_empty()
+        && v.len() <= 253
+        && v.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+        && v.bytes().any(|b| b.is_ascii_alphabetic())
+}
+
+/// `80`, `1000-2000`, `53,80,443`, optionally `!`-negated.
+fn is_ports(v: &str) -> bool {
+    let v = v.strip_prefix('!').unwrap_or(v);
+    let port = |s: &str| s.parse::<u16>().is_ok();
+    !v.is_empty()
+        && v.split(',').all(|part| match part.split_once('-') {
+            Some((a, b)) => port(a) && port(b),
+            None => port(part),
+        })
+}
+
+/// Names RouterOS accepts for `protocol` (RouterOS manual: Firewall / Filter,
+/// property `protocol`), or a number.
+const PROTOCOLS: &[&str] = &[
+    "dccp",
+    "ddp",
+    "egp",
+    "encap",
+    "etherip",
+    "ggp",
+    "gre",
+    "hmp",
+    "icmp",
+    "icmpv6",
+    "idpr-cmtp",
+    "igmp",
+    "ipencap",
+    "ipip",
+    "ipsec-ah",
+    "ipsec-esp",
+    "ipv6-encap",
+    "ipv6-frag",
+    "ipv6-nonxt",
+    "ipv6-opts",
+    "ipv6-route",
+    "iso-tp4",
+    "l2tp",
+    "ospf",
+    "pim",
+    "pup",
+    "rdp",
+    "rspf",
+    "rsvp",
+    "sctp",
+    "st",
+    "tcp",
+    "udp",
+    "udp-lite",
+    "vmtp",
+    "vrrp",
+    "xns-idp",
+    "xtp",
+];
+
+fn is_protocol(v: &str) -> bool {
+    let v = v.strip_prefix('!').unwrap_or(v);
+    PROTOCOLS.contains(&v) || v.parse::<u8>().is_ok()
 }
 
 /// RouterOS style: `1w2d3h4m5s`, zero parts left out.
@@ -889,6 +1276,47 @@ mod tests {
             .unwrap();
         // Ids are not reused.
         assert_eq!(out.done, a(&[("ret", "*3")]));
+    }
+
+    #[test]
+    fn menu_paths_and_value_checks() {
+        assert_eq!(resolve("/ip/firewall/nat/add").unwrap(), (Menu::Nat, "add"));
+        assert_eq!(
+            resolve("/ip/firewall/address-list/print").unwrap().0,
+            Menu::AddressList
+        );
+        let msgs = |p: &str| -> Vec<String> {
+            resolve(p)
+                .unwrap_err()
+                .into_iter()
+                .map(|t| t.message)
+                .collect()
+        };
+        assert_eq!(msgs("/ip/firewall"), ["no such command prefix"]);
+        assert_eq!(
+            msgs("/ip/bogus/print"),
+            [
+                "no such command or directory (bogus)",
+                "no such command prefix"
+            ]
+        );
+        assert_eq!(msgs("/ip/firewall/nat/frob"), ["no such command"]);
+        assert_eq!(msgs("/ip/firewall/nat/add/x"), ["no such command prefix"]);
+
+        for ok in ["10.0.0.1", "!10.0.0.0/8", "10.0.0.1-10.0.0.9"] {
+            assert!(is_net(ok), "{ok}");
+        }
+        for bad in ["10.0.0", "10.0.0.0/33", "x", "", "10.0.0.1-"] {
+            assert!(!is_net(bad), "{bad}");
+        }
+        assert!(is_dns_name("api.midtrans.com") && !is_dns_name("a..b") && !is_dns_name("1.2"));
+        for ok in ["80", "53,80,443", "1000-2000", "!22"] {
+            assert!(is_ports(ok), "{ok}");
+        }
+        for bad in ["http", "70000", "1-", ""] {
+            assert!(!is_ports(bad), "{bad}");
+        }
+        assert!(is_protocol("tcp") && is_protocol("17") && !is_protocol("tpc"));
     }
 
     #[test]
