@@ -46,9 +46,7 @@ enum JobError {
 
 impl From<routeros::Error> for JobError {
     fn from(e: routeros::Error) -> Self {
-        if e.is_connection_lost()
-            || matches!(e, routeros::Error::Timeout(_) | routeros::Error::Io(_))
-        {
+        if e.is_unreachable() {
             JobError::Unreachable(e.to_string())
         } else {
             JobError::Refused(e.to_string())
@@ -137,7 +135,9 @@ async fn apply(api: &Router, p: &Payload, secrets: &SecretBox) -> Result<(), Job
             kick(api, name).await?;
         }
         Payload::Profile { name, rate_limit } => {
-            api.upsert_profile(name, rate_limit.as_deref()).await?;
+            let spec = routeros::ProfileSpec::new(name.clone())
+                .rate_limit(rate_limit.clone().unwrap_or_default());
+            api.upsert_profile(&spec).await?;
         }
     }
     Ok(())
