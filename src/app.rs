@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 
-use tokio::sync::Notify;
+use tokio::sync::{Notify, watch};
 
 use crate::config::Config;
 use crate::provisioning::connections::Connections;
@@ -22,8 +22,12 @@ pub struct App {
     pub tokens: TokenCache,
     pub throttle: LoginThrottle,
     pub connections: Connections,
-    /// Woken when a request queues router jobs, so the worker does not wait for its tick.
+    /// Woken when a request marks router objects, so the worker does not wait for its tick.
     pub jobs_ready: Notify,
+    /// Moves on after every worker round that settled something.
+    pub synced: watch::Sender<u64>,
+    /// This process's name on its router sync leases.
+    pub worker_id: String,
 }
 
 pub type AppState = Arc<App>;
@@ -56,6 +60,12 @@ impl App {
             secrets,
             connections: Connections::default(),
             jobs_ready: Notify::new(),
+            synced: watch::Sender::new(0),
+            worker_id: format!(
+                "{}-{}",
+                std::process::id(),
+                &uuid::Uuid::new_v4().simple().to_string()[..8]
+            ),
         }
     }
 }
@@ -110,5 +120,14 @@ impl crate::provisioning::Context for App {
     }
     fn jobs_ready(&self) -> &Notify {
         &self.jobs_ready
+    }
+    fn synced(&self) -> &watch::Sender<u64> {
+        &self.synced
+    }
+    fn worker_id(&self) -> &str {
+        &self.worker_id
+    }
+    fn sync_settings(&self) -> crate::provisioning::SyncSettings {
+        self.config.sync_settings()
     }
 }

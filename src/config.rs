@@ -54,6 +54,15 @@ pub struct Config {
     pub provisioning_worker: bool,
     /// How long a manual connect/disconnect waits for the router before answering 202.
     pub switch_wait_ms: u64,
+    /// How long a worker's lease on router objects lasts (renewed while it works): a crashed
+    /// server's objects are served again within this.
+    pub sync_lease_seconds: u64,
+    /// How often every router is compared with the database, whatever changed.
+    pub reconcile_interval_seconds: u64,
+    /// How often every router is contacted to check it is up and has not restarted.
+    pub router_probe_seconds: u64,
+    /// How long `reconcile` with apply waits for its repairs before reporting.
+    pub reconcile_wait_seconds: u64,
 }
 
 impl Default for Config {
@@ -82,6 +91,10 @@ impl Default for Config {
             billing_time: "00:05".into(),
             provisioning_worker: true,
             switch_wait_ms: 3000,
+            sync_lease_seconds: 5,
+            reconcile_interval_seconds: 3600,
+            router_probe_seconds: 30,
+            reconcile_wait_seconds: 30,
         }
     }
 }
@@ -165,6 +178,12 @@ impl Config {
         if self.billing_run_time().is_none() {
             return bad("billing_time must be HH:MM");
         }
+        if self.sync_lease_seconds == 0 || self.sync_lease_seconds > 300 {
+            return bad("sync_lease_seconds must be from 1 to 300");
+        }
+        if self.router_probe_seconds == 0 || self.reconcile_interval_seconds == 0 {
+            return bad("router_probe_seconds and reconcile_interval_seconds must be positive");
+        }
         if self.invoice_days_before > 366 || self.invoice_due_days > 366 || self.grace_days > 366 {
             return bad("invoice_days_before, invoice_due_days and grace_days must be at most 366");
         }
@@ -185,6 +204,16 @@ impl Config {
         match self.tz() {
             Some(tz) => now.with_timezone(&tz).date_naive(),
             None => now.date_naive(),
+        }
+    }
+
+    pub fn sync_settings(&self) -> crate::provisioning::SyncSettings {
+        use std::time::Duration;
+        crate::provisioning::SyncSettings {
+            lease: Duration::from_secs(self.sync_lease_seconds),
+            reconcile_every: Duration::from_secs(self.reconcile_interval_seconds),
+            probe_every: Duration::from_secs(self.router_probe_seconds),
+            reconcile_wait: Duration::from_secs(self.reconcile_wait_seconds),
         }
     }
 

@@ -160,81 +160,84 @@ async fn the_client_lifecycle_reaches_the_router(app: TestApp) {
     assert_eq!(sim.state().secrets().len(), 1);
 }
 
-async fn a_router_that_is_down_gets_every_change_in_order_later(app: TestApp) {
+async fn a_router_that_is_down_gets_the_latest_state_later(app: TestApp) {
     let sim = simulator().await;
     let admin = app.admin().await;
     let router = add_router(&app, &admin, &sim, "").await;
-    sim.set_refuse_connections(true);
-    sim.drop_connections();
+    sim.set_down(true).await.unwrap();
     let client = app.create_client(&admin, "John Doe", "abc123").await;
-    app.put(
-        &format!("/client/update/{client}"),
-        &admin,
+    for body in [
         r#"{"password":"second-pw"}"#,
-    )
-    .await
-    .expect(200);
-    app.put(
-        &format!("/client/update/{client}"),
-        &admin,
         r#"{"ppp_secret_name":"renamed"}"#,
-    )
-    .await
-    .expect(200);
-    app.put(
-        &format!("/client/update/{client}"),
-        &admin,
         r#"{"password":"third-pw"}"#,
-    )
-    .await
-    .expect(200);
+    ] {
+        app.put(&format!("/client/update/{client}"), &admin, body)
+            .await
+            .expect(200);
+    }
     let s = drain(&app).await;
     assert_eq!(
-        (s.applied, s.retried),
-        (0, 1),
-        "one job per client per round, and it waits"
+        (s.applied, s.unreachable, s.failed),
+        (0, 1, 0),
+        "one object for the client, waiting, counted against nothing"
     );
     assert!(sim.state().secrets().is_empty());
     let r = app
         .get(&format!("/routers/{router}/jobs?status=pending"), &admin)
         .await
         .expect(200);
-    assert_eq!(r.json["data"].as_array().unwrap().len(), 4);
-    assert!(r.json["data"][0]["last_error"].is_string());
+    let pending = r.json["data"].as_array().unwrap();
+    assert_eq!(pending.len(), 1, "coalesced: {pending:?}");
+    assert_eq!(pending[0]["version"], 4, "created and changed three times");
+    assert_eq!(pending[0]["applied_version"], 0);
+    assert_eq!(pending[0]["attempts"], 0, "unreachable is not a refusal");
     let r = app
         .get(&format!("/routers/{router}/status"), &admin)
         .await
         .expect(200);
     assert_eq!(r.json["data"]["reachable"], false);
+    assert!(
+        r.json["data"]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("refused"),
+        "{}",
+        r.text
+    );
+    assert_eq!(r.json["data"]["state"]["reachable"], false);
+    assert_eq!(r.json["data"]["state"]["queue_depth"], 1);
+    let r = app.get("/health/ready", &admin).await.expect(200);
+    assert_eq!(r.json["status"], "degraded");
+    assert_eq!(r.json["routers"][0]["reachable"], false);
 
-    sim.set_refuse_connections(false);
-    // Skip the backoff instead of sleeping through it.
+    sim.set_down(false).await.unwrap();
+    // Skip the reconnect backoff instead of sleeping through it.
     app.db()
         .write(|ex| {
-            Box::pin(async move {
-                ex.execute(
-                    "UPDATE router_jobs SET next_attempt_at = ?",
-                    mikronet::params![chrono::Utc::now()],
-                )
-                .await
-            })
+            Box::pin(async move { ex.execute("UPDATE routers SET retry_at = NULL", &[]).await })
         })
         .await
         .unwrap();
     let s = drain(&app).await;
-    assert_eq!((s.applied, s.failed), (4, 0));
+    assert_eq!((s.applied, s.failed), (1, 0));
     let all = sim.state().secrets();
     assert_eq!(all.len(), 1, "none lost, none duplicated: {all:?}");
     assert_eq!(all[0]["name"], "renamed");
     assert_eq!(
         all[0]["password"], "third-pw",
-        "the last change is the one that stays"
+        "the database's state now is what the router gets"
     );
     let r = app
         .get(&format!("/routers/{router}/jobs?status=done"), &admin)
         .await
         .expect(200);
-    assert_eq!(r.json["data"].as_array().unwrap().len(), 4);
+    assert_eq!(r.json["data"][0]["applied_version"], 4);
+    let r = app
+        .get(&format!("/routers/{router}"), &admin)
+        .await
+        .expect(200);
+    assert_eq!(r.json["data"]["state"]["reachable"], true);
+    assert_eq!(r.json["data"]["state"]["queue_depth"], 0);
     let r = app
         .get(&format!("/routers/{router}/status"), &admin)
         .await
@@ -242,6 +245,8 @@ async fn a_router_that_is_down_gets_every_change_in_order_later(app: TestApp) {
     assert_eq!(r.json["data"]["reachable"], true);
     assert_eq!(r.json["data"]["identity"], "core-1");
     assert!(r.json["data"]["version"].as_str().unwrap().starts_with('7'));
+    let r = app.get("/health/ready", &admin).await.expect(200);
+    assert_eq!(r.json["status"], "ok");
 }
 
 async fn reconcile_finds_and_repairs_drift(app: TestApp) {
@@ -550,7 +555,11 @@ async fn the_rest_transport_provisions_too(app: TestApp) {
     .await
     .expect(200);
     let s = drain(&app).await;
-    assert_eq!((s.applied, s.failed), (2, 0), "add, then set, in order");
+    assert_eq!(
+        (s.applied, s.failed),
+        (1, 0),
+        "one object, written once with the latest password"
+    );
     assert_eq!(
         field(&sim, "abc123", "password").as_deref(),
         Some("over-rest-1")
@@ -572,7 +581,7 @@ backend_tests!(
     the_rest_transport_provisions_too,
     manual_switch_holds_the_client_and_survives_a_router_outage,
     the_client_lifecycle_reaches_the_router,
-    a_router_that_is_down_gets_every_change_in_order_later,
+    a_router_that_is_down_gets_the_latest_state_later,
     reconcile_finds_and_repairs_drift,
     isolation_mode_and_router_registry,
 );

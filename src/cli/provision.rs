@@ -11,8 +11,8 @@ pub async fn once(config: Config) -> anyhow::Result<()> {
     let app = App::start(config).await?;
     let s = worker::drain(&app).await?;
     println!(
-        "router jobs: {} applied, {} to retry, {} failed",
-        s.applied, s.retried, s.failed
+        "router objects: {} applied, {} to retry, {} failed, {} waiting for an unreachable router",
+        s.applied, s.retried, s.failed, s.unreachable
     );
     Ok(())
 }
@@ -28,24 +28,76 @@ pub async fn reconcile(config: Config, router: Option<i64>, apply: bool) -> anyh
         .filter(|r| router.is_none_or(|id| crate::domain::ids::RouterId(id) == r.id))
         .collect();
     anyhow::ensure!(!chosen.is_empty(), "no such router");
-    let mut drifted = false;
+    let mut drifted = Vec::new();
     for r in chosen {
-        let d = compare(&app, &r, apply)
+        let report = compare(&app, &r, apply)
             .await
             .with_context(|| format!("router {} ({})", r.id, r.settings.name))?;
-        drifted |= !d.is_empty();
-        println!("router {} ({}):", r.id, r.settings.name);
-        println!("  missing: {}", d.missing.join(", "));
-        println!("  extra:   {}", d.extra.join(", "));
-        for w in &d.wrong {
-            println!("  wrong:   {} ({})", w.name, w.fields.join(", "));
-        }
-        if apply && !d.is_empty() {
-            println!("  repaired");
+        print!("{}", render(&r.settings.name, r.id.0, &report));
+        if report.drift_remains {
+            drifted.push(r.settings.name.clone());
         }
     }
-    if drifted && !apply {
-        println!("run with --apply to repair");
+    if !drifted.is_empty() {
+        if !apply {
+            println!("run with --apply to repair");
+        }
+        anyhow::bail!("the database and the router differ: {}", drifted.join(", "));
     }
     Ok(())
+}
+
+fn list(items: &[String]) -> String {
+    if items.is_empty() {
+        "(none)".to_owned()
+    } else {
+        items.join(", ")
+    }
+}
+
+fn wrongs(items: &[crate::provisioning::reconcile::Wrong]) -> String {
+    list(
+        &items
+            .iter()
+            .map(|w| format!("{} ({})", w.name, w.fields.join(", ")))
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// The report as the command prints it: every list, `(none)` when empty.
+fn render(name: &str, id: i64, r: &crate::provisioning::reconcile::Report) -> String {
+    let d = &r.drift;
+    let mut out = format!("router {id} ({name}):\n");
+    out.push_str(&format!("  missing secrets:  {}\n", list(&d.missing)));
+    out.push_str(&format!("  extra secrets:    {}\n", list(&d.extra)));
+    out.push_str(&format!("  wrong secrets:    {}\n", wrongs(&d.wrong)));
+    out.push_str(&format!(
+        "  missing profiles: {}\n",
+        list(&d.missing_profiles)
+    ));
+    out.push_str(&format!(
+        "  wrong profiles:   {}\n",
+        wrongs(&d.wrong_profiles)
+    ));
+    out.push_str(&format!("  left alone:       {}\n", list(&d.left_alone)));
+    if r.applied {
+        for rep in &r.repairs {
+            out.push_str(&format!(
+                "  {} {}: {}{}\n",
+                rep.object,
+                rep.name,
+                rep.outcome,
+                rep.error
+                    .as_deref()
+                    .map(|e| format!(" ({e})"))
+                    .unwrap_or_default()
+            ));
+        }
+        out.push_str(if r.drift_remains {
+            "  drift remains\n"
+        } else {
+            "  in step with the database\n"
+        });
+    }
+    out
 }

@@ -18,6 +18,9 @@ pub async fn run(config: Config, simulate: bool) -> anyhow::Result<()> {
     } else {
         None
     };
+    for r in crate::service::routers::views(&app).await? {
+        crate::service::routers::warn_plaintext(&r.router);
+    }
     if app.config.billing_scheduler {
         tokio::spawn(crate::service::billing::scheduler(app.clone()));
     }

@@ -1,5 +1,6 @@
 //! The routers registry: how the server reaches each router and how it cuts clients off there.
 
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -66,6 +67,55 @@ pub struct Router {
     pub id: RouterId,
     pub settings: RouterSettings,
     pub password: Sealed,
+}
+
+/// What the workers know of a router's reachability (kept apart from its settings, which an
+/// operator edits).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RouterHealth {
+    /// `None` until a worker has tried it.
+    pub reachable: Option<bool>,
+    /// Since when it has been reachable, or not.
+    pub since: Option<DateTime<Utc>>,
+    /// The last error's short classification (never a remote body).
+    pub last_error: Option<String>,
+    /// Unreachable: when a worker tries again.
+    pub retry_at: Option<DateTime<Utc>>,
+    /// Failed contacts in a row.
+    pub outages: u32,
+    pub last_contact_at: Option<DateTime<Utc>>,
+    /// The router's uptime at the last contact (a smaller one later means it restarted).
+    pub uptime_seconds: Option<i64>,
+    pub last_reconcile_at: Option<DateTime<Utc>>,
+}
+
+/// RouterOS prints uptime as `1w2d3h4m5s`; in seconds.
+pub fn parse_uptime(text: &str) -> Option<i64> {
+    let mut total: i64 = 0;
+    let mut n: i64 = 0;
+    let mut digits = false;
+    for c in text.chars() {
+        if let Some(d) = c.to_digit(10) {
+            n = n.checked_mul(10)?.checked_add(i64::from(d))?;
+            digits = true;
+            continue;
+        }
+        let unit = match c {
+            'w' => 604_800,
+            'd' => 86_400,
+            'h' => 3_600,
+            'm' => 60,
+            's' => 1,
+            _ => return None,
+        };
+        if !digits {
+            return None;
+        }
+        total = total.checked_add(n.checked_mul(unit)?)?;
+        n = 0;
+        digits = false;
+    }
+    (!digits && !text.is_empty()).then_some(total)
 }
 
 /// A router's fields as a request carries them. `null` clears `tls_fingerprint` and
@@ -277,6 +327,16 @@ impl RouterSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uptimes() {
+        assert_eq!(parse_uptime("1w1d1h1m1s"), Some(694_861));
+        assert_eq!(parse_uptime("0s"), Some(0));
+        assert_eq!(parse_uptime("3h"), Some(10_800));
+        assert_eq!(parse_uptime(""), None);
+        assert_eq!(parse_uptime("12"), None);
+        assert_eq!(parse_uptime("1x"), None);
+    }
 
     #[test]
     fn router_rules() {

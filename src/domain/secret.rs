@@ -3,9 +3,100 @@
 
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
+
 use super::billing::subscription::Status;
-use super::ids::ClientId;
+use super::ids::{ClientId, JobId, PlanId, RouterId};
 use super::router::SuspendMode;
+use crate::words;
+
+words! {
+    /// What kind of router object a sync row keeps in step.
+    pub enum SyncKind {
+        /// A client's `/ppp/secret` (object id: the client).
+        Secret = "secret",
+        /// A plan's `/ppp/profile` (object id: the plan).
+        Profile = "profile",
+    }
+}
+
+words! {
+    /// Where an object's sync stands.
+    pub enum SyncStatus {
+        /// The database changed since the router last took it: the worker will apply it.
+        Pending = "pending",
+        /// The router holds what the database says.
+        Done = "done",
+        /// The router refused it too often; it converges again on the next change or retry.
+        Failed = "failed",
+    }
+}
+
+/// One router object kept in step with the database: "make this object on this router match
+/// the database now". Each change bumps `version`; the worker computes the desired state when
+/// it applies it, so nothing stale is ever replayed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncObject {
+    pub id: JobId,
+    pub router_id: RouterId,
+    pub kind: SyncKind,
+    pub object_id: i64,
+    pub version: i64,
+    pub applied_version: i64,
+    pub status: SyncStatus,
+    /// Answers in a row in which the router refused the change.
+    pub refusals: u32,
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    pub changed_at: DateTime<Utc>,
+    pub applied_at: Option<DateTime<Utc>>,
+}
+
+impl SyncObject {
+    /// The client whose secret this is.
+    pub fn client_id(&self) -> Option<ClientId> {
+        (self.kind == SyncKind::Secret).then_some(ClientId(self.object_id))
+    }
+
+    /// The plan whose profile this is.
+    pub fn plan_id(&self) -> Option<PlanId> {
+        (self.kind == SyncKind::Profile).then_some(PlanId(self.object_id))
+    }
+}
+
+/// The comment that marks a profile as ours, naming its plan.
+pub fn profile_comment(plan: PlanId) -> String {
+    format!("mikronet:plan:{plan}")
+}
+
+/// The plan a profile's comment names, if it is one of ours.
+pub fn plan_of_comment(comment: &str) -> Option<PlanId> {
+    comment
+        .strip_prefix("mikronet:plan:")?
+        .parse()
+        .ok()
+        .map(PlanId)
+}
+
+/// What a profile should look like on every router: a plan's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileState {
+    pub plan_id: PlanId,
+    pub name: String,
+    pub rate_limit: Option<String>,
+}
+
+/// What a client's secret should be on one router: there, with this state, or gone (the client
+/// was deleted or moved to another router).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DesiredSecret {
+    Present {
+        name: String,
+        password: super::validation::Sealed,
+        state: SecretState,
+    },
+    Absent,
+}
 
 /// The state a client's secret should have on the router.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,8 +157,17 @@ pub fn backoff(attempts: u32) -> Duration {
 }
 
 /// A router that answers with an error (not a lost connection) is tried this many times
-/// before the job is marked failed for an operator to look at.
+/// before the object is marked failed for an operator to look at.
 pub const MAX_REFUSALS: u32 = 5;
+
+/// Wait before the next contact with a router that could not be reached `outages` times in a
+/// row: 1, 2, 4 … seconds, at most a minute (a router back from an outage is served soon).
+pub fn reconnect_backoff(outages: u32) -> Duration {
+    Duration::from_secs(
+        2u64.saturating_pow(outages.saturating_sub(1).min(16))
+            .min(60),
+    )
+}
 
 #[cfg(test)]
 mod tests {

@@ -35,6 +35,7 @@ pub fn api(app: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(auth::register))
         .routes(routes!(auth::login))
         .routes(routes!(health::health))
+        .routes(routes!(health::ready))
         .routes(routes!(docs::openapi_json))
         .routes(routes!(docs::docs));
     let mut protected = OpenApiRouter::new()

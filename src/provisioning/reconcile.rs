@@ -1,41 +1,62 @@
-//! Drift between the database and a router's `/ppp/secret` list, and its repair.
+//! Drift between the database and a router's `/ppp/secret` and `/ppp/profile` lists, and its
+//! repair.
 //!
-//! Only secrets we manage count: those of our clients on that router, and those carrying our
-//! comment. A secret someone made by hand on the router is never reported or touched.
+//! Only what we manage counts: the secrets of our clients on that router, secrets carrying our
+//! comment, and our plans' profiles. A secret someone made by hand on the router is listed as
+//! left alone and never touched. A router that comes back empty (a reset) is ordinary drift:
+//! everything is missing, and repairing it rebuilds the router.
 
 use std::collections::{HashMap, HashSet};
+use std::time::Duration;
 
+use chrono::Utc;
 use serde::Serialize;
 
 use super::Context;
 use super::connections::ConnectError;
-use super::outbox::{self, Desired};
-use crate::domain::ids::{ClientId, RouterId};
-use crate::domain::router::Router as RouterRecord;
-use crate::domain::secret::client_of_comment;
+use super::outbox;
+use crate::domain::ids::{ClientId, JobId, RouterId};
+use crate::domain::router::Router;
+use crate::domain::secret::{
+    DEFAULT_PROFILE, DesiredSecret, SyncKind, client_of_comment, profile_comment,
+};
 use crate::storage::StoreError;
-use crate::storage::repo::clients;
+use crate::storage::repo::{clients, routers, sync};
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+/// A secret or profile whose properties differ, and which.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Wrong {
+    pub name: String,
+    /// Of `password`, `profile`, `disabled`, `comment` (secrets); `rate_limit`, `comment`
+    /// (profiles).
+    pub fields: Vec<&'static str>,
+}
+
+/// What a comparison found.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Drift {
     /// Our clients' secrets the router lacks.
     pub missing: Vec<String>,
     /// Secrets with our comment that no client of this router accounts for.
     pub extra: Vec<String>,
-    /// Secrets that differ, with the properties that differ.
-    pub wrong: Vec<WrongSecret>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct WrongSecret {
-    pub name: String,
-    /// Of `password`, `profile`, `disabled`, `comment`.
-    pub fields: Vec<&'static str>,
+    /// Our secrets that differ.
+    pub wrong: Vec<Wrong>,
+    /// Our plans' profiles the router lacks.
+    pub missing_profiles: Vec<String>,
+    /// Our plans' profiles that differ.
+    pub wrong_profiles: Vec<Wrong>,
+    /// Secrets that are not ours (no comment of ours, no client of that name): never touched.
+    pub left_alone: Vec<String>,
 }
 
 impl Drift {
+    /// Whether the router holds what the database says (what is left alone does not count).
     pub fn is_empty(&self) -> bool {
-        self.missing.is_empty() && self.extra.is_empty() && self.wrong.is_empty()
+        self.missing.is_empty()
+            && self.extra.is_empty()
+            && self.wrong.is_empty()
+            && self.missing_profiles.is_empty()
+            && self.wrong_profiles.is_empty()
     }
 }
 
@@ -49,102 +70,279 @@ pub enum ReconcileError {
 
 impl From<ConnectError> for ReconcileError {
     fn from(e: ConnectError) -> Self {
-        ReconcileError::Router(e.to_string())
+        ReconcileError::Router(match e {
+            ConnectError::Router(e) => e.summary(),
+            e => e.to_string(),
+        })
     }
 }
 
 impl From<routeros::Error> for ReconcileError {
     fn from(e: routeros::Error) -> Self {
-        ReconcileError::Router(e.to_string())
+        ReconcileError::Router(e.summary())
     }
 }
 
-async fn desired_on(app: &impl Context, router_id: RouterId) -> Result<Vec<Desired>, StoreError> {
-    app.db()
-        .read(move |ex| {
-            Box::pin(async move {
-                let ids = clients::ids_on_router(ex, router_id).await?;
-                let mut out = Vec::with_capacity(ids.len());
-                for id in ids {
-                    if let Some(d) = outbox::desired(ex, id).await? {
-                        out.push(d);
-                    }
-                }
-                Ok(out)
-            })
-        })
-        .await
-}
+/// The objects a comparison wants repaired, by sync key, with the name an operator knows.
+type Repairs = Vec<(SyncKind, i64, String)>;
 
-/// Compares; with `apply`, queues the repairs and runs the worker until they are applied.
-pub async fn reconcile(
-    app: &impl Context,
-    router: &RouterRecord,
-    apply: bool,
-) -> Result<Drift, ReconcileError> {
+/// Compares the router with the database.
+async fn compare(app: &impl Context, router: &Router) -> Result<(Drift, Repairs), ReconcileError> {
     let api = super::connections::connect(router, app.secrets()).await?;
     let on_router = api.list_secrets().await?;
-    let desired = desired_on(app, router.id).await?;
+    let profiles_on_router = api.list_profiles().await?;
+    let router_id = router.id;
+    let r = router.clone();
+    // Clients whose secrets carry our comment, whether or not they are still here.
+    let commented: HashSet<ClientId> = on_router
+        .iter()
+        .filter_map(|s| s.comment.as_deref().and_then(client_of_comment))
+        .collect();
+    let (desired, plans) = app
+        .db()
+        .read(move |ex| {
+            Box::pin(async move {
+                let mut ids = clients::ids_on_router(ex, router_id).await?;
+                let here: HashSet<ClientId> = ids.iter().copied().collect();
+                ids.extend(commented.into_iter().filter(|c| !here.contains(c)));
+                let desired = outbox::desired_secrets(ex, &r, &ids).await?;
+                let plans = outbox::plan_profiles(ex).await?;
+                Ok::<_, StoreError>((desired, plans))
+            })
+        })
+        .await?;
+    let mut drift = Drift::default();
+    let mut repairs: Repairs = Vec::new();
     let by_name: HashMap<&str, &routeros::Secret> =
         on_router.iter().map(|s| (s.name.as_str(), s)).collect();
-    let mut drift = Drift::default();
-    let mut repair: Vec<ClientId> = Vec::new();
-    for d in &desired {
-        let Some(s) = by_name.get(d.name.as_str()) else {
-            drift.missing.push(d.name.clone());
-            repair.push(d.client_id);
+    let mut ours: HashSet<&str> = HashSet::new();
+    let mut present: Vec<(&ClientId, &String, &crate::domain::validation::Sealed, _)> = Vec::new();
+    for (client, d) in &desired {
+        if let DesiredSecret::Present {
+            name,
+            password,
+            state,
+        } = d
+        {
+            present.push((client, name, password, state));
+        }
+    }
+    present.sort_by_key(|p| p.0.0);
+    for (client, name, password, state) in present {
+        ours.insert(name.as_str());
+        let Some(s) = by_name.get(name.as_str()) else {
+            drift.missing.push(name.clone());
+            repairs.push((SyncKind::Secret, client.0, name.clone()));
             continue;
         };
         let mut fields = Vec::new();
-        let password = app.secrets().open(&d.password).ok();
+        let password = app.secrets().open(password).ok();
         if s.password.as_deref() != password.as_deref() {
             fields.push("password");
         }
-        if s.profile.as_deref().unwrap_or("default") != d.state.profile {
+        if s.profile.as_deref().unwrap_or(DEFAULT_PROFILE) != state.profile {
             fields.push("profile");
         }
-        if s.disabled != d.state.disabled {
+        if s.disabled != state.disabled {
             fields.push("disabled");
         }
-        if s.comment.as_deref().and_then(client_of_comment) != Some(d.client_id) {
+        if s.comment.as_deref().and_then(client_of_comment) != Some(*client) {
             fields.push("comment");
         }
         if !fields.is_empty() {
-            drift.wrong.push(WrongSecret {
-                name: d.name.clone(),
+            drift.wrong.push(Wrong {
+                name: name.clone(),
                 fields,
             });
-            repair.push(d.client_id);
+            repairs.push((SyncKind::Secret, client.0, name.clone()));
         }
     }
-    let ours: HashSet<&str> = desired.iter().map(|d| d.name.as_str()).collect();
-    let extra: Vec<(ClientId, String)> = on_router
+    for s in &on_router {
+        if ours.contains(s.name.as_str()) {
+            continue;
+        }
+        match s.comment.as_deref().and_then(client_of_comment) {
+            Some(client) => {
+                drift.extra.push(s.name.clone());
+                repairs.push((SyncKind::Secret, client.0, s.name.clone()));
+            }
+            None => drift.left_alone.push(s.name.clone()),
+        }
+    }
+    let profile_by_name: HashMap<&str, &routeros::Profile> = profiles_on_router
         .iter()
-        .filter(|s| !ours.contains(s.name.as_str()))
-        .filter_map(|s| {
-            Some((
-                s.comment.as_deref().and_then(client_of_comment)?,
-                s.name.clone(),
-            ))
-        })
+        .map(|p| (p.name.as_str(), p))
         .collect();
-    drift.extra = extra.iter().map(|(_, n)| n.clone()).collect();
-    if apply && !drift.is_empty() {
-        let router_id = router.id;
-        app.db()
-            .write(move |ex| {
+    let mut plans: Vec<_> = plans.into_values().collect();
+    plans.sort_by_key(|p| p.plan_id);
+    for p in plans {
+        let Some(on) = profile_by_name.get(p.name.as_str()) else {
+            drift.missing_profiles.push(p.name.clone());
+            repairs.push((SyncKind::Profile, p.plan_id.0, p.name.clone()));
+            continue;
+        };
+        let mut fields = Vec::new();
+        if on.rate_limit.as_deref().unwrap_or("") != p.rate_limit.as_deref().unwrap_or("") {
+            fields.push("rate_limit");
+        }
+        if on.comment.as_deref() != Some(profile_comment(p.plan_id).as_str()) {
+            fields.push("comment");
+        }
+        if !fields.is_empty() {
+            drift.wrong_profiles.push(Wrong {
+                name: p.name.clone(),
+                fields,
+            });
+            repairs.push((SyncKind::Profile, p.plan_id.0, p.name.clone()));
+        }
+    }
+    Ok((drift, repairs))
+}
+
+/// Marks every object that differs; returns the objects and the version each must reach.
+async fn mark(
+    app: &impl Context,
+    router: RouterId,
+    repairs: &Repairs,
+) -> Result<Vec<(JobId, i64)>, StoreError> {
+    let keys: Vec<(SyncKind, i64)> = repairs.iter().map(|(k, o, _)| (*k, *o)).collect();
+    let marked = app
+        .db()
+        .write(move |ex| {
+            Box::pin(async move {
+                let now = Utc::now();
+                let mut out = Vec::with_capacity(keys.len());
+                for (kind, object) in keys {
+                    sync::bump(ex, router, kind, object, now).await?;
+                    if let Some(v) = sync::version_of(ex, router, kind, object).await? {
+                        out.push(v);
+                    }
+                }
+                Ok::<_, StoreError>(out)
+            })
+        })
+        .await?;
+    app.jobs_ready().notify_one();
+    Ok(marked)
+}
+
+/// Compares the router with the database and marks what differs for the worker; returns how
+/// many objects were marked. What the worker's rounds and probes call.
+pub async fn mark_drift(app: &impl Context, router: RouterId) -> Result<usize, ReconcileError> {
+    let r = app
+        .db()
+        .read(move |ex| Box::pin(async move { routers::get(ex, router).await }))
+        .await?
+        .ok_or_else(|| ReconcileError::Router("no such router".into()))?;
+    let (drift, repairs) = compare(app, &r).await?;
+    if drift.is_empty() {
+        return Ok(0);
+    }
+    Ok(mark(app, router, &repairs).await?.len())
+}
+
+/// What happened to one object a reconcile repaired.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Repair {
+    /// `secret` or `profile`.
+    pub object: SyncKind,
+    pub name: String,
+    /// `repaired`, `failing` (the router refused; see `error`) or `pending` (not yet applied
+    /// when the wait ended: the router is slow or unreachable; it will be applied).
+    pub outcome: &'static str,
+    pub error: Option<String>,
+}
+
+/// A reconcile's report: what differed and, with apply, what became of each repair.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Report {
+    #[serde(flatten)]
+    pub drift: Drift,
+    pub applied: bool,
+    pub repairs: Vec<Repair>,
+    /// Whether the router still differs from the database after the repairs.
+    pub drift_remains: bool,
+}
+
+/// Compares; with `apply`, marks the repairs and runs worker rounds until they are applied or
+/// refused, or until the configured wait ends, then reports each repair's real outcome.
+pub async fn reconcile(
+    app: &impl Context,
+    router: &Router,
+    apply: bool,
+) -> Result<Report, ReconcileError> {
+    let (drift, repairs) = compare(app, router).await?;
+    if !apply || drift.is_empty() {
+        return Ok(Report {
+            drift_remains: !drift.is_empty(),
+            drift,
+            applied: apply,
+            repairs: Vec::new(),
+        });
+    }
+    let marked = mark(app, router.id, &repairs).await?;
+    let deadline = tokio::time::Instant::now() + app.sync_settings().reconcile_wait;
+    let mut outcomes: Vec<Option<bool>> = vec![None; marked.len()];
+    loop {
+        super::worker::run_once(app).await?;
+        let keys = marked.clone();
+        let now: Vec<Option<bool>> = app
+            .db()
+            .read(move |ex| {
                 Box::pin(async move {
-                    for id in repair {
-                        outbox::sync_client(ex, id, false, None).await?;
+                    let mut out = Vec::with_capacity(keys.len());
+                    for (id, version) in keys {
+                        out.push(sync::outcome(ex, id, version).await?);
                     }
-                    for (client_id, name) in &extra {
-                        outbox::remove_secret(ex, router_id, *client_id, name).await?;
-                    }
-                    Ok::<_, StoreError>(())
+                    Ok::<_, StoreError>(out)
                 })
             })
             .await?;
-        super::worker::drain(app).await?;
+        outcomes = now;
+        if outcomes.iter().all(Option::is_some) || tokio::time::Instant::now() >= deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    Ok(drift)
+    let errors: HashMap<JobId, Option<String>> = {
+        let ids: Vec<JobId> = marked.iter().map(|(id, _)| *id).collect();
+        let router_id = router.id;
+        app.db()
+            .read(move |ex| {
+                Box::pin(async move {
+                    let (rows, _) = sync::page(ex, router_id, None, i64::MAX / 2, 0).await?;
+                    Ok::<_, StoreError>(
+                        rows.into_iter()
+                            .filter(|o| ids.contains(&o.id))
+                            .map(|o| (o.id, o.last_error))
+                            .collect(),
+                    )
+                })
+            })
+            .await?
+    };
+    let repairs: Vec<Repair> = repairs
+        .iter()
+        .zip(marked.iter().zip(&outcomes))
+        .map(|((kind, _, name), ((id, _), outcome))| Repair {
+            object: *kind,
+            name: name.clone(),
+            outcome: match outcome {
+                Some(true) => "repaired",
+                Some(false) => "failing",
+                None => "pending",
+            },
+            error: match outcome {
+                Some(true) => None,
+                _ => errors.get(id).cloned().flatten(),
+            },
+        })
+        .collect();
+    let (after, _) = compare(app, router).await?;
+    Ok(Report {
+        drift,
+        applied: true,
+        repairs,
+        drift_remains: !after.is_empty(),
+    })
 }

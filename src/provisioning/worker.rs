@@ -1,71 +1,89 @@
-//! The provisioning worker: leases due jobs, applies them to their routers, records the
-//! outcome. Safe with several server processes: a lease holds a job for one worker, and
-//! MariaDB/PostgreSQL skip rows another worker has locked.
+//! The provisioning worker. A round leases the marked objects that are due, reads what the
+//! database says each should be *now*, and makes the router hold exactly that: profiles
+//! first (a secret's profile that the router lacks is created from its plan before the
+//! secret), then secrets, over one pipelined connection per router.
+//!
+//! Failures: a router that cannot be reached (refused, timeout, TLS, lost connection) keeps
+//! its objects pending, counts nothing against them and is retried with backoff; a router that
+//! answers with an error counts a refusal against that object, retried with backoff, and after
+//! [`MAX_REFUSALS`] the object is `failed` with the router's message until something changes it
+//! or an operator retries it. Leases are short and renewed while the worker is alive, so the
+//! objects of a crashed process are served again within one lease.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
 use futures_util::StreamExt;
-use routeros::{Secret, SecretUpdate};
+use routeros::{ProfileSpec, Secret, SecretUpdate};
 
 use super::Context;
-use super::connections::{ConnectError, Router};
-use super::outbox::Payload;
-use crate::domain::router::Router as RouterRecord;
-use crate::domain::secret::{MAX_REFUSALS, backoff};
+use super::connections::{ConnectError, Router as Api};
+use crate::domain::ids::{ClientId, JobId, PlanId, RouterId};
+use crate::domain::router::{Router, parse_uptime};
+use crate::domain::secret::{
+    DEFAULT_PROFILE, DesiredSecret, MAX_REFUSALS, ProfileState, SyncKind, backoff, comment_for,
+    profile_comment, reconnect_backoff,
+};
 use crate::security::secret_box::SecretBox;
 use crate::storage::StoreError;
-use crate::storage::repo::jobs::{self, Job};
 use crate::storage::repo::routers;
+use crate::storage::repo::sync::{self, Leased};
 
-/// Jobs leased per round.
+/// Objects leased per round.
 const BATCH: i64 = 2000;
-/// Jobs in flight per router connection.
+/// Objects in flight per router connection.
 const IN_FLIGHT: usize = 256;
-/// How long a lease lasts; a worker that dies mid-round frees its jobs after this.
-const LEASE: Duration = Duration::from_secs(120);
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct RoundStats {
     pub leased: usize,
     pub applied: usize,
+    /// Refused by the router and to be tried again.
     pub retried: usize,
+    /// Refused too often: failed.
     pub failed: usize,
+    /// Left pending because the router could not be reached.
+    pub unreachable: usize,
 }
 
-/// What went wrong with one job.
+impl std::ops::AddAssign for RoundStats {
+    fn add_assign(&mut self, o: RoundStats) {
+        self.leased += o.leased;
+        self.applied += o.applied;
+        self.retried += o.retried;
+        self.failed += o.failed;
+        self.unreachable += o.unreachable;
+    }
+}
+
+/// Why one object was not applied.
 #[derive(Debug)]
 enum JobError {
-    /// The router could not be reached: it will be, later. Retried without limit.
+    /// The router could not be reached: it will be, later.
     Unreachable(String),
-    /// The router answered with an error: retried a few times, then left for an operator.
+    /// The router answered with an error.
     Refused(String),
 }
 
 impl From<routeros::Error> for JobError {
     fn from(e: routeros::Error) -> Self {
         if e.is_unreachable() {
-            JobError::Unreachable(e.to_string())
+            JobError::Unreachable(e.summary())
         } else {
-            JobError::Refused(e.to_string())
+            JobError::Refused(e.summary())
         }
     }
 }
 
-impl From<ConnectError> for JobError {
-    fn from(e: ConnectError) -> Self {
-        match e {
-            ConnectError::Router(e) if e.is_auth_failure() => JobError::Refused(e.to_string()),
-            ConnectError::Router(e) => e.into(),
-            e @ ConnectError::Sealed => JobError::Refused(e.to_string()),
-        }
-    }
+/// The well-known profiles every router has.
+fn builtin(profile: &str) -> bool {
+    profile == DEFAULT_PROFILE || profile == "default-encryption"
 }
 
 /// Ends every live session of `name`; one that ended meanwhile is fine.
-async fn kick(api: &Router, name: &str) -> Result<(), JobError> {
+async fn kick(api: &Api, name: &str) -> Result<(), JobError> {
     for s in api.active_sessions(Some(name)).await? {
         if let Err(e) = api.remove_active(&s.id).await
             && !e.is_no_such_item()
@@ -76,140 +94,303 @@ async fn kick(api: &Router, name: &str) -> Result<(), JobError> {
     Ok(())
 }
 
-async fn apply(api: &Router, p: &Payload, secrets: &SecretBox) -> Result<(), JobError> {
-    match p {
-        Payload::Secret {
-            name,
-            old_name,
-            password_enc,
-            profile,
-            disabled,
-            comment,
-            kick: end_session,
-        } => {
-            let password = secrets
-                .open(&crate::domain::validation::Sealed(password_enc.clone()))
-                .map_err(|e| JobError::Refused(e.to_string()))?;
-            let mut found = match old_name {
-                Some(old) => api.find_secret(old).await?,
-                None => None,
+async fn remove(api: &Api, s: &Secret) -> Result<(), JobError> {
+    if let Some(id) = &s.id
+        && let Err(e) = api.remove_secret(id).await
+        && !e.is_no_such_item()
+    {
+        return Err(e.into());
+    }
+    kick(api, &s.name).await
+}
+
+/// Makes the client's secret on this router what the database says: there with its state, or
+/// gone. Our secrets are found by our comment, so a renamed client's old secret is removed
+/// before the new one is written (never both alive), and nothing is written when the router
+/// already holds the desired state.
+async fn apply_secret(
+    api: &Api,
+    client: ClientId,
+    desired: &DesiredSecret,
+    secrets: &SecretBox,
+) -> Result<(), JobError> {
+    let comment = comment_for(client);
+    let ours = api.find_secret_by_comment(&comment).await?;
+    let DesiredSecret::Present {
+        name,
+        password,
+        state,
+    } = desired
+    else {
+        for s in &ours {
+            remove(api, s).await?;
+        }
+        return Ok(());
+    };
+    let password = secrets
+        .open(password)
+        .map_err(|_| JobError::Refused("the client's stored password cannot be opened".into()))?;
+    let (same, others): (Vec<&Secret>, Vec<&Secret>) = ours.iter().partition(|s| s.name == *name);
+    for old in others {
+        remove(api, old).await?;
+    }
+    let existing = match same.first() {
+        Some(s) => Some((*s).clone()),
+        None => api.find_secret(name).await?,
+    };
+    let profile_changed;
+    match existing {
+        Some(s) => {
+            let now_profile = s.profile.as_deref().unwrap_or(DEFAULT_PROFILE);
+            profile_changed = now_profile != state.profile;
+            let wanted = (
+                Some(password.as_str()),
+                Some("pppoe"),
+                state.profile.as_str(),
+                state.disabled,
+                Some(comment.as_str()),
+            );
+            let held = (
+                s.password.as_deref(),
+                s.service.as_deref(),
+                now_profile,
+                s.disabled,
+                s.comment.as_deref(),
+            );
+            if wanted != held {
+                let id =
+                    s.id.clone()
+                        .ok_or_else(|| JobError::Refused("secret printed without .id".into()))?;
+                let update = SecretUpdate {
+                    name: Some(name.clone()),
+                    password: Some(password.clone()),
+                    service: Some("pppoe".into()),
+                    profile: Some(state.profile.clone()),
+                    disabled: Some(state.disabled),
+                    comment: Some(comment.clone()),
+                    ..Default::default()
+                };
+                api.set_secret(&id, &update).await?;
+            }
+        }
+        None => {
+            profile_changed = false;
+            let secret = Secret {
+                service: Some("pppoe".into()),
+                profile: Some(state.profile.clone()),
+                disabled: state.disabled,
+                comment: Some(comment),
+                ..Secret::new(name.clone(), password)
             };
-            if found.is_none() {
-                found = api.find_secret(name).await?;
-            }
-            match found.and_then(|s| s.id) {
-                Some(id) => {
-                    let update = SecretUpdate {
-                        name: Some(name.clone()),
-                        password: Some(password),
-                        service: Some("pppoe".into()),
-                        profile: Some(profile.clone()),
-                        disabled: Some(*disabled),
-                        comment: Some(comment.clone()),
-                        ..Default::default()
-                    };
-                    api.set_secret(&id, &update).await?;
-                }
-                None => {
-                    let secret = Secret {
-                        service: Some("pppoe".into()),
-                        profile: Some(profile.clone()),
-                        disabled: *disabled,
-                        comment: Some(comment.clone()),
-                        ..Secret::new(name.clone(), password)
-                    };
-                    api.add_secret(&secret).await?;
-                }
-            }
-            if *end_session {
-                kick(api, name).await?;
-            }
+            api.add_secret(&secret).await?;
         }
-        Payload::Remove { name } => {
-            if let Some(id) = api.find_secret(name).await?.and_then(|s| s.id)
-                && let Err(e) = api.remove_secret(&id).await
-                && !e.is_no_such_item()
-            {
-                return Err(e.into());
-            }
-            kick(api, name).await?;
-        }
-        Payload::Profile { name, rate_limit } => {
-            let spec = routeros::ProfileSpec::new(name.clone())
-                .rate_limit(rate_limit.clone().unwrap_or_default());
-            api.upsert_profile(&spec).await?;
-        }
+    }
+    // A cut-off takes effect now, not at the next login; so does a new profile.
+    if state.disabled || profile_changed {
+        kick(api, name).await?;
     }
     Ok(())
 }
 
-async fn apply_all(
+fn spec(p: &ProfileState) -> ProfileSpec {
+    ProfileSpec::new(p.name.clone())
+        .rate_limit(p.rate_limit.clone().unwrap_or_default())
+        .comment(profile_comment(p.plan_id))
+}
+
+/// What one router round has to do.
+struct RouterWork {
+    router: Router,
+    objects: Vec<Leased>,
+    secrets: HashMap<ClientId, DesiredSecret>,
+    profiles: HashMap<PlanId, ProfileState>,
+}
+
+/// Loads, in one read after the lease, what the database says every leased object should be.
+async fn load(
     app: &impl Context,
-    router: Option<RouterRecord>,
-    jobs: Vec<Job>,
-) -> Vec<(Job, Result<(), JobError>)> {
-    let Some(router) = router else {
-        return jobs
-            .into_iter()
-            .map(|j| {
-                (
-                    j,
-                    Err(JobError::Refused("the router no longer exists".into())),
-                )
+    router_id: RouterId,
+    objects: Vec<Leased>,
+) -> Result<Option<RouterWork>, StoreError> {
+    let clients: Vec<ClientId> = objects
+        .iter()
+        .filter(|o| o.kind == SyncKind::Secret)
+        .map(|o| ClientId(o.object_id))
+        .collect();
+    app.db()
+        .read(move |ex| {
+            Box::pin(async move {
+                let Some(router) = routers::get(ex, router_id).await? else {
+                    return Ok(None);
+                };
+                let secrets = super::outbox::desired_secrets(ex, &router, &clients).await?;
+                let profiles = super::outbox::plan_profiles(ex).await?;
+                Ok(Some(RouterWork {
+                    router,
+                    objects,
+                    secrets,
+                    profiles,
+                }))
             })
-            .collect();
-    };
+        })
+        .await
+}
+
+/// The outcome of one object.
+type Outcome = (Leased, Result<(), JobError>);
+
+/// Applies one router's objects: profiles first, then the profiles secrets need that the
+/// router lacks, then the secrets.
+async fn apply_router(app: &impl Context, work: RouterWork) -> Vec<Outcome> {
+    let RouterWork {
+        router,
+        objects,
+        secrets,
+        profiles,
+    } = work;
     let api = match app.connections().get(&router, app.secrets()).await {
         Ok(api) => api,
         Err(e) => {
-            let e = JobError::from(e);
             let text = match &e {
-                JobError::Unreachable(t) | JobError::Refused(t) => t.clone(),
+                ConnectError::Router(e) => e.summary(),
+                e @ ConnectError::Sealed => e.to_string(),
             };
-            let unreachable = matches!(e, JobError::Unreachable(_));
-            return jobs
+            // Whatever kept us out (down, wrong password, not a RouterOS), it is the router's
+            // state, not any object's: all stay pending, counted against none.
+            return objects
                 .into_iter()
-                .map(|j| {
-                    let err = if unreachable {
-                        JobError::Unreachable(text.clone())
-                    } else {
-                        JobError::Refused(text.clone())
-                    };
-                    (j, Err(err))
-                })
+                .map(|o| (o, Err(JobError::Unreachable(text.clone()))))
                 .collect();
         }
     };
-    let results: Vec<_> = futures_util::stream::iter(jobs)
-        .map(|job| {
+    let (profile_objects, secret_objects): (Vec<Leased>, Vec<Leased>) = objects
+        .into_iter()
+        .partition(|o| o.kind == SyncKind::Profile);
+    let mut outcomes = Vec::new();
+    for o in profile_objects {
+        let result = match profiles.get(&PlanId(o.object_id)) {
+            Some(p) => api
+                .upsert_profile(&spec(p))
+                .await
+                .map(drop)
+                .map_err(JobError::from),
+            // A deleted plan's profile stays: secrets may still name it.
+            None => Ok(()),
+        };
+        outcomes.push((o, result));
+    }
+    if !secret_objects.is_empty()
+        && let Err(e) = ensure_profiles(&api, &router, &secrets, &profiles).await
+    {
+        let unreachable = matches!(e, JobError::Unreachable(_));
+        let text = match e {
+            JobError::Unreachable(t) | JobError::Refused(t) => t,
+        };
+        outcomes.extend(secret_objects.into_iter().map(|o| {
+            let err = if unreachable {
+                JobError::Unreachable(text.clone())
+            } else {
+                JobError::Refused(format!("a profile it needs could not be created: {text}"))
+            };
+            (o, Err(err))
+        }));
+        return outcomes;
+    }
+    let applied: Vec<Outcome> = futures_util::stream::iter(secret_objects)
+        .map(|o| {
             let api = api.clone();
+            let desired = secrets.get(&ClientId(o.object_id));
             async move {
-                let result = match serde_json::from_str::<Payload>(&job.payload) {
-                    Ok(p) => apply(&api, &p, app.secrets()).await,
-                    Err(e) => Err(JobError::Refused(format!("unreadable job: {e}"))),
+                let result = match desired {
+                    Some(d) => apply_secret(&api, ClientId(o.object_id), d, app.secrets()).await,
+                    None => Ok(()),
                 };
-                (job, result)
+                (o, result)
             }
         })
         .buffer_unordered(IN_FLIGHT)
         .collect()
         .await;
-    if results
-        .iter()
-        .any(|(_, r)| matches!(r, Err(JobError::Unreachable(_))))
-    {
-        app.connections().drop_router(router.id);
-    }
-    results
+    outcomes.extend(applied);
+    outcomes
 }
 
-/// One round: lease the due jobs, apply them, record what happened.
+/// Creates, from their plans, the profiles the desired secrets name that the router lacks
+/// (and the isolation profile, bare, if the router's settings name one it lacks).
+async fn ensure_profiles(
+    api: &Api,
+    router: &Router,
+    secrets: &HashMap<ClientId, DesiredSecret>,
+    profiles: &HashMap<PlanId, ProfileState>,
+) -> Result<(), JobError> {
+    let needed: HashSet<&str> = secrets
+        .values()
+        .filter_map(|d| match d {
+            DesiredSecret::Present { state, .. } => Some(state.profile.as_str()),
+            DesiredSecret::Absent => None,
+        })
+        .filter(|p| !builtin(p))
+        .collect();
+    if needed.is_empty() {
+        return Ok(());
+    }
+    let on_router: HashSet<String> = api
+        .list_profiles()
+        .await?
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    for name in needed.into_iter().filter(|n| !on_router.contains(*n)) {
+        match profiles.values().find(|p| p.name == name) {
+            Some(p) => {
+                api.upsert_profile(&spec(p)).await?;
+            }
+            None if router.settings.isolation_profile.as_deref() == Some(name) => {
+                api.upsert_profile(&ProfileSpec::new(name).comment("mikronet:isolation"))
+                    .await?;
+            }
+            // No plan names it: the secret's own write will report the router's refusal.
+            None => {}
+        }
+    }
+    Ok(())
+}
+
+/// Keeps the leases of this worker alive while `work` runs.
+async fn renewing<T>(app: &impl Context, work: impl Future<Output = T>) -> T {
+    let lease = app.sync_settings().lease;
+    let mut tick = tokio::time::interval(lease / 3);
+    tick.tick().await;
+    tokio::pin!(work);
+    loop {
+        tokio::select! {
+            out = &mut work => return out,
+            _ = tick.tick() => {
+                let until = Utc::now() + chrono::Duration::from_std(lease).unwrap_or_default();
+                let me = app.worker_id().to_owned();
+                if let Err(e) = app
+                    .db()
+                    .write(move |ex| Box::pin(async move { sync::renew(ex, &me, until).await }))
+                    .await
+                {
+                    tracing::warn!(error = %e, "renewing router sync leases failed");
+                }
+            }
+        }
+    }
+}
+
+/// One round: lease the due objects, apply them, record what happened.
 pub async fn run_once(app: &impl Context) -> Result<RoundStats, StoreError> {
     let now = Utc::now();
-    let until = now + chrono::Duration::from_std(LEASE).unwrap_or_default();
+    let lease = chrono::Duration::from_std(app.sync_settings().lease).unwrap_or_default();
+    let me = app.worker_id().to_owned();
+    let worker = me.clone();
     let leased = app
         .db()
-        .write(move |ex| Box::pin(async move { jobs::lease(ex, now, until, BATCH).await }))
+        .write(move |ex| {
+            Box::pin(async move { sync::lease(ex, &worker, now, now + lease, BATCH).await })
+        })
         .await?;
     let mut stats = RoundStats {
         leased: leased.len(),
@@ -218,89 +399,266 @@ pub async fn run_once(app: &impl Context) -> Result<RoundStats, StoreError> {
     if leased.is_empty() {
         return Ok(stats);
     }
-    let mut by_router: HashMap<crate::domain::ids::RouterId, Vec<Job>> = HashMap::new();
-    for j in leased {
-        by_router.entry(j.router_id).or_default().push(j);
+    let mut by_router: HashMap<RouterId, Vec<Leased>> = HashMap::new();
+    for o in leased {
+        by_router.entry(o.router_id).or_default().push(o);
     }
-    let mut outcomes = Vec::new();
-    for (router_id, jobs) in by_router {
-        let router = app
-            .db()
-            .read(move |ex| Box::pin(async move { routers::get(ex, router_id).await }))
-            .await?;
-        outcomes.extend(apply_all(app, router, jobs).await);
-    }
+    let outcomes = renewing(app, async {
+        let mut outcomes = Vec::new();
+        for (router_id, objects) in by_router {
+            match load(app, router_id, objects.clone()).await? {
+                Some(work) => {
+                    let done = apply_router(app, work).await;
+                    note_contact(app, router_id, &done).await?;
+                    outcomes.extend(done);
+                }
+                // The router was deleted: its rows went with it.
+                None => outcomes.extend(objects.into_iter().map(|o| (o, Ok(())))),
+            }
+        }
+        Ok::<_, StoreError>(outcomes)
+    })
+    .await?;
     let now = Utc::now();
-    let mut done = Vec::new();
-    let mut retries = Vec::new();
-    for (job, result) in outcomes {
+    let mut applied: Vec<JobId> = Vec::new();
+    let mut released: Vec<JobId> = Vec::new();
+    let mut refused = Vec::new();
+    for (o, result) in outcomes {
         match result {
-            Ok(()) => done.push(job.id),
-            Err(e) => {
-                let attempts = u32::try_from(job.attempts + 1).unwrap_or(u32::MAX);
-                let (text, give_up) = match e {
-                    JobError::Unreachable(t) => (t, false),
-                    JobError::Refused(t) => (t, attempts >= MAX_REFUSALS),
-                };
-                tracing::warn!(job = %job.id, router = %job.router_id, attempts, give_up, error = %text, "router job not applied");
-                let next = now + chrono::Duration::from_std(backoff(attempts)).unwrap_or_default();
-                retries.push((job.id, text, next, give_up));
+            Ok(()) => applied.push(o.id),
+            Err(JobError::Unreachable(_)) => released.push(o.id),
+            Err(JobError::Refused(text)) => {
+                let refusals = o.refusals.saturating_add(1);
+                let give_up = refusals >= MAX_REFUSALS;
+                tracing::warn!(object = %o.id, router = %o.router_id, kind = %o.kind,
+                    object_id = o.object_id, refusals, give_up, error = %text,
+                    "the router refused a change");
+                let next = now + chrono::Duration::from_std(backoff(refusals)).unwrap_or_default();
+                refused.push((o.id, text, next, give_up));
             }
         }
     }
-    stats.applied = done.len();
-    stats.failed = retries.iter().filter(|r| r.3).count();
-    stats.retried = retries.len() - stats.failed;
+    stats.applied = applied.len();
+    stats.unreachable = released.len();
+    stats.failed = refused.iter().filter(|r| r.3).count();
+    stats.retried = refused.len() - stats.failed;
     app.db()
         .write(move |ex| {
             Box::pin(async move {
-                jobs::mark_done(ex, &done, now).await?;
-                for (id, text, next, give_up) in &retries {
-                    jobs::mark_retry(ex, *id, text, *next, *give_up).await?;
+                sync::applied(ex, &me, &applied, now).await?;
+                sync::release(ex, &me, &released).await?;
+                for (id, text, next, give_up) in &refused {
+                    sync::refused(ex, &me, *id, text, *next, *give_up).await?;
                 }
                 Ok::<_, StoreError>(())
             })
         })
         .await?;
+    if stats.applied + stats.failed > 0 {
+        app.synced().send_modify(|n| *n += 1);
+    }
     Ok(stats)
 }
 
-/// Runs rounds until the queue has nothing due (for `mikronet provision --once` and tests).
+/// Records whether the router answered this round; a connection that failed is dropped so the
+/// next round reconnects. A router that was not known to be up is compared with the database
+/// (it may come back empty from a reset).
+async fn note_contact(
+    app: &impl Context,
+    router: RouterId,
+    outcomes: &[Outcome],
+) -> Result<(), StoreError> {
+    let failure = outcomes.iter().find_map(|(_, r)| match r {
+        Err(JobError::Unreachable(t)) => Some(t.clone()),
+        _ => None,
+    });
+    let now = Utc::now();
+    match failure {
+        Some(text) => {
+            app.connections().drop_router(router);
+            app.db()
+                .write(move |ex| {
+                    Box::pin(async move {
+                        routers::contact_failed(ex, router, now, &text, reconnect_backoff).await
+                    })
+                })
+                .await
+        }
+        None => {
+            let back = app
+                .db()
+                .write(move |ex| {
+                    Box::pin(async move { routers::contact_ok(ex, router, now, None).await })
+                })
+                .await?;
+            if back {
+                converge(app, router).await;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Compares the router with the database and marks what differs (a reset router is rebuilt
+/// this way). Errors are logged: the next probe or round tries again.
+async fn converge(app: &impl Context, router: RouterId) {
+    match super::reconcile::mark_drift(app, router).await {
+        Ok(n) if n > 0 => {
+            tracing::warn!(router = %router, objects = n, "router differs from the database; repairing");
+            app.jobs_ready().notify_one();
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(router = %router, error = %e, "comparing the router failed"),
+    }
+}
+
+/// Contacts every router whose last contact is older than the probe interval: a router that
+/// went down is noticed, one that came back or restarted is compared with the database, and
+/// every router is compared once per reconcile interval.
+pub async fn probe(app: &impl Context) -> Result<(), StoreError> {
+    let settings = app.sync_settings();
+    let all = app
+        .db()
+        .read(|ex| {
+            Box::pin(async move {
+                let mut out = Vec::new();
+                for r in routers::list(ex).await? {
+                    let h = routers::health(ex, r.id).await?.unwrap_or_default();
+                    out.push((r, h));
+                }
+                Ok::<_, StoreError>(out)
+            })
+        })
+        .await?;
+    let now = Utc::now();
+    let probe_every = chrono::Duration::from_std(settings.probe_every).unwrap_or_default();
+    for (r, h) in all {
+        let stale = h.last_contact_at.is_none_or(|t| now - t >= probe_every);
+        let waiting = h.retry_at.is_some_and(|t| t > now);
+        if stale && !waiting {
+            let id = r.id;
+            match probe_one(app, &r).await {
+                Ok(uptime) => {
+                    let back = app
+                        .db()
+                        .write(move |ex| {
+                            Box::pin(async move { routers::contact_ok(ex, id, now, uptime).await })
+                        })
+                        .await?;
+                    if back {
+                        converge(app, id).await;
+                    }
+                }
+                Err(text) => {
+                    app.connections().drop_router(id);
+                    app.db()
+                        .write(move |ex| {
+                            Box::pin(async move {
+                                routers::contact_failed(ex, id, now, &text, reconnect_backoff).await
+                            })
+                        })
+                        .await?;
+                }
+            }
+        }
+        let every = chrono::Duration::from_std(settings.reconcile_every).unwrap_or_default();
+        if h.last_reconcile_at.is_some_and(|t| now - t < every) {
+            continue;
+        }
+        let id = r.id;
+        let due = app
+            .db()
+            .write(move |ex| {
+                Box::pin(async move { routers::claim_reconcile(ex, id, now, now - every).await })
+            })
+            .await?;
+        if due {
+            converge(app, id).await;
+        }
+    }
+    Ok(())
+}
+
+/// The router's uptime, or why it could not be asked.
+async fn probe_one(app: &impl Context, r: &Router) -> Result<Option<i64>, String> {
+    let api = app
+        .connections()
+        .get(r, app.secrets())
+        .await
+        .map_err(|e| match e {
+            ConnectError::Router(e) => e.summary(),
+            e => e.to_string(),
+        })?;
+    let res = api.resource().await.map_err(|e| e.summary())?;
+    Ok(res.uptime.as_deref().and_then(parse_uptime))
+}
+
+/// Waits until the router holds `version` of the object `id`, it is refused for good, or
+/// `wait` passes; true when applied. Woken by this process's worker after each round, and
+/// checking the database every quarter second for a worker in another process.
+pub async fn wait_applied(
+    app: &impl Context,
+    id: JobId,
+    version: i64,
+    wait: Duration,
+) -> Result<bool, StoreError> {
+    let deadline = tokio::time::Instant::now() + wait;
+    let mut rounds = app.synced().subscribe();
+    loop {
+        let outcome = app
+            .db()
+            .read(move |ex| Box::pin(async move { sync::outcome(ex, id, version).await }))
+            .await?;
+        if let Some(applied) = outcome {
+            return Ok(applied);
+        }
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        if left.is_zero() {
+            return Ok(false);
+        }
+        let _ = tokio::time::timeout(left.min(Duration::from_millis(250)), rounds.changed()).await;
+    }
+}
+
+/// Runs rounds until nothing due is left (for `mikronet provision --once` and tests).
 pub async fn drain(app: &impl Context) -> Result<RoundStats, StoreError> {
     let mut total = RoundStats::default();
     loop {
         let s = run_once(app).await?;
-        total.leased += s.leased;
-        total.applied += s.applied;
-        total.retried += s.retried;
-        total.failed += s.failed;
-        if s.leased == 0 || s.applied == 0 {
+        total += s;
+        if s.leased == 0 || s.applied + s.failed + s.retried == 0 {
             return Ok(total);
         }
     }
 }
 
-/// How long applied jobs stay visible under `/routers/{id}/jobs?status=done`.
-const KEEP_DONE: chrono::Duration = chrono::Duration::days(30);
-
-/// The worker inside `serve`: a round whenever jobs are queued, and every second for retries;
-/// hourly, it forgets applied jobs older than [`KEEP_DONE`] so the queue does not grow forever.
+/// The worker inside `serve`: a round whenever objects are marked and every second for
+/// retries; the routers probed; hourly, the rows of deleted clients whose secrets are gone are
+/// forgotten. A crashed process's leases run out within one lease (seconds), so its objects
+/// are served again by whichever worker is alive.
 pub async fn run<C: Context + 'static>(app: Arc<C>) {
+    let lease = app.sync_settings().lease;
     let mut last_purge = tokio::time::Instant::now();
+    let mut last_probe = tokio::time::Instant::now() - lease;
     loop {
+        if last_probe.elapsed() >= Duration::from_secs(1) {
+            last_probe = tokio::time::Instant::now();
+            if let Err(e) = probe(&app).await {
+                tracing::error!(error = %e, "probing routers failed");
+            }
+        }
         if last_purge.elapsed() >= Duration::from_secs(3600) {
             last_purge = tokio::time::Instant::now();
-            let before = Utc::now() - KEEP_DONE;
             if let Err(e) = app
                 .db()
-                .write(move |ex| Box::pin(async move { jobs::purge_done(ex, before).await }))
+                .write(|ex| Box::pin(async move { sync::purge_settled(ex).await }))
                 .await
             {
-                tracing::error!(error = %e, "purging applied router jobs failed");
+                tracing::error!(error = %e, "purging router sync rows failed");
             }
         }
         match run_once(&app).await {
-            Ok(s) if s.leased > 0 && s.applied > 0 => continue,
+            Ok(s) if s.leased > 0 && s.applied + s.failed + s.retried > 0 => continue,
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "provisioning round failed"),
         }

@@ -136,9 +136,8 @@ pub async fn cut_off(app: &App, date: NaiveDate) -> Result<Vec<CutOff>, AppError
 /// Suspends what is past `cutoff` and queues each client's cut-off on its router.
 pub async fn cut_off_tx(ex: &mut dyn Exec, cutoff: NaiveDate) -> Result<Vec<CutOff>, StoreError> {
     let cut = repo::suspend_overdue(ex, cutoff, Utc::now()).await?;
-    for c in &cut {
-        outbox::sync_client(ex, c.client_id, true, None).await?;
-    }
+    let clients: Vec<_> = cut.iter().map(|c| c.client_id).collect();
+    outbox::clients_changed(ex, &clients).await?;
     Ok(cut)
 }
 
@@ -201,7 +200,7 @@ pub(crate) async fn renew_tx(
     }
     if status != sub.status && status == Status::Active {
         subscriptions::record(ex, &event(EventKind::Reactivated)).await?;
-        outbox::sync_client(ex, sub.client_id, false, None).await?;
+        outbox::client_changed(ex, sub.client_id).await?;
     }
     Ok(())
 }

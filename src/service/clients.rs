@@ -10,10 +10,11 @@ use crate::domain::billing::invoice::{Invoice, Payment};
 use crate::domain::billing::subscription::Subscription;
 use crate::domain::client::{Client, ClientDraft, ClientEvent, ClientEventKind};
 use crate::domain::ids::{ClientId, InvoiceId, JobId, RouterId, SubscriptionId};
+use crate::domain::secret::SyncKind;
 use crate::domain::user::{Actor, Role};
 use crate::domain::validation::{FieldErrors, Sealed, reason};
 use crate::provisioning::outbox;
-use crate::storage::repo::{clients, invoices, jobs, payments, routers, subscriptions};
+use crate::storage::repo::{clients, invoices, payments, routers, subscriptions, sync};
 use crate::storage::{Exec, StoreError};
 use crate::tx;
 
@@ -80,7 +81,7 @@ pub async fn create_tx(
     c.id = clients::insert(ex, &c, password, Utc::now())
         .await
         .map_err(taken(&c.ppp_secret_name))?;
-    outbox::sync_client(ex, c.id, false, None).await?;
+    outbox::client_changed(ex, c.id).await?;
     Ok(c)
 }
 
@@ -146,14 +147,12 @@ pub async fn update_tx(
         .await
         .map_err(taken(&c.ppp_secret_name))?;
     // A client moved to another router leaves the old one.
-    let mut old_name = Some(before.ppp_secret_name.clone());
     if let Some(old_router) = before.router_id
         && before.router_id != c.router_id
     {
-        outbox::remove_secret(ex, old_router, id, &before.ppp_secret_name).await?;
-        old_name = None;
+        outbox::client_left(ex, id, old_router).await?;
     }
-    outbox::sync_client(ex, id, false, old_name).await?;
+    outbox::client_changed(ex, id).await?;
     Ok(c)
 }
 
@@ -168,7 +167,7 @@ pub async fn delete(app: &App, actor: &Actor, id: ClientId) -> Result<(), AppErr
 pub async fn delete_tx(ex: &mut dyn Exec, id: ClientId) -> Result<(), AppError> {
     let c = clients::get(ex, id).await?.ok_or_else(|| not_found(id))?;
     if let Some(router) = c.router_id {
-        outbox::remove_secret(ex, router, id, &c.ppp_secret_name).await?;
+        outbox::client_left(ex, id, router).await?;
     }
     clients::delete(ex, id).await.map_err(super::in_use(
         "client_id",
@@ -246,21 +245,11 @@ pub async fn switch_connection(
     let why = reason(&mut e, "reason", why.as_deref());
     e.into_result(())?;
     let by = actor.username.clone();
-    let (name, job_id) = tx!(app, write, |ex| switch_tx(ex, id, enable, by, why)).await?;
+    let (name, job_id, version) = tx!(app, write, |ex| switch_tx(ex, id, enable, by, why)).await?;
     app.jobs_ready.notify_one();
     tracing::info!(client_id = %id, enable, by = %actor.username, "manual connection switch");
-    let deadline =
-        tokio::time::Instant::now() + std::time::Duration::from_millis(app.config.switch_wait_ms);
-    let applied = loop {
-        let status = tx!(app, read, |ex| jobs::status(ex, job_id)).await?;
-        if status.as_deref() == Some("done") {
-            break true;
-        }
-        if tokio::time::Instant::now() >= deadline {
-            break false;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    };
+    let wait = std::time::Duration::from_millis(app.config.switch_wait_ms);
+    let applied = crate::provisioning::worker::wait_applied(app, job_id, version, wait).await?;
     Ok(Switched {
         ppp_secret_name: name,
         job_id,
@@ -274,16 +263,17 @@ async fn switch_tx(
     enable: bool,
     actor: String,
     reason: Option<String>,
-) -> Result<(String, JobId), AppError> {
+) -> Result<(String, JobId, i64), AppError> {
     let c = clients::get(ex, id).await?.ok_or_else(|| not_found(id))?;
-    if c.router_id.is_none() {
+    let Some(router) = c.router_id else {
         return Err(AppError::Conflict {
             field: "router_id",
             message: "the client is on no router; assign one first".into(),
         });
-    }
+    };
     clients::set_held(ex, id, !enable).await?;
-    let job = outbox::sync_client(ex, id, !enable, None)
+    outbox::client_changed(ex, id).await?;
+    let (job, version) = sync::version_of(ex, router, SyncKind::Secret, id.0)
         .await?
         .ok_or(StoreError::NotFound)?;
     let event = ClientEvent {
@@ -299,7 +289,7 @@ async fn switch_tx(
         at: Utc::now(),
     };
     clients::record_event(ex, &event).await?;
-    Ok((c.ppp_secret_name, job))
+    Ok((c.ppp_secret_name, job, version))
 }
 
 pub async fn history(app: &App, id: ClientId) -> Result<Vec<ClientEvent>, AppError> {

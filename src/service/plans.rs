@@ -43,7 +43,7 @@ pub async fn create_tx(ex: &mut dyn Exec, mut p: Plan) -> Result<Plan, AppError>
     p.id = plans::insert(ex, &p, Utc::now())
         .await
         .map_err(name_taken(&p.name))?;
-    outbox::profile_everywhere(ex, &p.ppp_profile, p.rate_limit.as_deref()).await?;
+    outbox::plan_changed(ex, p.id).await?;
     Ok(p)
 }
 
@@ -78,7 +78,7 @@ pub async fn update_tx(ex: &mut dyn Exec, id: PlanId, draft: &PlanDraft) -> Resu
     plans::update(ex, &p, Utc::now())
         .await
         .map_err(name_taken(&p.name))?;
-    outbox::profile_everywhere(ex, &p.ppp_profile, p.rate_limit.as_deref()).await?;
+    outbox::plan_changed(ex, p.id).await?;
     Ok(p)
 }
 

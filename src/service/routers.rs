@@ -6,13 +6,15 @@ use futures_util::TryFutureExt;
 use super::{AppError, Page, require};
 use crate::app::App;
 use crate::domain::ids::{JobId, RouterId};
-use crate::domain::router::{Router, RouterDraft, RouterSettings};
+use crate::domain::router::{Router, RouterDraft, RouterHealth, RouterSettings, Transport};
+use crate::domain::secret::{SyncObject, SyncStatus};
 use crate::domain::user::{Actor, Role};
 use crate::domain::validation::Sealed;
 use crate::provisioning::connections::connect;
-use crate::provisioning::reconcile::{self, Drift, ReconcileError};
-use crate::storage::repo::jobs::{self, Job};
+use crate::provisioning::outbox;
+use crate::provisioning::reconcile::{self, ReconcileError, Report};
 use crate::storage::repo::routers as repo;
+use crate::storage::repo::sync::{self, QueueStats};
 use crate::storage::{Exec, StoreError};
 use crate::tx;
 
@@ -41,7 +43,10 @@ pub async fn create(app: &App, actor: &Actor, draft: &RouterDraft) -> Result<Rou
         settings,
         password: app.secrets.seal(&password),
     };
-    tx!(app, write, |ex| create_tx(ex, router)).await
+    let r = tx!(app, write, |ex| create_tx(ex, router)).await?;
+    app.jobs_ready.notify_one();
+    warn_plaintext(&r);
+    Ok(r)
 }
 
 pub async fn create_tx(ex: &mut dyn Exec, mut r: Router) -> Result<Router, AppError> {
@@ -52,6 +57,7 @@ pub async fn create_tx(ex: &mut dyn Exec, mut r: Router) -> Result<Router, AppEr
         repo::set_default(ex, r.id).await?;
         r.settings.is_default = true;
     }
+    outbox::router_added(ex, r.id).await?;
     Ok(r)
 }
 
@@ -66,6 +72,7 @@ pub async fn update(
     let draft = draft.clone();
     let r = tx!(app, write, |ex| update_tx(ex, id, &draft, sealed)).await?;
     app.connections.drop_router(id);
+    warn_plaintext(&r);
     Ok(r)
 }
 
@@ -110,27 +117,84 @@ pub async fn delete(app: &App, actor: &Actor, id: RouterId) -> Result<(), AppErr
     if deleted { Ok(()) } else { Err(not_found(id)) }
 }
 
-/// What a live connection to the router reports.
+/// Logs that a router is reached over a plaintext transport (passwords cross the network).
+pub fn warn_plaintext(r: &Router) {
+    if matches!(r.settings.transport, Transport::Api | Transport::RestHttp) {
+        tracing::warn!(
+            router = %r.id, name = %r.settings.name, transport = %r.settings.transport,
+            "router reached without TLS: its password and the PPP passwords cross the network \
+             in the clear; use api-ssl with a pinned tls_fingerprint"
+        );
+    }
+}
+
+/// A router with what the workers know of it and its queue.
+#[derive(Debug, Clone)]
+pub struct RouterView {
+    pub router: Router,
+    pub health: RouterHealth,
+    pub queue: QueueStats,
+}
+
+async fn view_tx(ex: &mut dyn Exec, r: Router) -> Result<RouterView, StoreError> {
+    let health = repo::health(ex, r.id).await?.unwrap_or_default();
+    let queue = sync::stats(ex, r.id).await?;
+    Ok(RouterView {
+        router: r,
+        health,
+        queue,
+    })
+}
+
+/// One router with its health and queue.
+pub async fn view(app: &App, actor: &Actor, id: RouterId) -> Result<RouterView, AppError> {
+    let r = get(app, actor, id).await?;
+    tx!(app, read, |ex| view_tx(ex, r)).await
+}
+
+/// Every router with its health and queue (also for `/health/ready`, which needs no role).
+pub async fn views(app: &App) -> Result<Vec<RouterView>, AppError> {
+    tx!(app, read, |ex| async move {
+        let mut out = Vec::new();
+        for r in repo::list(ex).await? {
+            out.push(view_tx(ex, r).await?);
+        }
+        Ok::<_, StoreError>(out)
+    })
+    .await
+}
+
+/// What a live connection to the router reports, beside what the workers know.
 #[derive(Debug, Clone)]
 pub struct RouterStatus {
+    pub view: RouterView,
     pub reachable: bool,
     pub identity: Option<String>,
     pub version: Option<String>,
     pub board: Option<String>,
+    /// The failure's short classification (`refused`, `timeout`, `tls`, `auth`,
+    /// `not_routeros`, a RouterOS message), with the router's host:port.
     pub error: Option<String>,
 }
 
+/// Connects now and asks the router who it is.
 pub async fn status(app: &App, actor: &Actor, id: RouterId) -> Result<RouterStatus, AppError> {
-    let r = get(app, actor, id).await?;
+    let view = view(app, actor, id).await?;
     let result = async {
-        let api = connect(&r, &app.secrets).await.map_err(|e| e.to_string())?;
-        let identity = api.identity().await.map_err(|e| e.to_string())?;
-        let res = api.resource().await.map_err(|e| e.to_string())?;
+        let api = connect(&view.router, &app.secrets)
+            .await
+            .map_err(|e| match e {
+                crate::provisioning::connections::ConnectError::Router(e) => e.summary(),
+                e => e.to_string(),
+            })?;
+        let identity = api.identity().await.map_err(|e| e.summary())?;
+        let res = api.resource().await.map_err(|e| e.summary())?;
         Ok::<_, String>((identity, res))
     }
     .await;
     Ok(match result {
         Ok((identity, res)) => RouterStatus {
+            view,
             reachable: true,
             identity: Some(identity),
             version: Some(res.version),
@@ -138,6 +202,7 @@ pub async fn status(app: &App, actor: &Actor, id: RouterId) -> Result<RouterStat
             error: None,
         },
         Err(e) => RouterStatus {
+            view,
             reachable: false,
             identity: None,
             version: None,
@@ -147,19 +212,21 @@ pub async fn status(app: &App, actor: &Actor, id: RouterId) -> Result<RouterStat
     })
 }
 
+/// The router's sync objects, filtered by status.
 pub async fn jobs(
     app: &App,
     actor: &Actor,
     id: RouterId,
-    status: Option<&'static str>,
+    status: Option<SyncStatus>,
     page: Page,
-) -> Result<(Vec<Job>, i64), AppError> {
+) -> Result<(Vec<SyncObject>, i64), AppError> {
     get(app, actor, id).await?;
     let (limit, offset) = page.limit_offset();
-    tx!(app, read, |ex| jobs::page(ex, id, status, limit, offset)).await
+    tx!(app, read, |ex| sync::page(ex, id, status, limit, offset)).await
 }
 
-/// Puts failed jobs (one, or all of the router's) back in the queue.
+/// Puts failed objects (one, or all of the router's) back in the queue: the next round
+/// applies what the database says then.
 pub async fn retry(
     app: &App,
     actor: &Actor,
@@ -167,7 +234,7 @@ pub async fn retry(
     job: Option<JobId>,
 ) -> Result<u64, AppError> {
     get(app, actor, id).await?;
-    let n = tx!(app, write, |ex| jobs::retry_failed(ex, id, job, Utc::now())).await?;
+    let n = tx!(app, write, |ex| sync::retry_failed(ex, id, job, Utc::now())).await?;
     app.jobs_ready.notify_one();
     Ok(n)
 }
@@ -177,7 +244,7 @@ pub async fn reconcile(
     actor: &Actor,
     id: RouterId,
     apply: bool,
-) -> Result<Drift, AppError> {
+) -> Result<Report, AppError> {
     let r = get(app, actor, id).await?;
     reconcile::reconcile(app, &r, apply)
         .await

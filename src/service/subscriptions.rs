@@ -8,8 +8,7 @@ use crate::app::App;
 use crate::domain::billing::period::Period;
 use crate::domain::billing::plan::Plan;
 use crate::domain::billing::subscription::{
-    Event, EventKind, NamedSubscription, Status, Subscription, SubscriptionDraft,
-    SubscriptionFilter,
+    Event, EventKind, NamedSubscription, Subscription, SubscriptionDraft, SubscriptionFilter,
 };
 use crate::domain::ids::{PlanId, SubscriptionId};
 use crate::domain::user::{Actor, Role};
@@ -84,7 +83,7 @@ pub async fn create_tx(
         },
     )
     .await?;
-    outbox::sync_client(ex, s.client_id, false, None).await?;
+    outbox::client_changed(ex, s.client_id).await?;
     Ok(s)
 }
 
@@ -174,8 +173,7 @@ pub async fn update_tx(
         },
     )
     .await?;
-    let cut_off = s.status != before.status && s.status != Status::Active;
-    outbox::sync_client(ex, s.client_id, cut_off, None).await?;
+    outbox::client_changed(ex, s.client_id).await?;
     Ok(s)
 }
 

@@ -31,6 +31,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "client_events",
         sql: include_str!("migrations/0004_client_events.sql"),
     },
+    Migration {
+        version: 5,
+        name: "router_sync",
+        sql: include_str!("migrations/0005_router_sync.sql"),
+    },
 ];
 
 /// Removes `--` comment lines, which may hold the `;` that separates statements.

@@ -169,7 +169,9 @@ impl Field for DateTime<Utc> {
     fn read(c: &mut Cursor) -> Result<Self, StoreError> {
         match c.value()? {
             Value::Timestamp(t) => Ok(t),
+            // SQLite's own CURRENT_TIMESTAMP (in migrations) is `YYYY-MM-DD HH:MM:SS`.
             Value::Text(t) => parse_timestamp(&t)
+                .or_else(|| chrono::NaiveDateTime::parse_from_str(&t, "%Y-%m-%d %H:%M:%S").ok())
                 .map(|n| n.and_utc())
                 .ok_or_else(|| c.mismatch("timestamp", &Value::Text(t))),
             v => Err(c.mismatch("timestamp", &v)),

@@ -40,3 +40,72 @@ pub async fn health(State(app): State<AppState>) -> (StatusCode, Json<Health>) {
         }),
     )
 }
+
+/// A router that needs attention, as `/health/ready` lists it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RouterReadiness {
+    pub router_id: crate::domain::ids::RouterId,
+    pub name: String,
+    /// `null` until a worker has tried it.
+    pub reachable: Option<bool>,
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
+    pub last_error: Option<String>,
+    /// Objects waiting to be applied.
+    pub queue_depth: i64,
+    /// Objects the router refused too often.
+    pub failed: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Readiness {
+    /// `ok`, `degraded` (some router unreachable or with failed objects) or `unavailable`
+    /// (the database is down).
+    pub status: &'static str,
+    /// `ok` or `unreachable`.
+    pub database: &'static str,
+    /// Routers that are unreachable or hold failed objects.
+    pub routers: Vec<RouterReadiness>,
+}
+
+/// Readiness for load balancers and monitoring: 503 only when the database is down (the
+/// server cannot work); routers that are unreachable or have failed objects are reported with
+/// 200, since the server keeps working and catches them up.
+#[utoipa::path(get, path = "/health/ready", tag = "operations",
+    responses((status = 200, body = Readiness), (status = 503, body = Readiness)))]
+pub async fn ready(State(app): State<AppState>) -> (StatusCode, Json<Readiness>) {
+    let views = match app.db.ping().await {
+        Ok(()) => crate::service::routers::views(&app).await.ok(),
+        Err(_) => None,
+    };
+    let Some(views) = views else {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(Readiness {
+                status: "unavailable",
+                database: "unreachable",
+                routers: Vec::new(),
+            }),
+        );
+    };
+    let routers: Vec<RouterReadiness> = views
+        .into_iter()
+        .filter(|v| v.health.reachable == Some(false) || v.queue.failed > 0)
+        .map(|v| RouterReadiness {
+            router_id: v.router.id,
+            name: v.router.settings.name,
+            reachable: v.health.reachable,
+            since: v.health.since,
+            last_error: v.health.last_error,
+            queue_depth: v.queue.pending,
+            failed: v.queue.failed,
+        })
+        .collect();
+    (
+        StatusCode::OK,
+        Json(Readiness {
+            status: if routers.is_empty() { "ok" } else { "degraded" },
+            database: "ok",
+            routers,
+        }),
+    )
+}

@@ -10,14 +10,14 @@ use utoipa::ToSchema;
 
 use super::{Data, Envelope, Message, envelope, message, page_of, paged};
 use crate::app::AppState;
-use crate::domain::ids::{ClientId, JobId, RouterId};
+use crate::domain::ids::{ClientId, JobId, PlanId, RouterId};
 use crate::domain::router::{Router, RouterDraft, SuspendMode, Transport};
+use crate::domain::secret::{SyncKind, SyncObject, SyncStatus};
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{Auth, Id, JsonBody, PathParams, Query};
 use crate::http::openapi::RouterCreate;
-use crate::provisioning::reconcile::Drift;
+use crate::provisioning::reconcile::Report;
 use crate::service::routers as svc;
-use crate::storage::repo::jobs::Job;
 
 /// A router as shown: never its password.
 #[derive(Debug, Serialize, ToSchema)]
@@ -33,6 +33,51 @@ pub struct RouterJson {
     pub suspend_mode: SuspendMode,
     pub isolation_profile: Option<String>,
     pub is_default: bool,
+    /// Whether passwords cross the network in the clear (`api`, `rest-http`).
+    pub plaintext: bool,
+    /// What the workers know of it (absent on answers to a change).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<RouterStateJson>,
+}
+
+/// A router's reachability and queue, as the workers last saw them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RouterStateJson {
+    /// `null` until a worker has tried it.
+    pub reachable: Option<bool>,
+    /// Since when it has been reachable, or not.
+    pub since: Option<DateTime<Utc>>,
+    /// The last failure's classification and host:port.
+    pub last_error: Option<String>,
+    pub last_contact_at: Option<DateTime<Utc>>,
+    /// Objects waiting to be applied.
+    pub queue_depth: i64,
+    /// Age of the oldest waiting object.
+    pub oldest_pending_seconds: Option<i64>,
+    /// Objects the router refused too often.
+    pub failed: i64,
+    pub last_reconcile_at: Option<DateTime<Utc>>,
+}
+
+impl From<svc::RouterView> for RouterJson {
+    fn from(v: svc::RouterView) -> Self {
+        let now = Utc::now();
+        let mut json = RouterJson::from(v.router);
+        json.state = Some(RouterStateJson {
+            reachable: v.health.reachable,
+            since: v.health.since,
+            last_error: v.health.last_error,
+            last_contact_at: v.health.last_contact_at,
+            queue_depth: v.queue.pending,
+            oldest_pending_seconds: v
+                .queue
+                .oldest_pending
+                .map(|t| (now - t).num_seconds().max(0)),
+            failed: v.queue.failed,
+            last_reconcile_at: v.health.last_reconcile_at,
+        });
+        json
+    }
 }
 
 impl From<Router> for RouterJson {
@@ -47,8 +92,10 @@ impl From<Router> for RouterJson {
             username: s.username,
             tls_fingerprint: s.tls_fingerprint,
             suspend_mode: s.suspend_mode,
+            plaintext: matches!(s.transport, Transport::Api | Transport::RestHttp),
             isolation_profile: s.isolation_profile,
             is_default: s.is_default,
+            state: None,
         }
     }
 }
@@ -59,7 +106,8 @@ pub async fn list(
     State(app): State<AppState>,
     auth: Auth,
 ) -> Result<Json<Envelope<Vec<RouterJson>>>, ApiError> {
-    let rows = svc::list(&app, &auth.actor).await?;
+    svc::list(&app, &auth.actor).await?;
+    let rows = svc::views(&app).await?;
     Ok(envelope(
         "Routers retrieved successfully",
         rows.into_iter().map(RouterJson::from).collect(),
@@ -90,7 +138,7 @@ pub async fn get(
 ) -> Result<Json<Envelope<RouterJson>>, ApiError> {
     Ok(envelope(
         "Router retrieved successfully",
-        svc::get(&app, &auth.actor, id).await?.into(),
+        svc::view(&app, &auth.actor, id).await?.into(),
     ))
 }
 
@@ -122,14 +170,20 @@ pub async fn delete(
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StatusJson {
+    /// Whether it answered now.
     pub reachable: bool,
     pub identity: Option<String>,
     pub version: Option<String>,
     pub board: Option<String>,
+    /// Why not: `refused`, `timeout`, `tls`, `auth`, `not_routeros` or RouterOS's own
+    /// message, with host:port; never another server's body.
     pub error: Option<String>,
+    /// What the workers know of it, and its queue.
+    pub state: RouterStateJson,
 }
 
-/// Connects to the router now and reports its identity and RouterOS version.
+/// Connects to the router now and reports its identity and RouterOS version, beside its
+/// reachability history and queue.
 #[utoipa::path(get, path = "/routers/{id}/status", tag = "routers",
     params(("id" = i64, Path, description = "router id")),
     responses((status = 200, body = Data<StatusJson>), (status = 404, body = ErrorBody)))]
@@ -139,6 +193,9 @@ pub async fn status(
     Id(id): Id<RouterId>,
 ) -> Result<Json<Data<StatusJson>>, ApiError> {
     let s = svc::status(&app, &auth.actor, id).await?;
+    let state = RouterJson::from(s.view)
+        .state
+        .ok_or_else(|| ApiError::not_found("router state"))?;
     Ok(Json(Data {
         data: StatusJson {
             reachable: s.reachable,
@@ -146,54 +203,63 @@ pub async fn status(
             version: s.version,
             board: s.board,
             error: s.error,
+            state,
         },
     }))
 }
 
+/// One router object kept in step: a client's secret or a plan's profile.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct JobJson {
     pub job_id: JobId,
+    /// `secret` or `profile`.
+    pub kind: SyncKind,
+    /// The client, for a secret.
     pub client_id: Option<ClientId>,
-    /// `secret`, `remove` or `profile`.
-    pub kind: String,
-    /// `pending`, `done` or `failed`.
-    pub status: String,
-    pub attempts: i64,
+    /// The plan, for a profile.
+    pub plan_id: Option<PlanId>,
+    pub status: SyncStatus,
+    /// The database's version of the object, and the one the router last took.
+    pub version: i64,
+    pub applied_version: i64,
+    /// Refusals in a row.
+    pub attempts: u32,
     pub next_attempt_at: DateTime<Utc>,
+    /// The router's answer to the last attempt.
     pub last_error: Option<String>,
-    pub created_at: DateTime<Utc>,
+    /// When the database last changed it.
+    pub changed_at: DateTime<Utc>,
+    pub applied_at: Option<DateTime<Utc>>,
 }
 
-impl From<Job> for JobJson {
-    fn from(j: Job) -> Self {
+impl From<SyncObject> for JobJson {
+    fn from(o: SyncObject) -> Self {
         JobJson {
-            job_id: j.id,
-            client_id: j.client_id,
-            kind: j.kind,
-            status: j.status,
-            attempts: j.attempts,
-            next_attempt_at: j.next_attempt_at,
-            last_error: j.last_error,
-            created_at: j.created_at,
+            job_id: o.id,
+            client_id: o.client_id(),
+            plan_id: o.plan_id(),
+            kind: o.kind,
+            status: o.status,
+            version: o.version,
+            applied_version: o.applied_version,
+            attempts: o.refusals,
+            next_attempt_at: o.next_attempt_at,
+            last_error: o.last_error,
+            changed_at: o.changed_at,
+            applied_at: o.applied_at,
         }
-    }
-}
-
-crate::words! {
-    pub enum JobStatus {
-        Pending = "pending",
-        Done = "done",
-        Failed = "failed",
     }
 }
 
 crate::paged_query! {
     pub struct JobQuery {
-        pub status: Option<JobStatus>,
+        pub status: Option<SyncStatus>,
     }
 }
 
-/// The router's jobs, filtered by `status` (`pending`, `done`, `failed`).
+/// The router's objects and where each stands, filtered by `status`: `pending` (the database
+/// changed since the router took it), `done`, `failed` (refused too often; converges on the
+/// next change or a retry).
 #[utoipa::path(get, path = "/routers/{id}/jobs", tag = "routers",
     params(("id" = i64, Path, description = "router id"), JobQuery),
     responses((status = 200, body = Envelope<Vec<JobJson>>), (status = 404, body = ErrorBody)))]
@@ -204,8 +270,7 @@ pub async fn jobs(
     Query(q): Query<JobQuery>,
 ) -> Result<Response, ApiError> {
     let page = page_of(&app, &q)?;
-    let status = q.status.map(JobStatus::as_str);
-    let (rows, total) = svc::jobs(&app, &auth.actor, id, status, page).await?;
+    let (rows, total) = svc::jobs(&app, &auth.actor, id, q.status, page).await?;
     let data: Vec<JobJson> = rows.into_iter().map(JobJson::from).collect();
     Ok(paged(
         page,
@@ -219,7 +284,8 @@ pub struct RetryJson {
     pub requeued: u64,
 }
 
-/// Puts the router's failed jobs back in the queue.
+/// Puts the router's failed objects back in the queue; each is applied as the database says
+/// now.
 #[utoipa::path(post, path = "/routers/{id}/jobs/retry", tag = "routers",
     params(("id" = i64, Path, description = "router id")),
     responses((status = 200, body = Envelope<RetryJson>), (status = 404, body = ErrorBody)))]
@@ -246,50 +312,28 @@ pub async fn retry_one(
     Ok(envelope("Failed jobs queued again", RetryJson { requeued }))
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DriftJson {
-    pub missing: Vec<String>,
-    pub extra: Vec<String>,
-    /// `{"name": …, "fields": [password|profile|disabled|comment]}`
-    #[schema(value_type = Vec<Object>)]
-    pub wrong: serde_json::Value,
-    pub applied: bool,
-}
-
-/// Compares the router's `/ppp/secret` list with the database; with `apply=true` repairs our
-/// secrets (secrets we did not create are left alone).
 /// Whether reconcile repairs what it finds.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ReconcileQuery {
-    /// Repair our secrets (default: only report).
+    /// Repair what differs and report each repair's outcome (default: only report).
     pub apply: Option<bool>,
 }
 
+/// Compares the router's `/ppp/secret` and `/ppp/profile` lists with the database; with
+/// `apply=true` marks the repairs, waits (at most `reconcile_wait_seconds`) for them and reports
+/// each one's outcome. Secrets we did not create are listed under `left_alone`, never touched.
 #[utoipa::path(post, path = "/routers/{id}/reconcile", tag = "routers",
     params(("id" = i64, Path, description = "router id"), ReconcileQuery),
-    responses((status = 200, body = Envelope<DriftJson>), (status = 404, body = ErrorBody),
+    responses((status = 200, body = Envelope<Report>), (status = 404, body = ErrorBody),
         (status = 502, body = ErrorBody, description = "the router cannot be reached")))]
 pub async fn reconcile(
     State(app): State<AppState>,
     auth: Auth,
     Id(id): Id<RouterId>,
     Query(q): Query<ReconcileQuery>,
-) -> Result<Json<Envelope<DriftJson>>, ApiError> {
-    let apply = q.apply.unwrap_or(false);
-    let Drift {
-        missing,
-        extra,
-        wrong,
-    } = svc::reconcile(&app, &auth.actor, id, apply).await?;
-    Ok(envelope(
-        "Reconcile finished",
-        DriftJson {
-            missing,
-            extra,
-            wrong: serde_json::to_value(wrong).unwrap_or_default(),
-            applied: apply,
-        },
-    ))
+) -> Result<Json<Envelope<Report>>, ApiError> {
+    let report = svc::reconcile(&app, &auth.actor, id, q.apply.unwrap_or(false)).await?;
+    Ok(envelope("Reconcile finished", report))
 }

@@ -5,13 +5,13 @@
 pub mod billing;
 pub mod clients;
 pub mod invoices;
-pub mod jobs;
 pub mod payments;
 pub mod plans;
 pub mod reports;
 pub mod routers;
 pub mod settings;
 pub mod subscriptions;
+pub mod sync;
 pub mod tokens;
 pub mod users;
 
@@ -21,6 +21,7 @@ use crate::domain::billing::period::PeriodUnit;
 use crate::domain::billing::subscription::{EventKind, Status};
 use crate::domain::client::ClientEventKind;
 use crate::domain::router::{SuspendMode, Transport};
+use crate::domain::secret::{SyncKind, SyncStatus};
 use crate::domain::user::Role;
 
 crate::word_fields!(
@@ -31,6 +32,8 @@ crate::word_fields!(
     PaymentStatus,
     PeriodUnit,
     ClientEventKind,
+    SyncKind,
+    SyncStatus,
     Transport,
     SuspendMode,
 );
@@ -58,7 +61,7 @@ impl Conditions {
         self
     }
 
-    fn clause(&self) -> String {
+    pub(crate) fn clause(&self) -> String {
         if self.sql.is_empty() {
             String::new()
         } else {

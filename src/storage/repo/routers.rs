@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::ids::RouterId;
-use crate::domain::router::{Router, RouterSettings};
+use crate::domain::router::{Router, RouterHealth, RouterSettings};
 use crate::domain::validation::Sealed;
 use crate::params;
 use crate::storage::{Exec, Field, StoreError, Table, Value};
@@ -84,4 +84,95 @@ pub async fn delete(ex: &mut dyn Exec, id: RouterId) -> Result<bool, StoreError>
         .execute("DELETE FROM routers WHERE id = ?", params![id])
         .await?
         > 0)
+}
+
+crate::record!(RouterHealth {
+    reachable,
+    since = "state_since",
+    last_error,
+    retry_at,
+    outages,
+    last_contact_at,
+    uptime_seconds,
+    last_reconcile_at,
+});
+
+pub async fn health(ex: &mut dyn Exec, id: RouterId) -> Result<Option<RouterHealth>, StoreError> {
+    let cols = crate::storage::row::columns::<RouterHealth>().join(", ");
+    ex.first(
+        &format!("SELECT {cols} FROM routers WHERE id = ?"),
+        params![id],
+    )
+    .await
+}
+
+/// Records a successful contact; returns whether the router was not known reachable before
+/// (it came back, or this is the first contact) or restarted since the last contact (its
+/// uptime went down): either way it may have lost its configuration.
+pub async fn contact_ok(
+    ex: &mut dyn Exec,
+    id: RouterId,
+    now: DateTime<Utc>,
+    uptime: Option<i64>,
+) -> Result<bool, StoreError> {
+    let Some(h) = health(ex, id).await? else {
+        return Ok(false);
+    };
+    let back = h.reachable != Some(true);
+    let restarted =
+        matches!((h.uptime_seconds, uptime), (Some(before), Some(after)) if after < before);
+    ex.execute(
+        "UPDATE routers SET reachable = ?, state_since = CASE WHEN reachable = ? THEN state_since \
+         ELSE ? END, last_error = NULL, retry_at = NULL, outages = 0, last_contact_at = ?, \
+         uptime_seconds = COALESCE(?, uptime_seconds) WHERE id = ?",
+        params![true, true, now, now, uptime, id],
+    )
+    .await?;
+    Ok(back || restarted)
+}
+
+/// Records a failed contact: unreachable until `retry_at`, with the error's classification.
+pub async fn contact_failed(
+    ex: &mut dyn Exec,
+    id: RouterId,
+    now: DateTime<Utc>,
+    error: &str,
+    backoff: impl Fn(u32) -> std::time::Duration,
+) -> Result<(), StoreError> {
+    let Some(h) = health(ex, id).await? else {
+        return Ok(());
+    };
+    let outages = h.outages.saturating_add(1);
+    let retry = now + chrono::Duration::from_std(backoff(outages)).unwrap_or_default();
+    let since = if h.reachable == Some(false) {
+        h.since.unwrap_or(now)
+    } else {
+        now
+    };
+    let error: String = error.chars().take(1000).collect();
+    ex.execute(
+        "UPDATE routers SET reachable = ?, state_since = ?, last_error = ?, retry_at = ?, \
+         outages = ? WHERE id = ?",
+        params![false, since, error, retry, i64::from(outages), id],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Claims the router's periodic comparison with the database: true for the one worker that
+/// gets it when the last one is older than `before`.
+pub async fn claim_reconcile(
+    ex: &mut dyn Exec,
+    id: RouterId,
+    now: DateTime<Utc>,
+    before: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let n = ex
+        .execute(
+            "UPDATE routers SET last_reconcile_at = ? WHERE id = ? \
+             AND (last_reconcile_at IS NULL OR last_reconcile_at < ?)",
+            params![now, id, before],
+        )
+        .await?;
+    Ok(n > 0)
 }
