@@ -80,7 +80,7 @@ async fn secrets_never_reach_the_logs() {
     .expect(401);
     let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
     assert!(
-        logs.contains("router job not applied"),
+        logs.contains("router could not be reached"),
         "the failure is logged:\n{logs}"
     );
     for secret in [

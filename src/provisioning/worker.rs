@@ -474,16 +474,7 @@ async fn note_contact(
     });
     let now = Utc::now();
     match failure {
-        Some(text) => {
-            app.connections().drop_router(router);
-            app.db()
-                .write(move |ex| {
-                    Box::pin(async move {
-                        routers::contact_failed(ex, router, now, &text, reconnect_backoff).await
-                    })
-                })
-                .await
-        }
+        Some(text) => unreachable(app, router, now, text).await,
         None => {
             let back = app
                 .db()
@@ -497,6 +488,32 @@ async fn note_contact(
             Ok(())
         }
     }
+}
+
+/// Records that the router could not be reached (logged when the outage starts) and drops its
+/// connection so the next contact reconnects.
+async fn unreachable(
+    app: &impl Context,
+    router: RouterId,
+    now: chrono::DateTime<Utc>,
+    text: String,
+) -> Result<(), StoreError> {
+    app.connections().drop_router(router);
+    let error = text.clone();
+    let starts = app
+        .db()
+        .write(move |ex| {
+            Box::pin(async move {
+                routers::contact_failed(ex, router, now, &error, reconnect_backoff).await
+            })
+        })
+        .await?;
+    if starts {
+        tracing::warn!(router = %router, error = %text, "router could not be reached; its changes wait");
+    } else {
+        tracing::debug!(router = %router, error = %text, "router still unreachable");
+    }
+    Ok(())
 }
 
 /// Compares the router with the database and marks what differs (a reset router is rebuilt
@@ -549,16 +566,7 @@ pub async fn probe(app: &impl Context) -> Result<(), StoreError> {
                         converge(app, id).await;
                     }
                 }
-                Err(text) => {
-                    app.connections().drop_router(id);
-                    app.db()
-                        .write(move |ex| {
-                            Box::pin(async move {
-                                routers::contact_failed(ex, id, now, &text, reconnect_backoff).await
-                            })
-                        })
-                        .await?;
-                }
+                Err(text) => unreachable(app, id, now, text).await?,
             }
         }
         let every = chrono::Duration::from_std(settings.reconcile_every).unwrap_or_default();

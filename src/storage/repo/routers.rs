@@ -132,15 +132,16 @@ pub async fn contact_ok(
 }
 
 /// Records a failed contact: unreachable until `retry_at`, with the error's classification.
+/// Returns whether the router was not already known unreachable (the outage starts now).
 pub async fn contact_failed(
     ex: &mut dyn Exec,
     id: RouterId,
     now: DateTime<Utc>,
     error: &str,
     backoff: impl Fn(u32) -> std::time::Duration,
-) -> Result<(), StoreError> {
+) -> Result<bool, StoreError> {
     let Some(h) = health(ex, id).await? else {
-        return Ok(());
+        return Ok(false);
     };
     let outages = h.outages.saturating_add(1);
     let retry = now + chrono::Duration::from_std(backoff(outages)).unwrap_or_default();
@@ -156,7 +157,7 @@ pub async fn contact_failed(
         params![false, since, error, retry, i64::from(outages), id],
     )
     .await?;
-    Ok(())
+    Ok(h.reachable != Some(false))
 }
 
 /// Claims the router's periodic comparison with the database: true for the one worker that
