@@ -32,7 +32,7 @@ use crate::storage::repo::routers;
 use crate::storage::repo::sync::{self, Leased};
 
 /// Objects leased per round.
-const BATCH: i64 = 2000;
+const BATCH: i64 = 5000;
 /// Objects in flight per router connection.
 const IN_FLIGHT: usize = 256;
 
@@ -82,26 +82,95 @@ fn builtin(profile: &str) -> bool {
     profile == DEFAULT_PROFILE || profile == "default-encryption"
 }
 
-/// Ends every live session of `name`; one that ended meanwhile is fine.
-async fn kick(api: &Api, name: &str) -> Result<(), JobError> {
-    for s in api.active_sessions(Some(name)).await? {
-        if let Err(e) = api.remove_active(&s.id).await
+/// Above this many secrets in a round, the router's secrets and sessions are read in one
+/// listing each instead of one lookup per client.
+const BULK: usize = 32;
+
+/// What the router holds of the secrets a round touches, read once at the start of the round
+/// (the router's state now, like the database's): our secrets by comment, every secret by
+/// name, live sessions by name.
+#[derive(Default)]
+struct Seen {
+    by_comment: HashMap<String, Vec<Secret>>,
+    by_name: HashMap<String, Secret>,
+    /// `None`: sessions were not listed; ask per name.
+    sessions: Option<HashMap<String, Vec<String>>>,
+}
+
+impl Seen {
+    fn add(&mut self, s: Secret) {
+        if let Some(c) = &s.comment {
+            self.by_comment
+                .entry(c.clone())
+                .or_default()
+                .push(s.clone());
+        }
+        self.by_name.insert(s.name.clone(), s);
+    }
+
+    /// Reads what the round needs: everything in two listings for a large round, or a lookup
+    /// by comment and by name per client for a small one.
+    async fn read(api: &Api, wanted: &[(ClientId, &DesiredSecret)]) -> Result<Seen, JobError> {
+        let mut seen = Seen::default();
+        if wanted.len() >= BULK {
+            for s in api.list_secrets().await? {
+                seen.add(s);
+            }
+            let mut sessions: HashMap<String, Vec<String>> = HashMap::new();
+            for a in api.active_sessions(None).await? {
+                sessions.entry(a.name).or_default().push(a.id);
+            }
+            seen.sessions = Some(sessions);
+            return Ok(seen);
+        }
+        let lookups = wanted.iter().map(|(client, desired)| async move {
+            let mut found = api.find_secret_by_comment(&comment_for(*client)).await?;
+            if let DesiredSecret::Present { name, .. } = desired
+                && !found.iter().any(|s| s.name == *name)
+                && let Some(s) = api.find_secret(name).await?
+            {
+                found.push(s);
+            }
+            Ok::<_, JobError>(found)
+        });
+        for found in futures_util::future::try_join_all(lookups).await? {
+            for s in found {
+                seen.add(s);
+            }
+        }
+        Ok(seen)
+    }
+
+    /// Ends every live session of `name`; one that ended meanwhile is fine.
+    async fn kick(&self, api: &Api, name: &str) -> Result<(), JobError> {
+        let ids = match &self.sessions {
+            Some(all) => all.get(name).cloned().unwrap_or_default(),
+            None => api
+                .active_sessions(Some(name))
+                .await?
+                .into_iter()
+                .map(|a| a.id)
+                .collect(),
+        };
+        for id in ids {
+            if let Err(e) = api.remove_active(&id).await
+                && !e.is_no_such_item()
+            {
+                return Err(e.into());
+            }
+        }
+        Ok(())
+    }
+
+    async fn remove(&self, api: &Api, s: &Secret) -> Result<(), JobError> {
+        if let Some(id) = &s.id
+            && let Err(e) = api.remove_secret(id).await
             && !e.is_no_such_item()
         {
             return Err(e.into());
         }
+        self.kick(api, &s.name).await
     }
-    Ok(())
-}
-
-async fn remove(api: &Api, s: &Secret) -> Result<(), JobError> {
-    if let Some(id) = &s.id
-        && let Err(e) = api.remove_secret(id).await
-        && !e.is_no_such_item()
-    {
-        return Err(e.into());
-    }
-    kick(api, &s.name).await
 }
 
 /// Makes the client's secret on this router what the database says: there with its state, or
@@ -110,36 +179,32 @@ async fn remove(api: &Api, s: &Secret) -> Result<(), JobError> {
 /// already holds the desired state.
 async fn apply_secret(
     api: &Api,
+    seen: &Seen,
     client: ClientId,
     desired: &DesiredSecret,
     secrets: &SecretBox,
 ) -> Result<(), JobError> {
     let comment = comment_for(client);
-    let ours = api.find_secret_by_comment(&comment).await?;
+    let ours = seen.by_comment.get(&comment).map_or(&[][..], Vec::as_slice);
     let DesiredSecret::Present {
         name,
         password,
         state,
     } = desired
     else {
-        for s in &ours {
-            remove(api, s).await?;
+        for s in ours {
+            seen.remove(api, s).await?;
         }
         return Ok(());
     };
     let password = secrets
         .open(password)
         .map_err(|_| JobError::Refused("the client's stored password cannot be opened".into()))?;
-    let (same, others): (Vec<&Secret>, Vec<&Secret>) = ours.iter().partition(|s| s.name == *name);
-    for old in others {
-        remove(api, old).await?;
+    for old in ours.iter().filter(|s| s.name != *name) {
+        seen.remove(api, old).await?;
     }
-    let existing = match same.first() {
-        Some(s) => Some((*s).clone()),
-        None => api.find_secret(name).await?,
-    };
     let profile_changed;
-    match existing {
+    match seen.by_name.get(name) {
         Some(s) => {
             let now_profile = s.profile.as_deref().unwrap_or(DEFAULT_PROFILE);
             profile_changed = now_profile != state.profile;
@@ -187,7 +252,7 @@ async fn apply_secret(
     }
     // A cut-off takes effect now, not at the next login; so does a new profile.
     if state.disabled || profile_changed {
-        kick(api, name).await?;
+        seen.kick(api, name).await?;
     }
     Ok(())
 }
@@ -239,6 +304,21 @@ async fn load(
 /// The outcome of one object.
 type Outcome = (Leased, Result<(), JobError>);
 
+/// Every object of a round that a failure before any of them was tried stops: unreachable
+/// stays unreachable, a refusal is each object's (with `context` before the router's words).
+fn fail_all(objects: Vec<Leased>, e: &JobError, context: &str) -> Vec<Outcome> {
+    objects
+        .into_iter()
+        .map(|o| {
+            let err = match e {
+                JobError::Unreachable(t) => JobError::Unreachable(t.clone()),
+                JobError::Refused(t) => JobError::Refused(format!("{context}{t}")),
+            };
+            (o, Err(err))
+        })
+        .collect()
+}
+
 /// Applies one router's objects: profiles first, then the profiles secrets need that the
 /// router lacks, then the secrets.
 async fn apply_router(app: &impl Context, work: RouterWork) -> Vec<Outcome> {
@@ -257,10 +337,7 @@ async fn apply_router(app: &impl Context, work: RouterWork) -> Vec<Outcome> {
             };
             // Whatever kept us out (down, wrong password, not a RouterOS), it is the router's
             // state, not any object's: all stay pending, counted against none.
-            return objects
-                .into_iter()
-                .map(|o| (o, Err(JobError::Unreachable(text.clone()))))
-                .collect();
+            return fail_all(objects, &JobError::Unreachable(text), "");
         }
     };
     let (profile_objects, secret_objects): (Vec<Leased>, Vec<Leased>) = objects
@@ -282,27 +359,37 @@ async fn apply_router(app: &impl Context, work: RouterWork) -> Vec<Outcome> {
     if !secret_objects.is_empty()
         && let Err(e) = ensure_profiles(&api, &router, &secrets, &profiles).await
     {
-        let unreachable = matches!(e, JobError::Unreachable(_));
-        let text = match e {
-            JobError::Unreachable(t) | JobError::Refused(t) => t,
-        };
-        outcomes.extend(secret_objects.into_iter().map(|o| {
-            let err = if unreachable {
-                JobError::Unreachable(text.clone())
-            } else {
-                JobError::Refused(format!("a profile it needs could not be created: {text}"))
-            };
-            (o, Err(err))
-        }));
+        outcomes.extend(fail_all(
+            secret_objects,
+            &e,
+            "a profile it needs could not be created: ",
+        ));
         return outcomes;
     }
+    let wanted: Vec<(ClientId, &DesiredSecret)> = secret_objects
+        .iter()
+        .filter_map(|o| {
+            let c = ClientId(o.object_id);
+            secrets.get(&c).map(|d| (c, d))
+        })
+        .collect();
+    let seen = match Seen::read(&api, &wanted).await {
+        Ok(seen) => seen,
+        Err(e) => {
+            outcomes.extend(fail_all(secret_objects, &e, ""));
+            return outcomes;
+        }
+    };
+    let seen = &seen;
     let applied: Vec<Outcome> = futures_util::stream::iter(secret_objects)
         .map(|o| {
             let api = api.clone();
             let desired = secrets.get(&ClientId(o.object_id));
             async move {
                 let result = match desired {
-                    Some(d) => apply_secret(&api, ClientId(o.object_id), d, app.secrets()).await,
+                    Some(d) => {
+                        apply_secret(&api, seen, ClientId(o.object_id), d, app.secrets()).await
+                    }
                     None => Ok(()),
                 };
                 (o, result)
