@@ -3,9 +3,9 @@
 use crate::flow::{Block, Flow, MM, Op, Place};
 use crate::layout::{
     Footer, Logo, Theme, a4_letterhead, finish, labelled, paragraph, party_block, provider_logo,
-    running_header_height, thermal_letterhead,
+    running_header_height, thermal_letterhead, unbreakable,
 };
-use crate::model::{InvoiceDoc, Line};
+use crate::model::{InvoiceDoc, Labels, Line, LineTax};
 use crate::text::{Style, width, wrap};
 use crate::{Error, Layout};
 
@@ -74,11 +74,8 @@ fn a4(doc: &InvoiceDoc, theme: &Theme, logo: Option<&Logo>, flow: &mut Flow) {
             value,
             meta_x,
             column,
-            theme.body,
-            value_style,
-            theme.muted,
-            theme.text,
-            0.5,
+            (theme.body, theme.muted),
+            (value_style, theme.text),
         );
         meta.append(row, 1.2 * MM);
     }
@@ -112,7 +109,7 @@ impl Columns {
         let natural = |label: &str, values: &mut dyn Iterator<Item = &str>, cap: f32| {
             values
                 .map(|v| width(v, body))
-                .fold(width(label, header), f32::max)
+                .fold(width(&label.to_uppercase(), header), f32::max)
                 .clamp(8.0 * MM, cap)
         };
         let has_period = doc
@@ -282,10 +279,7 @@ fn table_row(line: &Line, doc: &InvoiceDoc, theme: &Theme, columns: &Columns) ->
         );
     }
     if let Some(tax) = &line.tax {
-        let text = format!(
-            "{} {}  ·  {} {}  ·  {} {}",
-            l.tax_base, tax.base, l.tax, tax.tax, l.total, tax.total
-        );
+        let text = line_tax_text(l, tax);
         let span = x_qty - columns.gap - x_desc;
         row.lines(
             span_bottom + 0.5,
@@ -309,6 +303,18 @@ fn table_row(line: &Line, doc: &InvoiceDoc, theme: &Theme, columns: &Columns) ->
     row
 }
 
+/// A taxable line's base, tax and total: `DPP Rp 137.500 · PPN Rp 16.500 · Total Rp 166.500`,
+/// wrapping only between the three parts.
+fn line_tax_text(l: &Labels, tax: &LineTax) -> String {
+    [
+        (&l.tax_base, &tax.base),
+        (&l.tax, &tax.tax),
+        (&l.total, &tax.total),
+    ]
+    .map(|(label, value)| unbreakable(&format!("{label} {value}")))
+    .join(" · ")
+}
+
 fn a4_totals(doc: &InvoiceDoc, theme: &Theme) -> Block {
     let l = &doc.labels;
     let box_width = (theme.width() * 0.46).max(70.0 * MM).min(theme.width());
@@ -316,7 +322,7 @@ fn a4_totals(doc: &InvoiceDoc, theme: &Theme) -> Block {
     let x = theme.right() - box_width + pad;
     let inner = box_width - 2.0 * pad;
     let row = |label: &str, value: &str, style: Style, color| {
-        labelled(label, value, x, inner, style, style, color, color, 0.62)
+        labelled(label, value, x, inner, (style, color), (style, color))
     };
     let mut block = Block::new();
     if let Some(subtotal) = &doc.subtotal {
@@ -405,11 +411,8 @@ fn thermal(doc: &InvoiceDoc, theme: &Theme, logo: Option<&Logo>, flow: &mut Flow
             value,
             x,
             w,
-            theme.body,
-            value_style,
-            theme.text,
-            theme.text,
-            0.5,
+            (theme.body, theme.text),
+            (value_style, theme.text),
         )
     };
     let mut meta = kv(&l.number, &doc.number, true);
@@ -453,19 +456,13 @@ fn thermal(doc: &InvoiceDoc, theme: &Theme, logo: Option<&Logo>, flow: &mut Flow
                 &line.amount,
                 x,
                 w,
-                theme.body,
-                theme.body,
-                theme.text,
-                theme.text,
-                0.6,
+                (theme.body, theme.text),
+                (theme.body, theme.text),
             ),
             0.0,
         );
         if let Some(tax) = &line.tax {
-            let text = format!(
-                "{} {} · {} {} · {} {}",
-                l.tax_base, tax.base, l.tax, tax.tax, l.total, tax.total
-            );
+            let text = line_tax_text(l, tax);
             entry.append(paragraph(&text, theme.small, x, w, theme.text), 0.0);
         }
         flow.place(entry);
@@ -487,11 +484,8 @@ fn thermal(doc: &InvoiceDoc, theme: &Theme, logo: Option<&Logo>, flow: &mut Flow
         &doc.total,
         x,
         w,
-        theme.total,
-        theme.total,
-        theme.text,
-        theme.text,
-        0.5,
+        (theme.total, theme.text),
+        (theme.total, theme.text),
     );
     totals.append(total, 1.0 * MM);
     totals.append(kv(&l.amount_paid, &doc.amount_paid, false), 0.5 * MM);

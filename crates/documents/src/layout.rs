@@ -364,24 +364,20 @@ pub(crate) fn paragraph(
 }
 
 /// A labelled value on one row: the label on the left, the value right-aligned at
-/// `x + width`. Each wraps in its own column; the label's column is as wide as the label
-/// needs, up to `label_share` of the row.
-#[allow(clippy::too_many_arguments)]
+/// `x + width`, each in its own column (style and colour each). The value's column is as
+/// wide as the value needs, between 30% and 70% of the row; the label wraps in the rest.
 pub(crate) fn labelled(
     label: &str,
     value: &str,
     x: f32,
     width: f32,
-    label_style: Style,
-    value_style: Style,
-    label_color: (u8, u8, u8),
-    value_color: (u8, u8, u8),
-    label_share: f32,
+    (label_style, label_color): (Style, (u8, u8, u8)),
+    (value_style, value_color): (Style, (u8, u8, u8)),
 ) -> Block {
     let gap = 2.0 * MM;
-    let natural = width_of_longest_word_or_line(label, label_style);
-    let label_width = natural.min(width * label_share).max(width * 0.2);
-    let value_width = (width - label_width - gap).max(1.0);
+    let value_natural = longest_line(value, value_style);
+    let value_width = value_natural.clamp(width * 0.3, width * 0.7);
+    let label_width = (width - value_width - gap).max(1.0);
     let mut block = Block::new();
     block.lines(
         0.0,
@@ -399,10 +395,16 @@ pub(crate) fn labelled(
     block
 }
 
-fn width_of_longest_word_or_line(text: &str, style: Style) -> f32 {
+fn longest_line(text: &str, style: Style) -> f32 {
     text.lines()
         .map(|l| width(l.trim(), style))
         .fold(0.0, f32::max)
+}
+
+/// Joins the words of `text` with no-break spaces, so that a short phrase such as
+/// `"PPN Rp 16.500"` wraps as one.
+pub(crate) fn unbreakable(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join("\u{a0}")
 }
 
 /// The client block: heading, name, address, PPP login.

@@ -87,11 +87,8 @@ fn a4(doc: &ReceiptDoc, theme: &Theme, logo: Option<&Logo>, flow: &mut Flow) {
             value,
             meta_x,
             column,
-            theme.body,
-            theme.body,
-            theme.muted,
-            theme.text,
-            0.5,
+            (theme.body, theme.muted),
+            (theme.body, theme.text),
         );
         meta.append(row, 1.2 * MM);
     }
@@ -108,11 +105,8 @@ fn a4(doc: &ReceiptDoc, theme: &Theme, logo: Option<&Logo>, flow: &mut Flow) {
         &doc.amount,
         x,
         w,
-        theme.total,
-        amount_style,
-        theme.text,
-        theme.accent,
-        0.5,
+        (theme.total, theme.text),
+        (amount_style, theme.accent),
     );
     for item in &mut amount.items {
         item.y += pad;
@@ -146,11 +140,8 @@ fn a4(doc: &ReceiptDoc, theme: &Theme, logo: Option<&Logo>, flow: &mut Flow) {
                 value,
                 x,
                 w,
-                theme.body,
-                theme.body,
-                theme.text,
-                theme.text,
-                0.7,
+                (theme.body, theme.text),
+                (theme.body, theme.text),
             );
             for item in &mut row.items {
                 item.y += 1.2 * MM;
@@ -179,11 +170,8 @@ fn a4(doc: &ReceiptDoc, theme: &Theme, logo: Option<&Logo>, flow: &mut Flow) {
             value,
             x,
             w,
-            theme.body_bold,
-            theme.body_bold,
-            theme.text,
-            theme.text,
-            0.6,
+            (theme.body_bold, theme.text),
+            (theme.body_bold, theme.text),
         ));
     }
 }
@@ -206,11 +194,8 @@ fn thermal(doc: &ReceiptDoc, theme: &Theme, logo: Option<&Logo>, flow: &mut Flow
             value,
             x,
             w,
-            theme.body,
-            value_style,
-            theme.text,
-            theme.text,
-            0.5,
+            (theme.body, theme.text),
+            (value_style, theme.text),
         )
     };
     let mut meta = kv(&l.number, &doc.number, true);
@@ -234,11 +219,8 @@ fn thermal(doc: &ReceiptDoc, theme: &Theme, logo: Option<&Logo>, flow: &mut Flow
         &doc.amount,
         x,
         w,
-        theme.total,
-        theme.total,
-        theme.text,
-        theme.text,
-        0.5,
+        (theme.total, theme.text),
+        (theme.total, theme.text),
     );
     flow.place(amount);
     if !doc.paid_invoices.is_empty() {

@@ -171,7 +171,9 @@ pub(crate) fn wrap(text: &str, style: Style, max_width: f32) -> Vec<Run> {
     for paragraph in text.split('\n') {
         let mut current = String::new();
         let mut current_run: Option<Run> = None;
-        for word in paragraph.split_whitespace() {
+        // No-break spaces (U+00A0, U+202F) hold words together.
+        let breakable = |c: char| c.is_whitespace() && c != '\u{a0}' && c != '\u{202f}';
+        for word in paragraph.split(breakable).filter(|w| !w.is_empty()) {
             let candidate = if current.is_empty() {
                 word.to_owned()
             } else {
@@ -217,15 +219,34 @@ fn break_word(word: &str, style: Style, max_width: f32) -> Vec<Run> {
     let mut pieces = Vec::new();
     let mut start = 0;
     let mut width = 0.0;
+    // Places in the current piece after a character that reads well at a line end, with
+    // the piece's width there: a `/` (URLs keep their last segment whole), or another mark.
+    let mut after_slash: Option<(usize, f32)> = None;
+    let mut after_mark: Option<(usize, f32)> = None;
     for glyph in &whole.glyphs {
         let w = glyph.x_advance * style.size;
         let cluster = glyph.text_range.start;
         if width + w > max_width && cluster > start {
-            pieces.push(shape_clean(word[start..cluster].to_owned(), style));
-            start = cluster;
-            width = 0.0;
+            let usable = |soft: Option<(usize, f32)>, min: f32| {
+                soft.filter(|&(at, piece)| at > start && piece >= min)
+            };
+            let (cut, cut_width) = usable(after_slash, max_width * 0.4)
+                .or(usable(after_mark, 0.0))
+                .unwrap_or((cluster, width));
+            pieces.push(shape_clean(word[start..cut].to_owned(), style));
+            start = cut;
+            width -= cut_width;
+            after_slash = None;
+            after_mark = None;
         }
         width += w;
+        let end = glyph.text_range.end;
+        let text = &word[cluster..end];
+        if text.ends_with('/') {
+            after_slash = Some((end, width));
+        } else if text.ends_with(['-', '.', '?', '&', '=', '_', ',', ';']) {
+            after_mark = Some((end, width));
+        }
     }
     if start < word.len() {
         pieces.push(shape_clean(word[start..].to_owned(), style));
@@ -282,6 +303,22 @@ mod tests {
         assert!(lines.len() > 5);
         assert!(lines.iter().all(|l| l.width <= 50.0));
         assert_eq!(lines.iter().map(|l| l.text.len()).sum::<usize>(), 500);
+    }
+
+    #[test]
+    fn a_long_link_breaks_after_a_slash_or_hyphen_when_it_can() {
+        let url = "https://bayar.jns.net.id/i/INV-2026-12-0042";
+        let lines = wrap(url, BODY, 110.0);
+        assert!(lines.len() >= 2);
+        assert!(lines.iter().all(|l| l.width <= 110.0));
+        for line in &lines[..lines.len() - 1] {
+            assert!(line.text.ends_with(['/', '-', '.']), "{:?}", line.text);
+        }
+        assert_eq!(lines.last().unwrap().text, "INV-2026-12-0042");
+        assert_eq!(
+            lines.iter().map(|l| l.text.as_str()).collect::<String>(),
+            url
+        );
     }
 
     #[test]
