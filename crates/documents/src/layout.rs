@@ -378,20 +378,15 @@ pub(crate) fn labelled(
     let value_natural = longest_line(value, value_style);
     let value_width = value_natural.clamp(width * 0.3, width * 0.7);
     let label_width = (width - value_width - gap).max(1.0);
+    // The first lines of both columns share a baseline.
+    let label_y = (value_style.baseline() - label_style.baseline()).max(0.0);
+    let value_y = (label_style.baseline() - value_style.baseline()).max(0.0);
     let mut block = Block::new();
-    block.lines(
-        0.0,
-        wrap(label, label_style, label_width),
-        Place::Left(x),
-        label_color,
-    );
+    let label_lines = wrap(label, label_style, label_width);
+    block.lines(label_y, label_lines, Place::Left(x), label_color);
     let right = Place::Right { right: x + width };
-    block.lines(
-        0.0,
-        wrap(value, value_style, value_width),
-        right,
-        value_color,
-    );
+    let value_lines = wrap(value, value_style, value_width);
+    block.lines(value_y, value_lines, right, value_color);
     block
 }
 
