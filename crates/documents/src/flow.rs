@@ -6,6 +6,8 @@
 //! fits on one, and otherwise breaks between items, so nothing is ever cut off or drawn over.
 
 use krilla::Document;
+use krilla::action::{Action, LinkAction};
+use krilla::annotation::{Annotation, LinkAnnotation, Target};
 use krilla::color::rgb;
 use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
 use krilla::image::Image;
@@ -49,6 +51,12 @@ pub(crate) enum Op {
         x: f32,
         width: f32,
         image: Image,
+    },
+    /// A clickable area over its item that opens `url`; draws nothing.
+    Link {
+        x: f32,
+        width: f32,
+        url: String,
     },
 }
 
@@ -343,6 +351,15 @@ impl Flow {
                 draw(&mut surface, item);
             }
             surface.finish();
+            for item in &page.items {
+                if let Op::Link { x, width, url } = &item.op
+                    && let Some(rect) = Rect::from_xywh(*x, item.y, *width, item.height)
+                {
+                    let action = Action::Link(LinkAction::new(url.clone()));
+                    let link = LinkAnnotation::new(rect, Target::Action(action));
+                    pdf_page.add_annotation(Annotation::new_link(link, Some(url.clone())));
+                }
+            }
             pdf_page.finish();
         }
         document.finish()
@@ -441,6 +458,7 @@ fn draw(surface: &mut krilla::surface::Surface<'_>, item: &Item) {
                 surface.draw_path(&path);
             }
         }
+        Op::Link { .. } => {}
         Op::Image { x, width, image } => {
             if let Some(size) = Size::from_wh(*width, item.height) {
                 surface.push_transform(&Transform::from_translate(*x, item.y));

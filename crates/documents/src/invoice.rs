@@ -383,14 +383,33 @@ fn how_to_pay(doc: &InvoiceDoc, theme: &Theme, flow: &mut Flow, gap: f32) {
     block.append(text, 0.0);
     if let Some(link) = link {
         let line = format!("{}: {link}", l.payment_link);
-        block.append(
-            paragraph(&line, theme.body_bold, x, w, theme.accent),
-            1.5 * MM,
-        );
+        let mut text = paragraph(&line, theme.body_bold, x, w, theme.accent);
+        clickable(&mut text, link.trim());
+        block.append(text, 1.5 * MM);
     }
     // The heading stays with the first line of text.
     flow.need(theme.small_bold.line_height() + first_line + 1.0 * MM);
     flow.place(block);
+}
+
+/// Makes every line of `block` open `url` when clicked, if it is a web address.
+fn clickable(block: &mut Block, url: &str) {
+    let is_web = url.starts_with("https://") || url.starts_with("http://");
+    if !is_web || url.contains(char::is_whitespace) {
+        return;
+    }
+    let links: Vec<_> = block
+        .items
+        .iter()
+        .filter_map(|item| match &item.op {
+            Op::Text { x, run, .. } => Some((item.y, item.height, *x, run.width)),
+            _ => None,
+        })
+        .collect();
+    for (y, height, x, width) in links {
+        let url = url.to_owned();
+        block.push(y, height, Op::Link { x, width, url });
+    }
 }
 
 fn thermal(doc: &InvoiceDoc, theme: &Theme, logo: Option<&Logo>, flow: &mut Flow) {

@@ -83,7 +83,7 @@ impl Error {
             krilla::error::KrillaError::Image(_, _, message) => {
                 Error::Logo(format!("could not be decoded: {message}"))
             }
-            other => Error::Pdf(format!("{other:?}")),
+            other => Error::Pdf(other.to_string()),
         }
     }
 }

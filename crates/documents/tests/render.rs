@@ -214,6 +214,21 @@ fn a_missing_or_invalid_logo_is_an_error_naming_the_logo() {
 }
 
 #[test]
+fn the_payment_link_is_clickable_on_every_line_it_takes() {
+    let url = "https://bayar.jns.net.id/i/INV-2026-12-0042";
+    let a4 = render_invoice(&sample::invoice(), Layout::A4).unwrap();
+    assert_eq!(common::urls(&a4), [url]);
+    // On 58 mm the link takes three lines: each is a link to the whole address.
+    let roll = render_invoice(&sample::invoice(), Layout::Thermal58).unwrap();
+    let urls = common::urls(&roll);
+    assert!(urls.len() >= 2 && urls.iter().all(|u| u == url), "{urls:?}");
+    // Text that is not a web address stays text.
+    let mut doc = sample::invoice();
+    doc.payment_link = Some("bayar di loket".into());
+    assert!(common::urls(&render_invoice(&doc, Layout::A4).unwrap()).is_empty());
+}
+
+#[test]
 fn a_typical_invoice_is_small_because_the_fonts_are_subset() {
     let pdf = render_invoice(&sample::invoice(), Layout::A4).unwrap();
     // The two TTFs are 1 MB; subset, with the logo, the file is a few tens of kB.

@@ -77,6 +77,18 @@ pub fn info(pdf: &[u8]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The URLs of the PDF's link annotations (`pdfinfo -url`): one per line, "page type url".
+pub fn urls(pdf: &[u8]) -> Vec<String> {
+    let path = write_pdf(pdf);
+    let out = poppler("pdfinfo", &["-url", path.to_str().unwrap()]);
+    let _ = std::fs::remove_file(&path);
+    String::from_utf8_lossy(&out)
+        .lines()
+        .skip(1) // the column headings
+        .filter_map(|l| l.split_whitespace().nth(2).map(str::to_owned))
+        .collect()
+}
+
 pub fn pages(pdf: &[u8]) -> usize {
     let info = info(pdf);
     let pages = info
