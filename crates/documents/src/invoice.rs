@@ -1,89 +1,48 @@
 //! The invoice layouts.
 
 use crate::flow::{Block, Flow, MM, Op, Place};
-use crate::layout::{
-    Footer, Logo, Theme, a4_letterhead, finish, labelled, paragraph, party_block, provider_logo,
-    running_header_height, thermal_letterhead, unbreakable,
-};
+use crate::layout::{Logo, Page, Theme, Top, labelled, paragraph, unbreakable};
 use crate::model::{InvoiceDoc, Labels, Line, LineTax};
 use crate::text::{Style, width, wrap};
 use crate::{Error, Layout};
 
 pub(crate) fn render(doc: &InvoiceDoc, layout: Layout) -> Result<Vec<u8>, Error> {
-    let theme = Theme::of(layout);
-    let logo = provider_logo(&doc.provider, &theme)?;
-    let footer = Footer::new(&theme, &doc.footer);
-    let mut flow = Flow::new(theme.geometry);
-    flow.footer_height = footer.reserve(&theme);
-    flow.continuation_top = running_header_height(&theme);
-    if theme.thermal {
-        thermal(doc, &theme, logo.as_ref(), &mut flow);
+    let mut page = Page::new(layout, &doc.provider, &doc.footer, &doc.labels)?;
+    let logo = page.logo.as_ref();
+    if page.theme.thermal {
+        thermal(doc, &page.theme, logo, &mut page.flow);
     } else {
-        a4(doc, &theme, logo.as_ref(), &mut flow);
+        a4(doc, &page.theme, logo, &mut page.flow);
     }
-    let title = format!("{} {}", doc.labels.invoice, doc.number);
-    finish(
-        &theme,
-        flow,
-        footer,
-        (&doc.provider.name, &title),
-        &doc.labels.page,
-        &title,
-    )
+    page.finish(&format!("{} {}", doc.labels.invoice, doc.number))
 }
 
-fn a4(doc: &InvoiceDoc, theme: &Theme, logo: Option<&Logo>, flow: &mut Flow) {
+/// The dates beside (or under) the client.
+fn top<'a>(doc: &'a InvoiceDoc, logo: Option<&'a Logo>) -> Top<'a> {
     let l = &doc.labels;
-    let head = a4_letterhead(
-        theme,
-        &doc.provider,
-        logo,
-        &l.tax_number,
-        &doc.labels.invoice.to_uppercase(),
-        &format!("{} {}", l.number, doc.number),
-        doc.status.as_deref(),
-    );
-    flow.place(head);
-    flow.gap(5.0 * MM);
-    flow.place(theme.full_rule(0.0, false));
-    flow.gap(5.0 * MM);
-
-    // Client on the left, dates on the right.
-    let column = theme.width() * 0.46;
-    let mut parties = party_block(
-        theme,
-        &l.bill_to,
-        &doc.client,
-        &l.login,
-        theme.left(),
-        column,
-    );
-    let meta_x = theme.right() - column;
-    let mut meta = Block::new();
-    let mut rows = vec![
-        (&l.invoice_date, &doc.invoice_date, false),
+    let mut facts = vec![
+        (l.invoice_date.as_str(), doc.invoice_date.as_str(), false),
         (&l.due_date, &doc.due_date, true),
     ];
     if let Some(period) = &doc.period {
-        rows.push((&l.period, period, false));
+        facts.push((&l.period, period, false));
     }
-    for (label, value, strong) in rows {
-        let value_style = if strong { theme.body_bold } else { theme.body };
-        let row = labelled(
-            label,
-            value,
-            meta_x,
-            column,
-            (theme.body, theme.muted),
-            (value_style, theme.text),
-        );
-        meta.append(row, 1.2 * MM);
+    Top {
+        provider: &doc.provider,
+        logo,
+        labels: l,
+        title: &l.invoice,
+        number: &doc.number,
+        status: doc.status.as_deref(),
+        party_heading: &l.bill_to,
+        party: &doc.client,
+        facts,
     }
-    // The dates line up with the client's name, under the heading.
-    parties.append_at(meta, theme.small_bold.line_height() + 1.0 * MM);
-    flow.place(parties);
-    flow.gap(7.0 * MM);
+}
 
+fn a4(doc: &InvoiceDoc, theme: &Theme, logo: Option<&Logo>, flow: &mut Flow) {
+    top(doc, logo).place(theme, flow);
+    flow.gap(7.0 * MM);
     lines_table(doc, theme, flow);
     flow.gap(4.0 * MM);
     flow.place(a4_totals(doc, theme));
@@ -289,17 +248,7 @@ fn table_row(line: &Line, doc: &InvoiceDoc, theme: &Theme, columns: &Columns) ->
         );
     }
     let bottom = row.height + pad_y;
-    row.push(
-        bottom,
-        0.5,
-        Op::Rule {
-            x: theme.left(),
-            width: theme.width(),
-            thickness: 0.5,
-            color: theme.rule,
-            dashed: false,
-        },
-    );
+    row.push(bottom, 0.5, theme.hairline());
     row
 }
 
@@ -415,50 +364,8 @@ fn clickable(block: &mut Block, url: &str) {
 fn thermal(doc: &InvoiceDoc, theme: &Theme, logo: Option<&Logo>, flow: &mut Flow) {
     let l = &doc.labels;
     let (x, w) = (theme.left(), theme.width());
-    flow.place(thermal_letterhead(
-        theme,
-        &doc.provider,
-        logo,
-        &l.tax_number,
-        &l.invoice,
-    ));
-    flow.gap(1.5 * MM);
-    let kv = |label: &str, value: &str, strong: bool| {
-        let value_style = if strong { theme.body_bold } else { theme.body };
-        labelled(
-            label,
-            value,
-            x,
-            w,
-            (theme.body, theme.text),
-            (value_style, theme.text),
-        )
-    };
-    let mut meta = kv(&l.number, &doc.number, true);
-    meta.append(kv(&l.invoice_date, &doc.invoice_date, false), 0.5 * MM);
-    meta.append(kv(&l.due_date, &doc.due_date, true), 0.5 * MM);
-    if let Some(period) = &doc.period {
-        meta.append(kv(&l.period, period, false), 0.5 * MM);
-    }
-    if let Some(status) = doc.status.as_deref().filter(|s| !s.trim().is_empty()) {
-        let mut stamp = Block::new();
-        let center = Place::Center { x, width: w };
-        stamp.lines(
-            0.0,
-            wrap(
-                &format!("** {} **", status.to_uppercase()),
-                theme.body_bold,
-                w,
-            ),
-            center,
-            theme.text,
-        );
-        meta.append(stamp, 1.5 * MM);
-    }
-    flow.place(meta);
-    flow.place(theme.full_rule(1.5 * MM, false));
-    flow.place(party_block(theme, &l.bill_to, &doc.client, &l.login, x, w));
-    flow.place(theme.full_rule(1.5 * MM, false));
+    top(doc, logo).place(theme, flow);
+    let kv = |label: &str, value: &str, strong: bool| theme.row(label, value, strong);
 
     for (i, line) in doc.lines.iter().enumerate() {
         if i > 0 {

@@ -4,7 +4,7 @@
 use krilla::image::Image;
 
 use crate::flow::{Block, Flow, Geometry, Item, MM, Op, Place, page_label};
-use crate::model::{Party, Provider};
+use crate::model::{Labels, Party, Provider};
 use crate::text::{Run, Style, shape, width, wrap};
 use crate::{Error, Layout};
 
@@ -121,6 +121,32 @@ impl Theme {
         block
     }
 
+    /// A thin rule across the content width, as an item's op.
+    pub(crate) fn hairline(&self) -> Op {
+        Op::Rule {
+            x: self.left(),
+            width: self.width(),
+            thickness: 0.5,
+            color: self.rule,
+            dashed: false,
+        }
+    }
+
+    /// A label and its value across the content width (thermal rows), the value in bold
+    /// when `strong`.
+    pub(crate) fn row(&self, label: &str, value: &str, strong: bool) -> Block {
+        let value_style = if strong { self.body_bold } else { self.body };
+        let (x, w) = (self.left(), self.width());
+        labelled(
+            label,
+            value,
+            x,
+            w,
+            (self.body, self.text),
+            (value_style, self.text),
+        )
+    }
+
     /// A rule across the whole content width.
     pub(crate) fn full_rule(&self, pad: f32, strong: bool) -> Block {
         self.rule(self.left(), self.width(), pad, strong)
@@ -178,7 +204,7 @@ impl Logo {
 }
 
 /// The logo of `provider`, if it has one, fitted for `theme`.
-pub(crate) fn provider_logo(provider: &Provider, theme: &Theme) -> Result<Option<Logo>, Error> {
+fn provider_logo(provider: &Provider, theme: &Theme) -> Result<Option<Logo>, Error> {
     let Some(bytes) = &provider.logo else {
         return Ok(None);
     };
@@ -228,7 +254,7 @@ fn provider_lines(
 
 /// The A4 letterhead: logo and provider on the left, the document's title, number and status
 /// on the right.
-pub(crate) fn a4_letterhead(
+fn a4_letterhead(
     theme: &Theme,
     provider: &Provider,
     logo: Option<&Logo>,
@@ -315,7 +341,7 @@ fn badge(theme: &Theme, status: &str, max_width: f32) -> Block {
 }
 
 /// The thermal letterhead: logo, provider and document title centred one under the other.
-pub(crate) fn thermal_letterhead(
+fn thermal_letterhead(
     theme: &Theme,
     provider: &Provider,
     logo: Option<&Logo>,
@@ -403,7 +429,7 @@ pub(crate) fn unbreakable(text: &str) -> String {
 }
 
 /// The client block: heading, name, address, PPP login.
-pub(crate) fn party_block(
+fn party_block(
     theme: &Theme,
     heading: &str,
     party: &Party,
@@ -430,6 +456,111 @@ pub(crate) fn party_block(
     block
 }
 
+/// What opens a document: letterhead, title and number, then the client beside (A4) or
+/// under (roll) the document's facts.
+pub(crate) struct Top<'a> {
+    pub provider: &'a Provider,
+    pub logo: Option<&'a Logo>,
+    pub labels: &'a Labels,
+    pub title: &'a str,
+    pub number: &'a str,
+    pub status: Option<&'a str>,
+    pub party_heading: &'a str,
+    pub party: &'a Party,
+    /// Label, value, and whether the value is bold: dates, payment details.
+    pub facts: Vec<(&'a str, &'a str, bool)>,
+}
+
+impl Top<'_> {
+    fn status(&self) -> Option<&str> {
+        self.status.filter(|s| !s.trim().is_empty())
+    }
+
+    /// Places the top of the document in `flow`.
+    pub(crate) fn place(&self, theme: &Theme, flow: &mut Flow) {
+        if theme.thermal {
+            self.place_roll(theme, flow);
+        } else {
+            self.place_a4(theme, flow);
+        }
+    }
+
+    fn place_a4(&self, theme: &Theme, flow: &mut Flow) {
+        let l = self.labels;
+        let number = format!("{} {}", l.number, self.number);
+        let title = self.title.to_uppercase();
+        let head = a4_letterhead(
+            theme,
+            self.provider,
+            self.logo,
+            &l.tax_number,
+            &title,
+            &number,
+            self.status(),
+        );
+        flow.place(head);
+        flow.gap(5.0 * MM);
+        flow.place(theme.full_rule(0.0, false));
+        flow.gap(5.0 * MM);
+
+        let column = theme.width() * 0.46;
+        let (left, heading, party) = (theme.left(), self.party_heading, self.party);
+        let mut block = party_block(theme, heading, party, &l.login, left, column);
+        let x = theme.right() - column;
+        let mut facts = Block::new();
+        for &(label, value, strong) in &self.facts {
+            let value_style = if strong { theme.body_bold } else { theme.body };
+            let label_ink = (theme.body, theme.muted);
+            let row = labelled(
+                label,
+                value,
+                x,
+                column,
+                label_ink,
+                (value_style, theme.text),
+            );
+            facts.append(row, 1.2 * MM);
+        }
+        // The facts line up with the client's name, under the heading.
+        block.append_at(facts, theme.small_bold.line_height() + 1.0 * MM);
+        flow.place(block);
+    }
+
+    fn place_roll(&self, theme: &Theme, flow: &mut Flow) {
+        let l = self.labels;
+        let head = thermal_letterhead(theme, self.provider, self.logo, &l.tax_number, self.title);
+        flow.place(head);
+        flow.gap(1.5 * MM);
+        let mut facts = theme.row(&l.number, self.number, true);
+        for &(label, value, strong) in &self.facts {
+            facts.append(theme.row(label, value, strong), 0.5 * MM);
+        }
+        if let Some(status) = self.status() {
+            let mut stamp = Block::new();
+            let text = format!("** {} **", status.to_uppercase());
+            let center = Place::Center {
+                x: theme.left(),
+                width: theme.width(),
+            };
+            let lines = wrap(&text, theme.body_bold, theme.width());
+            stamp.lines(0.0, lines, center, theme.text);
+            facts.append(stamp, 1.5 * MM);
+        }
+        flow.place(facts);
+        flow.place(theme.full_rule(1.5 * MM, false));
+        let (x, w) = (theme.left(), theme.width());
+        flow.place(party_block(
+            theme,
+            self.party_heading,
+            self.party,
+            &l.login,
+            x,
+            w,
+        ));
+        flow.place(theme.full_rule(1.5 * MM, false));
+    }
+}
+
 /// Footer text in its own block, centred.
 fn footer_block(theme: &Theme, footer: &str) -> Block {
     let mut block = Block::new();
@@ -452,13 +583,13 @@ const FIXED_FOOTER_LINES: usize = 4;
 
 /// Decides where the footer goes: for A4 a short footer is reserved at the bottom of every
 /// page (returned for [`finish`]); otherwise it is placed in the flow at the end.
-pub(crate) struct Footer {
+struct Footer {
     fixed: Option<Block>,
     flowing: Option<Block>,
 }
 
 impl Footer {
-    pub(crate) fn new(theme: &Theme, footer: &str) -> Self {
+    fn new(theme: &Theme, footer: &str) -> Self {
         if footer.trim().is_empty() {
             return Self {
                 fixed: None,
@@ -480,7 +611,7 @@ impl Footer {
     }
 
     /// Space to keep free at the bottom of every page.
-    pub(crate) fn reserve(&self, theme: &Theme) -> f32 {
+    fn reserve(&self, theme: &Theme) -> f32 {
         let page_number = theme.small.line_height();
         match (&self.fixed, theme.thermal) {
             (_, true) => 0.0,
@@ -490,9 +621,57 @@ impl Footer {
     }
 }
 
+/// A document's frame: its theme, checked logo, footer, and a flow set up for them.
+pub(crate) struct Page<'a> {
+    pub theme: Theme,
+    pub logo: Option<Logo>,
+    pub flow: Flow,
+    footer: Footer,
+    provider_name: &'a str,
+    page_template: &'a str,
+}
+
+impl<'a> Page<'a> {
+    /// Checks the logo and reserves the footer and running header for `layout`.
+    pub(crate) fn new(
+        layout: Layout,
+        provider: &'a Provider,
+        footer: &str,
+        labels: &'a Labels,
+    ) -> Result<Self, Error> {
+        let theme = Theme::of(layout);
+        let logo = provider_logo(provider, &theme)?;
+        let footer = Footer::new(&theme, footer);
+        let mut flow = Flow::new(theme.geometry);
+        flow.footer_height = footer.reserve(&theme);
+        flow.continuation_top = running_header_height(&theme);
+        Ok(Self {
+            theme,
+            logo,
+            flow,
+            footer,
+            provider_name: &provider.name,
+            page_template: &labels.page,
+        })
+    }
+
+    /// Writes the PDF; `title` names it in the viewer and in the running header.
+    pub(crate) fn finish(self, title: &str) -> Result<Vec<u8>, Error> {
+        let running = (self.provider_name, title);
+        finish(
+            &self.theme,
+            self.flow,
+            self.footer,
+            running,
+            self.page_template,
+            title,
+        )
+    }
+}
+
 /// Places the footer when it flows, then writes the PDF: A4 pages get the fixed footer, a
 /// running header after the first page and "Page n of m" when there is more than one.
-pub(crate) fn finish(
+fn finish(
     theme: &Theme,
     mut flow: Flow,
     footer: Footer,
@@ -537,13 +716,7 @@ pub(crate) fn finish(
             items.push(Item {
                 y: top - 2.0 * MM,
                 height: 0.5,
-                op: Op::Rule {
-                    x: theme.left(),
-                    width: theme.width(),
-                    thickness: 0.5,
-                    color: theme.rule,
-                    dashed: false,
-                },
+                op: theme.hairline(),
             });
             for item in &block.items {
                 items.push(Item {
@@ -579,13 +752,7 @@ pub(crate) fn finish(
             items.push(Item {
                 y: top + height + 1.0 * MM,
                 height: 0.5,
-                op: Op::Rule {
-                    x: theme.left(),
-                    width: theme.width(),
-                    thickness: 0.5,
-                    color: theme.rule,
-                    dashed: false,
-                },
+                op: theme.hairline(),
             });
         }
         items
@@ -594,7 +761,7 @@ pub(crate) fn finish(
 }
 
 /// Space the running header takes at the top of continuation pages.
-pub(crate) fn running_header_height(theme: &Theme) -> f32 {
+fn running_header_height(theme: &Theme) -> f32 {
     if theme.thermal {
         0.0
     } else {

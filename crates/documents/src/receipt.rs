@@ -1,34 +1,19 @@
 //! The payment receipt layouts.
 
 use crate::flow::{Block, Flow, MM, Op};
-use crate::layout::{
-    Footer, Logo, Theme, a4_letterhead, finish, labelled, party_block, provider_logo,
-    running_header_height, thermal_letterhead,
-};
+use crate::layout::{Logo, Page, Theme, Top, labelled};
 use crate::model::{ReceiptDoc, Remaining};
 use crate::{Error, Layout};
 
 pub(crate) fn render(doc: &ReceiptDoc, layout: Layout) -> Result<Vec<u8>, Error> {
-    let theme = Theme::of(layout);
-    let logo = provider_logo(&doc.provider, &theme)?;
-    let footer = Footer::new(&theme, &doc.footer);
-    let mut flow = Flow::new(theme.geometry);
-    flow.footer_height = footer.reserve(&theme);
-    flow.continuation_top = running_header_height(&theme);
-    if theme.thermal {
-        thermal(doc, &theme, logo.as_ref(), &mut flow);
+    let mut page = Page::new(layout, &doc.provider, &doc.footer, &doc.labels)?;
+    let logo = page.logo.as_ref();
+    if page.theme.thermal {
+        thermal(doc, &page.theme, logo, &mut page.flow);
     } else {
-        a4(doc, &theme, logo.as_ref(), &mut flow);
+        a4(doc, &page.theme, logo, &mut page.flow);
     }
-    let title = format!("{} {}", doc.labels.receipt, doc.number);
-    finish(
-        &theme,
-        flow,
-        footer,
-        (&doc.provider.name, &title),
-        &doc.labels.page,
-        &title,
-    )
+    page.finish(&format!("{} {}", doc.labels.receipt, doc.number))
 }
 
 /// The payment's details as label/value pairs, in print order.
@@ -53,47 +38,27 @@ fn remaining(doc: &ReceiptDoc) -> Option<(&str, &str)> {
     })
 }
 
+fn top<'a>(doc: &'a ReceiptDoc, logo: Option<&'a Logo>) -> Top<'a> {
+    let l = &doc.labels;
+    Top {
+        provider: &doc.provider,
+        logo,
+        labels: l,
+        title: &l.receipt,
+        number: &doc.number,
+        status: None,
+        party_heading: &l.received_from,
+        party: &doc.client,
+        facts: details(doc)
+            .into_iter()
+            .map(|(label, value)| (label, value, false))
+            .collect(),
+    }
+}
+
 fn a4(doc: &ReceiptDoc, theme: &Theme, logo: Option<&Logo>, flow: &mut Flow) {
     let l = &doc.labels;
-    let number = format!("{} {}", l.number, doc.number);
-    let head = a4_letterhead(
-        theme,
-        &doc.provider,
-        logo,
-        &l.tax_number,
-        &l.receipt.to_uppercase(),
-        &number,
-        None,
-    );
-    flow.place(head);
-    flow.gap(5.0 * MM);
-    flow.place(theme.full_rule(0.0, false));
-    flow.gap(5.0 * MM);
-
-    let column = theme.width() * 0.46;
-    let mut parties = party_block(
-        theme,
-        &l.received_from,
-        &doc.client,
-        &l.login,
-        theme.left(),
-        column,
-    );
-    let meta_x = theme.right() - column;
-    let mut meta = Block::new();
-    for (label, value) in details(doc) {
-        let row = labelled(
-            label,
-            value,
-            meta_x,
-            column,
-            (theme.body, theme.muted),
-            (theme.body, theme.text),
-        );
-        meta.append(row, 1.2 * MM);
-    }
-    parties.append_at(meta, theme.small_bold.line_height() + 1.0 * MM);
-    flow.place(parties);
+    top(doc, logo).place(theme, flow);
     flow.gap(7.0 * MM);
 
     // The amount, large, on a tinted band.
@@ -148,17 +113,7 @@ fn a4(doc: &ReceiptDoc, theme: &Theme, logo: Option<&Logo>, flow: &mut Flow) {
             }
             row.height += 2.4 * MM;
             let bottom = row.height;
-            row.push(
-                bottom,
-                0.5,
-                Op::Rule {
-                    x: theme.left(),
-                    width: theme.width(),
-                    thickness: 0.5,
-                    color: theme.rule,
-                    dashed: false,
-                },
-            );
+            row.push(bottom, 0.5, theme.hairline());
             flow.place(row);
         }
     }
@@ -179,40 +134,8 @@ fn a4(doc: &ReceiptDoc, theme: &Theme, logo: Option<&Logo>, flow: &mut Flow) {
 fn thermal(doc: &ReceiptDoc, theme: &Theme, logo: Option<&Logo>, flow: &mut Flow) {
     let l = &doc.labels;
     let (x, w) = (theme.left(), theme.width());
-    flow.place(thermal_letterhead(
-        theme,
-        &doc.provider,
-        logo,
-        &l.tax_number,
-        &l.receipt,
-    ));
-    flow.gap(1.5 * MM);
-    let kv = |label: &str, value: &str, strong: bool| {
-        let value_style = if strong { theme.body_bold } else { theme.body };
-        labelled(
-            label,
-            value,
-            x,
-            w,
-            (theme.body, theme.text),
-            (value_style, theme.text),
-        )
-    };
-    let mut meta = kv(&l.number, &doc.number, true);
-    for (label, value) in details(doc) {
-        meta.append(kv(label, value, false), 0.5 * MM);
-    }
-    flow.place(meta);
-    flow.place(theme.full_rule(1.5 * MM, false));
-    flow.place(party_block(
-        theme,
-        &l.received_from,
-        &doc.client,
-        &l.login,
-        x,
-        w,
-    ));
-    flow.place(theme.full_rule(1.5 * MM, false));
+    top(doc, logo).place(theme, flow);
+    let kv = |label: &str, value: &str, strong: bool| theme.row(label, value, strong);
 
     let amount = labelled(
         &l.amount_received,
