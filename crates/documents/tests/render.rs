@@ -100,6 +100,18 @@ fn screenshots_of_an_a4_invoice_and_an_80mm_receipt() {
     let invoice58 = render_invoice(&sample::invoice(), Layout::Thermal58).unwrap();
     render_png(&invoice58, &dir, "invoice-58mm", 200);
     std::fs::write(dir.join("invoice-58mm.pdf"), &invoice58).unwrap();
+    // Paid, English, no logo, a provider name that wraps.
+    let mut paid = sample::invoice();
+    paid.labels = Labels::english();
+    paid.status = Some("Paid".into());
+    paid.provider.logo = None;
+    paid.provider.name = "Koperasi Jaringan Internet Desa Sukamaju Makmur Sejahtera".into();
+    paid.amount_paid = "Rp 316.350".into();
+    paid.balance_due = "Rp 0".into();
+    let paid = render_invoice(&paid, Layout::A4).unwrap();
+    render_png(&paid, &dir, "invoice-a4-paid", 80);
+    let receipt58 = render_receipt(&sample::receipt(), Layout::Thermal58).unwrap();
+    render_png(&receipt58, &dir, "receipt-58mm", 200);
     let long = render_invoice(&sample::long_invoice(60), Layout::A4).unwrap();
     std::fs::write(dir.join("invoice-a4-60-lines.pdf"), &long).unwrap();
     assert!(png.exists());
