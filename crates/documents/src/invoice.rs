@@ -316,11 +316,19 @@ fn a4_totals(doc: &InvoiceDoc, theme: &Theme) -> Block {
     block
 }
 
+fn payment_link(doc: &InvoiceDoc) -> Option<&str> {
+    doc.payment_link.as_deref().filter(|s| !s.trim().is_empty())
+}
+
+fn has_payment_section(doc: &InvoiceDoc) -> bool {
+    !doc.how_to_pay.trim().is_empty() || payment_link(doc).is_some()
+}
+
 /// "How to pay" and the payment link, under everything else.
 fn how_to_pay(doc: &InvoiceDoc, theme: &Theme, flow: &mut Flow, gap: f32) {
     let l = &doc.labels;
-    let link = doc.payment_link.as_deref().filter(|s| !s.trim().is_empty());
-    if doc.how_to_pay.trim().is_empty() && link.is_none() {
+    let link = payment_link(doc);
+    if !has_payment_section(doc) {
         return;
     }
     flow.gap(gap);
@@ -365,7 +373,6 @@ fn thermal(doc: &InvoiceDoc, theme: &Theme, logo: Option<&Logo>, flow: &mut Flow
     let l = &doc.labels;
     let (x, w) = (theme.left(), theme.width());
     top(doc, logo).place(theme, flow);
-    let kv = |label: &str, value: &str, strong: bool| theme.row(label, value, strong);
 
     for (i, line) in doc.lines.iter().enumerate() {
         if i > 0 {
@@ -397,10 +404,10 @@ fn thermal(doc: &InvoiceDoc, theme: &Theme, logo: Option<&Logo>, flow: &mut Flow
 
     let mut totals = Block::new();
     if let Some(subtotal) = &doc.subtotal {
-        totals.append(kv(&l.subtotal, subtotal, false), 0.5 * MM);
+        totals.append(theme.row(&l.subtotal, subtotal, false), 0.5 * MM);
     }
     for tax in &doc.taxes {
-        let mut entry = kv(&tax.label, &tax.amount, false);
+        let mut entry = theme.row(&tax.label, &tax.amount, false);
         let base = format!("{} {}", l.tax_base, tax.base);
         entry.append(paragraph(&base, theme.small, x, w * 0.6, theme.text), 0.0);
         totals.append(entry, 0.5 * MM);
@@ -414,10 +421,10 @@ fn thermal(doc: &InvoiceDoc, theme: &Theme, logo: Option<&Logo>, flow: &mut Flow
         (theme.total, theme.text),
     );
     totals.append(total, 1.0 * MM);
-    totals.append(kv(&l.amount_paid, &doc.amount_paid, false), 0.5 * MM);
-    totals.append(kv(&l.balance_due, &doc.balance_due, true), 0.5 * MM);
+    totals.append(theme.row(&l.amount_paid, &doc.amount_paid, false), 0.5 * MM);
+    totals.append(theme.row(&l.balance_due, &doc.balance_due, true), 0.5 * MM);
     flow.place(totals);
-    if !doc.how_to_pay.trim().is_empty() || doc.payment_link.is_some() {
+    if has_payment_section(doc) {
         flow.place(theme.full_rule(1.5 * MM, false));
     }
     how_to_pay(doc, theme, flow, 0.0);

@@ -3,7 +3,7 @@
 
 use krilla::image::Image;
 
-use crate::flow::{Block, Flow, Geometry, Item, MM, Op, Place, page_label};
+use crate::flow::{Block, Color, Flow, Geometry, Item, MM, Op, Place, page_label};
 use crate::model::{Labels, Party, Provider};
 use crate::text::{Run, Style, shape, width, wrap};
 use crate::{Error, Layout};
@@ -20,16 +20,16 @@ pub(crate) struct Theme {
     pub name: Style,
     pub title: Style,
     pub total: Style,
-    pub text: (u8, u8, u8),
-    pub muted: (u8, u8, u8),
-    pub accent: (u8, u8, u8),
-    pub shade: (u8, u8, u8),
-    pub highlight: (u8, u8, u8),
-    pub rule: (u8, u8, u8),
+    pub text: Color,
+    pub muted: Color,
+    pub accent: Color,
+    pub shade: Color,
+    pub highlight: Color,
+    pub rule: Color,
 }
 
-const BLACK: (u8, u8, u8) = (0, 0, 0);
-const WHITE: (u8, u8, u8) = (255, 255, 255);
+const BLACK: Color = (0, 0, 0);
+const WHITE: Color = (255, 255, 255);
 
 impl Theme {
     pub(crate) fn of(layout: Layout) -> Self {
@@ -222,8 +222,8 @@ fn provider_lines(
     provider: &Provider,
     tax_label: &str,
     width: f32,
-) -> Vec<(Run, (u8, u8, u8))> {
-    let mut lines: Vec<(Run, (u8, u8, u8))> = Vec::new();
+) -> Vec<(Run, Color)> {
+    let mut lines: Vec<(Run, Color)> = Vec::new();
     lines.extend(
         wrap(&provider.name, theme.name, width)
             .into_iter()
@@ -377,13 +377,7 @@ fn center_x(theme: &Theme, run_width: f32) -> f32 {
 }
 
 /// Text wrapped into `x..x + width`.
-pub(crate) fn paragraph(
-    text: &str,
-    style: Style,
-    x: f32,
-    width: f32,
-    color: (u8, u8, u8),
-) -> Block {
+pub(crate) fn paragraph(text: &str, style: Style, x: f32, width: f32, color: Color) -> Block {
     let mut block = Block::new();
     block.lines(0.0, wrap(text, style, width), Place::Left(x), color);
     block
@@ -397,8 +391,8 @@ pub(crate) fn labelled(
     value: &str,
     x: f32,
     width: f32,
-    (label_style, label_color): (Style, (u8, u8, u8)),
-    (value_style, value_color): (Style, (u8, u8, u8)),
+    (label_style, label_color): (Style, Color),
+    (value_style, value_color): (Style, Color),
 ) -> Block {
     let gap = 2.0 * MM;
     let value_natural = longest_line(value, value_style);

@@ -135,7 +135,6 @@ fn thermal(doc: &ReceiptDoc, theme: &Theme, logo: Option<&Logo>, flow: &mut Flow
     let l = &doc.labels;
     let (x, w) = (theme.left(), theme.width());
     top(doc, logo).place(theme, flow);
-    let kv = |label: &str, value: &str, strong: bool| theme.row(label, value, strong);
 
     let amount = labelled(
         &l.amount_received,
@@ -151,11 +150,11 @@ fn thermal(doc: &ReceiptDoc, theme: &Theme, logo: Option<&Logo>, flow: &mut Flow
         flow.place(theme.heading(&l.paid_invoices, x, w));
         for paid in &doc.paid_invoices {
             let value = paid.amount.as_deref().unwrap_or("");
-            flow.place(kv(&paid.number, value, false));
+            flow.place(theme.row(&paid.number, value, false));
         }
     }
     if let Some((label, value)) = remaining(doc) {
         flow.place(theme.full_rule(1.5 * MM, false));
-        flow.place(kv(label, value, true));
+        flow.place(theme.row(label, value, true));
     }
 }
