@@ -5,10 +5,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use parking_lot::RwLock;
 
 use tokio::sync::{Notify, watch};
 
 use crate::config::Config;
+use crate::domain::settings::Settings;
 use crate::provisioning::connections::Connections;
 use crate::security::secret_box::SecretBox;
 use crate::security::throttle::LoginThrottle;
@@ -28,6 +30,8 @@ pub struct App {
     pub synced: watch::Sender<u64>,
     /// This process's name on its router sync leases.
     pub worker_id: String,
+    /// The provider's settings in effect (see `service::settings`).
+    settings: RwLock<Arc<Settings>>,
 }
 
 pub type AppState = Arc<App>;
@@ -45,11 +49,16 @@ impl App {
             tracing::info!(?applied, "database migrated");
         }
         let secrets = load_secret_key(&config)?;
-        Ok(Arc::new(App::new(config, db, secrets)))
+        let app = Arc::new(App::new(config, db, secrets));
+        crate::service::settings::refresh(&app)
+            .await
+            .context("cannot read the settings")?;
+        Ok(app)
     }
 
     pub fn new(config: Config, db: Db, secrets: SecretBox) -> App {
         App {
+            settings: RwLock::new(Arc::new(config.default_settings())),
             tokens: TokenCache::new(Duration::from_secs(config.token_cache_seconds), 100_000),
             throttle: LoginThrottle::new(
                 config.login_max_failures,
@@ -67,6 +76,22 @@ impl App {
                 &uuid::Uuid::new_v4().simple().to_string()[..8]
             ),
         }
+    }
+}
+
+impl App {
+    /// The provider's settings in effect now.
+    pub fn settings(&self) -> Arc<Settings> {
+        self.settings.read().clone()
+    }
+
+    pub fn set_settings(&self, s: Arc<Settings>) {
+        *self.settings.write() = s;
+    }
+
+    /// Today's date in the provider's time zone.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.settings().today()
     }
 }
 

@@ -198,12 +198,21 @@ impl Config {
         chrono::NaiveTime::parse_from_str(&self.billing_time, "%H:%M").ok()
     }
 
-    /// Today's date in the provider's time zone.
-    pub fn today(&self) -> chrono::NaiveDate {
-        let now = chrono::Utc::now();
-        match self.tz() {
-            Some(tz) => now.with_timezone(&tz).date_naive(),
-            None => now.date_naive(),
+    /// The settings a database that never saved any has: the provider's name and billing days
+    /// from this file (an admin changes them later in the console; see `service::settings`).
+    pub fn default_settings(&self) -> crate::domain::settings::Settings {
+        crate::domain::settings::Settings {
+            provider_name: "MikroNet".into(),
+            provider_address: String::new(),
+            provider_phone: String::new(),
+            provider_email: String::new(),
+            tax_number: None,
+            currency: "IDR".into(),
+            default_language: "id".into(),
+            time_zone: self.time_zone.clone(),
+            invoice_days_before: self.invoice_days_before,
+            invoice_due_days: self.invoice_due_days,
+            grace_days: self.grace_days,
         }
     }
 

@@ -21,6 +21,7 @@ pub async fn run(config: Config, simulate: bool) -> anyhow::Result<()> {
     for r in crate::service::routers::views(&app).await? {
         crate::service::routers::warn_plaintext(&r.router);
     }
+    tokio::spawn(crate::service::settings::keep_fresh(app.clone()));
     if app.config.billing_scheduler {
         tokio::spawn(crate::service::billing::scheduler(app.clone()));
     }

@@ -15,6 +15,7 @@ pub mod phone;
 pub mod report;
 pub mod router;
 pub mod secret;
+pub mod settings;
 pub mod user;
 pub mod validation;
 pub mod words;

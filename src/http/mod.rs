@@ -23,7 +23,9 @@ use utoipa_axum::routes;
 
 use crate::app::AppState;
 use error::ApiError;
-use routes::{auth, billing, clients, docs, health, original, plans, routers, subscriptions};
+use routes::{
+    auth, billing, clients, docs, health, original, plans, routers, settings, subscriptions,
+};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -84,6 +86,7 @@ pub fn api(app: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(routers::retry_all))
         .routes(routes!(routers::retry_one))
         .routes(routes!(routers::reconcile))
+        .routes(routes!(settings::get, settings::update))
         .merge(original::routes());
     openapi::protect(protected.get_openapi_mut());
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())

@@ -65,6 +65,12 @@ const FIXED: &[(&str, &str)] = &[
     ),
     ("must be a host name or IP address", "error-host"),
     (
+        "must be an IANA time zone name such as Asia/Jakarta",
+        "error-time-zone",
+    ),
+    ("must be an email address", "error-email"),
+    ("must be from 0 to 366 days", "error-days"),
+    (
         "must be a SHA-256 fingerprint: 64 hex digits",
         "error-fingerprint",
     ),

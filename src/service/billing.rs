@@ -38,7 +38,7 @@ fn day_offset(date: NaiveDate, days: u32) -> Result<NaiveDate, AppError> {
 
 /// An invoice issued on `invoice_date` is due the configured number of days later.
 pub(crate) fn due_date(app: &App, invoice_date: NaiveDate) -> Result<NaiveDate, AppError> {
-    day_offset(invoice_date, app.config.invoice_due_days)
+    day_offset(invoice_date, app.settings().invoice_due_days)
 }
 
 /// Invoices the next period of every active subscription ending within the configured
@@ -48,7 +48,7 @@ pub async fn generate(
     date: NaiveDate,
     dry_run: bool,
 ) -> Result<GenerationSummary, AppError> {
-    let window_days = app.config.invoice_days_before;
+    let window_days = app.settings().invoice_days_before;
     let params = GenerateParams {
         window_end: day_offset(date, window_days)?,
         invoice_date: date,
@@ -122,7 +122,7 @@ pub async fn created_by(
 
 /// Suspends subscriptions whose open invoices are past due plus grace on `date`.
 pub async fn cut_off(app: &App, date: NaiveDate) -> Result<Vec<CutOff>, AppError> {
-    let Some(cutoff) = overdue_cutoff(date, app.config.grace_days) else {
+    let Some(cutoff) = overdue_cutoff(date, app.settings().grace_days) else {
         return Ok(Vec::new());
     };
     let cut = tx!(app, write, |ex| cut_off_tx(ex, cutoff)).await?;
@@ -207,16 +207,17 @@ pub(crate) async fn renew_tx(
 
 /// The date that counts as "past due plus grace" today, for renewal decisions.
 pub(crate) fn cutoff_today(app: &App) -> Option<NaiveDate> {
-    overdue_cutoff(app.config.today(), app.config.grace_days)
+    overdue_cutoff(app.today(), app.settings().grace_days)
 }
 
 /// Runs [`daily`] every day at `billing_time` in the provider's time zone, and once at start
 /// when today's run has not happened yet.
 pub async fn scheduler(app: std::sync::Arc<App>) {
-    let (Some(tz), Some(at)) = (app.config.tz(), app.config.billing_run_time()) else {
+    let Some(at) = app.config.billing_run_time() else {
         return;
     };
     loop {
+        let tz = app.settings().tz();
         let now = Utc::now().with_timezone(&tz);
         let today = now.date_naive();
         let last = last_run(&app).await;

@@ -117,7 +117,7 @@ fn check_new(app: &App, input: &NewInvoice) -> Result<Issue, AppError> {
     let subscription_id = input
         .subscription_id
         .ok_or_else(|| FieldErrors::single("subscription_id", "is required"))?;
-    let invoice_date = input.invoice_date.unwrap_or_else(|| app.config.today());
+    let invoice_date = input.invoice_date.unwrap_or_else(|| app.today());
     let due_date = match input.due_date {
         Some(d) => d,
         None => super::billing::due_date(app, invoice_date)?,

@@ -13,6 +13,7 @@ pub mod payments;
 pub mod plans;
 pub mod reports;
 pub mod routers;
+pub mod settings;
 pub mod subscriptions;
 
 pub use error::AppError;

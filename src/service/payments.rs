@@ -148,7 +148,7 @@ pub async fn record(
         "this role may not record payments",
     )?;
     let key = check_key(idempotency_key)?;
-    let c = check(input, app.config.today())?;
+    let c = check(input, app.today())?;
     let by = actor.username.clone();
     let cutoff = billing::cutoff_today(app);
     let recorded = tx!(app, write, |ex| record_tx(

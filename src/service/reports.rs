@@ -19,6 +19,6 @@ pub async fn summary(
     if to < from {
         return Err(AppError::bad_request("to", "must not be before from"));
     }
-    let today = app.config.today();
+    let today = app.today();
     tx!(app, read, |ex| reports::summary(ex, from, to, today)).await
 }

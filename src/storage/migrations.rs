@@ -36,6 +36,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "router_sync",
         sql: include_str!("migrations/0005_router_sync.sql"),
     },
+    Migration {
+        version: 8,
+        name: "app_settings",
+        sql: include_str!("migrations/0008_app_settings.sql"),
+    },
 ];
 
 /// Removes `--` comment lines, which may hold the `;` that separates statements.

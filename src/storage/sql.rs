@@ -19,6 +19,8 @@ const TOKENS: &[(&str, [&str; 3])] = &[
         ],
     ),
     ("timestamp", ["TEXT", "DATETIME(6)", "TIMESTAMPTZ"]),
+    // Text of up to megabytes (documents, images as base64): MySQL's TEXT stops at 64 KiB.
+    ("long_text", ["TEXT", "MEDIUMTEXT", "TEXT"]),
     ("bool", ["INTEGER", "BOOLEAN", "BOOLEAN"]),
     ("bigint", ["INTEGER", "SIGNED", "BIGINT"]),
     (

@@ -128,7 +128,7 @@ pub async fn list_invoices(
     State(app): State<AppState>,
     Query(q): Query<InvoiceQuery>,
 ) -> Result<Response, ApiError> {
-    let today = app.config.today();
+    let today = app.today();
     let page = page_of(&app, &q)?;
     let (rows, total) = invoices::list(&app, q.filter(today), page).await?;
     let data: Vec<_> = rows
@@ -151,7 +151,7 @@ pub async fn get_invoice(
     Id(id): Id<InvoiceId>,
 ) -> Result<Json<Envelope<InvoiceJson>>, ApiError> {
     let (inv, pays) = invoices::get(&app, id).await?;
-    let mut json = InvoiceJson::new(inv, app.config.today());
+    let mut json = InvoiceJson::new(inv, app.today());
     json.payments = Some(pays.into_iter().map(PaymentJson::from).collect());
     Ok(envelope("Invoice retrieved successfully", json))
 }
@@ -169,7 +169,7 @@ pub async fn void_invoice(
     let inv = invoices::void(&app, &auth.actor, id).await?;
     Ok(envelope(
         "Invoice voided successfully",
-        InvoiceJson::new(inv, app.config.today()),
+        InvoiceJson::new(inv, app.today()),
     ))
 }
 
@@ -221,7 +221,7 @@ pub struct RunQuery {
 impl RunQuery {
     /// The run's date, checked.
     pub fn date(&self, app: &AppState) -> Result<NaiveDate, AppError> {
-        let date = self.date.unwrap_or_else(|| app.config.today());
+        let date = self.date.unwrap_or_else(|| app.today());
         if date.year() < 2000 || date.year() > 9000 {
             return Err(AppError::bad_request("date", "is out of range"));
         }
@@ -323,7 +323,7 @@ fn recorded_response(app: &AppState, r: Recorded, created: bool) -> Response {
     };
     let data = PaymentResultJson {
         payment: r.payment.into(),
-        invoice: InvoiceJson::new(r.invoice, app.config.today()),
+        invoice: InvoiceJson::new(r.invoice, app.today()),
     };
     let mut res = (status, envelope(message, data)).into_response();
     if r.replayed {
@@ -538,7 +538,7 @@ pub async fn summary(
     auth: Auth,
     Query(q): Query<RangeQuery>,
 ) -> Result<Json<Envelope<SummaryJson>>, ApiError> {
-    let to = q.to.unwrap_or_else(|| app.config.today());
+    let to = q.to.unwrap_or_else(|| app.today());
     let from = q.from.unwrap_or_else(|| to.with_day(1).unwrap_or(to));
     let s = reports::summary(&app, &auth.actor, from, to).await?;
     Ok(envelope(

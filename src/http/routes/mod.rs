@@ -10,6 +10,7 @@ pub mod health;
 pub mod original;
 pub mod plans;
 pub mod routers;
+pub mod settings;
 pub mod subscriptions;
 
 use axum::http::{HeaderMap, HeaderValue};

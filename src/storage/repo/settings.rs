@@ -38,3 +38,49 @@ pub async fn claim(ex: &mut dyn Exec, name: &str, value: &str) -> Result<(), Sto
     .await?;
     Ok(())
 }
+
+/// A settings document of `app_settings` (JSON text), with who saved it last.
+pub async fn document(ex: &mut dyn Exec, name: &str) -> Result<Option<String>, StoreError> {
+    ex.first(
+        "SELECT value FROM app_settings WHERE name = ?",
+        params![name],
+    )
+    .await
+}
+
+/// The settings document `name`, its row locked until the transaction ends (created empty,
+/// an empty JSON object, if it did not exist): a read-modify-write of it cannot lose a concurrent save.
+pub async fn document_for_update(
+    ex: &mut dyn Exec,
+    name: &str,
+    by: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<String, StoreError> {
+    ex.execute(
+        "{insert_ignore} INTO app_settings (name, value, updated_at, updated_by) \
+         VALUES (?, ?, ?, ?){on_conflict_ignore}",
+        params![name, "{}", now, by],
+    )
+    .await?;
+    ex.one(
+        "SELECT value FROM app_settings WHERE name = ?{for_update}",
+        params![name],
+    )
+    .await
+}
+
+/// Saves a settings document (after [`document_for_update`]).
+pub async fn save_document(
+    ex: &mut dyn Exec,
+    name: &str,
+    value: &str,
+    by: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StoreError> {
+    ex.execute(
+        "UPDATE app_settings SET value = ?, updated_at = ?, updated_by = ? WHERE name = ?",
+        params![value, now, by, name],
+    )
+    .await?;
+    Ok(())
+}

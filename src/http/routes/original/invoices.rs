@@ -57,7 +57,7 @@ impl OriginalInvoice {
 }
 
 fn rows(app: &AppState, views: Vec<InvoiceView>) -> Vec<OriginalInvoice> {
-    let today = app.config.today();
+    let today = app.today();
     views
         .into_iter()
         .map(|v| OriginalInvoice::new(v, today))
@@ -67,7 +67,7 @@ fn rows(app: &AppState, views: Vec<InvoiceView>) -> Vec<OriginalInvoice> {
 async fn one(app: &AppState, id: InvoiceId) -> Result<OriginalInvoice, AppError> {
     Ok(OriginalInvoice::new(
         svc::get_view(app, id).await?,
-        app.config.today(),
+        app.today(),
     ))
 }
 

@@ -1,0 +1,94 @@
+//! The provider's settings: read from memory on every request, refreshed from the database
+//! every few seconds (so a change saved on one server reaches the others) and at once on the
+//! server that saved it.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+
+use super::{AppError, require};
+use crate::app::App;
+use crate::domain::settings::{Settings, SettingsDraft};
+use crate::domain::user::{Actor, Role};
+use crate::storage::repo::settings as repo;
+use crate::storage::{Exec, StoreError};
+use crate::tx;
+
+/// The name of the settings document in `app_settings`.
+const PROVIDER: &str = "provider";
+
+/// How often a server rereads the settings others may have saved.
+pub const REFRESH: Duration = Duration::from_secs(5);
+
+/// The saved overrides.
+async fn overrides_tx(ex: &mut dyn Exec) -> Result<SettingsDraft, StoreError> {
+    match repo::document(ex, PROVIDER).await? {
+        Some(json) => serde_json::from_str(&json)
+            .map_err(|e| StoreError::Decode(format!("settings document: {e}"))),
+        None => Ok(SettingsDraft::default()),
+    }
+}
+
+/// The settings in effect: the configured defaults with the saved overrides. An override the
+/// rules no longer accept is ignored (and logged) rather than stopping the server.
+fn effective(defaults: &Settings, overrides: &SettingsDraft) -> Settings {
+    let mut s = defaults.clone();
+    if let Err(e) = s.patch(overrides) {
+        tracing::error!(errors = ?e.0, "saved settings refused; using the configured values for them");
+    }
+    s
+}
+
+/// Rereads the settings from the database into `app`.
+pub async fn refresh(app: &App) -> Result<Arc<Settings>, AppError> {
+    let overrides = tx!(app, read, |ex| overrides_tx(ex)).await?;
+    let s = Arc::new(effective(&app.config.default_settings(), &overrides));
+    app.set_settings(s.clone());
+    Ok(s)
+}
+
+/// Saves the fields the draft gives (admin); effective at once here, within [`REFRESH`] on
+/// the other servers.
+pub async fn update(app: &App, actor: &Actor, draft: &SettingsDraft) -> Result<Settings, AppError> {
+    require(
+        actor,
+        Role::manages_users,
+        "only an admin may change settings",
+    )?;
+    // Checked against what is in effect, so the error names the field before anything is saved.
+    app.settings().as_ref().clone().patch(draft)?;
+    let (draft, by) = (draft.clone(), actor.username.clone());
+    let defaults = app.config.default_settings();
+    let saved = tx!(app, write, |ex| update_tx(ex, &defaults, &draft, &by)).await?;
+    app.set_settings(Arc::new(saved.clone()));
+    tracing::info!(by = %actor.username, "settings saved");
+    Ok(saved)
+}
+
+pub async fn update_tx(
+    ex: &mut dyn Exec,
+    defaults: &Settings,
+    draft: &SettingsDraft,
+    by: &str,
+) -> Result<Settings, AppError> {
+    let now = Utc::now();
+    let stored = repo::document_for_update(ex, PROVIDER, by, now).await?;
+    let stored: SettingsDraft = serde_json::from_str(&stored).unwrap_or_default();
+    let merged = stored.merged(draft);
+    let mut s = defaults.clone();
+    s.patch(&merged)?;
+    let json = serde_json::to_string(&merged).map_err(|e| AppError::Internal(e.to_string()))?;
+    repo::save_document(ex, PROVIDER, &json, by, now).await?;
+    Ok(s)
+}
+
+/// Keeps this server's copy fresh while `serve` runs.
+pub async fn keep_fresh(app: Arc<App>) {
+    loop {
+        tokio::time::sleep(REFRESH).await;
+        if let Err(e) = refresh(&app).await {
+            tracing::warn!(error = %e, "rereading the settings failed");
+        }
+    }
+}
