@@ -41,7 +41,7 @@ pub async fn run(config: Config, date: Option<NaiveDate>, dry_run: bool) -> anyh
     };
     progress.step(0, 3, "opening the database");
     let date = date.unwrap_or_else(|| config.today());
-    let app = App::start(config).await?;
+    let app = App::open(config).await?;
     progress.step(1, 3, "generating invoices");
     let summary = billing::generate(&app, date, dry_run).await?;
     let cut = if dry_run {

@@ -127,7 +127,7 @@ fn init_logging(config: &Config) {
 }
 
 async fn migrate(config: Config) -> anyhow::Result<()> {
-    let db = crate::storage::Db::connect(&config.database_url, 1).await?;
+    let db = crate::app::connect(&config, true).await?;
     let applied = crate::storage::migrations::run(&db).await?;
     println!(
         "{}",

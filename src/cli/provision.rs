@@ -8,7 +8,7 @@ use crate::provisioning::{reconcile::reconcile as compare, worker};
 use crate::storage::repo::routers;
 
 pub async fn once(config: Config) -> anyhow::Result<()> {
-    let app = App::start(config).await?;
+    let app = App::open(config).await?;
     let s = worker::drain(&app).await?;
     println!(
         "router jobs: {} applied, {} to retry, {} failed",
@@ -18,7 +18,7 @@ pub async fn once(config: Config) -> anyhow::Result<()> {
 }
 
 pub async fn reconcile(config: Config, router: Option<i64>, apply: bool) -> anyhow::Result<()> {
-    let app = App::start(config).await?;
+    let app = App::open(config).await?;
     let all = app
         .db
         .read(|ex| Box::pin(async move { routers::list(ex).await }))

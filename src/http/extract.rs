@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 use super::error::ApiError;
 use crate::app::AppState;
 use crate::domain::user::Actor;
+use crate::security::net;
 use crate::service::{AppError, auth};
 
 /// A JSON request body; errors are 400 (not JSON), 413 (too large), 415 (not declared JSON)
@@ -227,8 +228,9 @@ impl OptionalFromRequestParts<AppState> for Auth {
     }
 }
 
-/// The caller's address, for login throttling: the peer, or the first `X-Forwarded-For`
-/// entry when the server is configured to sit behind a proxy.
+/// The caller's address, for login throttling: the peer, or, when the server is configured
+/// to sit behind proxies (`trust_forwarded_for`) and the peer is one of `trusted_proxies`, the
+/// right-most `X-Forwarded-For` entry that is not a trusted proxy. IPv6 counts by its /64.
 pub struct ClientAddr(pub Option<String>);
 
 impl FromRequestParts<AppState> for ClientAddr {
@@ -238,18 +240,25 @@ impl FromRequestParts<AppState> for ClientAddr {
         parts: &mut Parts,
         app: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let forwarded = app
-            .config
-            .trust_forwarded_for
-            .then(|| parts.headers.get("x-forwarded-for")?.to_str().ok())
-            .flatten()
-            .and_then(|v| v.split(',').next())
-            .map(|v| v.trim().to_owned());
-        let peer = parts
+        let Some(peer) = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string());
-        Ok(ClientAddr(forwarded.or(peer)))
+            .map(|c| c.0.ip())
+        else {
+            return Ok(ClientAddr(None));
+        };
+        let ip = if app.config.trust_forwarded_for {
+            let headers: Vec<&str> = parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .collect();
+            net::client_address(peer, &headers, &app.trusted_proxies)
+        } else {
+            peer
+        };
+        Ok(ClientAddr(Some(net::throttle_key(ip))))
     }
 }
 

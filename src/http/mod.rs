@@ -40,7 +40,14 @@ pub fn api(app: &AppState) -> OpenApiRouter<AppState> {
     let mut protected = OpenApiRouter::new()
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))
+        .routes(routes!(auth::change_password))
         .routes(routes!(auth::list_users))
+        .routes(routes!(
+            auth::get_user,
+            auth::update_user,
+            auth::delete_user
+        ))
+        .routes(routes!(auth::revoke_tokens))
         .routes(routes!(clients::list, original::clients::create))
         .routes(routes!(clients::search))
         .routes(routes!(clients::register))

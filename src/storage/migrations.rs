@@ -9,6 +9,12 @@ pub struct Migration {
     sql: &'static str,
 }
 
+impl Migration {
+    pub fn sql(&self) -> &'static str {
+        self.sql
+    }
+}
+
 /// Append only: an applied migration is never edited, a change is a new version.
 pub const MIGRATIONS: &[Migration] = &[
     Migration {
@@ -30,6 +36,11 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 4,
         name: "client_events",
         sql: include_str!("migrations/0004_client_events.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "users_manage_billing_runs",
+        sql: include_str!("migrations/0006_users_manage_billing_runs.sql"),
     },
 ];
 
@@ -70,6 +81,66 @@ pub async fn run(db: &Db) -> Result<Vec<i64>, StoreError> {
     db.write(|ex| Box::pin(apply(ex))).await
 }
 
+/// The versions this program knows that the database lacks (all of them for an empty
+/// database), read without changing anything. A database newer than the program is an error.
+pub async fn pending(db: &Db) -> Result<Vec<i64>, StoreError> {
+    db.read(|ex| {
+        Box::pin(async move {
+            let applied = applied(ex).await?;
+            check_not_newer(&applied)?;
+            Ok(MIGRATIONS
+                .iter()
+                .map(|m| m.version)
+                .filter(|v| !applied.contains(v))
+                .collect())
+        })
+    })
+    .await
+}
+
+/// The applied versions; none when the bookkeeping table does not exist yet.
+async fn applied(ex: &mut dyn Exec) -> Result<Vec<i64>, StoreError> {
+    let exists = match ex.backend() {
+        Backend::Sqlite => {
+            ex.one::<i64>(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+                &[],
+            )
+            .await?
+        }
+        _ => {
+            ex.one::<i64>(
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'schema_migrations' \
+                 AND table_schema = {current_schema}",
+                &[],
+            )
+            .await?
+        }
+    };
+    if exists == 0 {
+        return Ok(Vec::new());
+    }
+    ex.all(
+        "SELECT version FROM schema_migrations ORDER BY version",
+        &[],
+    )
+    .await
+}
+
+fn check_not_newer(applied: &[i64]) -> Result<(), StoreError> {
+    let known = MIGRATIONS.last().map_or(0, |m| m.version);
+    match applied
+        .iter()
+        .find(|v| !MIGRATIONS.iter().any(|m| m.version == **v))
+    {
+        Some(newer) if *newer > known => Err(StoreError::Database(format!(
+            "the database has schema version {newer}, newer than this program knows ({known}); \
+             run a newer mikronet"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 async fn apply(ex: &mut dyn Exec) -> Result<Vec<i64>, StoreError> {
     match ex.backend() {
         Backend::Sqlite => {}
@@ -90,19 +161,8 @@ async fn apply(ex: &mut dyn Exec) -> Result<Vec<i64>, StoreError> {
         ){table_options}",
     )
     .await?;
-    let applied: Vec<i64> = ex
-        .all(
-            "SELECT version FROM schema_migrations ORDER BY version",
-            &[],
-        )
-        .await?;
-    let known = MIGRATIONS.last().map_or(0, |m| m.version);
-    if let Some(newer) = applied.iter().find(|v| **v > known) {
-        return Err(StoreError::Database(format!(
-            "the database has schema version {newer}, newer than this program knows ({known}); \
-             run a newer mikronet"
-        )));
-    }
+    let applied = applied(ex).await?;
+    check_not_newer(&applied)?;
     let mut done = Vec::new();
     for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
         for stmt in statements(m.sql, ex.backend()) {

@@ -25,6 +25,11 @@ pub use error::StoreError;
 pub use row::{Cursor, Field, Table};
 pub use value::{Kind, Row, Value};
 
+/// The file of a `sqlite:` URL; `None` for the servers' URLs.
+pub fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
+    sqlite::path_from_url(url)
+}
+
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// A unit of work: what runs inside one transaction, given its executor. Written in services
@@ -96,10 +101,20 @@ pub(crate) enum TxMode {
 }
 
 impl Db {
-    /// Opens `sqlite://path`, `mysql://…` or `postgres://…`.
+    /// Opens `sqlite://path`, `mysql://…` or `postgres://…`; a missing SQLite file is
+    /// created (readable by its owner only).
     pub async fn connect(url: &str, max_connections: u32) -> Result<Db, StoreError> {
+        Self::open(url, max_connections, true).await
+    }
+
+    /// As [`Db::connect`], but a missing SQLite file is an error, not a new database.
+    pub async fn connect_existing(url: &str, max_connections: u32) -> Result<Db, StoreError> {
+        Self::open(url, max_connections, false).await
+    }
+
+    async fn open(url: &str, max_connections: u32, create: bool) -> Result<Db, StoreError> {
         let inner = if let Some(path) = sqlite::path_from_url(url) {
-            Inner::Sqlite(sqlite::SqlitePool::open(&path, max_connections).await?)
+            Inner::Sqlite(sqlite::SqlitePool::open(&path, max_connections, create).await?)
         } else {
             Inner::Sqlx(sqlx_backend::SqlxPool::connect(url, max_connections).await?)
         };

@@ -10,6 +10,7 @@ pub mod payments;
 pub mod plans;
 pub mod reports;
 pub mod routers;
+pub mod sealed;
 pub mod settings;
 pub mod subscriptions;
 pub mod tokens;
