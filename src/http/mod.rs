@@ -2,6 +2,7 @@
 
 pub mod error;
 pub mod extract;
+pub mod headers;
 pub mod openapi;
 pub mod routes;
 
@@ -113,6 +114,7 @@ pub fn router(app: AppState) -> Router {
         .with_state(app)
         .layer(DefaultBodyLimit::max(max_body))
         .layer(CatchPanicLayer::custom(panicked))
+        .layer(axum::middleware::from_fn(headers::security_headers))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request<_>| {
@@ -124,10 +126,15 @@ pub fn router(app: AppState) -> Router {
                     // The path only: query strings may carry search terms about people.
                     tracing::info_span!("request", id, method = %req.method(), path = req.uri().path())
                 })
+                // Status and latency as numbers (tower-http's default writes "123 µs").
                 .on_response(
-                    tower_http::trace::DefaultOnResponse::new()
-                        .level(tracing::Level::INFO)
-                        .latency_unit(tower_http::LatencyUnit::Micros),
+                    |res: &Response, latency: Duration, _: &tracing::Span| {
+                        tracing::info!(
+                            status = res.status().as_u16(),
+                            latency_us = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX),
+                            "finished processing request"
+                        );
+                    },
                 )
                 .on_request(())
                 .on_failure(()),

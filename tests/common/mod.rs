@@ -395,3 +395,42 @@ impl TestApp {
         r.json["data"].as_array().unwrap().clone()
     }
 }
+
+impl TestApp {
+    /// A request as the listener would hand it over from the peer `peer` (`ip:port`), with
+    /// extra headers.
+    pub async fn call_from(
+        &self,
+        peer: &str,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        if body.is_some() {
+            req = req.header("content-type", "application/json");
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let mut req = req
+            .body(body.map_or_else(Body::empty, |b| Body::from(b.to_owned())))
+            .unwrap();
+        let peer: std::net::SocketAddr = peer.parse().unwrap();
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(peer));
+        self.send(req).await
+    }
+
+    /// A login of `username` with `password` from `peer`.
+    pub async fn login_from(&self, peer: &str, username: &str, password: &str) -> Resp {
+        let body = serde_json::json!({"username": username, "password": password}).to_string();
+        self.call_from(peer, Method::POST, "/auth/login", None, Some(&body), &[])
+            .await
+    }
+}

@@ -14,7 +14,9 @@ pub struct Health {
     pub database: &'static str,
     /// `sqlite`, `mysql` or `postgres`.
     pub backend: &'static str,
-    pub version: &'static str,
+    /// Shown only when `health_shows_version` is set: a version helps an attacker pick exploits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<&'static str>,
 }
 
 /// Liveness and database reachability, for load balancers and monitoring.
@@ -36,7 +38,10 @@ pub async fn health(State(app): State<AppState>) -> (StatusCode, Json<Health>) {
             status: if ok { "ok" } else { "unavailable" },
             database: if ok { "ok" } else { "unreachable" },
             backend: app.db.backend().name(),
-            version: env!("CARGO_PKG_VERSION"),
+            version: app
+                .config
+                .health_shows_version
+                .then_some(env!("CARGO_PKG_VERSION")),
         }),
     )
 }
