@@ -49,6 +49,17 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
 }
 
 fn body_rejection(r: BytesRejection) -> ApiError {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&r);
+    while let Some(e) = source {
+        if e.is::<super::server::BodyTimeout>() {
+            return ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "request_timeout",
+                "the request body did not arrive in time",
+            );
+        }
+        source = e.source();
+    }
     if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,

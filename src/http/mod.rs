@@ -5,6 +5,7 @@ pub mod extract;
 pub mod headers;
 pub mod openapi;
 pub mod routes;
+pub mod server;
 
 use std::time::Duration;
 
