@@ -381,11 +381,13 @@ impl Config {
             ("invoice_days_before", self.invoice_days_before),
             ("invoice_due_days", self.invoice_due_days),
             ("grace_days", self.grace_days),
-            ("billing_date_window_days", self.billing_date_window_days),
         ] {
             if v > 366 {
                 return bad(key, "must be at most 366");
             }
+        }
+        if self.billing_date_window_days > 36_500 {
+            return bad("billing_date_window_days", "must be at most 36500");
         }
         if let Err(m) = check_listen(&self.listen) {
             return bad("listen", m);

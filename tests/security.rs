@@ -405,6 +405,106 @@ async fn health_shows_the_version_when_configured(backend: Backend) {
     assert_eq!(r.json["version"], env!("CARGO_PKG_VERSION"));
 }
 
+async fn billing_runs_over_http_take_dates_near_today(backend: Backend) {
+    let Some(app) = TestApp::with_config(backend, |c: &mut Config| {
+        c.billing_date_window_days = 31;
+        c.billing_scheduler = false;
+    })
+    .await
+    else {
+        return;
+    };
+    let admin = app.admin().await;
+    let op = app.user(Some(&admin), "op1", "operator").await;
+    let post = |path: String, token: String| {
+        let app = &app;
+        async move { app.call(Method::POST, &path, Some(&token), None).await }
+    };
+    for path in [
+        "/billing/run?date=2099-02-01",
+        "/invoices/generate?date=2099-02-01",
+        "/invoice/auto?date=2099-02-01",
+    ] {
+        let r = post(path.into(), op.clone()).await.expect(400);
+        let msg = r.json["errors"]["date"].as_str().unwrap();
+        assert!(msg.starts_with("must be within 31 days of today"), "{msg}");
+        post(format!("{path}&force=true"), op.clone())
+            .await
+            .expect(403);
+    }
+    // A dry run saves nothing and may look anywhere.
+    post(
+        "/invoices/generate?date=2099-02-01&dry_run=true".into(),
+        op.clone(),
+    )
+    .await
+    .expect(200);
+    // Today, by the operator; far away, by the admin with force.
+    post("/billing/run".into(), op.clone()).await.expect(200);
+    post(
+        "/billing/run?date=2099-02-01&force=true".into(),
+        admin.clone(),
+    )
+    .await
+    .expect(200);
+    let r = app.get("/billing/runs", &op).await.expect(200);
+    let runs: Vec<_> = r.json["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["kind"].as_str().unwrap().to_owned(),
+                r["started_by"].as_str().unwrap().to_owned(),
+                r["date"].as_str().unwrap().to_owned(),
+                r["forced"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    let today = app.app.config.today().to_string();
+    let own = |k: &str, by: &str, d: &str, f| (k.to_owned(), by.to_owned(), d.to_owned(), f);
+    assert_eq!(
+        runs,
+        [
+            own("cut_off", "admin", "2099-02-01", true),
+            own("generation", "admin", "2099-02-01", true),
+            own("cut_off", "op1", &today, false),
+            own("generation", "op1", &today, false),
+        ]
+    );
+    let cashier = app.user(Some(&admin), "cash1", "cashier").await;
+    app.get("/billing/runs", &cashier).await.expect(403);
+}
+
+/// The daily run in `serve` is recorded as `system:scheduler`.
+async fn the_scheduler_records_itself(backend: Backend) {
+    let Some(app) = TestApp::with_config(backend, |c: &mut Config| {
+        c.billing_time = "00:00".into();
+    })
+    .await
+    else {
+        return;
+    };
+    let admin = app.admin().await;
+    let task = tokio::spawn(mikronet::service::billing::scheduler(app.app.clone()));
+    let mut runs = serde_json::Value::Null;
+    for _ in 0..100 {
+        runs = app.get("/billing/runs", &admin).await.expect(200).json["data"].clone();
+        if runs.as_array().unwrap().len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    task.abort();
+    let by: Vec<_> = runs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["started_by"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(by, ["system:scheduler", "system:scheduler"]);
+}
+
 backend_tests!(
     concurrent_failed_logins_are_counted_before_verifying,
     a_guesser_elsewhere_cannot_lock_the_admin_out,
@@ -419,4 +519,6 @@ per_backend!(
     forwarded_for_takes_the_right_most_untrusted_entry,
     other_servers_honour_changes_within_the_cache_time,
     health_shows_the_version_when_configured,
+    billing_runs_over_http_take_dates_near_today,
+    the_scheduler_records_itself,
 );

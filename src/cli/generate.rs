@@ -43,12 +43,13 @@ pub async fn run(config: Config, date: Option<NaiveDate>, dry_run: bool) -> anyh
     let date = date.unwrap_or_else(|| config.today());
     let app = App::open(config).await?;
     progress.step(1, 3, "generating invoices");
-    let summary = billing::generate(&app, date, dry_run).await?;
+    let by = crate::domain::user::Actor::system("cli");
+    let summary = billing::generate(&app, &by, date, dry_run, false).await?;
     let cut = if dry_run {
         Vec::new()
     } else {
         progress.step(2, 3, "cutting off unpaid subscriptions");
-        billing::cut_off(&app, date).await?
+        billing::cut_off(&app, &by, date, false).await?
     };
     progress.step(3, 3, "done");
     progress.finish();

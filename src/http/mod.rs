@@ -79,6 +79,7 @@ pub fn api(app: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(billing::list_invoices))
         .routes(routes!(billing::generate))
         .routes(routes!(billing::run))
+        .routes(routes!(billing::runs))
         .routes(routes!(billing::get_invoice))
         .routes(routes!(billing::void_invoice))
         .routes(routes!(billing::invoice_payments, billing::pay_invoice))

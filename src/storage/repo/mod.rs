@@ -19,6 +19,7 @@ pub mod users;
 use super::{Exec, Field, StoreError, Value};
 use crate::domain::billing::invoice::{InvoiceStatus, PaymentStatus};
 use crate::domain::billing::period::PeriodUnit;
+use crate::domain::billing::run::RunKind;
 use crate::domain::billing::subscription::{EventKind, Status};
 use crate::domain::client::ClientEventKind;
 use crate::domain::router::{SuspendMode, Transport};
@@ -34,6 +35,7 @@ crate::word_fields!(
     ClientEventKind,
     Transport,
     SuspendMode,
+    RunKind,
 );
 
 /// A WHERE clause built from optional filters, with its parameters in order.
