@@ -505,6 +505,80 @@ async fn the_scheduler_records_itself(backend: Backend) {
     assert_eq!(by, ["system:scheduler", "system:scheduler"]);
 }
 
+/// A database that refuses writes: the change is a 503 saying so, and `/health` reports it.
+async fn a_read_only_database_is_reported(backend: Backend) {
+    let Some(app) =
+        TestApp::with_config(backend, |c: &mut Config| c.database_max_connections = 1).await
+    else {
+        return;
+    };
+    let admin = app.admin().await;
+    app.call(Method::GET, "/health", None, None)
+        .await
+        .expect(200);
+    // The pool's one connection becomes read-only.
+    let sql = match backend {
+        Backend::Sqlite => "PRAGMA query_only = ON",
+        Backend::MySql => "SET SESSION TRANSACTION READ ONLY",
+        Backend::Postgres => "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
+    };
+    app.db()
+        .write(move |ex| Box::pin(async move { ex.batch(sql).await }))
+        .await
+        .unwrap();
+    let client = r#"{"name":"John Doe","phone_number":"08123456789","address":"Jl. Merdeka No.1","ppp_secret_name":"abc123","password":"securepassword"}"#;
+    let r = app
+        .post("/client/register", Some(&admin), client)
+        .await
+        .expect(503);
+    assert_eq!(r.json["error"], "database_read_only");
+    let r = app.call(Method::GET, "/health", None, None).await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(r.json["database"], "read_only", "{}", r.text);
+    // Reads still work.
+    app.get("/client", &admin).await.expect(200);
+}
+
+/// No space left: the change is a 507 saying so, and `/health` reports it. SQLite's page
+/// limit stands in for a full disk (the same SQLITE_FULL error).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_database_is_reported() {
+    let app = TestApp::with_config(Backend::Sqlite, |c: &mut Config| {
+        c.database_max_connections = 1;
+    })
+    .await
+    .unwrap();
+    let admin = app.admin().await;
+    let pages: i64 = app
+        .db()
+        .read(|ex| Box::pin(async move { ex.one::<i64>("PRAGMA page_count", &[]).await }))
+        .await
+        .unwrap();
+    app.db()
+        .write(move |ex| {
+            Box::pin(async move { ex.batch(&format!("PRAGMA max_page_count = {pages}")).await })
+        })
+        .await
+        .unwrap();
+    let mut full = None;
+    for i in 0..500 {
+        let body = format!(
+            r#"{{"name":"Client {i}","phone_number":"08123456789","address":"Jl. Merdeka No.{i}","ppp_secret_name":"ppp{i}","password":"securepassword"}}"#
+        );
+        let r = app.post("/client/register", Some(&admin), &body).await;
+        if r.status != StatusCode::CREATED {
+            full = Some(r);
+            break;
+        }
+    }
+    let r = full.expect("the database never filled up").expect(507);
+    assert_eq!(r.json["error"], "insufficient_storage");
+    let r = app.call(Method::GET, "/health", None, None).await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(r.json["database"], "full", "{}", r.text);
+    assert_eq!(r.json["status"], "unavailable");
+}
+
 backend_tests!(
     concurrent_failed_logins_are_counted_before_verifying,
     a_guesser_elsewhere_cannot_lock_the_admin_out,
@@ -521,4 +595,5 @@ per_backend!(
     health_shows_the_version_when_configured,
     billing_runs_over_http_take_dates_near_today,
     the_scheduler_records_itself,
+    a_read_only_database_is_reported,
 );

@@ -7,6 +7,7 @@
 //! take `&mut dyn Exec` and so run unchanged on all three.
 
 mod error;
+mod health;
 pub mod migrations;
 pub mod repo;
 pub mod row;
@@ -22,6 +23,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 pub use error::StoreError;
+pub use health::WriteFailure;
 pub use row::{Cursor, Field, Table};
 pub use value::{Kind, Row, Value};
 
@@ -82,6 +84,7 @@ pub trait Exec: Send {
 #[derive(Clone)]
 pub struct Db {
     inner: Arc<Inner>,
+    health: Arc<health::WriteHealth>,
 }
 
 enum Inner {
@@ -120,6 +123,7 @@ impl Db {
         };
         Ok(Db {
             inner: Arc::new(inner),
+            health: Arc::default(),
         })
     }
 
@@ -167,10 +171,39 @@ impl Db {
         E: From<StoreError> + Send + 'static,
         F: Work<T, E>,
     {
-        match &*self.inner {
-            Inner::Sqlite(p) => p.transaction(mode, f).await,
-            Inner::Sqlx(p) => p.transaction(mode, f).await,
+        let health = self.health.clone();
+        let result = match &*self.inner {
+            Inner::Sqlite(p) => p.transaction(mode, f, health).await,
+            Inner::Sqlx(p) => p.transaction(mode, f, &health).await,
+        };
+        if mode == TxMode::Write && result.is_ok() {
+            self.health.succeeded();
         }
+        result
+    }
+
+    /// Whether the database takes writes: `Err(DiskFull | ReadOnly)` after a write failed
+    /// that way and none has succeeded since; otherwise, at most every few seconds, a small
+    /// write finds out (other errors of that write are returned as they are).
+    pub async fn check_writable(&self) -> Result<(), StoreError> {
+        if let Some((f, at)) = self.health.failure()
+            && at.elapsed() < health::PROBE_EVERY
+        {
+            return Err(f.error());
+        }
+        if !self.health.probe_due() {
+            return match self.health.failure() {
+                Some((f, _)) => Err(f.error()),
+                None => Ok(()),
+            };
+        }
+        let now = chrono::Utc::now().to_rfc3339();
+        self.write(move |ex| {
+            Box::pin(
+                async move { repo::settings::put(ex, repo::settings::HEALTH_PROBE, &now).await },
+            )
+        })
+        .await
     }
 
     /// A cheap round trip, for `/health`.

@@ -127,7 +127,12 @@ impl SqlitePool {
         })
     }
 
-    pub async fn transaction<T, E, F>(&self, mode: TxMode, f: F) -> Result<T, E>
+    pub(crate) async fn transaction<T, E, F>(
+        &self,
+        mode: TxMode,
+        f: F,
+        health: Arc<super::health::WriteHealth>,
+    ) -> Result<T, E>
     where
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
@@ -156,9 +161,14 @@ impl SqlitePool {
                     TxMode::Read => "BEGIN DEFERRED",
                     TxMode::Write | TxMode::Rehearse => "BEGIN IMMEDIATE",
                 },
-            )?;
+            )
+            .inspect_err(|e| health.note(e))?;
             let result = {
                 let mut ex = SqliteExec { conn: &mut *conn };
+                let mut ex = super::health::Watched {
+                    inner: &mut ex,
+                    health: &health,
+                };
                 // The executor never pends, so the future completes in one poll.
                 futures_executor::block_on(f(&mut ex))
             };
@@ -170,6 +180,7 @@ impl SqlitePool {
                 Ok(v) => match control(conn, "COMMIT") {
                     Ok(()) => Ok(v),
                     Err(e) => {
+                        health.note(&e);
                         let _ = control(conn, "ROLLBACK");
                         Err(e.into())
                     }
