@@ -17,7 +17,8 @@ pub async fn once(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn reconcile(config: Config, router: Option<i64>, apply: bool) -> anyhow::Result<()> {
+/// Returns whether drift was found and left unrepaired (the command then exits with 3).
+pub async fn reconcile(config: Config, router: Option<i64>, apply: bool) -> anyhow::Result<bool> {
     let app = App::open(config).await?;
     let all = app
         .db
@@ -47,5 +48,5 @@ pub async fn reconcile(config: Config, router: Option<i64>, apply: bool) -> anyh
     if drifted && !apply {
         println!("run with --apply to repair");
     }
-    Ok(())
+    Ok(drifted && !apply)
 }
