@@ -224,3 +224,38 @@ async fn generate_invoices_says_what_it_did_or_would_do() {
     let _ = Method::GET;
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconcile_exits_3_on_drift_it_did_not_repair() {
+    let sim = routeros::sim::Simulator::start(routeros::sim::SimConfig {
+        password: "Router-Pa55-word".into(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let app = TestApp::new(mikronet::storage::Backend::Sqlite)
+        .await
+        .unwrap();
+    let admin = app.admin().await;
+    let body = format!(
+        r#"{{"name":"core","host":"127.0.0.1","port":{},"username":"admin","password":"Router-Pa55-word"}}"#,
+        sim.api_addr.port()
+    );
+    app.post("/routers", Some(&admin), &body).await.expect(201);
+    // Registered but never provisioned: the router lacks the secret.
+    app.create_client(&admin, "John Doe", "abc123").await;
+    let dir = temp_dir();
+    let url = app.app.config.database_url.clone();
+    let env = [
+        ("MIKRONET_DATABASE_URL", url.as_str()),
+        ("MIKRONET_SECRET_KEY", common::KEY),
+    ];
+    let out = mikronet(&dir, &["reconcile"], &env);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("missing: abc123"), "{}", text(&out.stdout));
+    let out = mikronet(&dir, &["reconcile", "--apply"], &env);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = mikronet(&dir, &["reconcile"], &env);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    std::fs::remove_dir_all(dir).unwrap();
+}
