@@ -87,7 +87,7 @@ fn clean(msg: &str) -> String {
         "premature end of input",
         "trailing input",
     ];
-    if DATE.contains(&msg) {
+    if DATE.contains(&msg) || msg.ends_with("expected a formatted date string") {
         "must be a date as YYYY-MM-DD".to_owned()
     } else if msg == "invalid digit found in string"
         || msg == "cannot parse integer from empty string"
@@ -420,5 +420,22 @@ mod tests {
         assert_eq!(err(r#"{"name": "x"} trailing"#).0, 400);
         assert_eq!(err("").0, 400);
         assert!(parse_json::<Body>(br#"{"name":"x","age":3}"#).is_ok());
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Dated {
+        on: Option<chrono::NaiveDate>,
+    }
+
+    #[test]
+    fn dates_must_be_yyyy_mm_dd_in_bodies_and_queries() {
+        for body in [r#"{"on":"2024-13-01"}"#, r#"{"on":"01/02/2024"}"#, r#"{"on":20240101}"#] {
+            let e = parse_json::<Dated>(body.as_bytes()).unwrap_err();
+            assert_eq!(e.errors.0["on"], "must be a date as YYYY-MM-DD", "{body}");
+        }
+        let e = parse_query::<Dated>("on=2024-02-30").unwrap_err();
+        assert_eq!(e.errors.0["on"], "must be a date as YYYY-MM-DD");
     }
 }
