@@ -252,7 +252,11 @@ async fn reconcile_exits_3_on_drift_it_did_not_repair() {
     ];
     let out = mikronet(&dir, &["reconcile"], &env);
     assert_eq!(out.status.code(), Some(3), "{}", text(&out.stdout));
-    assert!(text(&out.stdout).contains("missing: abc123"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("missing: abc123"),
+        "{}",
+        text(&out.stdout)
+    );
     let out = mikronet(&dir, &["reconcile", "--apply"], &env);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let out = mikronet(&dir, &["reconcile"], &env);

@@ -431,7 +431,11 @@ mod tests {
 
     #[test]
     fn dates_must_be_yyyy_mm_dd_in_bodies_and_queries() {
-        for body in [r#"{"on":"2024-13-01"}"#, r#"{"on":"01/02/2024"}"#, r#"{"on":20240101}"#] {
+        for body in [
+            r#"{"on":"2024-13-01"}"#,
+            r#"{"on":"01/02/2024"}"#,
+            r#"{"on":20240101}"#,
+        ] {
             let e = parse_json::<Dated>(body.as_bytes()).unwrap_err();
             assert_eq!(e.errors.0["on"], "must be a date as YYYY-MM-DD", "{body}");
         }

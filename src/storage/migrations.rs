@@ -100,24 +100,7 @@ pub async fn pending(db: &Db) -> Result<Vec<i64>, StoreError> {
 
 /// The applied versions; none when the bookkeeping table does not exist yet.
 async fn applied(ex: &mut dyn Exec) -> Result<Vec<i64>, StoreError> {
-    let exists = match ex.backend() {
-        Backend::Sqlite => {
-            ex.one::<i64>(
-                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
-                &[],
-            )
-            .await?
-        }
-        _ => {
-            ex.one::<i64>(
-                "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'schema_migrations' \
-                 AND table_schema = {current_schema}",
-                &[],
-            )
-            .await?
-        }
-    };
-    if exists == 0 {
+    if !table_exists(ex, "schema_migrations").await? {
         return Ok(Vec::new());
     }
     ex.all(
@@ -125,6 +108,18 @@ async fn applied(ex: &mut dyn Exec) -> Result<Vec<i64>, StoreError> {
         &[],
     )
     .await
+}
+
+/// Whether the database has a table of that name (in the connection's schema).
+pub async fn table_exists(ex: &mut dyn Exec, name: &str) -> Result<bool, StoreError> {
+    let sql = match ex.backend() {
+        Backend::Sqlite => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
+        _ => {
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = ? \
+             AND table_schema = {current_schema}"
+        }
+    };
+    Ok(ex.one::<i64>(sql, params![name]).await? > 0)
 }
 
 fn check_not_newer(applied: &[i64]) -> Result<(), StoreError> {

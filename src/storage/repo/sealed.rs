@@ -7,13 +7,15 @@ use serde_json::Value as Json;
 
 use crate::domain::validation::Sealed;
 use crate::params;
+use crate::storage::migrations::table_exists;
 use crate::storage::{Exec, StoreError};
 
 /// (table, column) of sealed text columns; each table's key is `id`.
 pub const SEALED_COLUMNS: &[(&str, &str)] =
     &[("clients", "ppp_password_enc"), ("routers", "password_enc")];
 
-/// (table, column) of JSON columns that may hold sealed values under `…_enc` keys.
+/// (table, column) of JSON columns that may hold sealed values under `…_enc` keys; a table
+/// that does not exist (dropped by a later migration) is skipped.
 pub const SEALED_JSON: &[(&str, &str)] = &[("router_jobs", "payload")];
 
 /// A name under which a JSON document holds a sealed value.
@@ -58,6 +60,9 @@ pub async fn sample(ex: &mut dyn Exec) -> Result<Option<Sealed>, StoreError> {
         }
     }
     for (table, column) in SEALED_JSON {
+        if !table_exists(ex, table).await? {
+            continue;
+        }
         let sql = format!("SELECT {column} FROM {table} WHERE {column} LIKE '%_enc%' ORDER BY id");
         for text in ex.all::<String>(&sql, &[]).await? {
             let Ok(mut doc) = serde_json::from_str::<Json>(&text) else {
@@ -98,6 +103,9 @@ pub async fn reseal<E: From<StoreError>>(
         }
     }
     for (table, column) in SEALED_JSON {
+        if !table_exists(ex, table).await? {
+            continue;
+        }
         let rows: Vec<(i64, String)> = ex
             .all(
                 &format!("SELECT id, {column} FROM {table} WHERE {column} LIKE '%_enc%' ORDER BY id{{for_update}}"),
