@@ -4,23 +4,7 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
-use common::TestApp;
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+use common::{Capture, TestApp};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn json_lines_with_numbers_and_no_typed_user_names() {
@@ -39,7 +23,7 @@ async fn json_lines_with_numbers_and_no_typed_user_names() {
     app.login_from("192.0.2.1:1", "Hunter2-typed-as-name", "x-wrong-password")
         .await
         .expect(401);
-    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let logs = capture.text();
     assert!(!logs.contains("Hunter2-typed-as-name"), "{logs}");
     let lines: Vec<serde_json::Value> = logs
         .lines()

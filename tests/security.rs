@@ -121,54 +121,40 @@ async fn forwarded_for_takes_the_right_most_untrusted_entry(backend: Backend) {
         return;
     };
     app.admin().await;
-    let body = r#"{"username":"admin","password":"wrong-password"}"#;
+    let login = |peer: &'static str, xff: String, pw: &'static str| {
+        let app = &app;
+        async move {
+            let body = format!(r#"{{"username":"admin","password":"{pw}"}}"#);
+            let headers = [("x-forwarded-for", xff.as_str())];
+            app.call_from(
+                peer,
+                Method::POST,
+                "/auth/login",
+                None,
+                Some(&body),
+                &headers,
+            )
+            .await
+        }
+    };
+    let proxy = "10.0.0.2:3000";
     // The client forges a different first entry each time; the proxy appends what it saw.
     for i in 0..5 {
-        let xff = format!("6.6.6.{i}, 203.0.113.9");
-        app.call_from(
-            "10.0.0.2:3000",
-            Method::POST,
-            "/auth/login",
-            None,
-            Some(body),
-            &[("x-forwarded-for", &xff)],
-        )
-        .await
-        .expect(401);
+        login(proxy, format!("6.6.6.{i}, 203.0.113.9"), "wrong-password")
+            .await
+            .expect(401);
     }
-    app.call_from(
-        "10.0.0.2:3000",
-        Method::POST,
-        "/auth/login",
-        None,
-        Some(body),
-        &[("x-forwarded-for", "7.7.7.7, 203.0.113.9")],
-    )
-    .await
-    .expect(429);
+    login(proxy, "7.7.7.7, 203.0.113.9".into(), "wrong-password")
+        .await
+        .expect(429);
     // Another client behind the same proxy logs in.
-    let good = r#"{"username":"admin","password":"pw-admin-long"}"#;
-    app.call_from(
-        "10.0.0.2:3000",
-        Method::POST,
-        "/auth/login",
-        None,
-        Some(good),
-        &[("x-forwarded-for", "203.0.113.10")],
-    )
-    .await
-    .expect(200);
+    login(proxy, "203.0.113.10".into(), "pw-admin-long")
+        .await
+        .expect(200);
     // A peer that is no trusted proxy is the client, whatever its header says.
-    app.call_from(
-        "198.51.100.20:3000",
-        Method::POST,
-        "/auth/login",
-        None,
-        Some(good),
-        &[("x-forwarded-for", "203.0.113.9")],
-    )
-    .await
-    .expect(200);
+    login("198.51.100.20:3000", "203.0.113.9".into(), "pw-admin-long")
+        .await
+        .expect(200);
 }
 
 async fn users_are_managed_and_changes_take_effect_at_once(app: TestApp) {
