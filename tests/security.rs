@@ -246,28 +246,41 @@ async fn the_last_admin_stays(app: TestApp) {
     }
     app.delete("/users/1", &admin).await.expect(409);
     let second = app.user(Some(&admin), "boss2", "admin").await;
-    // Two admins demoting each other at once: exactly one succeeds.
     let app = Arc::new(app);
-    let (a, b) = (app.clone(), app.clone());
-    let (t1, t2) = (admin.clone(), second.clone());
-    let x = tokio::spawn(async move { a.put("/users/2", &t1, r#"{"role":"operator"}"#).await });
-    let y = tokio::spawn(async move { b.put("/users/1", &t2, r#"{"role":"operator"}"#).await });
-    let (x, y) = (x.await.unwrap().status, y.await.unwrap().status);
-    let mut got = [x.as_u16(), y.as_u16()];
-    got.sort();
-    // The loser is refused either as the last admin (409) or, when it acted after being
-    // demoted itself, as no longer an admin (403).
-    assert!(got == [200, 409] || got == [200, 403], "{got:?}");
-    let r = app
-        .get("/users", if x == StatusCode::OK { &admin } else { &second })
-        .await;
-    let admins = r.json["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|u| u["role"] == "admin")
-        .count();
-    assert_eq!(admins, 1);
+    // Two admins demoting each other at once, several times: exactly one succeeds each time.
+    for _ in 0..5 {
+        let (a, b) = (app.clone(), app.clone());
+        let (t1, t2) = (admin.clone(), second.clone());
+        let x = tokio::spawn(async move { a.put("/users/2", &t1, r#"{"role":"operator"}"#).await });
+        let y = tokio::spawn(async move { b.put("/users/1", &t2, r#"{"role":"operator"}"#).await });
+        let (x, y) = (x.await.unwrap(), y.await.unwrap());
+        let mut got = [x.status.as_u16(), y.status.as_u16()];
+        got.sort();
+        // The loser is refused as the last admin (409) or, when it acted after being demoted
+        // itself, as no longer an admin (403); never a deadlock (503).
+        assert!(
+            got == [200, 409] || got == [200, 403],
+            "{got:?}: {} / {}",
+            x.text,
+            y.text
+        );
+        let (winner, loser) = if x.status == StatusCode::OK {
+            (&admin, 2)
+        } else {
+            (&second, 1)
+        };
+        let r = app.get("/users", winner).await.expect(200);
+        let admins = r.json["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|u| u["role"] == "admin")
+            .count();
+        assert_eq!(admins, 1);
+        app.put(&format!("/users/{loser}"), winner, r#"{"role":"admin"}"#)
+            .await
+            .expect(200);
+    }
 }
 
 async fn own_password_change_revokes_the_other_tokens(app: TestApp) {

@@ -344,10 +344,13 @@ pub async fn update_user(
     };
     let now = Utc::now();
     let user = tx!(app, write, |ex| async move {
+        // The admins' rows first, then the user's: every such change locks in one order, so
+        // two of them cannot deadlock.
+        let admins = users::lock_active_admins(ex).await?;
         let (before, _) = users::get(ex, id, true)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("user {id}")))?;
-        if change.leaves_admins(&before) && users::lock_active_admins(ex).await? == [id] {
+        if change.leaves_admins(&before) && admins == [id] {
             return Err(last_admin(if change.disabled {
                 "disabled"
             } else {
@@ -377,13 +380,11 @@ pub async fn delete_user(app: &App, actor: &Actor, id: UserId) -> Result<(), App
     super::require(actor, Role::manages_users, ADMINS_ONLY)?;
     let now = Utc::now();
     let name = tx!(app, write, |ex| async move {
+        let admins = users::lock_active_admins(ex).await?;
         let (user, _) = users::get(ex, id, true)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("user {id}")))?;
-        if user.role == Role::Admin
-            && !user.disabled
-            && users::lock_active_admins(ex).await? == [id]
-        {
+        if user.role == Role::Admin && !user.disabled && admins == [id] {
             return Err(last_admin("deleted"));
         }
         users::delete(ex, id, now).await?;
