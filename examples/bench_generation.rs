@@ -142,7 +142,8 @@ async fn main() -> anyhow::Result<()> {
         let app = App::new(config, db, SecretBox::from_base64(KEY)?);
         for attempt in ["first run", "second run"] {
             let t = Instant::now();
-            let s = billing::generate(&app, run_date, false).await?;
+            let by = mikronet::domain::user::Actor::system("bench");
+            let s = billing::generate(&app, &by, run_date, false, false).await?;
             println!(
                 "  {attempt}: {:.3} s, created {}, already existed {}, total {}",
                 t.elapsed().as_secs_f64(),

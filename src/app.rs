@@ -1,10 +1,9 @@
 //! The running application: configuration, database and the in-memory state of auth.
 
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use parking_lot::RwLock;
 
 use tokio::sync::{Notify, watch};
@@ -12,9 +11,12 @@ use tokio::sync::{Notify, watch};
 use crate::config::Config;
 use crate::domain::settings::Settings;
 use crate::provisioning::connections::Connections;
+use crate::security::net::Cidr;
+use crate::security::password::Hasher;
 use crate::security::secret_box::SecretBox;
-use crate::security::throttle::LoginThrottle;
+use crate::security::throttle::{LoginThrottle, Rules};
 use crate::security::token_cache::TokenCache;
+use crate::service::keys::{self, OnFirstStart};
 use crate::storage::{Db, migrations};
 
 pub struct App {
@@ -23,6 +25,10 @@ pub struct App {
     pub secrets: SecretBox,
     pub tokens: TokenCache,
     pub throttle: LoginThrottle,
+    /// Every Argon2 computation, bounded.
+    pub hasher: Hasher,
+    /// `trusted_proxies`, parsed.
+    pub trusted_proxies: Vec<Cidr>,
     pub connections: Connections,
     /// Woken when a request marks router objects, so the worker does not wait for its tick.
     pub jobs_ready: Notify,
@@ -37,18 +43,30 @@ pub struct App {
 pub type AppState = Arc<App>;
 
 impl App {
-    /// Connects to the database, brings its schema up to date and loads the secret key.
+    /// `serve`: opens the database (creating a SQLite file), brings its schema up to date,
+    /// and loads the secret key (creating it on the first start of an empty database).
     pub async fn start(config: Config) -> anyhow::Result<AppState> {
-        let db = Db::connect(&config.database_url, config.pool_size())
-            .await
-            .with_context(|| {
-                format!("cannot open the {} database", scheme(&config.database_url))
-            })?;
+        // A key that cannot be read is refused before anything is created or migrated.
+        keys::read_key(&config)?;
+        let db = connect(&config, true).await?;
         let applied = migrations::run(&db).await.context("migration failed")?;
         if !applied.is_empty() {
             tracing::info!(?applied, "database migrated");
         }
-        let secrets = load_secret_key(&config)?;
+        let secrets = keys::load(&db, &config, OnFirstStart::Create).await?;
+        App::with_settings(config, db, secrets).await
+    }
+
+    /// Every command but `serve` and `migrate`: the database must exist with its schema up to
+    /// date, and the key must be the database's; nothing is created.
+    pub async fn open(config: Config) -> anyhow::Result<AppState> {
+        let db = open_existing(&config).await?;
+        let secrets = keys::load(&db, &config, OnFirstStart::UseOnly).await?;
+        App::with_settings(config, db, secrets).await
+    }
+
+    /// The app with the settings saved in the database read.
+    async fn with_settings(config: Config, db: Db, secrets: SecretBox) -> anyhow::Result<AppState> {
         let app = Arc::new(App::new(config, db, secrets));
         crate::service::settings::refresh(&app)
             .await
@@ -60,10 +78,18 @@ impl App {
         App {
             settings: RwLock::new(Arc::new(config.default_settings())),
             tokens: TokenCache::new(Duration::from_secs(config.token_cache_seconds), 100_000),
-            throttle: LoginThrottle::new(
-                config.login_max_failures,
-                Duration::from_secs(config.login_lockout_seconds),
-            ),
+            throttle: LoginThrottle::new(Rules {
+                free_attempts: config.login_free_attempts,
+                address_free_attempts: config.login_address_free_attempts,
+                max_delay: Duration::from_secs(config.login_max_delay_seconds),
+            }),
+            hasher: Hasher::new(config.hash_concurrency()),
+            // Checked by Config::load; a list built in code skips what does not parse.
+            trusted_proxies: config
+                .trusted_proxies
+                .iter()
+                .filter_map(|p| Cidr::parse(p))
+                .collect(),
             config,
             db,
             secrets,
@@ -100,37 +126,71 @@ pub fn scheme(url: &str) -> &str {
     url.split(':').next().unwrap_or("")
 }
 
-fn load_secret_key(config: &Config) -> anyhow::Result<SecretBox> {
-    if !config.secret_key.is_empty() {
-        return SecretBox::from_base64(&config.secret_key).context("secret_key");
+/// The database a URL names, for messages: file, or server, port, database and user, never
+/// the password.
+pub fn describe_database(url: &str) -> String {
+    if let Some(path) = crate::storage::sqlite_path(url) {
+        return format!("the SQLite database {}", path.display());
     }
-    let path = Path::new(&config.secret_key_file);
-    if !path.exists() {
-        write_new_key(path)?;
-        tracing::warn!(
-            file = %path.display(),
-            "created a new secret key; back it up with the database: sealed passwords cannot be read without it"
-        );
+    let scheme = scheme(url);
+    match url::Url::parse(url) {
+        Ok(u) => {
+            let port = u.port().unwrap_or(match scheme {
+                "postgres" | "postgresql" => 5432,
+                _ => 3306,
+            });
+            let mut out = format!(
+                "the {scheme} database '{}' at {}:{port}",
+                u.path().trim_start_matches('/'),
+                u.host_str().unwrap_or("")
+            );
+            if !u.username().is_empty() {
+                out.push_str(&format!(" (user {})", u.username()));
+            }
+            out
+        }
+        Err(_) => format!("the {scheme} database"),
     }
-    let key = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read the secret key file {}", path.display()))?;
-    SecretBox::from_base64(&key).with_context(|| format!("secret key file {}", path.display()))
 }
 
-fn write_new_key(path: &Path) -> anyhow::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
+/// Connects, naming the database and the cause on failure. `create`: a SQLite file may be
+/// created (only `serve` and `migrate` may).
+pub async fn connect(config: &Config, create: bool) -> anyhow::Result<Db> {
+    let what = describe_database(&config.database_url);
+    let result = if create {
+        Db::connect(&config.database_url, config.pool_size()).await
+    } else {
+        Db::connect_existing(&config.database_url, config.pool_size()).await
+    };
+    result.map_err(|e| anyhow::anyhow!("cannot connect to {what}: {e}"))
+}
+
+/// The database as it is: refused when missing or when its schema is not this program's.
+pub async fn open_existing(config: &Config) -> anyhow::Result<Db> {
+    let what = describe_database(&config.database_url);
+    if let Some(path) = crate::storage::sqlite_path(&config.database_url)
+        && !path.exists()
     {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+        bail!(
+            "there is no database at {} (database_url); run `mikronet migrate` or start              `mikronet serve` to create it, or point database_url at the existing one",
+            path.display()
+        );
     }
-    let mut f = options
-        .open(path)
-        .with_context(|| format!("cannot create the secret key file {}", path.display()))?;
-    writeln!(f, "{}", SecretBox::generate_key())?;
-    Ok(())
+    let db = connect(config, false).await?;
+    let pending = migrations::pending(&db)
+        .await
+        .with_context(|| format!("cannot read the schema version of {what}"))?;
+    if pending.is_empty() {
+        return Ok(db);
+    }
+    if pending.len() == migrations::MIGRATIONS.len() {
+        bail!(
+            "{what} has no MikroNet schema; run `mikronet migrate` (or start `mikronet serve`)              first, or point database_url at the right database"
+        );
+    }
+    bail!(
+        "{what} needs migrations {pending:?} first; run `mikronet migrate` (or start          `mikronet serve`), then this command again"
+    )
 }
 
 impl crate::provisioning::Context for App {

@@ -24,10 +24,18 @@ pub struct Config {
     pub token_ttl_minutes: i64,
     /// How long a validated token is trusted from memory (0 disables the cache).
     pub token_cache_seconds: u64,
-    /// Failed logins per user name or address before further attempts are refused.
-    pub login_max_failures: u32,
-    /// How long those refusals last.
-    pub login_lockout_seconds: u64,
+    /// Failed logins per (user name, address) before each further attempt waits a growing
+    /// delay (1 s, 2 s, 4 s, … up to `login_max_delay_seconds`).
+    #[serde(alias = "login_max_failures")]
+    pub login_free_attempts: u32,
+    /// Failed logins per address, whatever the user names, before the delays start.
+    pub login_address_free_attempts: u32,
+    /// The longest delay between attempts; also how long failures are remembered.
+    #[serde(alias = "login_lockout_seconds")]
+    pub login_max_delay_seconds: u64,
+    /// Passwords checked (Argon2, 19 MiB each) at once; 0 is two per CPU core. A login beyond
+    /// that is answered 503 with `Retry-After`.
+    pub password_hash_concurrency: u32,
     /// Largest request body accepted.
     pub max_body_bytes: usize,
     pub default_page_size: u32,
@@ -38,6 +46,19 @@ pub struct Config {
     pub log: String,
     /// Take the client address for login throttling from `X-Forwarded-For` (behind a proxy).
     pub trust_forwarded_for: bool,
+    /// Proxies (addresses or CIDRs) whose `X-Forwarded-For` is believed: the client is the
+    /// right-most address not in this list.
+    pub trusted_proxies: Vec<String>,
+    /// A request's headers must arrive within this time, counted from the connection's start
+    /// or the end of the previous answer (so it also ends idle keep-alive connections).
+    pub http_header_timeout_seconds: u64,
+    /// A request's body must arrive within this time (408 otherwise).
+    pub http_body_timeout_seconds: u64,
+    /// Open connections at most; at the limit the longest-idle connection is closed to make
+    /// room. 0: derived from the process's open-file limit.
+    pub http_max_connections: u32,
+    /// `/health` shows the program's version.
+    pub health_shows_version: bool,
     /// The provider's IANA time zone: "today" for invoice and due dates is taken there.
     pub time_zone: String,
     /// Invoice a subscription this many days before its end date.
@@ -46,6 +67,9 @@ pub struct Config {
     pub invoice_due_days: u32,
     /// Days after the due date before an unpaid subscription is cut off.
     pub grace_days: u32,
+    /// Over HTTP, billing and generation runs take dates at most this many days from today
+    /// (an admin may go further with `force=true`; the CLI takes any date).
+    pub billing_date_window_days: u32,
     /// Run invoice generation and cut-offs daily inside `serve`.
     pub billing_scheduler: bool,
     /// Local time (in `time_zone`) of the daily run, `HH:MM`.
@@ -75,18 +99,26 @@ impl Default for Config {
             secret_key_file: "mikronet.key".into(),
             token_ttl_minutes: 12 * 60,
             token_cache_seconds: 10,
-            login_max_failures: 5,
-            login_lockout_seconds: 15 * 60,
+            login_free_attempts: 5,
+            login_address_free_attempts: 30,
+            login_max_delay_seconds: 15 * 60,
+            password_hash_concurrency: 0,
             max_body_bytes: 64 * 1024,
             default_page_size: 100,
             max_page_size: 1000,
             log_format: "text".into(),
             log: "info".into(),
             trust_forwarded_for: false,
+            trusted_proxies: vec!["127.0.0.1".into(), "::1".into()],
+            http_header_timeout_seconds: 15,
+            http_body_timeout_seconds: 30,
+            http_max_connections: 0,
+            health_shows_version: false,
             time_zone: "UTC".into(),
             invoice_days_before: 4,
             invoice_due_days: 7,
             grace_days: 0,
+            billing_date_window_days: 31,
             billing_scheduler: true,
             billing_time: "00:05".into(),
             provisioning_worker: true,
@@ -96,6 +128,95 @@ impl Default for Config {
             router_probe_seconds: 30,
             reconcile_wait_seconds: 30,
         }
+    }
+}
+
+/// Keys renamed since 0.1, still read under their old names.
+const ALIASES: &[(&str, &str)] = &[
+    ("login_max_failures", "login_free_attempts"),
+    ("login_lockout_seconds", "login_max_delay_seconds"),
+];
+
+/// A tracing filter, checked rather than silently replaced: each directive is a level or
+/// `target=level`. A bare word that is no level would filter for a target of that name and
+/// log nothing, so it is refused unless it is one of this program's targets.
+fn check_log_filter(filter: &str) -> Result<(), String> {
+    const LEVELS: &[&str] = &["off", "error", "warn", "info", "debug", "trace"];
+    const TARGETS: &[&str] = &[
+        "mikronet",
+        "routeros",
+        "tower_http",
+        "sqlx",
+        "hyper",
+        "axum",
+    ];
+    if let Err(e) = tracing_subscriber::EnvFilter::builder().parse(filter) {
+        return Err(format!("is not a valid filter ('{filter}': {e})"));
+    }
+    for d in filter.split(',').map(str::trim).filter(|d| !d.is_empty()) {
+        if d.contains('=') || d.contains('[') {
+            continue;
+        }
+        let lower = d.to_ascii_lowercase();
+        if !LEVELS.contains(&lower.as_str())
+            && !TARGETS
+                .iter()
+                .any(|t| d == *t || d.starts_with(&format!("{t}::")))
+        {
+            return Err(format!(
+                "holds '{d}', which is neither a level ({}) nor target=level",
+                LEVELS.join(", ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `IP:PORT` or `HOST:PORT` (resolved when the server binds).
+fn check_listen(listen: &str) -> Result<(), String> {
+    if listen.parse::<std::net::SocketAddr>().is_ok() {
+        return Ok(());
+    }
+    match listen.rsplit_once(':') {
+        Some((host, port))
+            if !host.is_empty() && !host.contains(['/', ' ']) && port.parse::<u16>().is_ok() =>
+        {
+            Ok(())
+        }
+        _ => Err(format!(
+            "must be ADDRESS:PORT such as 127.0.0.1:8080 or 0.0.0.0:8080, not '{listen}'"
+        )),
+    }
+}
+
+/// The URL's syntax, without connecting. Never repeats the URL (it may hold a password).
+fn check_database_url(url: &str) -> Result<(), String> {
+    let scheme = url.split(':').next().unwrap_or("");
+    match scheme {
+        "sqlite" => {
+            let rest = url["sqlite:".len()..].trim_start_matches("//");
+            let path = rest.split('?').next().unwrap_or("");
+            if path.is_empty() {
+                return Err("must name a file: sqlite://FILE".into());
+            }
+            Ok(())
+        }
+        "mysql" | "mariadb" | "postgres" | "postgresql" => {
+            let parsed =
+                url::Url::parse(url).map_err(|e| format!("is not a valid {scheme} URL ({e})"))?;
+            if parsed.host_str().is_none_or(str::is_empty) {
+                return Err(format!(
+                    "must name the server: {scheme}://USER:PASS@HOST:PORT/DB"
+                ));
+            }
+            if parsed.path().trim_start_matches('/').is_empty() {
+                return Err(format!(
+                    "must name the database: {scheme}://USER:PASS@HOST:PORT/DB"
+                ));
+            }
+            Ok(())
+        }
+        _ => Err("must start with sqlite://, mysql:// or postgres://".into()),
     }
 }
 
@@ -110,19 +231,61 @@ pub enum ConfigError {
     Invalid(String),
 }
 
-/// An environment value as TOML: integers and booleans keep their type, anything else is text.
-fn env_value(raw: &str) -> toml::Value {
-    if let Ok(i) = raw.parse::<i64>() {
-        toml::Value::Integer(i)
-    } else if let Ok(b) = raw.parse::<bool>() {
-        toml::Value::Boolean(b)
+/// Where a key's value came from, for messages that say what to fix.
+fn source_of(key: &str, file: Option<&Path>, from_env: &[String]) -> String {
+    if from_env.iter().any(|k| k == key) {
+        format!("environment variable MIKRONET_{}", key.to_uppercase())
     } else {
-        toml::Value::String(raw.to_owned())
+        match file {
+            Some(f) => f.display().to_string(),
+            None => "the defaults".into(),
+        }
     }
 }
 
+/// What a TOML value of this kind is called in a message.
+fn kind_name(v: &toml::Value) -> &'static str {
+    match v {
+        toml::Value::String(_) => "a string",
+        toml::Value::Integer(_) => "a whole number",
+        toml::Value::Float(_) => "a decimal number",
+        toml::Value::Boolean(_) => "true or false",
+        toml::Value::Datetime(_) => "a date",
+        toml::Value::Array(_) => "a list",
+        toml::Value::Table(_) => "a table",
+    }
+}
+
+/// An environment value as the key's type: the default's TOML kind decides how it is read
+/// (a list is comma-separated), so `MIKRONET_BILLING_TIME=0005` stays text.
+fn env_value(key: &str, raw: &str, default: &toml::Value) -> Result<toml::Value, ConfigError> {
+    let bad = |what: &str| {
+        ConfigError::Invalid(format!(
+            "environment variable MIKRONET_{} must be {what}",
+            key.to_uppercase()
+        ))
+    };
+    Ok(match default {
+        toml::Value::Integer(_) => {
+            toml::Value::Integer(raw.trim().parse().map_err(|_| bad("a whole number"))?)
+        }
+        toml::Value::Boolean(_) => {
+            toml::Value::Boolean(raw.trim().parse().map_err(|_| bad("true or false"))?)
+        }
+        toml::Value::Array(_) => toml::Value::Array(
+            raw.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| toml::Value::String(s.to_owned()))
+                .collect(),
+        ),
+        _ => toml::Value::String(raw.to_owned()),
+    })
+}
+
 impl Config {
-    /// Reads `file` (if given) and applies overrides from `env`.
+    /// Reads `file` (if given) and applies overrides from `env`. Every error names the key
+    /// and where its value came from (the file or the environment variable).
     pub fn load(
         file: Option<&Path>,
         env: impl Fn(&str) -> Option<String>,
@@ -138,56 +301,173 @@ impl Config {
             }
             None => toml::Table::new(),
         };
+        let defaults = toml::Table::try_from(Config::default())
+            .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        let mut from_env = Vec::new();
         if let Some(url) = env("DATABASE_URL") {
             table.insert("database_url".into(), toml::Value::String(url));
         }
-        let keys = toml::Table::try_from(Config::default())
-            .map_err(|e| ConfigError::Invalid(e.to_string()))?;
-        for key in keys.keys() {
+        for (key, default) in &defaults {
             if let Some(raw) = env(&format!("MIKRONET_{}", key.to_uppercase())) {
-                table.insert(key.clone(), env_value(&raw));
+                table.insert(key.clone(), env_value(key, &raw, default)?);
+                from_env.push(key.clone());
             }
         }
-        let config: Config = table
-            .try_into()
-            .map_err(|e: toml::de::Error| ConfigError::Invalid(e.message().to_owned()))?;
-        config.check()?;
+        for (key, value) in &table {
+            let Some(default) = defaults.get(key.as_str()).or_else(|| {
+                ALIASES
+                    .iter()
+                    .find(|(old, _)| old == key)
+                    .and_then(|(_, new)| defaults.get(*new))
+            }) else {
+                let src = source_of(key, file, &from_env);
+                return Err(ConfigError::Invalid(format!(
+                    "{src}: unknown key '{key}' (see the README's configuration table)"
+                )));
+            };
+            let want = kind_name(default);
+            let got = kind_name(value);
+            if want != got {
+                let src = source_of(key, file, &from_env);
+                return Err(ConfigError::Invalid(format!(
+                    "{src}: {key} must be {want}, not {got}"
+                )));
+            }
+        }
+        let config: Config =
+            serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+                let key = e.path().to_string();
+                let key = key.split(['.', '[']).next().unwrap_or("").to_owned();
+                let src = source_of(&key, file, &from_env);
+                let inner = e.into_inner();
+                let msg = inner.message();
+                if key.is_empty() || key == "?" {
+                    ConfigError::Invalid(format!("{src}: {msg}"))
+                } else {
+                    ConfigError::Invalid(format!("{src}: {key}: {msg}"))
+                }
+            })?;
+        config.check().map_err(|(key, msg)| {
+            let src = source_of(key, file, &from_env);
+            ConfigError::Invalid(format!("{src}: {key} {msg}"))
+        })?;
         Ok(config)
     }
 
-    fn check(&self) -> Result<(), ConfigError> {
-        let bad = |m: &str| Err(ConfigError::Invalid(m.to_owned()));
+    /// Checks every value that can be checked without connecting: the whole configuration is
+    /// refused before anything is opened. `Err((key, what is wrong))`.
+    fn check(&self) -> Result<(), (&'static str, String)> {
+        fn bad(key: &'static str, m: impl Into<String>) -> Result<(), (&'static str, String)> {
+            Err((key, m.into()))
+        }
         if self.token_ttl_minutes <= 0 {
-            return bad("token_ttl_minutes must be positive");
+            return bad("token_ttl_minutes", "must be positive");
         }
-        if self.max_page_size == 0 || self.default_page_size == 0 {
-            return bad("page sizes must be positive");
+        if self.max_page_size == 0 {
+            return bad("max_page_size", "must be positive");
         }
-        if self.default_page_size > self.max_page_size {
-            return bad("default_page_size must not exceed max_page_size");
+        if self.default_page_size == 0 || self.default_page_size > self.max_page_size {
+            return bad(
+                "default_page_size",
+                "must be positive and at most max_page_size",
+            );
         }
         if !matches!(self.log_format.as_str(), "text" | "json") {
-            return bad("log_format must be text or json");
+            return bad("log_format", "must be text or json");
+        }
+        if let Err(m) = check_log_filter(&self.log) {
+            return bad("log", m);
         }
         if self.max_body_bytes < 1024 {
-            return bad("max_body_bytes must be at least 1024");
+            return bad("max_body_bytes", "must be at least 1024");
         }
         if self.tz().is_none() {
-            return bad("time_zone must be an IANA time zone name such as Asia/Jakarta");
+            return bad(
+                "time_zone",
+                "must be an IANA time zone name such as Asia/Jakarta",
+            );
         }
         if self.billing_run_time().is_none() {
-            return bad("billing_time must be HH:MM");
+            return bad("billing_time", "must be HH:MM");
         }
         if self.sync_lease_seconds == 0 || self.sync_lease_seconds > 300 {
-            return bad("sync_lease_seconds must be from 1 to 300");
+            return bad("sync_lease_seconds", "must be from 1 to 300");
         }
-        if self.router_probe_seconds == 0 || self.reconcile_interval_seconds == 0 {
-            return bad("router_probe_seconds and reconcile_interval_seconds must be positive");
+        if self.router_probe_seconds == 0 {
+            return bad("router_probe_seconds", "must be positive");
         }
-        if self.invoice_days_before > 366 || self.invoice_due_days > 366 || self.grace_days > 366 {
-            return bad("invoice_days_before, invoice_due_days and grace_days must be at most 366");
+        if self.reconcile_interval_seconds == 0 {
+            return bad("reconcile_interval_seconds", "must be positive");
+        }
+        for (key, v) in [
+            ("invoice_days_before", self.invoice_days_before),
+            ("invoice_due_days", self.invoice_due_days),
+            ("grace_days", self.grace_days),
+        ] {
+            if v > 366 {
+                return bad(key, "must be at most 366");
+            }
+        }
+        if self.billing_date_window_days > 36_500 {
+            return bad("billing_date_window_days", "must be at most 36500");
+        }
+        if let Err(m) = check_listen(&self.listen) {
+            return bad("listen", m);
+        }
+        if let Err(m) = check_database_url(&self.database_url) {
+            return bad("database_url", m);
+        }
+        if !self.secret_key.is_empty()
+            && crate::security::secret_box::SecretBox::from_base64(&self.secret_key).is_err()
+        {
+            return bad(
+                "secret_key",
+                "must be 32 random bytes in base64 (openssl rand -base64 32)",
+            );
+        }
+        if self.secret_key.is_empty() && self.secret_key_file.trim().is_empty() {
+            return bad(
+                "secret_key_file",
+                "must name a file when secret_key is empty",
+            );
+        }
+        for p in &self.trusted_proxies {
+            if crate::security::net::Cidr::parse(p).is_none() {
+                return bad(
+                    "trusted_proxies",
+                    format!("holds '{p}', which is not an address or CIDR (10.0.0.0/8)"),
+                );
+            }
+        }
+        if self.login_free_attempts == 0 || self.login_address_free_attempts == 0 {
+            return bad(
+                "login_free_attempts",
+                "and login_address_free_attempts must be positive",
+            );
+        }
+        if self.login_max_delay_seconds == 0 {
+            return bad("login_max_delay_seconds", "must be positive");
+        }
+        for (key, v) in [
+            (
+                "http_header_timeout_seconds",
+                self.http_header_timeout_seconds,
+            ),
+            ("http_body_timeout_seconds", self.http_body_timeout_seconds),
+        ] {
+            if v == 0 || v > 3600 {
+                return bad(key, "must be 1 to 3600");
+            }
         }
         Ok(())
+    }
+
+    /// The password checks that may run at once.
+    pub fn hash_concurrency(&self) -> usize {
+        match self.password_hash_concurrency {
+            0 => std::thread::available_parallelism().map_or(2, |n| n.get() * 2),
+            n => n as usize,
+        }
     }
 
     pub fn tz(&self) -> Option<chrono_tz::Tz> {

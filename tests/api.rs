@@ -528,7 +528,8 @@ async fn failed_logins_are_throttled(app: TestApp) {
             .expect(401);
         assert_eq!(r.json["message"], "invalid username or password");
     }
-    // Locked now, even with the right password.
+    // Throttled now from this address, even with the right password (another address still
+    // gets in: tests/security.rs).
     let r = app
         .post(
             "/auth/login",

@@ -146,7 +146,8 @@ async fn concurrent_generation_creates_each_invoice_once(app: TestApp) {
                 mikronet::security::secret_box::SecretBox::from_base64(common::KEY).unwrap();
             let other = mikronet::app::App::new(config, db, secrets);
             let d = chrono::NaiveDate::from_ymd_opt(2025, 1, 28).unwrap();
-            mikronet::service::billing::generate(&other, d, false)
+            let by = mikronet::domain::user::Actor::system("test");
+            mikronet::service::billing::generate(&other, &by, d, false, false)
                 .await
                 .unwrap()
                 .created
@@ -401,7 +402,7 @@ async fn unpaid_past_due_is_cut_off_and_payment_restores(app: TestApp) {
         kinds,
         [
             ("created".into(), "admin".into()),
-            ("suspended".into(), "system".into()),
+            ("suspended".into(), "admin".into()),
             ("renewed".into(), "admin".into()),
             ("reactivated".into(), "admin".into())
         ]
@@ -422,10 +423,13 @@ async fn grace_days_delay_the_cut_off(app: TestApp) {
         .subscribe(&admin, client, plan, "2024-01-01", "2024-01-31")
         .await;
     app.generate(&admin, "2024-01-27").await;
+    let by = mikronet::domain::user::Actor::system("test");
     let cut = |d: &'static str| {
         mikronet::service::billing::cut_off(
             &app.app,
+            &by,
             chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap(),
+            false,
         )
     };
     assert!(cut("2024-02-05").await.unwrap().is_empty());

@@ -83,7 +83,8 @@ fn no_body_ever_gets_a_5xx() {
     let (app, token) = rt.block_on(async {
         // A high throttle limit: this test sends many failed logins on purpose.
         let app = TestApp::with_config(mikronet::storage::Backend::Sqlite, |c| {
-            c.login_max_failures = 1_000_000;
+            c.login_free_attempts = 1_000_000;
+            c.login_address_free_attempts = 1_000_000;
         })
         .await
         .unwrap();

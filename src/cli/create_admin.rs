@@ -6,8 +6,8 @@ use chrono::Utc;
 use crate::config::Config;
 use crate::domain::user::{Role, User, UserDraft};
 use crate::security::password;
+use crate::storage::StoreError;
 use crate::storage::repo::users;
-use crate::storage::{Db, StoreError, migrations};
 
 fn read_password() -> anyhow::Result<String> {
     if std::io::stdin().is_terminal() {
@@ -30,13 +30,13 @@ pub async fn run(config: Config, username: &str) -> anyhow::Result<()> {
         username: Some(username.to_owned()),
         password: Some(pw),
         role: Some("admin".into()),
+        disabled: None,
     };
     let user = User::validate(&draft, Role::Admin).map_err(|e| {
         let msgs: Vec<_> = e.0.iter().map(|(f, m)| format!("{f} {m}")).collect();
         anyhow::anyhow!(msgs.join("; "))
     })?;
-    let db = Db::connect(&config.database_url, 1).await?;
-    migrations::run(&db).await?;
+    let db = crate::app::open_existing(&config).await?;
     let hash = tokio::task::spawn_blocking(move || password::hash(&user.password)).await?;
     let name = user.username.clone();
     let id = db

@@ -2,9 +2,12 @@
 
 mod create_admin;
 mod generate;
+mod keys;
+mod progress;
 mod provision;
 mod serve;
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -48,7 +51,8 @@ enum Command {
         #[arg(long)]
         once: bool,
     },
-    /// Compare routers' PPP secrets with the database and report drift.
+    /// Compare routers' PPP secrets with the database and report drift (exit code 3 when
+    /// drift is found and not repaired).
     Reconcile {
         /// Only this router (default: all).
         #[arg(long)]
@@ -60,14 +64,30 @@ enum Command {
     /// Generate the invoices due (the original system's cron job), then cut off subscriptions
     /// unpaid past their due date and grace. Safe to run any number of times.
     GenerateInvoices {
-        /// The run's date (default: today in the configured time zone).
-        #[arg(long, value_name = "YYYY-MM-DD")]
+        /// The run's date (default: today in the configured time zone); any date.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         date: Option<chrono::NaiveDate>,
         /// Report what would be created, and save nothing.
         #[arg(long)]
         dry_run: bool,
     },
+    /// Make a new secret key and re-seal every stored password under it, in one transaction.
+    /// Stop every server first; give each the new key before starting it again.
+    RotateKey {
+        /// Where to write the new key (default: secret_key_file; required when the key is
+        /// set by secret_key).
+        #[arg(long, value_name = "FILE")]
+        new_key_file: Option<PathBuf>,
+    },
 }
+
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("must be a date as YYYY-MM-DD, e.g. 2026-01-31 (got '{s}')"))
+}
+
+/// Exit codes: 0 done, 1 failed, 2 bad configuration or usage, 3 drift found (reconcile).
+const DRIFT: u8 = 3;
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -90,23 +110,31 @@ pub fn main() -> ExitCode {
         }
     };
     let result = runtime.block_on(async move {
+        let done = |r: anyhow::Result<()>| r.map(|()| ExitCode::SUCCESS);
         match cli.command.unwrap_or(Command::Serve { simulate: false }) {
-            Command::Serve { simulate } => serve::run(config, simulate).await,
-            Command::Migrate => migrate(config).await,
-            Command::CreateAdmin { username } => create_admin::run(config, &username).await,
-            Command::Provision { once: _ } => provision::once(config).await,
-            Command::Reconcile { router, apply } => {
-                provision::reconcile(config, router, apply).await
-            }
+            Command::Serve { simulate } => done(serve::run(config, simulate).await),
+            Command::Migrate => done(migrate(config).await),
+            Command::CreateAdmin { username } => done(create_admin::run(config, &username).await),
+            Command::Provision { once: _ } => done(provision::once(config).await),
+            Command::Reconcile { router, apply } => provision::reconcile(config, router, apply)
+                .await
+                .map(|drift| {
+                    if drift {
+                        ExitCode::from(DRIFT)
+                    } else {
+                        ExitCode::SUCCESS
+                    }
+                }),
             Command::GenerateInvoices { date, dry_run } => {
-                generate::run(config, date, dry_run).await
+                done(generate::run(config, date, dry_run).await)
             }
+            Command::RotateKey { new_key_file } => done(keys::rotate(config, new_key_file).await),
         }
     });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
+        // Once, on standard error (not also as a log line).
         Err(e) => {
-            tracing::error!("{e:#}");
             eprintln!("mikronet: {e:#}");
             ExitCode::FAILURE
         }
@@ -114,11 +142,15 @@ pub fn main() -> ExitCode {
 }
 
 fn init_logging(config: &Config) {
+    // Checked by Config::load: a filter that does not parse never gets here.
     let filter = tracing_subscriber::EnvFilter::try_new(&config.log)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // Colours only for a person at a terminal, and not when NO_COLOR is set.
+    let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_ansi(ansi)
+        .with_writer(progress::LogWriter);
     if config.log_format == "json" {
         builder.json().init();
     } else {
@@ -127,7 +159,7 @@ fn init_logging(config: &Config) {
 }
 
 async fn migrate(config: Config) -> anyhow::Result<()> {
-    let db = crate::storage::Db::connect(&config.database_url, 1).await?;
+    let db = crate::app::connect(&config, true).await?;
     let applied = crate::storage::migrations::run(&db).await?;
     println!(
         "{}",

@@ -8,7 +8,7 @@ use crate::provisioning::{reconcile::reconcile as compare, worker};
 use crate::storage::repo::routers;
 
 pub async fn once(config: Config) -> anyhow::Result<()> {
-    let app = App::start(config).await?;
+    let app = App::open(config).await?;
     let s = worker::drain(&app).await?;
     println!(
         "router objects: {} applied, {} to retry, {} failed, {} waiting for an unreachable router",
@@ -17,8 +17,10 @@ pub async fn once(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn reconcile(config: Config, router: Option<i64>, apply: bool) -> anyhow::Result<()> {
-    let app = App::start(config).await?;
+/// Returns whether drift remains (found and not repaired, or a repair still failing); the
+/// command then exits with 3.
+pub async fn reconcile(config: Config, router: Option<i64>, apply: bool) -> anyhow::Result<bool> {
+    let app = App::open(config).await?;
     let all = app
         .db
         .read(|ex| Box::pin(async move { routers::list(ex).await }))
@@ -42,9 +44,12 @@ pub async fn reconcile(config: Config, router: Option<i64>, apply: bool) -> anyh
         if !apply {
             println!("run with --apply to repair");
         }
-        anyhow::bail!("the database and the router differ: {}", drifted.join(", "));
+        eprintln!(
+            "mikronet: the database and the router differ: {}",
+            drifted.join(", ")
+        );
     }
-    Ok(())
+    Ok(!drifted.is_empty())
 }
 
 fn list(items: &[String]) -> String {

@@ -1,5 +1,3 @@
-use std::net::SocketAddr;
-
 use anyhow::Context;
 
 use crate::app::{App, scheme};
@@ -32,11 +30,14 @@ pub async fn run(config: Config, simulate: bool) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
     tracing::info!(address = %listener.local_addr()?, backend, "MikroNet Billing listening");
-    let router = http::router(app).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server error")?;
+    let limits = http::server::Limits::from_config(&app.config);
+    tracing::info!(
+        max_connections = limits.max_connections,
+        header_timeout_s = limits.header_timeout.as_secs(),
+        body_timeout_s = limits.body_timeout.as_secs(),
+        "connection limits"
+    );
+    http::server::serve(listener, http::router(app), limits, shutdown_signal()).await;
     tracing::info!("stopped");
     Ok(())
 }

@@ -77,6 +77,8 @@ pub struct User {
     pub id: UserId,
     pub username: String,
     pub role: Role,
+    /// A disabled user cannot log in, and none of their tokens works.
+    pub disabled: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -91,6 +93,8 @@ pub struct UserDraft {
     /// `admin`, `operator` or `cashier`; ignored for the first user, who is always `admin`.
     #[schema(example = "operator")]
     pub role: Option<String>,
+    /// A disabled user cannot log in and their tokens stop working.
+    pub disabled: Option<bool>,
 }
 
 impl super::Draft for UserDraft {
@@ -122,7 +126,58 @@ pub fn check_password(e: &mut FieldErrors, field: &str, p: &str) -> Option<Strin
     }
 }
 
+/// What an update of a user changes (all or nothing, checked by [`User::patch`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserChange {
+    pub role: Role,
+    pub disabled: bool,
+    /// A new password (a reset by an admin), to be hashed.
+    pub password: Option<String>,
+}
+
+impl UserChange {
+    /// Whether the user stops being an administrator who can act.
+    pub fn leaves_admins(&self, before: &User) -> bool {
+        before.role == Role::Admin
+            && !before.disabled
+            && (self.role != Role::Admin || self.disabled)
+    }
+
+    /// Whether the user's sessions must end: a new password or disabling.
+    pub fn ends_sessions(&self, before: &User) -> bool {
+        self.password.is_some() || (self.disabled && !before.disabled)
+    }
+}
+
 impl User {
+    /// Checks an update: `role`, `disabled` and `password` may change; the user name may only
+    /// repeat itself (histories record users by name).
+    pub fn patch(&self, d: &UserDraft) -> Result<UserChange, FieldErrors> {
+        let mut e = FieldErrors::default();
+        if d.username.as_deref().is_some_and(|u| u != self.username) {
+            e.add(
+                "username",
+                "cannot be changed (histories record users by name); create a new user instead",
+            );
+        }
+        let role = match d.role.as_deref() {
+            None => self.role,
+            Some(r) => Role::parse(r).unwrap_or_else(|| {
+                e.add("role", "must be one of admin, operator, cashier");
+                self.role
+            }),
+        };
+        let password = d
+            .password
+            .as_deref()
+            .and_then(|p| check_password(&mut e, "password", p));
+        e.into_result(UserChange {
+            role,
+            disabled: d.disabled.unwrap_or(self.disabled),
+            password,
+        })
+    }
+
     /// Validates a user to create. `default_role` applies when the draft names none.
     pub fn validate(d: &UserDraft, default_role: Role) -> Result<NewUser, FieldErrors> {
         let mut e = FieldErrors::default();
@@ -183,6 +238,7 @@ mod tests {
             username: Some(u.into()),
             password: Some(p.into()),
             role: r.map(Into::into),
+            disabled: None,
         };
         let ok = User::validate(&draft("admin", "correct horse", None), Role::Admin);
         assert_eq!(ok.unwrap().role, Role::Admin);
@@ -193,5 +249,38 @@ mod tests {
         );
         assert_eq!(err.0["password"], "must be at least 8 characters");
         assert_eq!(err.0["role"], "must be one of admin, operator, cashier");
+    }
+
+    #[test]
+    fn patches_change_role_disabled_and_password_only() {
+        let admin = User {
+            id: UserId(1),
+            username: "boss".into(),
+            role: Role::Admin,
+            disabled: false,
+            created_at: Utc::now(),
+        };
+        let d = UserDraft {
+            role: Some("operator".into()),
+            ..UserDraft::default()
+        };
+        let c = admin.patch(&d).unwrap();
+        assert_eq!(c.role, Role::Operator);
+        assert!(c.leaves_admins(&admin));
+        assert!(!c.ends_sessions(&admin));
+        let d = UserDraft {
+            username: Some("other".into()),
+            password: Some("short".into()),
+            ..UserDraft::default()
+        };
+        let e = admin.patch(&d).unwrap_err();
+        assert!(e.0.contains_key("username") && e.0.contains_key("password"));
+        let d = UserDraft {
+            username: Some("boss".into()),
+            disabled: Some(true),
+            ..UserDraft::default()
+        };
+        let c = admin.patch(&d).unwrap();
+        assert!(c.leaves_admins(&admin) && c.ends_sessions(&admin));
     }
 }

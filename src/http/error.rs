@@ -90,6 +90,13 @@ impl From<AppError> for ApiError {
                 retry_after: Some(retry_after),
                 ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", message)
             },
+            AppError::Overloaded {
+                message,
+                retry_after,
+            } => ApiError {
+                retry_after: Some(retry_after),
+                ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", message)
+            },
             AppError::Unavailable(m) => {
                 ApiError::new(StatusCode::BAD_GATEWAY, "router_unreachable", m)
             }
@@ -97,6 +104,16 @@ impl From<AppError> for ApiError {
                 StatusCode::SERVICE_UNAVAILABLE,
                 "busy",
                 "the database is busy; retry shortly",
+            ),
+            AppError::Store(StoreError::DiskFull) => ApiError::new(
+                StatusCode::INSUFFICIENT_STORAGE,
+                "insufficient_storage",
+                "the database has no space left for this change; nothing was saved",
+            ),
+            AppError::Store(StoreError::ReadOnly) => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database_read_only",
+                "the database accepts no changes now (it is read-only); nothing was saved",
             ),
             AppError::Store(e) => {
                 // The text may name tables and values: it goes to the log, not the client.

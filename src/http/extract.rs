@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 use super::error::ApiError;
 use crate::app::AppState;
 use crate::domain::user::Actor;
+use crate::security::net;
 use crate::service::{AppError, auth};
 
 /// A JSON request body; errors are 400 (not JSON), 413 (too large), 415 (not declared JSON)
@@ -48,6 +49,17 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
 }
 
 fn body_rejection(r: BytesRejection) -> ApiError {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&r);
+    while let Some(e) = source {
+        if e.is::<super::server::BodyTimeout>() {
+            return ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "request_timeout",
+                "the request body did not arrive in time",
+            );
+        }
+        source = e.source();
+    }
     if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -75,7 +87,7 @@ fn clean(msg: &str) -> String {
         "premature end of input",
         "trailing input",
     ];
-    if DATE.contains(&msg) {
+    if DATE.contains(&msg) || msg.ends_with("expected a formatted date string") {
         "must be a date as YYYY-MM-DD".to_owned()
     } else if msg == "invalid digit found in string"
         || msg == "cannot parse integer from empty string"
@@ -227,8 +239,9 @@ impl OptionalFromRequestParts<AppState> for Auth {
     }
 }
 
-/// The caller's address, for login throttling: the peer, or the first `X-Forwarded-For`
-/// entry when the server is configured to sit behind a proxy.
+/// The caller's address, for login throttling: the peer, or, when the server is configured
+/// to sit behind proxies (`trust_forwarded_for`) and the peer is one of `trusted_proxies`, the
+/// right-most `X-Forwarded-For` entry that is not a trusted proxy. IPv6 counts by its /64.
 pub struct ClientAddr(pub Option<String>);
 
 impl FromRequestParts<AppState> for ClientAddr {
@@ -238,18 +251,25 @@ impl FromRequestParts<AppState> for ClientAddr {
         parts: &mut Parts,
         app: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let forwarded = app
-            .config
-            .trust_forwarded_for
-            .then(|| parts.headers.get("x-forwarded-for")?.to_str().ok())
-            .flatten()
-            .and_then(|v| v.split(',').next())
-            .map(|v| v.trim().to_owned());
-        let peer = parts
+        let Some(peer) = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string());
-        Ok(ClientAddr(forwarded.or(peer)))
+            .map(|c| c.0.ip())
+        else {
+            return Ok(ClientAddr(None));
+        };
+        let ip = if app.config.trust_forwarded_for {
+            let headers: Vec<&str> = parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .collect();
+            net::client_address(peer, &headers, &app.trusted_proxies)
+        } else {
+            peer
+        };
+        Ok(ClientAddr(Some(net::throttle_key(ip))))
     }
 }
 
@@ -400,5 +420,26 @@ mod tests {
         assert_eq!(err(r#"{"name": "x"} trailing"#).0, 400);
         assert_eq!(err("").0, 400);
         assert!(parse_json::<Body>(br#"{"name":"x","age":3}"#).is_ok());
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Dated {
+        on: Option<chrono::NaiveDate>,
+    }
+
+    #[test]
+    fn dates_must_be_yyyy_mm_dd_in_bodies_and_queries() {
+        for body in [
+            r#"{"on":"2024-13-01"}"#,
+            r#"{"on":"01/02/2024"}"#,
+            r#"{"on":20240101}"#,
+        ] {
+            let e = parse_json::<Dated>(body.as_bytes()).unwrap_err();
+            assert_eq!(e.errors.0["on"], "must be a date as YYYY-MM-DD", "{body}");
+        }
+        let e = parse_query::<Dated>("on=2024-02-30").unwrap_err();
+        assert_eq!(e.errors.0["on"], "must be a date as YYYY-MM-DD");
     }
 }

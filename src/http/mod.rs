@@ -2,8 +2,10 @@
 
 pub mod error;
 pub mod extract;
+pub mod headers;
 pub mod openapi;
 pub mod routes;
+pub mod server;
 
 use std::time::Duration;
 
@@ -43,7 +45,14 @@ pub fn api(app: &AppState) -> OpenApiRouter<AppState> {
     let mut protected = OpenApiRouter::new()
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))
+        .routes(routes!(auth::change_password))
         .routes(routes!(auth::list_users))
+        .routes(routes!(
+            auth::get_user,
+            auth::update_user,
+            auth::delete_user
+        ))
+        .routes(routes!(auth::revoke_tokens))
         .routes(routes!(clients::list, original::clients::create))
         .routes(routes!(clients::search))
         .routes(routes!(clients::register))
@@ -73,6 +82,7 @@ pub fn api(app: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(billing::list_invoices))
         .routes(routes!(billing::generate))
         .routes(routes!(billing::run))
+        .routes(routes!(billing::runs))
         .routes(routes!(billing::get_invoice))
         .routes(routes!(billing::void_invoice))
         .routes(routes!(billing::invoice_payments, billing::pay_invoice))
@@ -110,6 +120,7 @@ pub fn router(app: AppState) -> Router {
         .with_state(app)
         .layer(DefaultBodyLimit::max(max_body))
         .layer(CatchPanicLayer::custom(panicked))
+        .layer(axum::middleware::from_fn(headers::security_headers))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request<_>| {
@@ -121,10 +132,15 @@ pub fn router(app: AppState) -> Router {
                     // The path only: query strings may carry search terms about people.
                     tracing::info_span!("request", id, method = %req.method(), path = req.uri().path())
                 })
+                // Status and latency as numbers (tower-http's default writes "123 µs").
                 .on_response(
-                    tower_http::trace::DefaultOnResponse::new()
-                        .level(tracing::Level::INFO)
-                        .latency_unit(tower_http::LatencyUnit::Micros),
+                    |res: &Response, latency: Duration, _: &tracing::Span| {
+                        tracing::info!(
+                            status = res.status().as_u16(),
+                            latency_us = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX),
+                            "finished processing request"
+                        );
+                    },
                 )
                 .on_request(())
                 .on_failure(()),

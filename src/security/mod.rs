@@ -1,5 +1,6 @@
 //! Credentials: password hashing, bearer tokens, sealed secrets, login throttling.
 
+pub mod net;
 pub mod password;
 pub mod secret_box;
 pub mod throttle;

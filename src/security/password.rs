@@ -1,6 +1,8 @@
 //! Argon2id password hashes (PHC strings, parameters stored with each hash).
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, TryAcquireError};
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -31,6 +33,73 @@ pub fn verify(hash: &str, password: &str) -> bool {
 pub fn burn_time(password: &str) {
     static DUMMY: LazyLock<String> = LazyLock::new(|| hash("not a real password"));
     let _ = verify(&DUMMY, password);
+}
+
+/// Every Argon2 computation of the server, bounded: each takes 19 MiB while it runs, so an
+/// unbounded number of concurrent logins is an unbounded amount of memory. The permit travels
+/// into the blocking task, so a request abandoned mid-way still holds it until the work is
+/// done.
+pub struct Hasher {
+    permits: Arc<Semaphore>,
+}
+
+/// All permits are taken: the caller answers 503 and asks to retry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Busy;
+
+impl Hasher {
+    pub fn new(concurrency: usize) -> Self {
+        Hasher {
+            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+        }
+    }
+
+    async fn run<T: Send + 'static>(
+        permit: OwnedSemaphorePermit,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> T {
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            f()
+        })
+        .await
+        // The closure does not panic (argon2 returns errors); a cancelled runtime is shutdown.
+        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
+    }
+
+    /// Hashes a new password, waiting for a permit (users being created or changing their
+    /// password are authenticated: they queue rather than fail).
+    pub async fn hash(&self, password: String) -> String {
+        let Ok(permit) = self.permits.clone().acquire_owned().await else {
+            return String::new();
+        };
+        Self::run(permit, move || hash(&password)).await
+    }
+
+    /// Checks `password` against `stored` (or burns the same time when there is no such
+    /// user), without waiting: `Err(Busy)` when every permit is taken.
+    pub async fn try_verify(&self, stored: Option<String>, password: String) -> Result<bool, Busy> {
+        let permit = match self.permits.clone().try_acquire_owned() {
+            Ok(p) => p,
+            Err(TryAcquireError::NoPermits | TryAcquireError::Closed) => return Err(Busy),
+        };
+        Ok(Self::run(permit, move || match stored {
+            Some(h) => verify(&h, &password),
+            None => {
+                burn_time(&password);
+                false
+            }
+        })
+        .await)
+    }
+
+    /// Checks a password, waiting for a permit (an authenticated user's own password).
+    pub async fn verify(&self, stored: String, password: String) -> bool {
+        let Ok(permit) = self.permits.clone().acquire_owned().await else {
+            return false;
+        };
+        Self::run(permit, move || verify(&stored, &password)).await
+    }
 }
 
 #[cfg(test)]

@@ -7,12 +7,15 @@ use base64::engine::general_purpose::STANDARD;
 use chacha20poly1305::aead::{Aead, KeyInit};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use rand::RngCore;
+use sha2::{Digest, Sha256};
 
 const PREFIX: &str = "v1:";
 
 #[derive(Clone)]
 pub struct SecretBox {
     cipher: XChaCha20Poly1305,
+    /// Keys [`SecretBox::log_tag`]; derived from the key, so tags agree across servers.
+    tag_key: [u8; 32],
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -26,7 +29,13 @@ pub enum SecretError {
 impl SecretBox {
     pub fn new(key: &[u8]) -> Result<Self, SecretError> {
         let cipher = XChaCha20Poly1305::new_from_slice(key).map_err(|_| SecretError::BadKey)?;
-        Ok(SecretBox { cipher })
+        let mut h = Sha256::new();
+        h.update(b"mikronet log tag v1\0");
+        h.update(key);
+        Ok(SecretBox {
+            cipher,
+            tag_key: h.finalize().into(),
+        })
     }
 
     pub fn from_base64(key: &str) -> Result<Self, SecretError> {
@@ -56,6 +65,16 @@ impl SecretBox {
         let mut out = nonce.to_vec();
         out.extend_from_slice(&sealed);
         Sealed(format!("{PREFIX}{}", STANDARD.encode(out)))
+    }
+
+    /// A short keyed hash of `text` for log lines: the same text gives the same tag (a run of
+    /// failures for one name can be followed), but the text cannot be read back from it, nor
+    /// guessed without the key (a password typed into the user-name field stays secret).
+    pub fn log_tag(&self, text: &str) -> String {
+        let mut h = Sha256::new();
+        h.update(self.tag_key);
+        h.update(text.as_bytes());
+        hex::encode(&h.finalize()[..6])
     }
 
     pub fn open(&self, sealed: &Sealed) -> Result<String, SecretError> {
@@ -89,5 +108,10 @@ mod tests {
         assert!(other.open(&sealed).is_err());
         assert!(b.open(&Sealed("v1:AAAA".into())).is_err());
         assert!(SecretBox::from_base64("c2hvcnQ=").is_err());
+        let tag = b.log_tag("admin");
+        assert_eq!(tag.len(), 12);
+        assert_eq!(tag, b.log_tag("admin"));
+        assert_ne!(tag, b.log_tag("Admin"));
+        assert_ne!(tag, other.log_tag("admin"), "keyed");
     }
 }

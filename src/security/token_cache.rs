@@ -62,6 +62,14 @@ impl TokenCache {
     pub fn remove(&self, digest: &str) {
         self.entries.write().remove(digest);
     }
+
+    /// Forgets every token of a user (but `keep`): a change of role, password or status
+    /// takes effect at once in this process.
+    pub fn remove_user(&self, user: crate::domain::ids::UserId, keep: Option<&str>) {
+        self.entries
+            .write()
+            .retain(|digest, (u, _)| u.actor.id != Some(user) || Some(digest.as_str()) == keep);
+    }
 }
 
 #[cfg(test)]
@@ -95,6 +103,10 @@ mod tests {
             c.put(k.into(), user(now + chrono::Duration::hours(1)));
         }
         assert!(c.entries.read().len() <= 2, "bounded");
+        c.put("x".into(), user(now + chrono::Duration::hours(1)));
+        c.put("y".into(), user(now + chrono::Duration::hours(1)));
+        c.remove_user(crate::domain::ids::UserId(1), Some("y"));
+        assert!(c.get("x", now).is_none() && c.get("y", now).is_some());
         let off = TokenCache::new(Duration::ZERO, 10);
         off.put("a".into(), user(now + chrono::Duration::hours(1)));
         assert!(off.get("a", now).is_none());

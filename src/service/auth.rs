@@ -6,8 +6,8 @@ use super::AppError;
 use crate::app::App;
 use crate::domain::ids::UserId;
 use crate::domain::user::{Actor, NewUser, Role, User, UserDraft};
+use crate::security::token;
 use crate::security::token_cache::AuthUser;
-use crate::security::{password, token};
 use crate::storage::repo::{settings, tokens, users};
 use crate::storage::{Exec, StoreError};
 use crate::tx;
@@ -19,11 +19,18 @@ pub struct Login {
     pub user: AuthUser,
 }
 
-async fn hash_password(pw: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || password::hash(&pw))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))
+async fn hash_password(app: &App, pw: String) -> Result<String, AppError> {
+    let hash = app.hasher.hash(pw).await;
+    if hash.is_empty() {
+        return Err(AppError::Internal("password hashing failed".into()));
+    }
+    Ok(hash)
 }
+
+const BUSY: AppError = AppError::Overloaded {
+    message: "the server is checking too many passwords at once; retry shortly",
+    retry_after: 1,
+};
 
 const CLOSED: &str = "registration is closed: an admin must create further users";
 
@@ -51,17 +58,30 @@ pub async fn register(
         role,
     } = User::validate(draft, default_role)?;
     let role = if bootstrap { Role::Admin } else { role };
-    let hash = hash_password(password).await?;
+    let disabled = !bootstrap && draft.disabled.unwrap_or(false);
+    let hash = hash_password(app, password).await?;
     let now = Utc::now();
     let name = username.clone();
-    let id = tx!(app, write, |ex| register_tx(
-        ex, &name, &hash, role, bootstrap, now
-    ))
+    let id = tx!(app, write, |ex| async move {
+        let id = register_tx(ex, &name, &hash, role, bootstrap, now).await?;
+        if disabled {
+            let user = User {
+                id,
+                username: name,
+                role,
+                disabled,
+                created_at: now,
+            };
+            users::update(ex, &user, None, now).await?;
+        }
+        Ok::<_, AppError>(id)
+    })
     .await?;
     Ok(User {
         id,
         username,
         role,
+        disabled,
         created_at: now,
     })
 }
@@ -82,7 +102,10 @@ pub async fn register_tx(
         .map_err(|e| match e {
             e if e.is_unique_on("username") => AppError::Conflict {
                 field: "username",
-                message: format!("username '{username}' is already taken"),
+                message: format!(
+                    "username '{username}' is already taken (by a current or a deleted user: \
+                     histories keep the names)"
+                ),
             },
             e => e.into(),
         })
@@ -100,36 +123,53 @@ async fn claim_bootstrap(ex: &mut dyn Exec) -> Result<(), AppError> {
     }
 }
 
-/// Checks a user name and password; on success issues a token.
+/// Checks a user name and password; on success issues a token. The attempt counts against
+/// the throttle before the password is checked, and the check waits for no one: when every
+/// password-check slot is taken the answer is 503 and the attempt does not count.
 pub async fn login(
     app: &App,
     username: &str,
     password: &str,
     addr: Option<&str>,
 ) -> Result<Login, AppError> {
-    if let Err(retry_after) = app.throttle.check(username, addr) {
-        tracing::warn!(username, addr, "login refused: too many failures");
+    let addr = addr.unwrap_or("unknown");
+    // The typed name may be a password typed in the wrong field: logs get a keyed hash.
+    let user_tag = app.secrets.log_tag(username);
+    if let Err(retry_after) = app.throttle.attempt(username, addr) {
+        tracing::warn!(
+            user_tag,
+            addr,
+            retry_after,
+            "login refused: too many failures"
+        );
         return Err(AppError::TooManyRequests { retry_after });
     }
     let name = username.to_owned();
-    let found = tx!(app, read, |ex| users::find_by_username(ex, &name)).await?;
-    let pw = password.to_owned();
-    let verified = tokio::task::spawn_blocking(move || match found {
-        Some((u, hash)) if password::verify(&hash, &pw) => Some(u),
-        Some(_) => None,
-        None => {
-            password::burn_time(&pw);
-            None
+    let found = match tx!(app, read, |ex| users::find_by_username(ex, &name)).await {
+        Ok(f) => f,
+        Err(e) => {
+            app.throttle.cancel(username, addr);
+            return Err(e);
         }
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?;
-    let Some(user) = verified else {
-        app.throttle.failed(username, addr);
-        tracing::info!(username, addr, "login failed");
-        return Err(AppError::Unauthorized("invalid username or password"));
     };
-    app.throttle.succeeded(username);
+    let (user, hash) = found.unzip();
+    let Ok(verified) = app.hasher.try_verify(hash, password.to_owned()).await else {
+        app.throttle.cancel(username, addr);
+        tracing::warn!(addr, "login refused: every password-check slot is busy");
+        return Err(BUSY);
+    };
+    let user = match user {
+        Some(u) if verified => u,
+        _ => {
+            tracing::info!(user_tag, addr, "login failed");
+            return Err(AppError::Unauthorized("invalid username or password"));
+        }
+    };
+    if user.disabled {
+        tracing::info!(username = %user.username, addr, "login refused: user disabled");
+        return Err(AppError::Unauthorized("this user is disabled"));
+    }
+    app.throttle.succeeded(username, addr);
     let token = token::generate();
     let digest = token::digest(&token);
     let now = Utc::now();
@@ -183,6 +223,9 @@ pub async fn authenticate(app: &App, token_text: &str) -> Result<AuthUser, AppEr
     if session.revoked_at.is_some() {
         return Err(AppError::Unauthorized("this token has been revoked"));
     }
+    if session.disabled {
+        return Err(AppError::Unauthorized("this user is disabled"));
+    }
     if session.expires_at <= now {
         return Err(AppError::Unauthorized("this token has expired"));
     }
@@ -207,7 +250,165 @@ pub async fn logout(app: &App, token_text: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Changes the caller's own password, after checking the current one (counted by the
+/// throttle like a login); every other token of theirs is revoked.
+pub async fn change_password(
+    app: &App,
+    actor: &Actor,
+    token_text: &str,
+    current: &str,
+    new: &str,
+    addr: Option<&str>,
+) -> Result<(), AppError> {
+    let Some(id) = actor.id else {
+        return Err(AppError::Forbidden("only a user has a password"));
+    };
+    let mut e = crate::domain::validation::FieldErrors::default();
+    let new = crate::domain::user::check_password(&mut e, "new_password", new);
+    if new.as_deref() == Some(current) {
+        e.add("new_password", "must differ from the current password");
+    }
+    let Some(new) = new.filter(|_| e.is_empty()) else {
+        return Err(e.into());
+    };
+    let addr = addr.unwrap_or("unknown");
+    if let Err(retry_after) = app.throttle.attempt(&actor.username, addr) {
+        return Err(AppError::TooManyRequests { retry_after });
+    }
+    let (_, hash) = tx!(app, read, |ex| users::get(ex, id, false))
+        .await?
+        .ok_or_else(|| AppError::NotFound("user".into()))?;
+    if !app.hasher.verify(hash, current.to_owned()).await {
+        tracing::info!(username = %actor.username, addr, "password change refused: wrong current password");
+        let mut e = crate::domain::validation::FieldErrors::default();
+        e.add("current_password", "is not your current password");
+        return Err(e.into());
+    }
+    app.throttle.succeeded(&actor.username, addr);
+    let hash = hash_password(app, new).await?;
+    let keep = token::digest(token_text);
+    let now = Utc::now();
+    let k = keep.clone();
+    let revoked = tx!(app, write, |ex| async move {
+        let (user, _) = users::get(ex, id, true)
+            .await?
+            .ok_or_else(|| AppError::NotFound("user".into()))?;
+        users::update(ex, &user, Some(&hash), now).await?;
+        Ok::<_, AppError>(tokens::revoke_all(ex, id, Some(&k), now).await?)
+    })
+    .await?;
+    app.tokens.remove_user(id, Some(&keep));
+    tracing::info!(username = %actor.username, revoked, "password changed");
+    Ok(())
+}
+
+const ADMINS_ONLY: &str = "only an admin may manage users";
+
 pub async fn list_users(app: &App, actor: &Actor) -> Result<Vec<User>, AppError> {
     super::require(actor, Role::manages_users, "only an admin may list users")?;
     tx!(app, read, |ex| users::list(ex)).await
+}
+
+pub async fn get_user(app: &App, actor: &Actor, id: UserId) -> Result<User, AppError> {
+    super::require(actor, Role::manages_users, ADMINS_ONLY)?;
+    tx!(app, read, |ex| users::get(ex, id, false))
+        .await?
+        .map(|(u, _)| u)
+        .ok_or_else(|| AppError::NotFound(format!("user {id}")))
+}
+
+fn last_admin(what: &str) -> AppError {
+    AppError::Conflict {
+        field: "role",
+        message: format!(
+            "this is the last admin, who cannot be {what}: make another user admin first"
+        ),
+    }
+}
+
+/// Changes a user's role, status or password (an admin's reset). A new password or disabling
+/// ends every session of the user; every change takes effect at once here and within
+/// `token_cache_seconds` on other servers. The last admin cannot stop being one.
+pub async fn update_user(
+    app: &App,
+    actor: &Actor,
+    id: UserId,
+    draft: &UserDraft,
+) -> Result<User, AppError> {
+    super::require(actor, Role::manages_users, ADMINS_ONLY)?;
+    let before = get_user(app, actor, id).await?;
+    let change = before.patch(draft)?;
+    let hash = match change.password.clone() {
+        Some(p) => Some(hash_password(app, p).await?),
+        None => None,
+    };
+    let now = Utc::now();
+    let user = tx!(app, write, |ex| async move {
+        // The admins' rows first, then the user's: every such change locks in one order, so
+        // two of them cannot deadlock.
+        let admins = users::lock_active_admins(ex).await?;
+        let (before, _) = users::get(ex, id, true)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("user {id}")))?;
+        if change.leaves_admins(&before) && admins == [id] {
+            return Err(last_admin(if change.disabled {
+                "disabled"
+            } else {
+                "demoted"
+            }));
+        }
+        let user = User {
+            role: change.role,
+            disabled: change.disabled,
+            ..before.clone()
+        };
+        users::update(ex, &user, hash.as_deref(), now).await?;
+        if change.ends_sessions(&before) {
+            tokens::revoke_all(ex, id, None, now).await?;
+        }
+        Ok::<_, AppError>(user)
+    })
+    .await?;
+    app.tokens.remove_user(id, None);
+    tracing::info!(by = %actor.username, user = %user.username, role = %user.role.as_str(),
+        disabled = user.disabled, password_reset = draft.password.is_some(), "user updated");
+    Ok(user)
+}
+
+/// Deletes a user: no login, no token; the name stays taken. The last admin cannot go.
+pub async fn delete_user(app: &App, actor: &Actor, id: UserId) -> Result<(), AppError> {
+    super::require(actor, Role::manages_users, ADMINS_ONLY)?;
+    let now = Utc::now();
+    let name = tx!(app, write, |ex| async move {
+        let admins = users::lock_active_admins(ex).await?;
+        let (user, _) = users::get(ex, id, true)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("user {id}")))?;
+        if user.role == Role::Admin && !user.disabled && admins == [id] {
+            return Err(last_admin("deleted"));
+        }
+        users::delete(ex, id, now).await?;
+        tokens::revoke_all(ex, id, None, now).await?;
+        Ok::<_, AppError>(user.username)
+    })
+    .await?;
+    app.tokens.remove_user(id, None);
+    tracing::info!(by = %actor.username, user = %name, "user deleted");
+    Ok(())
+}
+
+/// Revokes every token of a user; returns how many were live.
+pub async fn revoke_tokens(app: &App, actor: &Actor, id: UserId) -> Result<u64, AppError> {
+    super::require(actor, Role::manages_users, ADMINS_ONLY)?;
+    let now = Utc::now();
+    let n = tx!(app, write, |ex| async move {
+        users::get(ex, id, false)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("user {id}")))?;
+        Ok::<_, AppError>(tokens::revoke_all(ex, id, None, now).await?)
+    })
+    .await?;
+    app.tokens.remove_user(id, None);
+    tracing::info!(by = %actor.username, user = %id, revoked = n, "tokens revoked");
+    Ok(n)
 }

@@ -2,11 +2,12 @@
 
 use std::time::Duration;
 
-use chrono::{Days, NaiveDate, Utc};
+use chrono::{Datelike, Days, NaiveDate, Utc};
 
 use super::{AppError, require};
 use crate::app::App;
 use crate::domain::billing::invoice::{Invoice, overdue_cutoff};
+use crate::domain::billing::run::{BillingRun, RunKind, within_window};
 use crate::domain::billing::subscription::{Event, EventKind, Status, on_invoice_paid};
 use crate::domain::money::Money;
 use crate::domain::user::{Actor, Role};
@@ -41,12 +42,43 @@ pub(crate) fn due_date(app: &App, invoice_date: NaiveDate) -> Result<NaiveDate, 
     day_offset(invoice_date, app.settings().invoice_due_days)
 }
 
+/// The date of a run asked for over HTTP (default today): within `billing_date_window_days`
+/// of today, or, for an admin with `force`, any date. A dry run saves nothing and may take
+/// any date. Returns the date and whether it was forced.
+pub fn run_date(
+    app: &App,
+    actor: &Actor,
+    date: Option<NaiveDate>,
+    force: bool,
+    dry_run: bool,
+) -> Result<(NaiveDate, bool), AppError> {
+    let today = app.today();
+    let date = date.unwrap_or(today);
+    if date.year() < 2000 || date.year() > 9000 {
+        return Err(AppError::bad_request("date", "is out of range"));
+    }
+    if dry_run {
+        return Ok((date, false));
+    }
+    match within_window(date, today, app.config.billing_date_window_days) {
+        Ok(()) => Ok((date, false)),
+        Err(_) if force && actor.role == Role::Admin => Ok((date, true)),
+        Err(_) if force => Err(AppError::Forbidden(
+            "only an admin may run billing for a date outside the window",
+        )),
+        Err(msg) => Err(AppError::bad_request("date", &msg)),
+    }
+}
+
 /// Invoices the next period of every active subscription ending within the configured
-/// window of `date`; idempotent: a second run creates nothing. `dry_run` rolls back.
+/// window of `date`; idempotent: a second run creates nothing. `dry_run` rolls back. A run
+/// that saves is recorded in `billing_runs` with `actor`.
 pub async fn generate(
     app: &App,
+    actor: &Actor,
     date: NaiveDate,
     dry_run: bool,
+    forced: bool,
 ) -> Result<GenerationSummary, AppError> {
     let window_days = app.settings().invoice_days_before;
     let params = GenerateParams {
@@ -64,7 +96,23 @@ pub async fn generate(
         let result = if dry_run {
             tx!(app, rehearse, |ex| repo::generate(ex, &p)).await
         } else {
-            tx!(app, write, |ex| repo::generate(ex, &p)).await
+            let by = actor.username.clone();
+            tx!(app, write, |ex| async move {
+                let o = repo::generate(ex, &p).await?;
+                let run = BillingRun {
+                    id: 0,
+                    kind: RunKind::Generation,
+                    run_date: p.invoice_date,
+                    actor: by,
+                    forced,
+                    created: o.created,
+                    suspended: 0,
+                    started_at: p.now,
+                };
+                repo::record_run(ex, &run).await?;
+                Ok::<_, StoreError>(o)
+            })
+            .await
         };
         match result {
             Err(AppError::Store(StoreError::Unique(_) | StoreError::Busy)) if attempt < 5 => {
@@ -87,7 +135,7 @@ pub async fn generate(
     };
     tracing::info!(
         %date, created = summary.created, already_existed = summary.already_existed,
-        total = %summary.total, dry_run, "invoice generation"
+        total = %summary.total, dry_run, by = %actor.username, forced, "invoice generation"
     );
     Ok(summary)
 }
@@ -98,13 +146,41 @@ pub async fn generate_as(
     actor: &Actor,
     date: NaiveDate,
     dry_run: bool,
+    forced: bool,
 ) -> Result<GenerationSummary, AppError> {
     require(
         actor,
         Role::manages_billing,
         "only an admin or operator may generate invoices",
     )?;
-    generate(app, date, dry_run).await
+    generate(app, actor, date, dry_run, forced).await
+}
+
+/// The daily run by a user (admin or operator): generation, then cut-offs.
+pub async fn run_as(
+    app: &App,
+    actor: &Actor,
+    date: NaiveDate,
+    forced: bool,
+) -> Result<(GenerationSummary, Vec<CutOff>), AppError> {
+    require(
+        actor,
+        Role::manages_billing,
+        "only an admin or operator may run billing",
+    )?;
+    let summary = generate(app, actor, date, false, forced).await?;
+    let cut = cut_off(app, actor, date, forced).await?;
+    Ok((summary, cut))
+}
+
+/// The latest recorded runs (admin, operator).
+pub async fn runs(app: &App, actor: &Actor, limit: i64) -> Result<Vec<BillingRun>, AppError> {
+    require(
+        actor,
+        Role::manages_billing,
+        "only an admin or operator may see billing runs",
+    )?;
+    tx!(app, read, |ex| repo::runs(ex, limit)).await
 }
 
 /// The invoices a run created (at most `limit`).
@@ -120,34 +196,62 @@ pub async fn created_by(
     .await
 }
 
-/// Suspends subscriptions whose open invoices are past due plus grace on `date`.
-pub async fn cut_off(app: &App, date: NaiveDate) -> Result<Vec<CutOff>, AppError> {
+/// Suspends subscriptions whose open invoices are past due plus grace on `date`; the
+/// suspensions and the run are recorded as done by `actor`.
+pub async fn cut_off(
+    app: &App,
+    actor: &Actor,
+    date: NaiveDate,
+    forced: bool,
+) -> Result<Vec<CutOff>, AppError> {
     let Some(cutoff) = overdue_cutoff(date, app.settings().grace_days) else {
         return Ok(Vec::new());
     };
-    let cut = tx!(app, write, |ex| cut_off_tx(ex, cutoff)).await?;
+    let by = actor.username.clone();
+    let cut = tx!(app, write, |ex| async move {
+        let now = Utc::now();
+        let cut = cut_off_tx(ex, cutoff, &by).await?;
+        let run = BillingRun {
+            id: 0,
+            kind: RunKind::CutOff,
+            run_date: date,
+            actor: by,
+            forced,
+            created: 0,
+            suspended: cut.len() as i64,
+            started_at: now,
+        };
+        repo::record_run(ex, &run).await?;
+        Ok::<_, StoreError>(cut)
+    })
+    .await?;
     if !cut.is_empty() {
         app.jobs_ready.notify_one();
-        tracing::info!(%date, suspended = cut.len(), "cut-offs for non-payment");
+        tracing::info!(%date, suspended = cut.len(), by = %actor.username, "cut-offs for non-payment");
     }
     Ok(cut)
 }
 
 /// Suspends what is past `cutoff` and queues each client's cut-off on its router.
-pub async fn cut_off_tx(ex: &mut dyn Exec, cutoff: NaiveDate) -> Result<Vec<CutOff>, StoreError> {
-    let cut = repo::suspend_overdue(ex, cutoff, Utc::now()).await?;
+pub async fn cut_off_tx(
+    ex: &mut dyn Exec,
+    cutoff: NaiveDate,
+    actor: &str,
+) -> Result<Vec<CutOff>, StoreError> {
+    let cut = repo::suspend_overdue(ex, cutoff, Utc::now(), actor).await?;
     let clients: Vec<_> = cut.iter().map(|c| c.client_id).collect();
     outbox::clients_changed(ex, &clients).await?;
     Ok(cut)
 }
 
-/// The daily run: generation, then cut-offs.
+/// The daily run: generation, then cut-offs, by `actor` (`system:scheduler` in `serve`).
 pub async fn daily(
     app: &App,
+    actor: &Actor,
     date: NaiveDate,
 ) -> Result<(GenerationSummary, Vec<CutOff>), AppError> {
-    let summary = generate(app, date, false).await?;
-    let cut = cut_off(app, date).await?;
+    let summary = generate(app, actor, date, false, false).await?;
+    let cut = cut_off(app, actor, date, false).await?;
     let day = date.to_string();
     tx!(app, write, |ex| settings::put(
         ex,
@@ -222,7 +326,7 @@ pub async fn scheduler(app: std::sync::Arc<App>) {
         let today = now.date_naive();
         let last = last_run(&app).await;
         if last < Some(today) && now.time() >= at {
-            if let Err(e) = daily(&app, today).await {
+            if let Err(e) = daily(&app, &Actor::system("scheduler"), today).await {
                 tracing::error!(error = %e, "daily billing run failed; retrying in 5 minutes");
                 tokio::time::sleep(Duration::from_secs(300)).await;
                 continue;

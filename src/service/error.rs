@@ -24,6 +24,12 @@ pub enum AppError {
     },
     #[error("too many failed attempts; retry in {retry_after} s")]
     TooManyRequests { retry_after: u64 },
+    /// The server is at a limit it sets itself (concurrent password checks); retry later.
+    #[error("{message}")]
+    Overloaded {
+        message: &'static str,
+        retry_after: u64,
+    },
     /// Something this server depends on (a router) could not be reached.
     #[error("{0}")]
     Unavailable(String),

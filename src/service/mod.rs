@@ -9,6 +9,7 @@ pub mod billing;
 pub mod clients;
 mod error;
 pub mod invoices;
+pub mod keys;
 pub mod payments;
 pub mod plans;
 pub mod reports;

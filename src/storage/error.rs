@@ -13,6 +13,12 @@ pub enum StoreError {
     /// transaction may be retried.
     #[error("database is busy")]
     Busy,
+    /// The database (or its disk) has no room for the change.
+    #[error("the database has no space left")]
+    DiskFull,
+    /// The database refuses writes (a read-only file, a standby, a read-only mode).
+    #[error("the database is read-only")]
+    ReadOnly,
     #[error("cannot decode row: {0}")]
     Decode(String),
     #[error("database error: {0}")]
@@ -36,6 +42,8 @@ impl From<rusqlite::Error> for StoreError {
                     (ErrorCode::ConstraintViolation, 2067 | 1555) => StoreError::Unique(text),
                     (ErrorCode::ConstraintViolation, 787) => StoreError::ForeignKey(text),
                     (ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked, _) => StoreError::Busy,
+                    (ErrorCode::DiskFull, _) => StoreError::DiskFull,
+                    (ErrorCode::ReadOnly, _) => StoreError::ReadOnly,
                     _ => StoreError::Database(text),
                 }
             }
@@ -57,6 +65,15 @@ impl From<sqlx_core::Error> for StoreError {
             {
                 StoreError::Busy
             }
+            sqlx_core::Error::Database(db)
+                if let Some(e) = server_condition(
+                    db.code().as_deref(),
+                    db.try_downcast_ref::<sqlx_mysql::MySqlDatabaseError>()
+                        .map(|m| m.number()),
+                ) =>
+            {
+                e
+            }
             sqlx_core::Error::Database(db) => {
                 let text = match db.constraint() {
                     Some(c) => format!("{c}: {}", db.message()),
@@ -70,5 +87,48 @@ impl From<sqlx_core::Error> for StoreError {
             }
             _ => StoreError::Database(e.to_string()),
         }
+    }
+}
+
+/// Disk-full and read-only conditions of the servers, by PostgreSQL SQLSTATE and MySQL error
+/// number.
+fn server_condition(sqlstate: Option<&str>, mysql_number: Option<u16>) -> Option<StoreError> {
+    match (sqlstate, mysql_number) {
+        // disk_full; ER_DISK_FULL, ER_RECORD_FILE_FULL (table full), ER_DISK_FULL_NOWAIT
+        (Some("53100"), None) | (_, Some(1021 | 1114 | 3001)) => Some(StoreError::DiskFull),
+        // read_only_sql_transaction; --read-only, read-only transaction, read-only mode
+        (Some("25006"), None) | (_, Some(1290 | 1792 | 1836)) => Some(StoreError::ReadOnly),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn disk_full_and_read_only_are_recognised() {
+        assert!(matches!(
+            server_condition(Some("53100"), None),
+            Some(StoreError::DiskFull)
+        ));
+        assert!(matches!(
+            server_condition(Some("HY000"), Some(1114)),
+            Some(StoreError::DiskFull)
+        ));
+        assert!(matches!(
+            server_condition(Some("25006"), None),
+            Some(StoreError::ReadOnly)
+        ));
+        assert!(matches!(
+            server_condition(Some("HY000"), Some(1290)),
+            Some(StoreError::ReadOnly)
+        ));
+        assert!(server_condition(Some("23505"), None).is_none());
+        let full = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+            None,
+        );
+        assert!(matches!(StoreError::from(full), StoreError::DiskFull));
     }
 }

@@ -9,6 +9,12 @@ pub struct Migration {
     sql: &'static str,
 }
 
+impl Migration {
+    pub fn sql(&self) -> &'static str {
+        self.sql
+    }
+}
+
 /// Append only: an applied migration is never edited, a change is a new version.
 pub const MIGRATIONS: &[Migration] = &[
     Migration {
@@ -35,6 +41,11 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 5,
         name: "router_sync",
         sql: include_str!("migrations/0005_router_sync.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "users_manage_billing_runs",
+        sql: include_str!("migrations/0006_users_manage_billing_runs.sql"),
     },
     Migration {
         version: 8,
@@ -80,6 +91,61 @@ pub async fn run(db: &Db) -> Result<Vec<i64>, StoreError> {
     db.write(|ex| Box::pin(apply(ex))).await
 }
 
+/// The versions this program knows that the database lacks (all of them for an empty
+/// database), read without changing anything. A database newer than the program is an error.
+pub async fn pending(db: &Db) -> Result<Vec<i64>, StoreError> {
+    db.read(|ex| {
+        Box::pin(async move {
+            let applied = applied(ex).await?;
+            check_not_newer(&applied)?;
+            Ok(MIGRATIONS
+                .iter()
+                .map(|m| m.version)
+                .filter(|v| !applied.contains(v))
+                .collect())
+        })
+    })
+    .await
+}
+
+/// The applied versions; none when the bookkeeping table does not exist yet.
+async fn applied(ex: &mut dyn Exec) -> Result<Vec<i64>, StoreError> {
+    if !table_exists(ex, "schema_migrations").await? {
+        return Ok(Vec::new());
+    }
+    ex.all(
+        "SELECT version FROM schema_migrations ORDER BY version",
+        &[],
+    )
+    .await
+}
+
+/// Whether the database has a table of that name (in the connection's schema).
+pub async fn table_exists(ex: &mut dyn Exec, name: &str) -> Result<bool, StoreError> {
+    let sql = match ex.backend() {
+        Backend::Sqlite => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
+        _ => {
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = ? \
+             AND table_schema = {current_schema}"
+        }
+    };
+    Ok(ex.one::<i64>(sql, params![name]).await? > 0)
+}
+
+fn check_not_newer(applied: &[i64]) -> Result<(), StoreError> {
+    let known = MIGRATIONS.last().map_or(0, |m| m.version);
+    match applied
+        .iter()
+        .find(|v| !MIGRATIONS.iter().any(|m| m.version == **v))
+    {
+        Some(newer) if *newer > known => Err(StoreError::Database(format!(
+            "the database has schema version {newer}, newer than this program knows ({known}); \
+             run a newer mikronet"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 async fn apply(ex: &mut dyn Exec) -> Result<Vec<i64>, StoreError> {
     match ex.backend() {
         Backend::Sqlite => {}
@@ -100,19 +166,8 @@ async fn apply(ex: &mut dyn Exec) -> Result<Vec<i64>, StoreError> {
         ){table_options}",
     )
     .await?;
-    let applied: Vec<i64> = ex
-        .all(
-            "SELECT version FROM schema_migrations ORDER BY version",
-            &[],
-        )
-        .await?;
-    let known = MIGRATIONS.last().map_or(0, |m| m.version);
-    if let Some(newer) = applied.iter().find(|v| **v > known) {
-        return Err(StoreError::Database(format!(
-            "the database has schema version {newer}, newer than this program knows ({known}); \
-             run a newer mikronet"
-        )));
-    }
+    let applied = applied(ex).await?;
+    check_not_newer(&applied)?;
     let mut done = Vec::new();
     for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
         for stmt in statements(m.sql, ex.backend()) {

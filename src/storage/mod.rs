@@ -7,6 +7,7 @@
 //! take `&mut dyn Exec` and so run unchanged on all three.
 
 mod error;
+mod health;
 pub mod migrations;
 pub mod repo;
 pub mod row;
@@ -22,8 +23,14 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 pub use error::StoreError;
+pub use health::WriteFailure;
 pub use row::{Cursor, Field, Table};
 pub use value::{Kind, Row, Value};
+
+/// The file of a `sqlite:` URL; `None` for the servers' URLs.
+pub fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
+    sqlite::path_from_url(url)
+}
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -77,6 +84,7 @@ pub trait Exec: Send {
 #[derive(Clone)]
 pub struct Db {
     inner: Arc<Inner>,
+    health: Arc<health::WriteHealth>,
 }
 
 enum Inner {
@@ -96,15 +104,26 @@ pub(crate) enum TxMode {
 }
 
 impl Db {
-    /// Opens `sqlite://path`, `mysql://…` or `postgres://…`.
+    /// Opens `sqlite://path`, `mysql://…` or `postgres://…`; a missing SQLite file is
+    /// created (readable by its owner only).
     pub async fn connect(url: &str, max_connections: u32) -> Result<Db, StoreError> {
+        Self::open(url, max_connections, true).await
+    }
+
+    /// As [`Db::connect`], but a missing SQLite file is an error, not a new database.
+    pub async fn connect_existing(url: &str, max_connections: u32) -> Result<Db, StoreError> {
+        Self::open(url, max_connections, false).await
+    }
+
+    async fn open(url: &str, max_connections: u32, create: bool) -> Result<Db, StoreError> {
         let inner = if let Some(path) = sqlite::path_from_url(url) {
-            Inner::Sqlite(sqlite::SqlitePool::open(&path, max_connections).await?)
+            Inner::Sqlite(sqlite::SqlitePool::open(&path, max_connections, create).await?)
         } else {
             Inner::Sqlx(sqlx_backend::SqlxPool::connect(url, max_connections).await?)
         };
         Ok(Db {
             inner: Arc::new(inner),
+            health: Arc::default(),
         })
     }
 
@@ -152,10 +171,39 @@ impl Db {
         E: From<StoreError> + Send + 'static,
         F: Work<T, E>,
     {
-        match &*self.inner {
-            Inner::Sqlite(p) => p.transaction(mode, f).await,
-            Inner::Sqlx(p) => p.transaction(mode, f).await,
+        let health = self.health.clone();
+        let result = match &*self.inner {
+            Inner::Sqlite(p) => p.transaction(mode, f, health).await,
+            Inner::Sqlx(p) => p.transaction(mode, f, &health).await,
+        };
+        if mode == TxMode::Write && result.is_ok() {
+            self.health.succeeded();
         }
+        result
+    }
+
+    /// Whether the database takes writes: `Err(DiskFull | ReadOnly)` after a write failed
+    /// that way and none has succeeded since; otherwise, at most every few seconds, a small
+    /// write finds out (other errors of that write are returned as they are).
+    pub async fn check_writable(&self) -> Result<(), StoreError> {
+        if let Some((f, at)) = self.health.failure()
+            && at.elapsed() < health::PROBE_EVERY
+        {
+            return Err(f.error());
+        }
+        if !self.health.probe_due() {
+            return match self.health.failure() {
+                Some((f, _)) => Err(f.error()),
+                None => Ok(()),
+            };
+        }
+        let now = chrono::Utc::now().to_rfc3339();
+        self.write(move |ex| {
+            Box::pin(
+                async move { repo::settings::put(ex, repo::settings::HEALTH_PROBE, &now).await },
+            )
+        })
+        .await
     }
 
     /// A cheap round trip, for `/health`.

@@ -43,6 +43,8 @@ const TOKENS: &[(&str, [&str; 3])] = &[
         ["INSERT OR IGNORE", "INSERT IGNORE", "INSERT"],
     ),
     ("on_conflict_ignore", ["", "", " ON CONFLICT DO NOTHING"]),
+    // The schema (PostgreSQL) or database (MySQL) the connection works in.
+    ("current_schema", ["''", "DATABASE()", "current_schema()"]),
     // Case-sensitive comparison where the name must match RouterOS's own (PPP secret names).
     ("binary", ["", " COLLATE utf8mb4_bin", ""]),
 ];

@@ -57,13 +57,37 @@ impl Drop for Lease {
     }
 }
 
+/// Creates an empty database file readable by its owner only; SQLite gives its `-wal` and
+/// `-shm` files the same mode. An existing file is left as it is.
+fn create_private(path: &Path) -> Result<(), StoreError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(StoreError::Database(format!(
+            "cannot create {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
 fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open_with_flags(
         path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| match e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::CannotOpen => {
+            StoreError::Database(format!("cannot open the file {}", path.display()))
+        }
+        e => e.into(),
+    })?;
     conn.busy_timeout(Duration::from_secs(10))?;
     // Without the query planner stability guarantee SQLite re-prepares every cached statement
     // whose plan depends on a bound value, which doubles the cost of the hot read path.
@@ -82,10 +106,13 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
 }
 
 impl SqlitePool {
-    pub async fn open(path: &Path, size: u32) -> Result<Self, StoreError> {
+    pub async fn open(path: &Path, size: u32, create: bool) -> Result<Self, StoreError> {
         let size = size.clamp(1, 64) as usize;
         let path = path.to_owned();
         let conns = tokio::task::spawn_blocking(move || {
+            if create {
+                create_private(&path)?;
+            }
             (0..size)
                 .map(|_| open_connection(&path))
                 .collect::<Result<Vec<_>, _>>()
@@ -100,7 +127,12 @@ impl SqlitePool {
         })
     }
 
-    pub async fn transaction<T, E, F>(&self, mode: TxMode, f: F) -> Result<T, E>
+    pub(crate) async fn transaction<T, E, F>(
+        &self,
+        mode: TxMode,
+        f: F,
+        health: Arc<super::health::WriteHealth>,
+    ) -> Result<T, E>
     where
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
@@ -129,9 +161,14 @@ impl SqlitePool {
                     TxMode::Read => "BEGIN DEFERRED",
                     TxMode::Write | TxMode::Rehearse => "BEGIN IMMEDIATE",
                 },
-            )?;
+            )
+            .inspect_err(|e| health.note(e))?;
             let result = {
                 let mut ex = SqliteExec { conn: &mut *conn };
+                let mut ex = super::health::Watched {
+                    inner: &mut ex,
+                    health: &health,
+                };
                 // The executor never pends, so the future completes in one poll.
                 futures_executor::block_on(f(&mut ex))
             };
@@ -143,6 +180,7 @@ impl SqlitePool {
                 Ok(v) => match control(conn, "COMMIT") {
                     Ok(()) => Ok(v),
                     Err(e) => {
+                        health.note(&e);
                         let _ = control(conn, "ROLLBACK");
                         Err(e.into())
                     }

@@ -52,7 +52,12 @@ impl SqlxPool {
         }
     }
 
-    pub async fn transaction<T, E, F>(&self, mode: TxMode, f: F) -> Result<T, E>
+    pub(crate) async fn transaction<T, E, F>(
+        &self,
+        mode: TxMode,
+        f: F,
+        health: &super::health::WriteHealth,
+    ) -> Result<T, E>
     where
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
@@ -63,13 +68,23 @@ impl SqlxPool {
         match self {
             SqlxPool::MySql(pool) => {
                 let mut tx = pool.begin().await.map_err(StoreError::from)?;
-                let result = f(&mut SqlxExec::MySql(&mut tx)).await;
-                finish(tx, result, commit).await
+                let mut ex = SqlxExec::MySql(&mut tx);
+                let result = f(&mut super::health::Watched {
+                    inner: &mut ex,
+                    health,
+                })
+                .await;
+                finish(tx, result, commit, health).await
             }
             SqlxPool::Postgres(pool) => {
                 let mut tx = pool.begin().await.map_err(StoreError::from)?;
-                let result = f(&mut SqlxExec::Postgres(&mut tx)).await;
-                finish(tx, result, commit).await
+                let mut ex = SqlxExec::Postgres(&mut tx);
+                let result = f(&mut super::health::Watched {
+                    inner: &mut ex,
+                    health,
+                })
+                .await;
+                finish(tx, result, commit, health).await
             }
         }
     }
@@ -79,6 +94,7 @@ async fn finish<DB: Database, T, E: From<StoreError>>(
     tx: sqlx_core::transaction::Transaction<'static, DB>,
     result: Result<T, E>,
     commit: bool,
+    health: &super::health::WriteHealth,
 ) -> Result<T, E> {
     match result {
         Ok(v) if !commit => {
@@ -86,7 +102,11 @@ async fn finish<DB: Database, T, E: From<StoreError>>(
             Ok(v)
         }
         Ok(v) => {
-            tx.commit().await.map_err(StoreError::from)?;
+            if let Err(e) = tx.commit().await {
+                let e = StoreError::from(e);
+                health.note(&e);
+                return Err(e.into());
+            }
             Ok(v)
         }
         Err(e) => {

@@ -91,6 +91,8 @@ pub fn test_config(url: &str) -> Config {
     Config {
         database_url: url.to_owned(),
         secret_key: KEY.to_owned(),
+        // Tests run billing for fixed past dates; the window has its own tests.
+        billing_date_window_days: 36_500,
         ..Config::default()
     }
 }
@@ -158,17 +160,7 @@ impl TestApp {
         token: Option<&str>,
         body: Option<&str>,
     ) -> Resp {
-        let mut req = Request::builder().method(method).uri(path);
-        if let Some(t) = token {
-            req = req.header("authorization", format!("Bearer {t}"));
-        }
-        if body.is_some() {
-            req = req.header("content-type", "application/json");
-        }
-        let req = req
-            .body(body.map_or_else(Body::empty, |b| Body::from(b.to_owned())))
-            .unwrap();
-        self.send(req).await
+        self.send(request(method, path, token, body, &[])).await
     }
 
     pub async fn send(&self, req: Request<Body>) -> Resp {
@@ -393,5 +385,74 @@ impl TestApp {
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         r.json["data"].as_array().unwrap().clone()
+    }
+}
+
+impl TestApp {
+    /// A request as the listener would hand it over from the peer `peer` (`ip:port`), with
+    /// extra headers.
+    pub async fn call_from(
+        &self,
+        peer: &str,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        let mut req = request(method, path, token, body, headers);
+        let peer: std::net::SocketAddr = peer.parse().unwrap();
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(peer));
+        self.send(req).await
+    }
+
+    /// A login of `username` with `password` from `peer`.
+    pub async fn login_from(&self, peer: &str, username: &str, password: &str) -> Resp {
+        let body = serde_json::json!({"username": username, "password": password}).to_string();
+        self.call_from(peer, Method::POST, "/auth/login", None, Some(&body), &[])
+            .await
+    }
+}
+
+/// A request with an optional bearer token, JSON body and extra headers.
+pub fn request(
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+    headers: &[(&str, &str)],
+) -> Request<Body> {
+    let mut req = Request::builder().method(method).uri(path);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    if body.is_some() {
+        req = req.header("content-type", "application/json");
+    }
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    req.body(body.map_or_else(Body::empty, |b| Body::from(b.to_owned())))
+        .unwrap()
+}
+
+/// Log output kept in memory, for tests that read what was logged.
+#[derive(Clone, Default)]
+pub struct Capture(pub Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Capture {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Capture {
+    pub fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
     }
 }

@@ -4,4 +4,5 @@
 pub mod invoice;
 pub mod period;
 pub mod plan;
+pub mod run;
 pub mod subscription;

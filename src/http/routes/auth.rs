@@ -12,7 +12,7 @@ use crate::app::AppState;
 use crate::domain::ids::UserId;
 use crate::domain::user::{Role, User, UserDraft};
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::extract::{Auth, ClientAddr, JsonBody};
+use crate::http::extract::{Auth, ClientAddr, Id, JsonBody};
 use crate::http::openapi::UserCreate;
 use crate::service::auth as svc;
 
@@ -21,6 +21,7 @@ pub struct UserJson {
     pub user_id: UserId,
     pub username: String,
     pub role: Role,
+    pub disabled: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -30,6 +31,7 @@ impl From<User> for UserJson {
             user_id: u.id,
             username: u.username,
             role: u.role,
+            disabled: u.disabled,
             created_at: u.created_at,
         }
     }
@@ -139,4 +141,105 @@ pub async fn list_users(
         "Users retrieved successfully",
         users.into_iter().map(UserJson::from).collect(),
     ))
+}
+
+/// One user (admin only).
+#[utoipa::path(get, path = "/users/{id}", tag = "auth",
+    params(("id" = i64, Path, description = "user id")),
+    responses((status = 200, body = Envelope<UserJson>), (status = 404, body = ErrorBody)))]
+pub async fn get_user(
+    State(app): State<AppState>,
+    auth: Auth,
+    Id(id): Id<UserId>,
+) -> Result<Json<Envelope<UserJson>>, ApiError> {
+    let user = svc::get_user(&app, &auth.actor, id).await?;
+    Ok(envelope("User retrieved successfully", user.into()))
+}
+
+/// Changes a user's `role`, `disabled` or `password` (a reset) (admin only). A new password
+/// or disabling revokes every token of the user. Takes effect at once on this server and
+/// within `token_cache_seconds` on others. The last admin cannot be demoted or disabled (409).
+#[utoipa::path(put, path = "/users/{id}", tag = "auth", request_body = UserDraft,
+    params(("id" = i64, Path, description = "user id")),
+    responses((status = 200, body = Envelope<UserJson>), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "the last admin"),
+        (status = 422, body = ErrorBody)))]
+pub async fn update_user(
+    State(app): State<AppState>,
+    auth: Auth,
+    Id(id): Id<UserId>,
+    JsonBody(body): JsonBody<UserDraft>,
+) -> Result<Json<Envelope<UserJson>>, ApiError> {
+    let user = svc::update_user(&app, &auth.actor, id, &body).await?;
+    Ok(envelope("User updated successfully", user.into()))
+}
+
+/// Deletes a user (admin only): no login, no token; the name stays taken, as histories record
+/// it. The last admin cannot be deleted (409).
+#[utoipa::path(delete, path = "/users/{id}", tag = "auth",
+    params(("id" = i64, Path, description = "user id")),
+    responses((status = 200, body = Message), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "the last admin")))]
+pub async fn delete_user(
+    State(app): State<AppState>,
+    auth: Auth,
+    Id(id): Id<UserId>,
+) -> Result<Json<Message>, ApiError> {
+    svc::delete_user(&app, &auth.actor, id).await?;
+    Ok(message(format!("User with ID {id} deleted successfully")))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevokedJson {
+    /// How many live tokens were revoked.
+    pub revoked: u64,
+}
+
+/// Revokes every token of a user (admin only): their sessions end at once on this server and
+/// within `token_cache_seconds` on others.
+#[utoipa::path(post, path = "/users/{id}/revoke-tokens", tag = "auth",
+    params(("id" = i64, Path, description = "user id")),
+    responses((status = 200, body = Envelope<RevokedJson>), (status = 404, body = ErrorBody)))]
+pub async fn revoke_tokens(
+    State(app): State<AppState>,
+    auth: Auth,
+    Id(id): Id<UserId>,
+) -> Result<Json<Envelope<RevokedJson>>, ApiError> {
+    let revoked = svc::revoke_tokens(&app, &auth.actor, id).await?;
+    Ok(envelope(
+        "Tokens revoked successfully",
+        RevokedJson { revoked },
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordBody {
+    pub current_password: String,
+    /// At least 8 characters.
+    pub new_password: String,
+}
+
+/// Changes the caller's own password; every other token of theirs is revoked (this one keeps
+/// working).
+#[utoipa::path(post, path = "/auth/password", tag = "auth", request_body = PasswordBody,
+    responses((status = 200, body = Message),
+        (status = 422, body = ErrorBody, description = "wrong current password, or a weak new one"),
+        (status = 429, body = ErrorBody, description = "too many wrong current passwords")))]
+pub async fn change_password(
+    State(app): State<AppState>,
+    auth: Auth,
+    ClientAddr(addr): ClientAddr,
+    JsonBody(body): JsonBody<PasswordBody>,
+) -> Result<Json<Message>, ApiError> {
+    svc::change_password(
+        &app,
+        &auth.actor,
+        &auth.token,
+        &body.current_password,
+        &body.new_password,
+        addr.as_deref(),
+    )
+    .await?;
+    Ok(message("Password changed successfully"))
 }

@@ -212,20 +212,25 @@ impl From<&GenerationSummary> for GenerationJson {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct RunQuery {
-    /// The run's date (default: today in the provider's time zone).
+    /// The run's date (default: today in the provider's time zone); within
+    /// `billing_date_window_days` (default 31) of today unless an admin sends `force=true`.
     pub date: Option<NaiveDate>,
-    /// Report what would be created, and save nothing.
+    /// Report what would be created, and save nothing (any date).
     pub dry_run: Option<bool>,
+    /// An admin's run for a date outside the window.
+    pub force: Option<bool>,
 }
 
 impl RunQuery {
-    /// The run's date, checked.
-    pub fn date(&self, app: &AppState) -> Result<NaiveDate, AppError> {
-        let date = self.date.unwrap_or_else(|| app.today());
-        if date.year() < 2000 || date.year() > 9000 {
-            return Err(AppError::bad_request("date", "is out of range"));
-        }
-        Ok(date)
+    /// The run's date, checked against the window; and whether it was forced.
+    pub fn date(&self, app: &AppState, auth: &Auth) -> Result<(NaiveDate, bool), AppError> {
+        billing::run_date(
+            app,
+            &auth.actor,
+            self.date,
+            self.force.unwrap_or(false),
+            self.dry_run.unwrap_or(false),
+        )
     }
 }
 
@@ -239,8 +244,9 @@ pub async fn generate(
     auth: Auth,
     Query(q): Query<RunQuery>,
 ) -> Result<Json<Envelope<GenerationJson>>, ApiError> {
-    let date = q.date(&app)?;
-    let summary = billing::generate_as(&app, &auth.actor, date, q.dry_run.unwrap_or(false)).await?;
+    let (date, forced) = q.date(&app, &auth)?;
+    let dry_run = q.dry_run.unwrap_or(false);
+    let summary = billing::generate_as(&app, &auth.actor, date, dry_run, forced).await?;
     Ok(envelope(
         "Invoices generated successfully",
         (&summary).into(),
@@ -256,21 +262,17 @@ pub struct BillingRunJson {
 
 /// The daily billing run by hand (admin, operator): generation as `/invoices/generate`, then
 /// cut-offs of subscriptions with invoices unpaid past due date plus grace on `date`.
-#[utoipa::path(post, path = "/billing/run", tag = "invoices",
-    params(("date" = Option<NaiveDate>, Query, description = "the run's date (default today)")),
-    responses((status = 200, body = Envelope<BillingRunJson>)))]
+#[utoipa::path(post, path = "/billing/run", tag = "invoices", params(DateQuery),
+    responses((status = 200, body = Envelope<BillingRunJson>),
+        (status = 400, body = ErrorBody, description = "date outside the window"),
+        (status = 403, body = ErrorBody, description = "force=true by someone not an admin")))]
 pub async fn run(
     State(app): State<AppState>,
     auth: Auth,
     Query(q): Query<DateQuery>,
 ) -> Result<Json<Envelope<BillingRunJson>>, ApiError> {
-    let date = RunQuery {
-        date: q.date,
-        dry_run: None,
-    }
-    .date(&app)?;
-    let summary = billing::generate_as(&app, &auth.actor, date, false).await?;
-    let cut = billing::cut_off(&app, date).await?;
+    let (date, forced) = q.run().date(&app, &auth)?;
+    let (summary, cut) = billing::run_as(&app, &auth.actor, date, forced).await?;
     Ok(envelope(
         "Billing run completed",
         BillingRunJson {
@@ -280,11 +282,67 @@ pub async fn run(
     ))
 }
 
-/// A run with nothing but a date.
-#[derive(Debug, Default, Deserialize)]
+/// A run that saves: a date and, for an admin, `force`.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct DateQuery {
+    /// The run's date (default today); within `billing_date_window_days` (default 31) of
+    /// today unless an admin sends `force=true`.
     pub date: Option<NaiveDate>,
+    /// An admin's run for a date outside the window.
+    pub force: Option<bool>,
+}
+
+impl DateQuery {
+    pub fn run(&self) -> RunQuery {
+        RunQuery {
+            date: self.date,
+            dry_run: None,
+            force: self.force,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BillingRunRecord {
+    pub run_id: i64,
+    /// `generation` or `cut_off`.
+    #[schema(example = "generation")]
+    pub kind: &'static str,
+    pub date: NaiveDate,
+    /// Who started it: a user name, `system:scheduler` or `system:cli`.
+    pub started_by: String,
+    pub forced: bool,
+    pub invoices_created: i64,
+    pub subscriptions_suspended: i64,
+    pub started_at: DateTime<Utc>,
+}
+
+/// The latest 100 billing runs, newest first (admin, operator): who ran which date, when,
+/// and what each did.
+#[utoipa::path(get, path = "/billing/runs", tag = "invoices",
+    responses((status = 200, body = Envelope<Vec<BillingRunRecord>>)))]
+pub async fn runs(
+    State(app): State<AppState>,
+    auth: Auth,
+) -> Result<Json<Envelope<Vec<BillingRunRecord>>>, ApiError> {
+    let runs = billing::runs(&app, &auth.actor, 100).await?;
+    Ok(envelope(
+        "Billing runs retrieved successfully",
+        runs.into_iter()
+            .map(|r| BillingRunRecord {
+                run_id: r.id,
+                kind: r.kind.as_str(),
+                date: r.run_date,
+                started_by: r.actor,
+                forced: r.forced,
+                invoices_created: r.created,
+                subscriptions_suspended: r.suspended,
+                started_at: r.started_at,
+            })
+            .collect(),
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -4,7 +4,7 @@
 use std::sync::OnceLock;
 
 use axum::http::header;
-use axum::response::{Html, IntoResponse};
+use axum::response::IntoResponse;
 
 /// The document of the routes this process serves, written once when the router is built.
 static SPEC: OnceLock<String> = OnceLock::new();
@@ -26,6 +26,6 @@ pub async fn openapi_json() -> impl IntoResponse {
 /// A readable API reference, built from `/openapi.json` in the browser, with no internet access.
 #[utoipa::path(get, path = "/docs", tag = "operations",
     responses((status = 200, description = "the API reference page", content_type = "text/html")))]
-pub async fn docs() -> Html<&'static str> {
-    Html(include_str!("docs.html"))
+pub async fn docs() -> axum::response::Response {
+    crate::http::headers::html_page(include_str!("docs.html"))
 }

@@ -7,10 +7,33 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::plans;
 use crate::domain::billing::period::Period;
+use crate::domain::billing::run::BillingRun;
 use crate::domain::ids::{ClientId, PlanId, SubscriptionId};
 use crate::domain::money::Money;
 use crate::params;
-use crate::storage::{Exec, StoreError, Value};
+use crate::storage::{Exec, StoreError, Table, Value};
+
+crate::table!(BillingRun => "billing_runs" as "br" {
+    id, kind, run_date, actor, forced, created, suspended, started_at
+});
+
+/// Records a run (in the run's own transaction: a run rolled back leaves no record).
+pub async fn record_run(ex: &mut dyn Exec, run: &BillingRun) -> Result<i64, StoreError> {
+    ex.insert_row(run, &[]).await
+}
+
+/// The latest runs, newest first.
+pub async fn runs(ex: &mut dyn Exec, limit: i64) -> Result<Vec<BillingRun>, StoreError> {
+    ex.all(
+        &format!(
+            "SELECT {} FROM {} ORDER BY br.id DESC LIMIT ?",
+            BillingRun::select_list(),
+            BillingRun::from_clause()
+        ),
+        params![limit],
+    )
+    .await
+}
 
 /// One generation run's inputs, all computed by the caller from the configured rules.
 #[derive(Debug, Clone)]
@@ -182,11 +205,13 @@ pub struct CutOff {
 }
 
 /// Suspends every active subscription with an open invoice due on or before `cutoff`, and
-/// records each as a `suspended` event by `system`. Must run inside a write transaction.
+/// records each as a `suspended` event by `actor` (who started the run). Must run inside a
+/// write transaction.
 pub async fn suspend_overdue(
     ex: &mut dyn Exec,
     cutoff: NaiveDate,
     now: DateTime<Utc>,
+    actor: &str,
 ) -> Result<Vec<CutOff>, StoreError> {
     let rows: Vec<(SubscriptionId, ClientId, NaiveDate)> = ex
         .all(
@@ -203,7 +228,7 @@ pub async fn suspend_overdue(
         let mut events: Vec<Value> = Vec::new();
         for &(id, client_id, end) in chunk {
             ids.push(id.into());
-            events.extend(params![id, client_id, end, end, now].iter().cloned());
+            events.extend(params![id, client_id, end, end, actor, now].iter().cloned());
             cut.push(CutOff {
                 subscription_id: id,
                 client_id,
@@ -218,7 +243,7 @@ pub async fn suspend_overdue(
         )
         .await?;
         let rows_sql = vec![
-            "(?, ?, 'suspended', 'active', 'suspended', ?, ?, 'system', 'unpaid invoice past due', ?)";
+            "(?, ?, 'suspended', 'active', 'suspended', ?, ?, ?, 'unpaid invoice past due', ?)";
             chunk.len()
         ]
         .join(", ");

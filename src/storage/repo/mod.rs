@@ -9,6 +9,7 @@ pub mod payments;
 pub mod plans;
 pub mod reports;
 pub mod routers;
+pub mod sealed;
 pub mod settings;
 pub mod subscriptions;
 pub mod sync;
@@ -18,6 +19,7 @@ pub mod users;
 use super::{Exec, Field, StoreError, Value};
 use crate::domain::billing::invoice::{InvoiceStatus, PaymentStatus};
 use crate::domain::billing::period::PeriodUnit;
+use crate::domain::billing::run::RunKind;
 use crate::domain::billing::subscription::{EventKind, Status};
 use crate::domain::client::ClientEventKind;
 use crate::domain::router::{SuspendMode, Transport};
@@ -36,6 +38,7 @@ crate::word_fields!(
     SyncStatus,
     Transport,
     SuspendMode,
+    RunKind,
 );
 
 /// A WHERE clause built from optional filters, with its parameters in order.

@@ -6,6 +6,8 @@ use crate::storage::{Exec, StoreError};
 /// The installation is set up (written with the first user, so two concurrent first
 /// registrations cannot both create an administrator).
 pub const BOOTSTRAP: &str = "bootstrap";
+/// Written by `/health` to find out whether the database takes writes.
+pub const HEALTH_PROBE: &str = "health_probe";
 /// The date of the last daily billing run.
 pub const BILLING_LAST_RUN: &str = "billing_last_run";
 

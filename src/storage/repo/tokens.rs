@@ -11,6 +11,7 @@ pub struct Session {
     pub user_id: UserId,
     pub username: String,
     pub role: Role,
+    pub disabled: bool,
     pub expires_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
 }
@@ -18,6 +19,7 @@ crate::record!(Session {
     user_id,
     username,
     role,
+    disabled,
     expires_at,
     revoked_at
 });
@@ -41,8 +43,9 @@ pub async fn find_session(
     token_hash: &str,
 ) -> Result<Option<Session>, StoreError> {
     ex.first(
-        "SELECT u.id, u.username, u.role, t.expires_at, t.revoked_at \
-         FROM auth_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?",
+        "SELECT u.id, u.username, u.role, u.disabled, t.expires_at, t.revoked_at \
+         FROM auth_tokens t JOIN users u ON u.id = t.user_id \
+         WHERE t.token_hash = ? AND u.deleted_at IS NULL",
         params![token_hash],
     )
     .await
@@ -61,6 +64,21 @@ pub async fn revoke(
         )
         .await?;
     Ok(n > 0)
+}
+
+/// Revokes every live token of a user but the one whose hash is `except`; returns how many.
+pub async fn revoke_all(
+    ex: &mut dyn Exec,
+    user_id: UserId,
+    except: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    ex.execute(
+        "UPDATE auth_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL \
+         AND token_hash <> ?",
+        params![now, user_id, except.unwrap_or("")],
+    )
+    .await
 }
 
 /// Drops tokens that expired before `before`: they can never authenticate again.

@@ -17,7 +17,7 @@ use crate::domain::money::Money;
 use crate::domain::validation::FieldErrors;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{Auth, Id, JsonBody, Query};
-use crate::http::routes::billing::{DateQuery, RunQuery};
+use crate::http::routes::billing::DateQuery;
 use crate::http::routes::{Data, Envelope, Message, PageQuery, envelope, message, page_of, paged};
 use crate::service::invoices::{self as svc, NewInvoice};
 use crate::service::{AppError, billing, payments};
@@ -277,21 +277,17 @@ pub async fn delete(
 /// `POST /invoices/generate`. The same idempotent generation (admin, operator) for `date`
 /// (default today) with the configured window (default 4 days, not the old code's 5); answers
 /// the invoices this run created.
-#[utoipa::path(method(get, post), path = "/invoice/auto", tag = "original",
-    params(("date" = Option<NaiveDate>, Query, description = "the run's date (default today)")),
-    responses((status = 200, body = Envelope<Vec<OriginalInvoice>>)))]
+#[utoipa::path(method(get, post), path = "/invoice/auto", tag = "original", params(DateQuery),
+    responses((status = 200, body = Envelope<Vec<OriginalInvoice>>),
+        (status = 400, body = ErrorBody, description = "date outside the window")))]
 pub async fn auto(
     State(app): State<AppState>,
     auth: Auth,
     Query(q): Query<DateQuery>,
 ) -> Result<Json<Envelope<Vec<OriginalInvoice>>>, ApiError> {
     // No dry run here: what a rehearsal "created" is not there to report.
-    let date = RunQuery {
-        date: q.date,
-        dry_run: None,
-    }
-    .date(&app)?;
-    let summary = billing::generate_as(&app, &auth.actor, date, false).await?;
+    let (date, forced) = q.run().date(&app, &auth)?;
+    let summary = billing::generate_as(&app, &auth.actor, date, false, forced).await?;
     let created = billing::created_by(&app, &summary, summary.created).await?;
     let views = svc::views_of(&app, created.iter().map(|i| i.id).collect()).await?;
     Ok(envelope(
