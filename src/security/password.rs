@@ -1,4 +1,6 @@
-//! Argon2id password hashes (PHC strings, parameters stored with each hash).
+//! Argon2id password hashes (PHC strings, parameters stored with each hash). Hashes imported
+//! from the original PHP system (`password_hash`: bcrypt, `$2y$…`) are accepted too, and
+//! replaced by Argon2id at the first successful login ([`needs_rehash`]).
 
 use std::sync::{Arc, LazyLock};
 
@@ -23,9 +25,32 @@ pub fn hash(password: &str) -> String {
 }
 
 pub fn verify(hash: &str, password: &str) -> bool {
+    if is_bcrypt(hash) {
+        // PHP writes `$2y$`; the crate reads the `$2a$`/`$2b$`/`$2y$` variants alike.
+        return bcrypt::verify(password, hash).unwrap_or(false);
+    }
     PasswordHash::new(hash)
         .map(|h| argon2().verify_password(password.as_bytes(), &h).is_ok())
         .unwrap_or(false)
+}
+
+fn is_bcrypt(hash: &str) -> bool {
+    ["$2y$", "$2a$", "$2b$"].iter().any(|p| hash.starts_with(p))
+}
+
+/// Whether a stored hash is not this server's own kind (an imported bcrypt hash, or Argon2
+/// with other parameters): after a successful login it is replaced.
+pub fn needs_rehash(hash: &str) -> bool {
+    match PasswordHash::new(hash) {
+        Ok(h) => {
+            h.algorithm.as_str() != "argon2id"
+                || Params::try_from(&h).is_ok_and(|p| {
+                    let d = Params::default();
+                    (p.m_cost(), p.t_cost(), p.p_cost()) != (d.m_cost(), d.t_cost(), d.p_cost())
+                })
+        }
+        Err(_) => true,
+    }
 }
 
 /// Verifies against a throwaway hash so that an unknown user name costs as much time as a
@@ -105,6 +130,21 @@ impl Hasher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn imported_bcrypt_hashes_verify_and_want_a_rehash() {
+        // What PHP's password_hash("secret-pw", PASSWORD_DEFAULT) writes, cost 4 for speed.
+        let php = bcrypt::hash_with_result("secret-pw", 4)
+            .unwrap()
+            .format_for_version(bcrypt::Version::TwoY);
+        assert!(php.starts_with("$2y$04$"));
+        assert!(verify(&php, "secret-pw"));
+        assert!(!verify(&php, "wrong"));
+        assert!(needs_rehash(&php));
+        let ours = hash("secret-pw");
+        assert!(!needs_rehash(&ours));
+        assert!(needs_rehash("garbage"));
+    }
 
     #[test]
     fn hash_verifies_only_the_same_password() {

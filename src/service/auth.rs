@@ -6,8 +6,8 @@ use super::AppError;
 use crate::app::App;
 use crate::domain::ids::UserId;
 use crate::domain::user::{Actor, NewUser, Role, User, UserDraft};
-use crate::security::token;
 use crate::security::token_cache::AuthUser;
+use crate::security::{password, token};
 use crate::storage::repo::{settings, tokens, users};
 use crate::storage::{Exec, StoreError};
 use crate::tx;
@@ -153,6 +153,7 @@ pub async fn login(
         }
     };
     let (user, hash) = found.unzip();
+    let rehash = hash.as_deref().is_some_and(password::needs_rehash);
     let Ok(verified) = app.hasher.try_verify(hash, password.to_owned()).await else {
         app.throttle.cancel(username, addr);
         tracing::warn!(addr, "login refused: every password-check slot is busy");
@@ -170,6 +171,15 @@ pub async fn login(
         return Err(AppError::Unauthorized("this user is disabled"));
     }
     app.throttle.succeeded(username, addr);
+    if rehash {
+        // An imported hash (the original system's bcrypt) becomes ours now that the password
+        // is known; a failure here costs nothing but a later retry.
+        let new = app.hasher.hash(password.to_owned()).await;
+        let id = user.id;
+        if let Err(e) = tx!(app, write, |ex| users::set_password_hash(ex, id, &new)).await {
+            tracing::warn!(error = %e, "re-hashing an imported password failed");
+        }
+    }
     let token = token::generate();
     let digest = token::digest(&token);
     let now = Utc::now();

@@ -116,3 +116,17 @@ pub async fn delete(ex: &mut dyn Exec, id: UserId, now: DateTime<Utc>) -> Result
     .await?;
     Ok(())
 }
+
+/// Replaces a user's password hash (an imported hash re-hashed at login).
+pub async fn set_password_hash(
+    ex: &mut dyn Exec,
+    id: UserId,
+    hash: &str,
+) -> Result<(), StoreError> {
+    ex.execute(
+        "UPDATE users SET password_hash = ? WHERE id = ?",
+        params![hash, id],
+    )
+    .await?;
+    Ok(())
+}
