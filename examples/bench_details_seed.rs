@@ -18,7 +18,7 @@ use mikronet::storage::{Db, Exec, StoreError, migrations};
 
 const KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
 
-async fn seed(ex: &mut dyn Exec, n: i64, hash: String) -> Result<(), StoreError> {
+async fn seed(ex: &mut dyn Exec, n: i64, hash: String, sealed: String) -> Result<(), StoreError> {
     let now = Utc::now();
     users::insert(ex, "bench", &hash, Role::Admin, now).await?;
     ex.batch("CREATE TABLE bench_digits (d INTEGER NOT NULL)")
@@ -28,10 +28,10 @@ async fn seed(ex: &mut dyn Exec, n: i64, hash: String) -> Result<(), StoreError>
     ex.execute(
         "INSERT INTO clients (id, name, phone_number, address, ppp_secret_name, ppp_password_enc, \
          created_at, updated_at) SELECT n + 1, CONCAT('Client ', n), '08123456789', \
-         'Jl. Merdeka No.1', CONCAT('c', n), 'x', ?, ? FROM (SELECT a.d + 10*b.d + 100*c.d + \
+         'Jl. Merdeka No.1', CONCAT('c', n), ?, ?, ? FROM (SELECT a.d + 10*b.d + 100*c.d + \
          1000*e.d + 10000*f.d + 100000*g.d AS n FROM bench_digits a, bench_digits b, \
          bench_digits c, bench_digits e, bench_digits f, bench_digits g) nums WHERE n < ?",
-        params![now, now, n],
+        params![&sealed, now, now, n],
     )
     .await?;
     ex.execute(
@@ -97,7 +97,10 @@ async fn main() -> anyhow::Result<()> {
     let db = Db::connect(&url, 1).await?;
     migrations::run(&db).await?;
     let hash = password::hash("bench-password");
-    db.write(move |ex| Box::pin(seed(ex, n, hash))).await?;
+    // A real sealed password: the server checks its key against one at start.
+    let sealed = SecretBox::from_base64(KEY)?.seal("client-pw").0;
+    db.write(move |ex| Box::pin(seed(ex, n, hash, sealed)))
+        .await?;
     let config = Config {
         database_url: url,
         secret_key: KEY.into(),

@@ -227,7 +227,7 @@ pub async fn authenticate(app: &App, token_text: &str) -> Result<AuthUser, AppEr
         return Ok(user);
     }
     let key = digest.clone();
-    let session = tx!(app, read, |ex| tokens::find_session(ex, &key))
+    let session = tx!(app, lookup, |ex| tokens::find_session(ex, &key))
         .await?
         .ok_or(AppError::Unauthorized("unknown bearer token"))?;
     if session.revoked_at.is_some() {

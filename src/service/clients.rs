@@ -86,7 +86,7 @@ pub async fn create_tx(
 }
 
 pub async fn get(app: &App, id: ClientId) -> Result<Client, AppError> {
-    tx!(app, read, |ex| clients::get(ex, id))
+    tx!(app, lookup, |ex| clients::get(ex, id))
         .await?
         .ok_or_else(|| not_found(id))
 }
@@ -179,7 +179,7 @@ pub async fn delete_tx(ex: &mut dyn Exec, id: ClientId) -> Result<(), AppError> 
 /// The client with its subscriptions, their invoices and the invoices' payments: one query
 /// per level, however many rows.
 pub async fn details(app: &App, id: ClientId) -> Result<ClientDetails, AppError> {
-    tx!(app, read, |ex| details_tx(ex, id)).await
+    tx!(app, lookup, |ex| details_tx(ex, id)).await
 }
 
 async fn details_tx(ex: &mut dyn Exec, id: ClientId) -> Result<ClientDetails, AppError> {

@@ -22,7 +22,7 @@ fn not_found(id: InvoiceId) -> AppError {
 }
 
 pub async fn get(app: &App, id: InvoiceId) -> Result<(Invoice, Vec<Payment>), AppError> {
-    tx!(app, read, |ex| get_tx(ex, id)).await
+    tx!(app, lookup, |ex| get_tx(ex, id)).await
 }
 
 async fn get_tx(ex: &mut dyn Exec, id: InvoiceId) -> Result<(Invoice, Vec<Payment>), AppError> {

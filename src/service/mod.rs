@@ -65,7 +65,8 @@ pub(crate) fn in_use(
 
 /// Runs `body` (an expression awaiting on the executor `ex`, typically a repository call or a
 /// service's `…_tx` function) in one transaction of `app.db`: `tx!(app, read, |ex| …)` sees one
-/// consistent snapshot, `tx!(app, write, |ex| …)` commits when `body` succeeds and rolls back
+/// consistent snapshot (`tx!(app, lookup, |ex| …)` for one by a key that reads a bounded
+/// number of rows, see `Db::lookup`), `tx!(app, write, |ex| …)` commits when `body` succeeds and rolls back
 /// otherwise, `tx!(app, rehearse, |ex| …)` always rolls back (a dry run). The body's error, a
 /// `StoreError` or an `AppError`, becomes an `AppError`.
 #[macro_export]

@@ -366,7 +366,7 @@ pub async fn set_status_tx(
 }
 
 pub async fn get(app: &App, id: PaymentId) -> Result<Payment, AppError> {
-    tx!(app, read, |ex| repo::get(ex, id))
+    tx!(app, lookup, |ex| repo::get(ex, id))
         .await?
         .ok_or_else(|| AppError::NotFound(format!("payment {id}")))
 }

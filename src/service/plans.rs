@@ -48,7 +48,7 @@ pub async fn create_tx(ex: &mut dyn Exec, mut p: Plan) -> Result<Plan, AppError>
 }
 
 pub async fn get(app: &App, id: PlanId) -> Result<Plan, AppError> {
-    tx!(app, read, |ex| plans::get(ex, id))
+    tx!(app, lookup, |ex| plans::get(ex, id))
         .await?
         .ok_or_else(|| not_found(id))
 }

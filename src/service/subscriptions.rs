@@ -88,7 +88,7 @@ pub async fn create_tx(
 }
 
 pub async fn get(app: &App, id: SubscriptionId) -> Result<Subscription, AppError> {
-    tx!(app, read, |ex| repo::get(ex, id))
+    tx!(app, lookup, |ex| repo::get(ex, id))
         .await?
         .ok_or_else(|| not_found(id))
 }
@@ -114,7 +114,7 @@ pub async fn list_named(
 
 /// As [`get`], with its client's name and its plan's name and price.
 pub async fn get_named(app: &App, id: SubscriptionId) -> Result<NamedSubscription, AppError> {
-    tx!(app, read, |ex| repo::get_named(ex, id))
+    tx!(app, lookup, |ex| repo::get_named(ex, id))
         .await?
         .ok_or_else(|| not_found(id))
 }

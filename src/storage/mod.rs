@@ -98,6 +98,8 @@ enum Inner {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TxMode {
     Read,
+    /// A read of a bounded number of rows (one entity and its children, found by key).
+    Lookup,
     Write,
     /// A write transaction that is always rolled back: a dry run.
     Rehearse,
@@ -142,6 +144,20 @@ impl Db {
         F: Work<T, E>,
     {
         self.run(TxMode::Read, f).await
+    }
+
+    /// Runs `f` in a read transaction that reads a bounded number of rows by key (one entity
+    /// and its children: a client's details, a token's user): never a scan. On SQLite it runs
+    /// on the calling thread, because for such a read the hand-over to a blocking thread and
+    /// back costs more than the read itself (README, benchmarks); a read in WAL mode never
+    /// waits for a lock. Elsewhere it is [`Db::read`].
+    pub async fn lookup<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: Work<T, E>,
+    {
+        self.run(TxMode::Lookup, f).await
     }
 
     /// Runs `f` in a write transaction: committed if it returns `Ok`, rolled back otherwise.

@@ -150,49 +150,64 @@ impl SqlitePool {
             shared: self.shared.clone(),
             _permit: permit,
         };
-        tokio::task::spawn_blocking(move || {
-            let conn = lease
-                .conn
-                .as_mut()
-                .ok_or_else(|| StoreError::Database("no idle connection".into()))?;
-            control(
-                conn,
-                match mode {
-                    TxMode::Read => "BEGIN DEFERRED",
-                    TxMode::Write | TxMode::Rehearse => "BEGIN IMMEDIATE",
-                },
-            )
-            .inspect_err(|e| health.note(e))?;
-            let result = {
-                let mut ex = SqliteExec { conn: &mut *conn };
-                let mut ex = super::health::Watched {
-                    inner: &mut ex,
-                    health: &health,
-                };
-                // The executor never pends, so the future completes in one poll.
-                futures_executor::block_on(f(&mut ex))
-            };
-            match result {
-                Ok(v) if mode == TxMode::Rehearse => {
-                    control(conn, "ROLLBACK")?;
-                    Ok(v)
-                }
-                Ok(v) => match control(conn, "COMMIT") {
-                    Ok(()) => Ok(v),
-                    Err(e) => {
-                        health.note(&e);
-                        let _ = control(conn, "ROLLBACK");
-                        Err(e.into())
-                    }
-                },
-                Err(e) => {
-                    let _ = control(conn, "ROLLBACK");
-                    Err(e)
-                }
+        if mode == TxMode::Lookup {
+            return unit_of_work(&mut lease, mode, f, &health);
+        }
+        tokio::task::spawn_blocking(move || unit_of_work(&mut lease, mode, f, &health))
+            .await
+            .map_err(|e| StoreError::Database(format!("unit of work failed: {e}")))?
+    }
+}
+
+/// Runs `f` in one transaction on the leased connection, on the calling thread.
+fn unit_of_work<T, E, F>(
+    lease: &mut Lease,
+    mode: TxMode,
+    f: F,
+    health: &super::health::WriteHealth,
+) -> Result<T, E>
+where
+    E: From<StoreError>,
+    F: super::Work<T, E>,
+{
+    let conn = lease
+        .conn
+        .as_mut()
+        .ok_or_else(|| StoreError::Database("no idle connection".into()))?;
+    control(
+        conn,
+        match mode {
+            TxMode::Read | TxMode::Lookup => "BEGIN DEFERRED",
+            TxMode::Write | TxMode::Rehearse => "BEGIN IMMEDIATE",
+        },
+    )
+    .inspect_err(|e| health.note(e))?;
+    let result = {
+        let mut ex = SqliteExec { conn: &mut *conn };
+        let mut ex = super::health::Watched {
+            inner: &mut ex,
+            health,
+        };
+        // The executor never pends, so the future completes in one poll.
+        futures_executor::block_on(f(&mut ex))
+    };
+    match result {
+        Ok(v) if mode == TxMode::Rehearse => {
+            control(conn, "ROLLBACK")?;
+            Ok(v)
+        }
+        Ok(v) => match control(conn, "COMMIT") {
+            Ok(()) => Ok(v),
+            Err(e) => {
+                health.note(&e);
+                let _ = control(conn, "ROLLBACK");
+                Err(e.into())
             }
-        })
-        .await
-        .map_err(|e| StoreError::Database(format!("unit of work failed: {e}")))?
+        },
+        Err(e) => {
+            let _ = control(conn, "ROLLBACK");
+            Err(e)
+        }
     }
 }
 
