@@ -132,6 +132,24 @@ fn operation_id(method: &str, path: &str) -> String {
     id
 }
 
+/// A response that the handler documented without words gets the status's reason phrase
+/// ("OK", "Created"): OpenAPI requires a description on every response.
+fn describe(op: &mut Operation) {
+    for (status, answer) in op.responses.responses.iter_mut() {
+        if let RefOr::T(r) = answer
+            && r.description.is_empty()
+        {
+            r.description = status
+                .parse::<u16>()
+                .ok()
+                .and_then(|s| axum::http::StatusCode::from_u16(s).ok())
+                .and_then(|s| s.canonical_reason())
+                .unwrap_or("the answer")
+                .to_owned();
+        }
+    }
+}
+
 /// Marks every operation of `doc` as needing a bearer token (a protected router's paths).
 pub fn protect(doc: &mut Document) {
     for item in doc.paths.paths.values_mut() {
@@ -172,6 +190,7 @@ pub fn finish(mut doc: Document) -> Document {
                 continue;
             };
             op.operation_id = Some(operation_id(name, path));
+            describe(op);
             add(
                 op,
                 "400",
