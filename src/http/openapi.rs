@@ -132,6 +132,27 @@ fn operation_id(method: &str, path: &str) -> String {
     id
 }
 
+/// The first `…_id` field of a JSON body's schema: a body that names a record is answered 404
+/// when there is none.
+fn names_a_record(
+    body: &RefOr<utoipa::openapi::request_body::RequestBody>,
+    schemas: &std::collections::BTreeMap<String, RefOr<Schema>>,
+) -> Option<String> {
+    let RefOr::T(body) = body else { return None };
+    let RefOr::T(content) = body.content.get("application/json")? else {
+        return None;
+    };
+    let schema = content.schema.as_ref()?;
+    let schema = match schema {
+        RefOr::Ref(r) => schemas.get(r.ref_location.trim_start_matches("#/components/schemas/"))?,
+        t => t,
+    };
+    let RefOr::T(Schema::Object(o)) = schema else {
+        return None;
+    };
+    o.properties.keys().find(|k| k.ends_with("_id")).cloned()
+}
+
 /// A response that the handler documented without words gets the status's reason phrase
 /// ("OK", "Created"): OpenAPI requires a description on every response.
 fn describe(op: &mut Operation) {
@@ -184,6 +205,7 @@ pub fn finish(mut doc: Document) -> Document {
                 .build(),
         ),
     );
+    let schemas = components.schemas.clone();
     for (path, item) in doc.paths.paths.iter_mut() {
         for (m, name) in &METHODS {
             let Some(op) = operation_mut(item, m) else {
@@ -198,6 +220,17 @@ pub fn finish(mut doc: Document) -> Document {
             );
             if path.contains('{') {
                 add(op, "404", "no such record");
+            }
+            if let Some(id) = op
+                .request_body
+                .as_ref()
+                .and_then(|b| names_a_record(b, &schemas))
+            {
+                add(
+                    op,
+                    "404",
+                    &format!("no such record: the body's `{id}` names none"),
+                );
             }
             if op.request_body.is_some() {
                 add(op, "400", "the body is not JSON");
