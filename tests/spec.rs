@@ -207,7 +207,10 @@ async fn the_spec_is_complete() {
                 must.push("404");
             }
             if op.get("requestBody").is_some() {
-                must.extend(["413", "415", "422"]);
+                must.extend(["408", "413", "415", "422"]);
+            }
+            if m != "get" {
+                must.push("507");
             }
             for status in must {
                 if !responses.contains_key(status) {

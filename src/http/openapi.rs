@@ -207,7 +207,10 @@ pub fn finish(mut doc: Document) -> Document {
     );
     let schemas = components.schemas.clone();
     for (path, item) in doc.paths.paths.iter_mut() {
+        // A GET served beside a POST on the same path is that action's GET form: it writes.
+        let action_path = item.post.is_some();
         for (m, name) in &METHODS {
+            let writes = *m != HttpMethod::Get || action_path;
             let Some(op) = operation_mut(item, m) else {
                 continue;
             };
@@ -234,12 +237,24 @@ pub fn finish(mut doc: Document) -> Document {
             }
             if op.request_body.is_some() {
                 add(op, "400", "the body is not JSON");
+                add(
+                    op,
+                    "408",
+                    "the body did not arrive within http_body_timeout_seconds",
+                );
                 add(op, "413", "the body is larger than max_body_bytes");
                 add(op, "415", "the body is not sent as application/json");
                 add(
                     op,
                     "422",
                     "missing, unknown or invalid fields; `errors` names each",
+                );
+            }
+            if writes {
+                add(
+                    op,
+                    "507",
+                    "the database has no space left for the change; nothing was saved",
                 );
             }
             add(
@@ -250,7 +265,8 @@ pub fn finish(mut doc: Document) -> Document {
             add(
                 op,
                 "503",
-                "the database is busy or unreachable; retry shortly",
+                "the database is busy, unreachable or read-only, or the server is at its limit \
+                 of password checks; retry shortly (see Retry-After)",
             );
         }
     }
