@@ -132,8 +132,8 @@ fn operation_id(method: &str, path: &str) -> String {
     id
 }
 
-/// The first `…_id` field of a JSON body's schema: a body that names a record is answered 404
-/// when there is none.
+/// The `…_id` fields of a JSON body's schema (`client_id`, `plan_id`): a body that names a
+/// record is answered 404 when there is none.
 fn names_a_record(
     body: &RefOr<utoipa::openapi::request_body::RequestBody>,
     schemas: &std::collections::BTreeMap<String, RefOr<Schema>>,
@@ -150,7 +150,13 @@ fn names_a_record(
     let RefOr::T(Schema::Object(o)) = schema else {
         return None;
     };
-    o.properties.keys().find(|k| k.ends_with("_id")).cloned()
+    let ids: Vec<String> = o
+        .properties
+        .keys()
+        .filter(|k| k.ends_with("_id"))
+        .map(|k| format!("`{k}`"))
+        .collect();
+    (!ids.is_empty()).then(|| ids.join(", "))
 }
 
 /// A response that the handler documented without words gets the status's reason phrase
@@ -232,7 +238,7 @@ pub fn finish(mut doc: Document) -> Document {
                 add(
                     op,
                     "404",
-                    &format!("no such record: the body's `{id}` names none"),
+                    &format!("no such record, or a record the body names ({id}) does not exist"),
                 );
             }
             if op.request_body.is_some() {
