@@ -25,6 +25,7 @@ pub struct Client {
 /// fields sent change).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "John Doe", "phone_number": "08123456789", "address": "Jl. Merdeka No.1", "ppp_secret_name": "abc123", "password": "securepassword"}))]
 pub struct ClientDraft {
     #[schema(example = "John Doe")]
     pub name: Option<String>,

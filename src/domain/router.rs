@@ -122,10 +122,11 @@ pub fn parse_uptime(text: &str) -> Option<i64> {
 /// `isolation_profile`; absence leaves them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "core-1", "host": "192.0.2.10", "port": 8729, "transport": "api-ssl", "username": "billing", "password": "router-password", "tls_fingerprint": "3f4d2c6a9b1e0f7d8c5b4a3928172635445362718091a2b3c4d5e6f708192a3b", "suspend_mode": "disable", "is_default": true}))]
 pub struct RouterDraft {
     #[schema(example = "core-1")]
     pub name: Option<String>,
-    #[schema(example = "10.0.0.1")]
+    #[schema(example = "192.0.2.10")]
     pub host: Option<String>,
     /// Defaults by transport: 8728, 8729, 443, 80.
     pub port: Option<i64>,

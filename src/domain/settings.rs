@@ -36,6 +36,7 @@ pub struct Settings {
 /// overrides stored in the database (what was never saved follows the configuration).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"provider_name": "Net Desa Sejahtera", "provider_address": "Jl. Raya No. 5, Bandung", "provider_phone": "0221234567", "provider_email": "billing@example.net", "currency": "IDR", "default_language": "id", "time_zone": "Asia/Jakarta", "invoice_days_before": 4, "invoice_due_days": 7, "grace_days": 3}))]
 pub struct SettingsDraft {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(example = "Net Desa Sejahtera")]

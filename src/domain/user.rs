@@ -85,6 +85,7 @@ pub struct User {
 /// A user's fields as a request carries them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"username": "cashier1", "password": "a long passphrase", "role": "cashier"}))]
 pub struct UserDraft {
     #[schema(example = "admin")]
     pub username: Option<String>,

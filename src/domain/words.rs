@@ -23,10 +23,12 @@ pub trait Word: Copy + Eq + 'static {
 }
 
 /// `words! { pub enum Status { Active = "active", … } }`: the enum, [`Word`], `Display`, serde
-/// and an OpenAPI string enum, all from one list.
+/// and an OpenAPI string enum, all from one list. (`$text` is a `tt`, not a `literal`: a
+/// `literal` fragment reaches derive macros wrapped in an invisible group, which utoipa does
+/// not read as a rename, so the document listed the Rust names instead of the wire words.)
 #[macro_export]
 macro_rules! words {
-    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),* $(,)? }) => {
+    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:tt),* $(,)? }) => {
         $(#[$meta])*
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, Hash,
@@ -72,6 +74,15 @@ mod tests {
 
     crate::words! {
         pub enum Colour { Red = "red", DarkBlue = "dark_blue", Green = "green" }
+    }
+
+    #[test]
+    fn the_openapi_enum_lists_the_wire_words() {
+        let schema = serde_json::to_value(<Colour as utoipa::PartialSchema>::schema()).unwrap();
+        assert_eq!(
+            schema["enum"],
+            serde_json::json!(["red", "dark_blue", "green"])
+        );
     }
 
     #[test]

@@ -41,7 +41,8 @@ pub fn api(app: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(health::health))
         .routes(routes!(health::ready))
         .routes(routes!(docs::openapi_json))
-        .routes(routes!(docs::docs));
+        .routes(routes!(docs::docs))
+        .routes(routes!(docs::redoc_js));
     let mut protected = OpenApiRouter::new()
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))

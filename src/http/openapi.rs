@@ -132,6 +132,51 @@ fn operation_id(method: &str, path: &str) -> String {
     id
 }
 
+/// The `…_id` fields of a JSON body's schema (`client_id`, `plan_id`): a body that names a
+/// record is answered 404 when there is none.
+fn names_a_record(
+    body: &RefOr<utoipa::openapi::request_body::RequestBody>,
+    schemas: &std::collections::BTreeMap<String, RefOr<Schema>>,
+) -> Option<String> {
+    let RefOr::T(body) = body else { return None };
+    let RefOr::T(content) = body.content.get("application/json")? else {
+        return None;
+    };
+    let schema = content.schema.as_ref()?;
+    let schema = match schema {
+        RefOr::Ref(r) => schemas.get(r.ref_location.trim_start_matches("#/components/schemas/"))?,
+        t => t,
+    };
+    let RefOr::T(Schema::Object(o)) = schema else {
+        return None;
+    };
+    let ids: Vec<String> = o
+        .properties
+        .keys()
+        .filter(|k| k.ends_with("_id"))
+        .map(|k| format!("`{k}`"))
+        .collect();
+    (!ids.is_empty()).then(|| ids.join(", "))
+}
+
+/// A response that the handler documented without words gets the status's reason phrase
+/// ("OK", "Created"): OpenAPI requires a description on every response.
+fn describe(op: &mut Operation) {
+    for (status, answer) in op.responses.responses.iter_mut() {
+        if let RefOr::T(r) = answer
+            && r.description.is_empty()
+        {
+            r.description = status
+                .parse::<u16>()
+                .ok()
+                .and_then(|s| axum::http::StatusCode::from_u16(s).ok())
+                .and_then(|s| s.canonical_reason())
+                .unwrap_or("the answer")
+                .to_owned();
+        }
+    }
+}
+
 /// Marks every operation of `doc` as needing a bearer token (a protected router's paths).
 pub fn protect(doc: &mut Document) {
     for item in doc.paths.paths.values_mut() {
@@ -166,12 +211,17 @@ pub fn finish(mut doc: Document) -> Document {
                 .build(),
         ),
     );
+    let schemas = components.schemas.clone();
     for (path, item) in doc.paths.paths.iter_mut() {
+        // A GET served beside a POST on the same path is that action's GET form: it writes.
+        let action_path = item.post.is_some();
         for (m, name) in &METHODS {
+            let writes = *m != HttpMethod::Get || action_path;
             let Some(op) = operation_mut(item, m) else {
                 continue;
             };
             op.operation_id = Some(operation_id(name, path));
+            describe(op);
             add(
                 op,
                 "400",
@@ -180,14 +230,37 @@ pub fn finish(mut doc: Document) -> Document {
             if path.contains('{') {
                 add(op, "404", "no such record");
             }
+            if let Some(id) = op
+                .request_body
+                .as_ref()
+                .and_then(|b| names_a_record(b, &schemas))
+            {
+                add(
+                    op,
+                    "404",
+                    &format!("no such record, or a record the body names ({id}) does not exist"),
+                );
+            }
             if op.request_body.is_some() {
                 add(op, "400", "the body is not JSON");
+                add(
+                    op,
+                    "408",
+                    "the body did not arrive within http_body_timeout_seconds",
+                );
                 add(op, "413", "the body is larger than max_body_bytes");
                 add(op, "415", "the body is not sent as application/json");
                 add(
                     op,
                     "422",
                     "missing, unknown or invalid fields; `errors` names each",
+                );
+            }
+            if writes {
+                add(
+                    op,
+                    "507",
+                    "the database has no space left for the change; nothing was saved",
                 );
             }
             add(
@@ -198,7 +271,8 @@ pub fn finish(mut doc: Document) -> Document {
             add(
                 op,
                 "503",
-                "the database is busy or unreachable; retry shortly",
+                "the database is busy, unreachable or read-only, or the server is at its limit \
+                 of password checks; retry shortly (see Retry-After)",
             );
         }
     }

@@ -24,6 +24,7 @@ pub struct Plan {
 /// A plan's fields as a request carries them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"plan_name": "Home 10M", "price": 150000, "period_unit": "month", "period_count": 1, "ppp_profile_name": "home-10m", "rate_limit": "10M/10M", "active": true}))]
 pub struct PlanDraft {
     #[schema(example = "Home 10M")]
     pub plan_name: Option<String>,

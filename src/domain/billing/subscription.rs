@@ -40,6 +40,7 @@ pub struct Subscription {
 /// A subscription's fields as a request carries them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"client_id": 1, "plan_id": 1, "start_date": "2024-01-01", "end_date": "2024-01-31", "status": "active", "reason": "signed up at the office"}))]
 pub struct SubscriptionDraft {
     pub client_id: Option<ClientId>,
     pub plan_id: Option<PlanId>,

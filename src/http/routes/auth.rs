@@ -60,6 +60,7 @@ pub async fn register(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"username": "admin", "password": "a long passphrase"}))]
 pub struct LoginBody {
     pub username: String,
     pub password: String,
@@ -214,6 +215,7 @@ pub async fn revoke_tokens(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"current_password": "a long passphrase", "new_password": "another long passphrase"}))]
 pub struct PasswordBody {
     pub current_password: String,
     /// At least 8 characters.

@@ -347,6 +347,7 @@ pub async fn runs(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"invoice_id": 1, "amount": 150000, "payment_date": "2024-01-05", "payment_method": "bank_transfer", "reference": "TRX-0001"}))]
 pub struct PaymentBody {
     /// Required on `POST /payments`; taken from the path on `/invoices/{id}/payments`.
     pub invoice_id: Option<InvoiceId>,
@@ -545,6 +546,7 @@ pub async fn get_payment(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"payment_status": "success"}))]
 pub struct PaymentStatusBody {
     /// `success` to confirm a pending payment, `failed` to reject it.
     pub payment_status: String,

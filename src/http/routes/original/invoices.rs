@@ -75,6 +75,7 @@ async fn one(app: &AppState, id: InvoiceId) -> Result<OriginalInvoice, AppError>
 /// on update, `invoice_status` does the work and the other columns may only repeat their value.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"subscription_id": 1, "invoice_date": "2024-01-01", "due_date": "2024-01-08", "total_amount": 150000, "invoice_status": "pending"}))]
 pub struct InvoiceBody {
     pub subscription_id: Option<SubscriptionId>,
     pub invoice_date: Option<NaiveDate>,
