@@ -1112,7 +1112,8 @@ macro_rules! snapshot {
     ($name:expr, $text:expr $(, $key:expr => $value:expr)* $(,)?) => {
         insta::assert_snapshot!(
             $name,
-            $crate::common::pretty_json(&$text, &[$(($key, $value.to_string())),*])
+            $crate::common::pretty_json(&$text, &[$(($key, $value.to_string())),*]),
+            stringify!($text)
         )
     };
 }
