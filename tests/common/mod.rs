@@ -11,7 +11,8 @@
 //! their `SHOW CREATE TABLE` (and its rows copied), SQLite the migrated file's bytes. The
 //! server templates are named after a hash of the migrations and of the code that applies
 //! them, shared by every test process (built once under a server lock) and left on the server
-//! for the next run. Users are seeded through the repository with a password hash computed
+//! for the next run (an old one can go: `DROP DATABASE mikronet_tmpl_…` on MariaDB;
+//! `ALTER DATABASE mikronet_tmpl_… IS_TEMPLATE false` first on PostgreSQL). Users are seeded through the repository with a password hash computed
 //! once per process (see [`TestApp::user`]); long JSON answers are snapshot files
 //! (`tests/snapshots`, see [`snapshot!`](crate::snapshot)).
 
