@@ -1,13 +1,25 @@
-//! A test server per backend: the real router over a fresh, empty database.
+//! A test server per backend: the real router over a fresh, fully migrated database.
 //!
 //! SQLite always runs. MariaDB and PostgreSQL run against `MIKRONET_TEST_MYSQL_URL` and
 //! `MIKRONET_TEST_POSTGRES_URL` (defaults: the local servers, `…/test`); each test gets its own
 //! database, dropped afterwards. Set a URL to `off` to skip that backend. A server that cannot
 //! be reached is skipped with a notice, except under CI (`CI` set), where it fails the test.
+//!
+//! Migrating is the slow part of a fresh database (seconds on MariaDB, where every DDL
+//! statement commits), so each backend is migrated once into a template and every test gets a
+//! copy: PostgreSQL `CREATE DATABASE … TEMPLATE`, MariaDB the template's tables re-created from
+//! their `SHOW CREATE TABLE` (and its rows copied), SQLite the migrated file's bytes. The
+//! server templates are named after a hash of the migrations and of the code that applies
+//! them, shared by every test process (built once under a server lock) and left on the server
+//! for the next run (an old one can go: `DROP DATABASE mikronet_tmpl_…` on MariaDB;
+//! `ALTER DATABASE mikronet_tmpl_… IS_TEMPLATE false` first on PostgreSQL). Users are seeded through the repository with a password hash computed
+//! once per process (see [`TestApp::user`]); long JSON answers are snapshot files
+//! (`tests/snapshots`, see [`snapshot!`](crate::snapshot)).
 
 #![allow(dead_code)]
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use axum::Router;
 use axum::body::Body;
@@ -15,12 +27,16 @@ use axum::http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::BodyExt;
 use mikronet::app::App;
 use mikronet::config::Config;
+use mikronet::domain::user::{Role, User, UserDraft};
 use mikronet::security::secret_box::SecretBox;
+use mikronet::storage::repo::{tokens, users};
 use mikronet::storage::{Backend, Db, migrations};
 use serde_json::Value;
 use sqlx_core::connection::Connection;
 use sqlx_core::executor::Executor;
+use sqlx_core::row::Row;
 use sqlx_core::sql_str::AssertSqlSafe;
+use tokio::sync::OnceCell;
 use tower::ServiceExt;
 
 pub const KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
@@ -97,6 +113,391 @@ pub fn test_config(url: &str) -> Config {
     }
 }
 
+/// What every test database of a backend is copied from, made once per test process.
+enum Template {
+    /// The migrated database file.
+    Sqlite(Vec<u8>),
+    /// The template database on the server.
+    Postgres(String),
+    /// The template database, each of its tables' `CREATE TABLE` statements, and the tables
+    /// that hold rows (the migrations' bookkeeping).
+    MySql {
+        database: String,
+        create: Vec<String>,
+        with_rows: Vec<String>,
+    },
+}
+
+/// The template's name: a hash of every migration and of the code that applies and translates
+/// them, so that a changed schema never reuses an old template (and test runs of different
+/// branches on one server each find their own).
+fn template_name() -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    // Bump when the way templates are made changes.
+    h.update(b"template v1\0");
+    for m in migrations::MIGRATIONS {
+        h.update(format!("{}\0{}\0{}\0", m.version, m.name, m.sql()));
+    }
+    h.update(include_str!("../../src/storage/migrations.rs"));
+    h.update(include_str!("../../src/storage/sql.rs"));
+    format!("mikronet_tmpl_{}", &hex::encode(h.finalize())[..16])
+}
+
+fn sql_err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+/// A database just made from the migrations, its connections closed; `Err` when the server
+/// cannot be reached.
+async fn migrate_into(url: &str) -> Result<(), String> {
+    let db = Db::connect(url, 1).await.map_err(sql_err)?;
+    migrations::run(&db).await.map_err(sql_err)?;
+    drop(db);
+    Ok(())
+}
+
+async fn sqlite_template() -> Result<Template, String> {
+    let path = std::env::temp_dir().join(format!(
+        "mikronet_tmpl_{}_{}.db",
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    ));
+    let result = async {
+        // Dropping the only pool closes its connections, which folds the WAL into the file.
+        migrate_into(&format!("sqlite://{}", path.display())).await?;
+        std::fs::read(&path).map_err(sql_err)
+    }
+    .await;
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    result.map(Template::Sqlite)
+}
+
+/// Builds the PostgreSQL template unless it exists, under an advisory lock that every test
+/// process on the server takes: it is migrated under another name and renamed when complete,
+/// so a process that dies half-way leaves no half-made template.
+async fn postgres_template(admin_url: &str) -> Result<Template, String> {
+    let name = template_name();
+    let mut c = sqlx_postgres::PgConnection::connect(admin_url)
+        .await
+        .map_err(sql_err)?;
+    c.execute("SELECT pg_advisory_lock(7263002)")
+        .await
+        .map_err(sql_err)?;
+    let exists = sqlx_core::query::query::<sqlx_postgres::Postgres>(
+        "SELECT COUNT(*) FROM pg_database WHERE datname = $1",
+    )
+    .bind(&name)
+    .fetch_one(&mut c)
+    .await
+    .map_err(sql_err)?
+    .get::<i64, _>(0)
+        > 0;
+    if !exists {
+        let build = format!("{name}_build");
+        let run = |sql: String| AssertSqlSafe(sql);
+        c.execute(run(format!("DROP DATABASE IF EXISTS {build} WITH (FORCE)")))
+            .await
+            .map_err(sql_err)?;
+        c.execute(run(format!("CREATE DATABASE {build}")))
+            .await
+            .map_err(sql_err)?;
+        migrate_into(&with_database(admin_url, &build)).await?;
+        // A clone needs the template without sessions: end any the dropped pool left behind.
+        let mut renamed = Err(String::new());
+        for _ in 0..50 {
+            c.execute(run(format!(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = '{build}' AND pid <> pg_backend_pid()"
+            )))
+            .await
+            .map_err(sql_err)?;
+            renamed = c
+                .execute(run(format!("ALTER DATABASE {build} RENAME TO {name}")))
+                .await
+                .map_err(sql_err);
+            if renamed.is_ok() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        renamed?;
+        // No one connects to it any more (autovacuum included), so clones never find it busy.
+        c.execute(run(format!(
+            "ALTER DATABASE {name} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false"
+        )))
+        .await
+        .map_err(sql_err)?;
+    }
+    c.execute("SELECT pg_advisory_unlock(7263002)")
+        .await
+        .map_err(sql_err)?;
+    Ok(Template::Postgres(name))
+}
+
+/// Builds the MariaDB template unless a complete one exists (under a server lock), and reads
+/// its tables' definitions.
+async fn mysql_template(admin_url: &str) -> Result<Template, String> {
+    let name = template_name();
+    let mut c = sqlx_mysql::MySqlConnection::connect(admin_url)
+        .await
+        .map_err(sql_err)?;
+    c.execute(AssertSqlSafe(format!("SELECT GET_LOCK('{name}', 600)")))
+        .await
+        .map_err(sql_err)?;
+    // Complete when its bookkeeping lists every migration; a build that died half-way is
+    // started again.
+    let applied = c
+        .fetch_one(AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM `{name}`.schema_migrations"
+        )))
+        .await
+        .map(|r| r.get::<i64, _>(0))
+        .unwrap_or(-1);
+    if applied != migrations::MIGRATIONS.len() as i64 {
+        c.execute(AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}")))
+            .await
+            .map_err(sql_err)?;
+        c.execute(AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .await
+            .map_err(sql_err)?;
+        migrate_into(&with_database(admin_url, &name)).await?;
+    }
+    c.execute(AssertSqlSafe(format!("SELECT RELEASE_LOCK('{name}')")))
+        .await
+        .map_err(sql_err)?;
+    let tables: Vec<String> = sqlx_core::query::query::<sqlx_mysql::MySql>(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = ? \
+         ORDER BY table_name",
+    )
+    .bind(&name)
+    .fetch_all(&mut c)
+    .await
+    .map_err(sql_err)?
+    .iter()
+    .map(|r| r.get::<String, _>(0))
+    .collect();
+    let mut create = Vec::new();
+    let mut with_rows = Vec::new();
+    for t in tables {
+        let sql = format!("SHOW CREATE TABLE `{name}`.`{t}`");
+        let row = c.fetch_one(AssertSqlSafe(sql)).await.map_err(sql_err)?;
+        create.push(row.get::<String, _>(1));
+        let sql = format!("SELECT COUNT(*) FROM `{name}`.`{t}`");
+        let n: i64 = c
+            .fetch_one(AssertSqlSafe(sql))
+            .await
+            .map_err(sql_err)?
+            .get(0);
+        if n > 0 {
+            with_rows.push(t);
+        }
+    }
+    Ok(Template::MySql {
+        database: name,
+        create,
+        with_rows,
+    })
+}
+
+static TEMPLATES: [OnceCell<Template>; 3] = [
+    OnceCell::const_new(),
+    OnceCell::const_new(),
+    OnceCell::const_new(),
+];
+
+async fn template(backend: Backend, admin_url: Option<&str>) -> Result<&'static Template, String> {
+    let (cell, url) = match backend {
+        Backend::Sqlite => (&TEMPLATES[0], ""),
+        Backend::MySql => (&TEMPLATES[1], admin_url.unwrap_or_default()),
+        Backend::Postgres => (&TEMPLATES[2], admin_url.unwrap_or_default()),
+    };
+    cell.get_or_try_init(|| async move {
+        match backend {
+            Backend::Sqlite => sqlite_template().await,
+            Backend::MySql => mysql_template(url).await,
+            Backend::Postgres => postgres_template(url).await,
+        }
+    })
+    .await
+}
+
+/// Makes the database `name` as a copy of the template.
+async fn clone_template(template: &Template, admin_url: &str, name: &str) -> Result<(), String> {
+    match template {
+        Template::Sqlite(_) => Ok(()),
+        Template::Postgres(tmpl) => {
+            let mut c = sqlx_postgres::PgConnection::connect(admin_url)
+                .await
+                .map_err(sql_err)?;
+            let sql = format!("CREATE DATABASE {name} TEMPLATE {tmpl}");
+            let mut last = String::new();
+            // Another process's clone that has just started may still hold the template.
+            for _ in 0..50 {
+                match c.execute(AssertSqlSafe(sql.clone())).await {
+                    Ok(_) => return Ok(()),
+                    Err(e) if e.to_string().contains("is being accessed by other users") => {
+                        last = e.to_string();
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    }
+                    Err(e) => return Err(e.to_string()),
+                }
+            }
+            Err(last)
+        }
+        Template::MySql {
+            database,
+            create,
+            with_rows,
+        } => {
+            admin_statement(Backend::MySql, admin_url, format!("CREATE DATABASE {name}")).await?;
+            let url = with_database(admin_url, name);
+            // Each CREATE TABLE commits and syncs on its own: a few connections at once take a
+            // fraction of the time of one after the other. Without foreign key checks the
+            // order does not matter.
+            const CONNECTIONS: usize = 4;
+            let jobs = (0..CONNECTIONS).map(|k| {
+                let url = url.clone();
+                let mine: Vec<String> = create
+                    .iter()
+                    .skip(k)
+                    .step_by(CONNECTIONS)
+                    .cloned()
+                    .collect();
+                async move {
+                    let mut c = sqlx_mysql::MySqlConnection::connect(&url)
+                        .await
+                        .map_err(sql_err)?;
+                    c.execute("SET FOREIGN_KEY_CHECKS = 0")
+                        .await
+                        .map_err(sql_err)?;
+                    for sql in mine {
+                        c.execute(AssertSqlSafe(sql)).await.map_err(sql_err)?;
+                    }
+                    Ok::<_, String>(())
+                }
+            });
+            for r in futures_util::future::join_all(jobs).await {
+                r?;
+            }
+            if !with_rows.is_empty() {
+                let copy: Vec<String> = with_rows
+                    .iter()
+                    .map(|t| format!("INSERT INTO `{t}` SELECT * FROM `{database}`.`{t}`"))
+                    .collect();
+                admin_statement(Backend::MySql, &url, copy.join(";")).await?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Drops the test databases off the tests' path (a PostgreSQL `DROP DATABASE` waits for a
+/// checkpoint, over a second on a busy machine) on a few threads of its own; the process waits
+/// for the last ones when it exits.
+struct Dropper {
+    jobs: Mutex<std::sync::mpsc::Sender<DropJob>>,
+    /// Databases queued and not yet dropped.
+    pending: Mutex<usize>,
+    done: std::sync::Condvar,
+}
+
+struct DropJob {
+    backend: Backend,
+    admin_url: String,
+    database: String,
+}
+
+/// Drops at once: concurrent PostgreSQL drops share their checkpoints.
+const DROP_THREADS: usize = 4;
+
+static DROPPER: LazyLock<Dropper> = LazyLock::new(|| {
+    let (tx, rx) = std::sync::mpsc::channel::<DropJob>();
+    let rx = Arc::new(Mutex::new(rx));
+    for _ in 0..DROP_THREADS {
+        let rx = rx.clone();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            loop {
+                let Ok(job) = rx.lock().unwrap().recv() else {
+                    return;
+                };
+                let sql = match job.backend {
+                    Backend::Postgres => {
+                        format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", job.database)
+                    }
+                    _ => format!("DROP DATABASE IF EXISTS {}", job.database),
+                };
+                let _ = rt.block_on(admin_statement(job.backend, &job.admin_url, sql));
+                let d = &*DROPPER;
+                *d.pending.lock().unwrap() -= 1;
+                d.done.notify_all();
+            }
+        });
+    }
+    unsafe extern "C" {
+        fn atexit(f: extern "C" fn()) -> std::ffi::c_int;
+    }
+    // SAFETY: registers a plain function without arguments, as atexit(3) expects.
+    unsafe {
+        atexit(wait_for_drops);
+    }
+    Dropper {
+        jobs: Mutex::new(tx),
+        pending: Mutex::new(0),
+        done: std::sync::Condvar::new(),
+    }
+});
+
+fn drop_later(job: DropJob) {
+    let d = &*DROPPER;
+    *d.pending.lock().unwrap() += 1;
+    if d.jobs.lock().unwrap().send(job).is_err() {
+        *d.pending.lock().unwrap() -= 1;
+    }
+}
+
+/// At exit: waits (a bounded time) until every queued database is dropped.
+extern "C" fn wait_for_drops() {
+    let d = &*DROPPER;
+    let Ok(pending) = d.pending.lock() else {
+        return;
+    };
+    let _ = d
+        .done
+        .wait_timeout_while(pending, std::time::Duration::from_secs(300), |n| *n > 0);
+}
+
+/// The password the helpers give a user: `pw-NAME-long`.
+pub fn password_of(username: &str) -> String {
+    format!("pw-{username}-long")
+}
+
+/// Argon2 hashes of the helpers' passwords, made once per process: hashing at the production
+/// setting takes tens of milliseconds, once per seeded user and again per login before.
+static HASHES: LazyLock<Mutex<HashMap<String, String>>> = LazyLock::new(Default::default);
+
+async fn hash_of(password: &str) -> String {
+    if let Some(h) = HASHES.lock().unwrap().get(password) {
+        return h.clone();
+    }
+    let pw = password.to_owned();
+    let hash = tokio::task::spawn_blocking(move || mikronet::security::password::hash(&pw))
+        .await
+        .unwrap();
+    HASHES
+        .lock()
+        .unwrap()
+        .entry(password.to_owned())
+        .or_insert(hash)
+        .clone()
+}
+
 impl TestApp {
     /// A fresh app on `backend`, or `None` when that backend is not available here.
     pub async fn new(backend: Backend) -> Option<TestApp> {
@@ -105,25 +506,44 @@ impl TestApp {
 
     pub async fn with_config(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Option<TestApp> {
         let name = format!("mikronet_t_{}", uuid::Uuid::new_v4().simple());
-        let (url, cleanup) = match backend {
-            Backend::Sqlite => {
+        let admin_url = match backend {
+            Backend::Sqlite => None,
+            _ => Some(server_url(backend)?),
+        };
+        let made = async {
+            let template = template(backend, admin_url.as_deref()).await?;
+            clone_template(template, admin_url.as_deref().unwrap_or_default(), &name).await?;
+            Ok::<_, String>(template)
+        }
+        .await;
+        let template = match made {
+            Ok(t) => t,
+            Err(e) => {
+                if std::env::var_os("CI").is_some() {
+                    panic!(
+                        "{} is configured but unreachable under CI: {e}",
+                        backend.name()
+                    );
+                }
+                eprintln!("SKIPPED on {}: server unreachable ({e})", backend.name());
+                return None;
+            }
+        };
+        let (url, cleanup) = match (template, admin_url) {
+            (Template::Sqlite(bytes), _) => {
                 let path = std::env::temp_dir().join(format!("{name}.db"));
+                let mut options = std::fs::OpenOptions::new();
+                options.write(true).create_new(true);
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::OpenOptionsExt;
+                    options.mode(0o600);
+                }
+                std::io::Write::write_all(&mut options.open(&path).unwrap(), bytes).unwrap();
                 (format!("sqlite://{}", path.display()), Cleanup::File(path))
             }
-            _ => {
-                let admin_url = server_url(backend)?;
-                if let Err(e) =
-                    admin_statement(backend, &admin_url, format!("CREATE DATABASE {name}")).await
-                {
-                    if std::env::var_os("CI").is_some() {
-                        panic!(
-                            "{} is configured but unreachable under CI: {e}",
-                            backend.name()
-                        );
-                    }
-                    eprintln!("SKIPPED on {}: server unreachable ({e})", backend.name());
-                    return None;
-                }
+            (_, admin_url) => {
+                let admin_url = admin_url.unwrap();
                 (
                     with_database(&admin_url, &name),
                     Cleanup::Server {
@@ -138,7 +558,13 @@ impl TestApp {
         let db = Db::connect(&url, config.pool_size())
             .await
             .expect("connect");
-        migrations::run(&db).await.expect("migrate");
+        // The copy is the migrated schema: a server starting on it has nothing to do.
+        let pending = migrations::run(&db).await.expect("migrate");
+        assert_eq!(
+            pending,
+            Vec::<i64>::new(),
+            "the template was not fully migrated"
+        );
         let secrets = SecretBox::from_base64(KEY).unwrap();
         let app = Arc::new(App::new(config, db, secrets));
         Some(TestApp {
@@ -194,24 +620,139 @@ impl TestApp {
         self.call(Method::DELETE, path, Some(token), None).await
     }
 
-    /// Registers a user (the first one opens the installation) and logs it in.
+    /// Creates a user (the first one opens the installation: `admin` is `None` and the user is
+    /// an admin whatever `role` says) with the password `pw-NAME-long`, and logs it in.
+    ///
+    /// The user is written through the repository, as `/auth/register` would write it, with a
+    /// password hash made once per process, and the token is issued the same way: no Argon2
+    /// per test. Whatever the shortcut does not cover (a caller who may not create users, a
+    /// name or role that does not validate, a name taken) goes through the route, which fails
+    /// the test as it always did. Tests of registration itself use the route
+    /// ([`TestApp::user_over_http`]).
     pub async fn user(&self, admin: Option<&str>, username: &str, role: &str) -> String {
-        let body = format!(
-            r#"{{"username":"{username}","password":"pw-{username}-long","role":"{role}"}}"#
-        );
-        let r = self.post("/auth/register", admin, &body).await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        if self.seed_user(admin, username, role).await.is_none() {
+            self.register_over_http(admin, username, role).await;
+        }
         self.login(username).await
     }
 
+    /// As [`TestApp::user`], through `/auth/register` and `/auth/login`.
+    pub async fn user_over_http(&self, admin: Option<&str>, username: &str, role: &str) -> String {
+        self.register_over_http(admin, username, role).await;
+        self.login_over_http(username).await
+    }
+
+    async fn register_over_http(&self, admin: Option<&str>, username: &str, role: &str) {
+        let body = serde_json::json!({
+            "username": username,
+            "password": password_of(username),
+            "role": role,
+        })
+        .to_string();
+        let r = self.post("/auth/register", admin, &body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    }
+
+    /// What `/auth/register` does for an admin (or for the first user), through the
+    /// repository; `None` where the route would refuse.
+    async fn seed_user(&self, admin: Option<&str>, username: &str, role: &str) -> Option<()> {
+        let bootstrap = match admin {
+            None => true,
+            Some(token) => {
+                let caller = mikronet::service::auth::authenticate(&self.app, token)
+                    .await
+                    .ok()?;
+                if !caller.actor.role.manages_users() {
+                    return None;
+                }
+                false
+            }
+        };
+        let draft = UserDraft {
+            username: Some(username.to_owned()),
+            password: Some(password_of(username)),
+            role: Some(role.to_owned()),
+            disabled: None,
+        };
+        let default_role = if bootstrap {
+            Role::Admin
+        } else {
+            Role::Operator
+        };
+        let new = User::validate(&draft, default_role).ok()?;
+        let role = if bootstrap { Role::Admin } else { new.role };
+        let hash = hash_of(&new.password).await;
+        let now = chrono::Utc::now();
+        self.app
+            .db
+            .write(move |ex| {
+                Box::pin(async move {
+                    mikronet::service::auth::register_tx(
+                        ex,
+                        &new.username,
+                        &hash,
+                        role,
+                        bootstrap,
+                        now,
+                    )
+                    .await
+                })
+            })
+            .await
+            .ok()?;
+        Some(())
+    }
+
+    /// A token for `username` with the password `pw-NAME-long`. A user whose stored hash is
+    /// the one made for that password gets it as `/auth/login` would issue it (the throttle
+    /// counts it, the token row is written) without checking the password again; any other
+    /// goes through the route.
     pub async fn login(&self, username: &str) -> String {
-        let r = self
-            .post(
-                "/auth/login",
-                None,
-                &format!(r#"{{"username":"{username}","password":"pw-{username}-long"}}"#),
-            )
-            .await;
+        match self.seeded_login(username).await {
+            Some(token) => token,
+            None => self.login_over_http(username).await,
+        }
+    }
+
+    async fn seeded_login(&self, username: &str) -> Option<String> {
+        let known = HASHES
+            .lock()
+            .unwrap()
+            .get(&password_of(username))
+            .cloned()?;
+        let name = username.to_owned();
+        let (user, hash) = self
+            .app
+            .db
+            .read(move |ex| Box::pin(async move { users::find_by_username(ex, &name).await }))
+            .await
+            .ok()??;
+        if hash != known || user.disabled {
+            return None;
+        }
+        // The in-process client has no peer address: the route counts it as "unknown".
+        self.app.throttle.attempt(username, "unknown").ok()?;
+        self.app.throttle.succeeded(username, "unknown");
+        let token = mikronet::security::token::generate();
+        let digest = mikronet::security::token::digest(&token);
+        let now = chrono::Utc::now();
+        let expires_at = now + chrono::Duration::minutes(self.app.config.token_ttl_minutes);
+        self.app
+            .db
+            .write(move |ex| {
+                Box::pin(async move {
+                    tokens::purge_expired(ex, now).await?;
+                    tokens::insert(ex, &digest, user.id, now, expires_at).await
+                })
+            })
+            .await
+            .ok()?;
+        Some(token)
+    }
+
+    pub async fn login_over_http(&self, username: &str) -> String {
+        let body = serde_json::json!({"username": username, "password": password_of(username)});
+        let r = self.post("/auth/login", None, &body.to_string()).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         r.json["token"].as_str().unwrap().to_owned()
     }
@@ -248,22 +789,11 @@ impl Drop for TestApp {
                 admin_url,
                 database,
             }) => {
-                let backend = self.backend;
-                // Drop may run inside the test's runtime: use a thread with its own.
-                let _ = std::thread::spawn(move || {
-                    let rt = tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()
-                        .unwrap();
-                    let drop_sql = match backend {
-                        Backend::Postgres => {
-                            format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)")
-                        }
-                        _ => format!("DROP DATABASE IF EXISTS {database}"),
-                    };
-                    let _ = rt.block_on(admin_statement(backend, &admin_url, drop_sql));
-                })
-                .join();
+                drop_later(DropJob {
+                    backend: self.backend,
+                    admin_url,
+                    database,
+                });
             }
             None => {}
         }
@@ -455,4 +985,136 @@ impl Capture {
     pub fn text(&self) -> String {
         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
     }
+}
+
+/// A JSON answer laid out for a snapshot file, one member per line, with every token as it was
+/// sent (member order, number spelling), so the snapshot is as strict as comparing the text.
+/// A member named in `redact` with the value given (its text, or `*` for any value: tokens,
+/// timestamps) shows as `"[name]"`; with another value it shows that value, and differs from
+/// the snapshot. So ids that differ between backends are checked against the test's own and
+/// the snapshot is the same on all three.
+pub fn pretty_json(text: &str, redact: &[(&str, String)]) -> String {
+    serde_json::from_str::<Value>(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"));
+    let mut p = Pretty {
+        src: text.as_bytes(),
+        at: 0,
+        out: String::new(),
+        redact,
+    };
+    p.value(0);
+    p.out
+}
+
+struct Pretty<'a> {
+    src: &'a [u8],
+    at: usize,
+    out: String,
+    redact: &'a [(&'a str, String)],
+}
+
+impl Pretty<'_> {
+    fn skip_space(&mut self) {
+        while self.src.get(self.at).is_some_and(u8::is_ascii_whitespace) {
+            self.at += 1;
+        }
+    }
+
+    fn indent(&mut self, depth: usize) {
+        self.out.push('\n');
+        self.out.push_str(&"  ".repeat(depth));
+    }
+
+    /// A string or a scalar's text; the JSON is known to be valid.
+    fn token(&mut self) -> String {
+        self.skip_space();
+        let start = self.at;
+        if self.src[self.at] == b'"' {
+            self.at += 1;
+            while self.src[self.at] != b'"' {
+                self.at += if self.src[self.at] == b'\\' { 2 } else { 1 };
+            }
+            self.at += 1;
+        } else {
+            while self.at < self.src.len()
+                && !matches!(self.src[self.at], b',' | b']' | b'}')
+                && !self.src[self.at].is_ascii_whitespace()
+            {
+                self.at += 1;
+            }
+        }
+        String::from_utf8(self.src[start..self.at].to_vec()).unwrap()
+    }
+
+    fn value(&mut self, depth: usize) {
+        self.skip_space();
+        let (open, close) = match self.src[self.at] {
+            b'{' => (b'{', b'}'),
+            b'[' => (b'[', b']'),
+            _ => {
+                let t = self.token();
+                self.out.push_str(&t);
+                return;
+            }
+        };
+        self.at += 1;
+        self.out.push(open as char);
+        self.skip_space();
+        if self.src[self.at] == close {
+            self.at += 1;
+            self.out.push(close as char);
+            return;
+        }
+        loop {
+            self.indent(depth + 1);
+            if open == b'{' {
+                let key = self.token();
+                self.skip_space();
+                self.at += 1; // ':'
+                self.out.push_str(&key);
+                self.out.push_str(": ");
+                self.skip_space();
+                let name = key.trim_matches('"');
+                let rule = self.redact.iter().find(|(k, _)| *k == name);
+                if let Some((_, expected)) = rule
+                    && !matches!(self.src[self.at], b'{' | b'[')
+                {
+                    let t = self.token();
+                    if expected == "*" || t.trim_matches('"') == expected {
+                        self.out.push_str(&format!("\"[{name}]\""));
+                    } else {
+                        self.out.push_str(&t);
+                    }
+                } else {
+                    self.value(depth + 1);
+                }
+            } else {
+                self.value(depth + 1);
+            }
+            self.skip_space();
+            let c = self.src[self.at];
+            self.at += 1;
+            if c == close {
+                break;
+            }
+            self.out.push(',');
+        }
+        self.indent(depth);
+        self.out.push(close as char);
+    }
+}
+
+/// `snapshot!("name", text, "client_id" => id, "token" => "*")`: the JSON `text` laid out by
+/// [`pretty_json`] matches `tests/snapshots/<test file>__name.snap`. One name per test step,
+/// not per backend: the three backends must give the same answer. A missing or different
+/// snapshot fails the test (under `CI` nothing is written; elsewhere insta leaves a `.snap.new`
+/// to review with `cargo insta review`, or to rename).
+#[macro_export]
+macro_rules! snapshot {
+    ($name:expr, $text:expr $(, $key:expr => $value:expr)* $(,)?) => {
+        insta::assert_snapshot!(
+            $name,
+            $crate::common::pretty_json(&$text, &[$(($key, $value.to_string())),*]),
+            stringify!($text)
+        )
+    };
 }
