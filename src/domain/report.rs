@@ -4,8 +4,8 @@ use chrono::NaiveDate;
 
 use super::money::Money;
 
-/// Totals for a date range, and the state of the books now.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Totals for a date range, and the state of the books now; the JSON of `/reports/summary`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Summary {
     pub from: NaiveDate,
     pub to: NaiveDate,

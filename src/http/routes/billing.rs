@@ -15,6 +15,7 @@ use crate::domain::billing::invoice::{
 };
 use crate::domain::ids::{ClientId, InvoiceId, PaymentId, SubscriptionId};
 use crate::domain::money::Money;
+use crate::domain::report::Summary;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{Auth, Id, JsonBody, Query};
 use crate::service::billing::{self, GenerationSummary};
@@ -566,20 +567,6 @@ pub async fn set_payment_status(
     Ok(recorded_response(&app, r, false))
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SummaryJson {
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-    pub invoiced: Money,
-    pub collected: Money,
-    pub outstanding: Money,
-    pub overdue_invoices: i64,
-    pub active_subscriptions: i64,
-    pub suspended_subscriptions: i64,
-}
-
-/// Invoiced and collected in `from`..`to` (default: this month so far), and outstanding,
-/// overdue and subscriptions now (admin).
 /// A date range.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -591,27 +578,20 @@ pub struct RangeQuery {
     pub to: Option<NaiveDate>,
 }
 
+/// Invoiced and collected in `from`..`to` (default: this month so far), and outstanding,
+/// overdue and subscriptions now (admin).
 #[utoipa::path(get, path = "/reports/summary", tag = "reports", params(RangeQuery),
-    responses((status = 200, body = Envelope<SummaryJson>)))]
+    responses((status = 200, body = Envelope<Summary>)))]
 pub async fn summary(
     State(app): State<AppState>,
     auth: Auth,
     Query(q): Query<RangeQuery>,
-) -> Result<Json<Envelope<SummaryJson>>, ApiError> {
+) -> Result<Json<Envelope<Summary>>, ApiError> {
     let to = q.to.unwrap_or_else(|| app.today());
     let from = q.from.unwrap_or_else(|| to.with_day(1).unwrap_or(to));
     let s = reports::summary(&app, &auth.actor, from, to).await?;
     Ok(envelope(
         "Summary retrieved successfully",
-        SummaryJson {
-            from: s.from,
-            to: s.to,
-            invoiced: s.invoiced,
-            collected: s.collected,
-            outstanding: s.outstanding,
-            overdue_invoices: s.overdue_invoices,
-            active_subscriptions: s.active_subscriptions,
-            suspended_subscriptions: s.suspended_subscriptions,
-        },
+        s,
     ))
 }
