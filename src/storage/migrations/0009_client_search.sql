@@ -27,13 +27,15 @@ ON clients BEGIN
     VALUES (new.id, new.name, new.phone_number, new.ppp_secret_name);
 END;
 
--- PostgreSQL: pg_trgm GIN indexes on exactly the expressions the search compares.
+-- PostgreSQL: pg_trgm GIN indexes on exactly the expressions the search compares; without the
+-- pending list (fastupdate), so a search never scans unmerged entries between vacuums.
 @postgres CREATE EXTENSION IF NOT EXISTS pg_trgm;
-@postgres CREATE INDEX ix_clients_name_trgm ON clients USING gin (LOWER(name) gin_trgm_ops);
+@postgres CREATE INDEX ix_clients_name_trgm ON clients USING gin (LOWER(name) gin_trgm_ops)
+    WITH (fastupdate = off);
 @postgres CREATE INDEX ix_clients_phone_trgm ON clients
-    USING gin (LOWER(phone_number) gin_trgm_ops);
+    USING gin (LOWER(phone_number) gin_trgm_ops) WITH (fastupdate = off);
 @postgres CREATE INDEX ix_clients_ppp_trgm ON clients
-    USING gin (LOWER(ppp_secret_name) gin_trgm_ops);
+    USING gin (LOWER(ppp_secret_name) gin_trgm_ops) WITH (fastupdate = off);
 
 -- MariaDB/MySQL have no n-gram index of their own (MariaDB has no ngram FULLTEXT parser): a
 -- table of (trigram, client) pairs, written by triggers. The trigram column compares in the

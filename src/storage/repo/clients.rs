@@ -184,7 +184,12 @@ fn search_sql(
             args.extend([p.clone().into(), p.clone().into(), p.into()]);
         }
     }
-    if let Some(a) = after {
+    // Where the index took the key range, the outer condition would only tempt the planner
+    // into a range scan of `clients`.
+    let ranged = query.is_some_and(|q| {
+        q.chars().count() >= MIN_INDEXED && matches!(backend, Backend::Sqlite | Backend::MySql)
+    });
+    if let Some(a) = after.filter(|_| !ranged) {
         conds.push("c.id > ?".into());
         args.push(a.into());
     }
@@ -321,5 +326,56 @@ mod tests {
         assert_eq!(many.len(), 6);
         assert_eq!(many.first().map(String::as_str), Some("012"));
         assert_eq!(many.last().map(String::as_str), Some("def"));
+    }
+
+    /// The plan SQLite makes of a search: through the trigram index for three characters or
+    /// more (no scan of `clients`), a scan below that.
+    #[tokio::test]
+    async fn sqlite_searches_through_the_index() {
+        let path = std::env::temp_dir().join(format!("mikronet-fts-{}.db", uuid::Uuid::new_v4()));
+        let db = crate::storage::Db::connect(&format!("sqlite://{}", path.display()), 1)
+            .await
+            .unwrap();
+        crate::storage::migrations::run(&db).await.unwrap();
+        let plans = db
+            .read(|ex| {
+                Box::pin(async move {
+                    let mut out = Vec::new();
+                    for (q, after) in [
+                        ("0810123", None),
+                        ("0810123", Some(ClientId(5))),
+                        ("08", None),
+                    ] {
+                        let (from, clause, mut args) = search_sql(ex.backend(), Some(q), after);
+                        args.push(10.into());
+                        let sql = format!(
+                            "EXPLAIN QUERY PLAN SELECT {}, COUNT(*) OVER () FROM {from}{clause} \
+                             ORDER BY c.id LIMIT ?",
+                            Client::select_list()
+                        );
+                        let rows: Vec<(i64, i64, i64, String)> = ex.all(&sql, &args).await?;
+                        out.push(rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join("; "));
+                    }
+                    Ok::<_, StoreError>(out)
+                })
+            })
+            .await
+            .unwrap();
+        let scans_clients = |plan: &str| {
+            plan.split("; ")
+                .any(|step| step == "SCAN c" || step.starts_with("SCAN c "))
+        };
+        for plan in &plans[..2] {
+            assert!(plan.contains("client_search VIRTUAL TABLE INDEX"), "{plan}");
+            assert!(
+                plan.contains("SEARCH c USING INTEGER PRIMARY KEY (rowid=?)"),
+                "{plan}"
+            );
+            assert!(!scans_clients(plan), "{plan}");
+        }
+        assert!(scans_clients(&plans[2]), "{}", plans[2]);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
     }
 }
