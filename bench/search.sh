@@ -3,6 +3,7 @@
 # (default 200,000), loaded with wrk (-t2 -c16 --latency) on this machine; then the peak RSS
 # of the server while it streams the unpaged GET /client (every client).
 # Usage: bench/search.sh [sqlite|mysql|postgres] [CLIENTS] [DURATION] [QUERY]
+#   (SKIP_BUILD=1 uses the release binaries as they are)
 #   mysql and postgres use the local servers (root@127.0.0.1:3306, postgres@127.0.0.1:5432)
 #   and (re)create a database `mikronet_bench_search` there.       (needs wrk and curl)
 set -euo pipefail
@@ -13,9 +14,18 @@ duration="${3:-15s}"
 query="${4:-0810123}"
 port=18081
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 1; }
-cargo build --release --quiet --bin mikronet --example bench_search_seed
+[ -n "${SKIP_BUILD:-}" ] || cargo build --release --quiet --bin mikronet --example bench_search_seed
 dir=$(mktemp -d)
-trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$dir"' EXIT
+cleanup() {
+  kill "${server:-0}" 2>/dev/null || true
+  rm -rf "$dir"
+  case "$backend" in
+    mysql) mysql -h127.0.0.1 -uroot -e "DROP DATABASE IF EXISTS mikronet_bench_search" || true ;;
+    postgres) psql -q -h 127.0.0.1 -U postgres \
+      -c "DROP DATABASE IF EXISTS mikronet_bench_search WITH (FORCE)" || true ;;
+  esac
+}
+trap cleanup EXIT
 case "$backend" in
   sqlite) url="sqlite://$dir/search.db"; target="$dir/search.db" ;;
   mysql)
@@ -28,8 +38,13 @@ case "$backend" in
   *) echo "unknown backend $backend"; exit 1 ;;
 esac
 start=$(date +%s)
-token=$(./target/release/examples/bench_search_seed "$target" "$clients")
+token=$("${SEED_BIN:-./target/release/examples/bench_search_seed}" "$target" "$clients")
 echo "== $backend: seeded $clients clients in $(( $(date +%s) - start )) s"
+# Fresh statistics, as the servers' own background work would have them after a bulk load.
+case "$backend" in
+  mysql) mysql -h127.0.0.1 -uroot mikronet_bench_search -e "ANALYZE TABLE clients, client_trigrams" >/dev/null ;;
+  postgres) psql -q -h 127.0.0.1 -U postgres mikronet_bench_search -c "VACUUM ANALYZE clients" ;;
+esac
 MIKRONET_DATABASE_URL="$url" MIKRONET_LOG=warn \
   MIKRONET_SECRET_KEY="MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" \
   MIKRONET_LISTEN=127.0.0.1:$port MIKRONET_BILLING_SCHEDULER=false \

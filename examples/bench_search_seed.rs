@@ -22,7 +22,7 @@ use mikronet::storage::{Db, Exec, StoreError, migrations};
 
 const KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
 
-async fn seed(ex: &mut dyn Exec, n: i64, hash: String) -> Result<(), StoreError> {
+async fn seed(ex: &mut dyn Exec, n: i64, hash: String, sealed: String) -> Result<(), StoreError> {
     let now = Utc::now();
     users::insert(ex, "bench", &hash, Role::Admin, now).await?;
     ex.batch("CREATE TABLE bench_digits (d INTEGER NOT NULL)")
@@ -37,11 +37,11 @@ async fn seed(ex: &mut dyn Exec, n: i64, hash: String) -> Result<(), StoreError>
             "INSERT INTO clients (name, phone_number, address, ppp_secret_name, \
              ppp_password_enc, created_at, updated_at) SELECT CONCAT('Client ', n), \
              CONCAT('08', 100000000 + (n * 7919 + 12345) % 900000000), 'Jl. Merdeka No.1', \
-             CONCAT('c', n), 'x', ?, ? FROM (SELECT a.d + 10*b.d + 100*c.d + 1000*e.d + \
+             CONCAT('c', n), ?, ?, ? FROM (SELECT a.d + 10*b.d + 100*c.d + 1000*e.d + \
              10000*f.d + 100000*g.d AS n FROM bench_digits a, bench_digits b, bench_digits c, \
              bench_digits e, bench_digits f, bench_digits g) nums WHERE n >= ? AND n < ? \
              ORDER BY n",
-            params![now, now, from, (from + slice).min(n)],
+            params![&sealed, now, now, from, (from + slice).min(n)],
         )
         .await?;
         from += slice;
@@ -68,7 +68,10 @@ async fn main() -> anyhow::Result<()> {
     let db = Db::connect(&url, 1).await?;
     migrations::run(&db).await?;
     let hash = password::hash("bench-password");
-    db.write(move |ex| Box::pin(seed(ex, n, hash))).await?;
+    // One sealed PPP password for every client: the server checks its key against them.
+    let sealed = SecretBox::from_base64(KEY)?.seal("bench-ppp-password").0;
+    db.write(move |ex| Box::pin(seed(ex, n, hash, sealed)))
+        .await?;
     let config = Config {
         database_url: url,
         secret_key: KEY.into(),
