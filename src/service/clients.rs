@@ -107,6 +107,23 @@ pub async fn list(
     .await
 }
 
+/// Up to `limit` clients with ids above `after`, narrowed by `query` when given: one chunk of a
+/// listing that streams every client.
+pub async fn list_after(
+    app: &App,
+    query: Option<String>,
+    after: Option<ClientId>,
+    limit: i64,
+) -> Result<Vec<Client>, AppError> {
+    tx!(app, read, |ex| clients::after(
+        ex,
+        query.as_deref(),
+        after,
+        limit
+    ))
+    .await
+}
+
 /// Changes the fields the draft gives; the router follows (a rename, a new password, a move to
 /// another router).
 pub async fn update(

@@ -80,6 +80,17 @@ pub async fn list_views(
     tx!(app, read, |ex| repo::page_views(ex, &filter, limit, offset)).await
 }
 
+/// As [`list_views`], a chunk of up to `limit` with ids above `after`: one chunk of a listing
+/// that streams every invoice.
+pub async fn list_views_after(
+    app: &App,
+    filter: InvoiceFilter,
+    after: Option<InvoiceId>,
+    limit: i64,
+) -> Result<Vec<InvoiceView>, AppError> {
+    tx!(app, read, |ex| repo::views_after(ex, &filter, after, limit)).await
+}
+
 /// The views of the given invoices (those that exist), in id order.
 pub async fn views_of(app: &App, ids: Vec<InvoiceId>) -> Result<Vec<InvoiceView>, AppError> {
     tx!(app, read, |ex| repo::views_of(ex, &ids)).await

@@ -112,6 +112,17 @@ pub async fn list_named(
     tx!(app, read, |ex| repo::page_named(ex, &filter, limit, offset)).await
 }
 
+/// As [`list_named`], a chunk of up to `limit` with ids above `after`: one chunk of a listing
+/// that streams every subscription.
+pub async fn list_named_after(
+    app: &App,
+    filter: SubscriptionFilter,
+    after: Option<SubscriptionId>,
+    limit: i64,
+) -> Result<Vec<NamedSubscription>, AppError> {
+    tx!(app, read, |ex| repo::named_after(ex, &filter, after, limit)).await
+}
+
 /// As [`get`], with its client's name and its plan's name and price.
 pub async fn get_named(app: &App, id: SubscriptionId) -> Result<NamedSubscription, AppError> {
     tx!(app, lookup, |ex| repo::get_named(ex, id))

@@ -52,6 +52,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "app_settings",
         sql: include_str!("migrations/0008_app_settings.sql"),
     },
+    Migration {
+        version: 9,
+        name: "client_search",
+        sql: include_str!("migrations/0009_client_search.sql"),
+    },
 ];
 
 /// Removes `--` comment lines, which may hold the `;` that separates statements.
@@ -63,22 +68,48 @@ fn strip_comments(sql: &str) -> String {
 }
 
 /// The statements of a migration that apply to `backend`: all, except that one starting with
-/// `@servers ` runs on MySQL and PostgreSQL only and one starting with `@sqlite ` on SQLite
-/// only (SQLite alters existing tables in fewer ways).
+/// `@servers ` runs on MySQL and PostgreSQL only, one starting with `@sqlite `, `@mysql ` or
+/// `@postgres ` on that backend only (SQLite alters existing tables in fewer ways; search
+/// indexes differ per backend). A `CREATE TRIGGER … BEGIN …; END` stays one statement.
 fn statements(sql: &str, backend: Backend) -> Vec<String> {
-    let sqlite = backend == Backend::Sqlite;
-    strip_comments(sql)
-        .split(';')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .filter_map(|s| {
-            if let Some(rest) = s.strip_prefix("@servers ") {
-                (!sqlite).then(|| rest.to_owned())
-            } else if let Some(rest) = s.strip_prefix("@sqlite ") {
-                sqlite.then(|| rest.to_owned())
-            } else {
-                Some(s.to_owned())
+    let mut whole: Vec<String> = Vec::new();
+    let mut open = false;
+    for part in strip_comments(sql).split(';') {
+        match whole.last_mut() {
+            Some(last) if open => {
+                last.push(';');
+                last.push_str(part);
             }
+            _ => whole.push(part.to_owned()),
+        }
+        let last = whole.last().map(|s| s.trim().to_ascii_uppercase());
+        open = last.is_some_and(|s| {
+            s.contains("CREATE TRIGGER")
+                && s.split_whitespace().any(|w| w == "BEGIN")
+                && !s.ends_with("END")
+        });
+    }
+    let only = |s: &str| -> Option<bool> {
+        for (prefix, on) in [
+            ("@servers ", backend != Backend::Sqlite),
+            ("@sqlite ", backend == Backend::Sqlite),
+            ("@mysql ", backend == Backend::MySql),
+            ("@postgres ", backend == Backend::Postgres),
+        ] {
+            if s.starts_with(prefix) {
+                return Some(on);
+            }
+        }
+        None
+    };
+    whole
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .filter_map(|s| match only(s) {
+            Some(true) => s.split_once(' ').map(|(_, rest)| rest.trim().to_owned()),
+            Some(false) => None,
+            None => Some(s.to_owned()),
         })
         .collect()
 }
@@ -206,6 +237,29 @@ mod tests {
         assert_eq!(
             statements(sql, Backend::Postgres),
             ["CREATE TABLE a (x INT)", "ALTER TABLE a ADD y INT"]
+        );
+    }
+
+    #[test]
+    fn per_backend_statements_and_trigger_bodies() {
+        let sql = "@mysql CREATE INDEX m ON a (x);\n@postgres CREATE INDEX p ON a (x);\n\
+                   @sqlite CREATE TRIGGER t AFTER INSERT ON a BEGIN\n  INSERT INTO b VALUES (1);\n  \
+                   INSERT INTO b VALUES (2);\nEND;\nCREATE TABLE c (x INT);";
+        assert_eq!(
+            statements(sql, Backend::Sqlite),
+            [
+                "CREATE TRIGGER t AFTER INSERT ON a BEGIN\n  INSERT INTO b VALUES (1);\n  \
+                 INSERT INTO b VALUES (2);\nEND",
+                "CREATE TABLE c (x INT)"
+            ]
+        );
+        assert_eq!(
+            statements(sql, Backend::MySql),
+            ["CREATE INDEX m ON a (x)", "CREATE TABLE c (x INT)"]
+        );
+        assert_eq!(
+            statements(sql, Backend::Postgres),
+            ["CREATE INDEX p ON a (x)", "CREATE TABLE c (x INT)"]
         );
     }
 

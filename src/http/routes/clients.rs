@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{Data, Envelope, Message, PageQuery, envelope, message, page_of, paged};
+use super::stream::{self, CHUNK};
+use super::{Data, Envelope, Message, PageQuery, envelope, message, page_of, paged, unpaged};
 use crate::app::AppState;
 use crate::domain::billing::invoice::{InvoiceStatus, PaymentStatus};
 use crate::domain::billing::subscription::Status;
@@ -59,14 +60,44 @@ fn clients_json(clients: Vec<Client>) -> Vec<ClientJson> {
     clients.into_iter().map(ClientJson::from).collect()
 }
 
-/// All clients, a page at a time (`X-Total-Count` tells how many in all).
+/// Every client (or every match of `query`), streamed: the original system's "retrieve all".
+async fn all_clients(
+    app: AppState,
+    query: Option<String>,
+    found: &str,
+    none: &str,
+) -> Result<Response, ApiError> {
+    let first = svc::list_after(&app, query.clone(), None, CHUNK).await?;
+    let head = stream::envelope_head(if first.is_empty() { none } else { found });
+    Ok(stream::json_rows(
+        head,
+        clients_json(first),
+        CHUNK,
+        |c| c.client_id,
+        move |after| {
+            let (app, query) = (app.clone(), query.clone());
+            async move {
+                svc::list_after(&app, query, Some(after), CHUNK)
+                    .await
+                    .map(clients_json)
+            }
+        },
+    ))
+}
+
+/// All clients. Without `page` and `per_page`, every client, streamed (as the original system's
+/// "retrieve all clients"); with either, that page (`X-Total-Count` tells how many in all).
 #[utoipa::path(get, path = "/client", tag = "clients", params(PageQuery),
     responses((status = 200, body = Envelope<Vec<ClientJson>>,
-        headers(("x-total-count" = i64, description = "clients in all")))))]
+        headers(("x-total-count" = i64, description = "clients in all (when paged)")))))]
 pub async fn list(
     State(app): State<AppState>,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, ApiError> {
+    if unpaged(&q) {
+        const FOUND: &str = "Clients retrieved successfully";
+        return all_clients(app, None, FOUND, FOUND).await;
+    }
     let page = page_of(&app, &q)?;
     let (clients, total) = svc::list(&app, None, page).await?;
     Ok(paged(
@@ -77,6 +108,7 @@ pub async fn list(
 }
 
 /// Clients whose name, phone number or PPP secret name contains `query`, ignoring case.
+/// Without `page` and `per_page`, every match, streamed; with either, that page.
 #[utoipa::path(get, path = "/client/search", tag = "clients", params(SearchQuery),
     responses((status = 200, body = Envelope<Vec<ClientJson>>),
         (status = 400, body = ErrorBody, description = "no query given")))]
@@ -91,13 +123,14 @@ pub async fn search(
     if query.chars().count() > 100 {
         return Err(AppError::bad_request("query", "must be at most 100 characters").into());
     }
+    const FOUND: &str = "Clients retrieved successfully";
+    const NONE: &str = "No clients found matching your search criteria";
+    if unpaged(&q) {
+        return all_clients(app, Some(query), FOUND, NONE).await;
+    }
     let page = page_of(&app, &q)?;
     let (clients, total) = svc::list(&app, Some(query), page).await?;
-    let msg = if total == 0 {
-        "No clients found matching your search criteria"
-    } else {
-        "Clients retrieved successfully"
-    };
+    let msg = if total == 0 { NONE } else { FOUND };
     Ok(paged(page, total, envelope(msg, clients_json(clients))))
 }
 

@@ -11,6 +11,7 @@ pub mod original;
 pub mod plans;
 pub mod routers;
 pub mod settings;
+pub mod stream;
 pub mod subscriptions;
 
 use axum::http::{HeaderMap, HeaderValue};
@@ -86,6 +87,12 @@ macro_rules! paged_query {
 paged_query! {
     /// A listing with nothing to filter.
     pub struct PageQuery {}
+}
+
+/// Whether a listing asked for no page at all (neither `page` nor `per_page`): the original
+/// system's list routes then answer every row (see [`stream`]).
+pub fn unpaged(q: &impl Paged) -> bool {
+    q.paging() == (None, None)
 }
 
 /// The page a listing asks for, checked against the configured bounds.

@@ -5,7 +5,7 @@ use crate::domain::client::{Client, ClientEvent};
 use crate::domain::ids::{ClientId, RouterId};
 use crate::domain::validation::Sealed;
 use crate::params;
-use crate::storage::{Exec, StoreError, Table};
+use crate::storage::{Backend, Exec, StoreError, Table, Value};
 
 crate::table!(Client => "clients" as "c" {
     id, name, phone_number, address, ppp_secret_name, router_id
@@ -90,25 +90,179 @@ fn contains_pattern(text: &str) -> String {
     p
 }
 
+/// The shortest query the trigram indexes answer; shorter ones scan (they match most rows
+/// anyway, so a page of them is found early in the scan).
+const MIN_INDEXED: usize = 3;
+
+/// At most this many of a query's trigrams narrow a MariaDB/MySQL search: every one must be
+/// present, so a few already make the candidates few, and the LIKE checks the rest.
+const MAX_TRIGRAMS: usize = 6;
+
+/// An FTS5 string: the query as one phrase, so that its trigrams must be consecutive (a
+/// substring), whatever characters it holds.
+fn fts_phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+/// The distinct three-character windows of `text` (compared case-insensitively by the
+/// database), at most `max`, spread over the text.
+fn trigrams(text: &str, max: usize) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut all: Vec<String> = Vec::new();
+    for w in chars.windows(3) {
+        let t: String = w.iter().collect();
+        if !all.iter().any(|a| a.to_lowercase() == t.to_lowercase()) {
+            all.push(t);
+        }
+    }
+    if all.len() <= max {
+        return all;
+    }
+    (0..max)
+        .map(|i| all[i * (all.len() - 1) / (max - 1)].clone())
+        .collect()
+}
+
+/// What a search reads (`FROM …`) and the condition it adds, with their parameters in order.
+/// `after` narrows to ids above it (keyset paging), inside the index where it has one.
+fn search_sql(
+    backend: Backend,
+    query: Option<&str>,
+    after: Option<ClientId>,
+) -> (String, String, Vec<Value>) {
+    let from = Client::from_clause();
+    let mut args: Vec<Value> = Vec::new();
+    let mut conds: Vec<String> = Vec::new();
+    let mut from_sql = from.clone();
+    if let Some(q) = query {
+        let indexed = q.chars().count() >= MIN_INDEXED;
+        match backend {
+            Backend::Sqlite if indexed => {
+                // The tokenizer folds case (Unicode), and a phrase of trigrams is a substring:
+                // the index's answer is exact.
+                let range = if after.is_some() {
+                    " AND rowid > ?"
+                } else {
+                    ""
+                };
+                conds.push(format!(
+                    "c.id IN (SELECT rowid FROM client_search WHERE client_search MATCH ?{range})"
+                ));
+                args.push(fts_phrase(q).into());
+                if let Some(a) = after {
+                    args.push(a.into());
+                }
+            }
+            Backend::MySql if indexed => {
+                // The clients holding every chosen trigram, read from the trigram table's key,
+                // then the LIKE below.
+                let grams = trigrams(q, MAX_TRIGRAMS);
+                let mut sub = String::from("SELECT t0.client_id FROM client_trigrams t0");
+                for i in 1..grams.len() {
+                    sub.push_str(&format!(
+                        " JOIN client_trigrams t{i} ON t{i}.trigram = ? \
+                         AND t{i}.client_id = t0.client_id"
+                    ));
+                }
+                sub.push_str(" WHERE t0.trigram = ?");
+                // At least one: the query has three characters or more.
+                for g in grams.iter().skip(1).chain(grams.first()) {
+                    args.push(g.clone().into());
+                }
+                if let Some(a) = after {
+                    sub.push_str(" AND t0.client_id > ?");
+                    args.push(a.into());
+                }
+                from_sql = format!("({sub}) m JOIN {from} ON c.id = m.client_id");
+            }
+            _ => {}
+        }
+        // PostgreSQL answers this condition itself from its pg_trgm indexes.
+        if !(backend == Backend::Sqlite && indexed) {
+            conds.push(format!("({SEARCH})"));
+            let p = contains_pattern(q);
+            args.extend([p.clone().into(), p.clone().into(), p.into()]);
+        }
+    }
+    // Where the index took the key range, the outer condition would only tempt the planner
+    // into a range scan of `clients`.
+    let ranged = query.is_some_and(|q| {
+        q.chars().count() >= MIN_INDEXED && matches!(backend, Backend::Sqlite | Backend::MySql)
+    });
+    if let Some(a) = after.filter(|_| !ranged) {
+        conds.push("c.id > ?".into());
+        args.push(a.into());
+    }
+    let clause = if conds.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", conds.join(" AND "))
+    };
+    (from_sql, clause, args)
+}
+
 /// One page of clients, and how many there are in all; `query` narrows to a search.
+///
+/// A search counts its matches in the same statement that reads the page (a window count over
+/// what the index found), not by a second scan.
 pub async fn page(
     ex: &mut dyn Exec,
     query: Option<&str>,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Client>, i64), StoreError> {
-    let mut conds = Conditions::default();
-    if let Some(q) = query {
-        let p = contains_pattern(q);
-        conds.add_all(SEARCH, params![&p, &p, &p].to_vec());
-    }
-    super::page(
-        ex,
-        &Client::from_clause(),
-        Client::select_list(),
-        "c.id",
-        conds,
-        (limit, offset),
+    let Some(q) = query else {
+        return super::page(
+            ex,
+            &Client::from_clause(),
+            Client::select_list(),
+            "c.id",
+            Conditions::default(),
+            (limit, offset),
+        )
+        .await;
+    };
+    let (from, clause, mut args) = search_sql(ex.backend(), Some(q), None);
+    let count_args = args.clone();
+    args.push(limit.into());
+    args.push(offset.into());
+    let rows: Vec<(Client, i64)> = ex
+        .all(
+            &format!(
+                "SELECT {}, COUNT(*) OVER () FROM {from}{clause} ORDER BY c.id LIMIT ? OFFSET ?",
+                Client::select_list()
+            ),
+            &args,
+        )
+        .await?;
+    let total = match rows.first() {
+        Some((_, n)) => *n,
+        None if offset == 0 => 0,
+        // A page past the end: only then is there a separate count.
+        None => {
+            ex.one(&format!("SELECT COUNT(*) FROM {from}{clause}"), &count_args)
+                .await?
+        }
+    };
+    Ok((rows.into_iter().map(|(c, _)| c).collect(), total))
+}
+
+/// Up to `limit` clients with ids above `after` (all when `None`), in id order; `query`
+/// narrows to a search. The chunks of a listing that streams every row.
+pub async fn after(
+    ex: &mut dyn Exec,
+    query: Option<&str>,
+    after: Option<ClientId>,
+    limit: i64,
+) -> Result<Vec<Client>, StoreError> {
+    let (from, clause, mut args) = search_sql(ex.backend(), query, after);
+    args.push(limit.into());
+    ex.all(
+        &format!(
+            "SELECT {} FROM {from}{clause} ORDER BY c.id LIMIT ?",
+            Client::select_list()
+        ),
+        &args,
     )
     .await
 }
@@ -160,5 +314,68 @@ mod tests {
     fn like_wildcards_are_escaped() {
         assert_eq!(contains_pattern("John"), "%john%");
         assert_eq!(contains_pattern("50%_a!"), "%50!%!_a!!%");
+    }
+
+    #[test]
+    fn phrases_and_trigrams() {
+        assert_eq!(fts_phrase(r#"a"b"#), r#""a""b""#);
+        assert_eq!(trigrams("abcab", 6), ["abc", "bca", "cab"]);
+        assert_eq!(trigrams("AbcaBC", 6), ["Abc", "bca", "caB"]);
+        assert!(trigrams("ab", 6).is_empty());
+        let many = trigrams("0123456789abcdef", 6);
+        assert_eq!(many.len(), 6);
+        assert_eq!(many.first().map(String::as_str), Some("012"));
+        assert_eq!(many.last().map(String::as_str), Some("def"));
+    }
+
+    /// The plan SQLite makes of a search: through the trigram index for three characters or
+    /// more (no scan of `clients`), a scan below that.
+    #[tokio::test]
+    async fn sqlite_searches_through_the_index() {
+        let path = std::env::temp_dir().join(format!("mikronet-fts-{}.db", uuid::Uuid::new_v4()));
+        let db = crate::storage::Db::connect(&format!("sqlite://{}", path.display()), 1)
+            .await
+            .unwrap();
+        crate::storage::migrations::run(&db).await.unwrap();
+        let plans = db
+            .read(|ex| {
+                Box::pin(async move {
+                    let mut out = Vec::new();
+                    for (q, after) in [
+                        ("0810123", None),
+                        ("0810123", Some(ClientId(5))),
+                        ("08", None),
+                    ] {
+                        let (from, clause, mut args) = search_sql(ex.backend(), Some(q), after);
+                        args.push(10.into());
+                        let sql = format!(
+                            "EXPLAIN QUERY PLAN SELECT {}, COUNT(*) OVER () FROM {from}{clause} \
+                             ORDER BY c.id LIMIT ?",
+                            Client::select_list()
+                        );
+                        let rows: Vec<(i64, i64, i64, String)> = ex.all(&sql, &args).await?;
+                        out.push(rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join("; "));
+                    }
+                    Ok::<_, StoreError>(out)
+                })
+            })
+            .await
+            .unwrap();
+        let scans_clients = |plan: &str| {
+            plan.split("; ")
+                .any(|step| step == "SCAN c" || step.starts_with("SCAN c "))
+        };
+        for plan in &plans[..2] {
+            assert!(plan.contains("client_search VIRTUAL TABLE INDEX"), "{plan}");
+            assert!(
+                plan.contains("SEARCH c USING INTEGER PRIMARY KEY (rowid=?)"),
+                "{plan}"
+            );
+            assert!(!scans_clients(plan), "{plan}");
+        }
+        assert!(scans_clients(&plans[2]), "{}", plans[2]);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
     }
 }

@@ -174,6 +174,25 @@ pub async fn page_views(
     .await
 }
 
+/// As [`page_views`], a chunk of ids above `after` (see [`super::chunk`]).
+pub async fn views_after(
+    ex: &mut dyn Exec,
+    f: &InvoiceFilter,
+    after: Option<InvoiceId>,
+    limit: i64,
+) -> Result<Vec<InvoiceView>, StoreError> {
+    super::chunk(
+        ex,
+        VIEW_FROM,
+        &view_columns(),
+        ("i.id", "i.id > ?"),
+        conditions(f),
+        after.map(|a| a.0),
+        limit,
+    )
+    .await
+}
+
 /// The views of the given invoices, in id order.
 pub async fn views_of(
     ex: &mut dyn Exec,

@@ -58,12 +58,6 @@ impl Conditions {
         self
     }
 
-    pub fn add_all(&mut self, cond: &'static str, args: Vec<Value>) -> &mut Self {
-        self.sql.push(cond);
-        self.args.extend(args);
-        self
-    }
-
     pub(crate) fn clause(&self) -> String {
         if self.sql.is_empty() {
             String::new()
@@ -96,4 +90,26 @@ pub(crate) async fn page<T: Field>(
         )
         .await?;
     Ok((rows, total))
+}
+
+/// Up to `limit` rows of `SELECT columns FROM from WHERE … AND key > after ORDER BY key`: a
+/// chunk of a listing read whole, key range by key range (`after_cond` is `key > ?`).
+pub(crate) async fn chunk<T: Field>(
+    ex: &mut dyn Exec,
+    from: &str,
+    columns: &str,
+    (key, after_cond): (&str, &'static str),
+    mut conds: Conditions,
+    after: Option<i64>,
+    limit: i64,
+) -> Result<Vec<T>, StoreError> {
+    conds.add(after_cond, after);
+    let clause = conds.clause();
+    let mut args = conds.args;
+    args.push(limit.into());
+    ex.all(
+        &format!("SELECT {columns} FROM {from}{clause} ORDER BY {key} LIMIT ?"),
+        &args,
+    )
+    .await
 }

@@ -136,6 +136,25 @@ pub async fn page_named(
     .await
 }
 
+/// As [`page_named`], a chunk of ids above `after` (see [`super::chunk`]).
+pub async fn named_after(
+    ex: &mut dyn Exec,
+    f: &SubscriptionFilter,
+    after: Option<SubscriptionId>,
+    limit: i64,
+) -> Result<Vec<NamedSubscription>, StoreError> {
+    super::chunk(
+        ex,
+        NAMED_FROM,
+        &named_columns(),
+        ("s.id", "s.id > ?"),
+        conditions(f),
+        after.map(|a| a.0),
+        limit,
+    )
+    .await
+}
+
 pub async fn get_named(
     ex: &mut dyn Exec,
     id: SubscriptionId,

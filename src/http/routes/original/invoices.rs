@@ -18,7 +18,10 @@ use crate::domain::validation::FieldErrors;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{Auth, Id, JsonBody, Query};
 use crate::http::routes::billing::DateQuery;
-use crate::http::routes::{Data, Envelope, Message, PageQuery, envelope, message, page_of, paged};
+use crate::http::routes::stream::{self, CHUNK};
+use crate::http::routes::{
+    Data, Envelope, Message, PageQuery, envelope, message, page_of, paged, unpaged,
+};
 use crate::service::invoices::{self as svc, NewInvoice};
 use crate::service::{AppError, billing, payments};
 
@@ -97,7 +100,8 @@ fn invalid(field: &str, message: impl Into<String>) -> AppError {
 /// Invoices with client names and latest payments (original shape).
 ///
 /// Kept for compatibility with the original PHP API; modern equivalent: `GET /invoices`.
-/// Paginated like `GET /client` (`page`, `per_page`, totals in headers).
+/// Without `page` and `per_page`, every invoice, streamed, as the original answered; with
+/// either, paginated like `GET /client` (`page`, `per_page`, totals in headers).
 #[utoipa::path(get, path = "/invoice", tag = "original",
     params(PageQuery),
     responses((status = 200, body = Data<Vec<OriginalInvoice>>)))]
@@ -105,6 +109,25 @@ pub async fn list(
     State(app): State<AppState>,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, ApiError> {
+    if unpaged(&q) {
+        let first = svc::list_views_after(&app, InvoiceFilter::default(), None, CHUNK).await?;
+        let first = rows(&app, first);
+        return Ok(stream::json_rows(
+            stream::data_head(),
+            first,
+            CHUNK,
+            |i| i.invoice_id,
+            move |after| {
+                let app = app.clone();
+                async move {
+                    let views =
+                        svc::list_views_after(&app, InvoiceFilter::default(), Some(after), CHUNK)
+                            .await?;
+                    Ok(rows(&app, views))
+                }
+            },
+        ));
+    }
     let page = page_of(&app, &q)?;
     let (views, total) = svc::list_views(&app, InvoiceFilter::default(), page).await?;
     Ok(paged(

@@ -103,7 +103,8 @@ impl From<NamedSubscription> for SubscriptionOne {
 /// All subscriptions with client and plan names (original shape).
 ///
 /// Kept for compatibility with the original PHP API; modern equivalent: `GET /subscriptions`.
-/// Paginated like `GET /client` (`page`, `per_page`, totals in headers).
+/// Without `page` and `per_page`, every subscription, streamed, as the original answered; with
+/// either, paginated like `GET /client` (`page`, `per_page`, totals in headers).
 #[utoipa::path(get, path = "/subscription", tag = "original",
     params(PageQuery),
     responses((status = 200, body = Data<Vec<SubscriptionRow>>)))]
@@ -111,6 +112,26 @@ pub async fn list(
     State(app): State<AppState>,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, ApiError> {
+    if crate::http::routes::unpaged(&q) {
+        use crate::http::routes::stream::{self, CHUNK};
+        let chunk = |app: AppState, after| async move {
+            let rows =
+                svc::list_named_after(&app, SubscriptionFilter::default(), after, CHUNK).await?;
+            Ok::<_, crate::service::AppError>(
+                rows.into_iter()
+                    .map(SubscriptionRow::from)
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let first = chunk(app.clone(), None).await?;
+        return Ok(stream::json_rows(
+            stream::data_head(),
+            first,
+            CHUNK,
+            |s| s.subscription_id,
+            move |after| chunk(app.clone(), Some(after)),
+        ));
+    }
     let page = page_of(&app, &q)?;
     let (rows, total) = svc::list_named(&app, SubscriptionFilter::default(), page).await?;
     let data: Vec<SubscriptionRow> = rows.into_iter().map(SubscriptionRow::from).collect();
