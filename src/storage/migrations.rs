@@ -52,6 +52,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "app_settings",
         sql: include_str!("migrations/0008_app_settings.sql"),
     },
+    Migration {
+        version: 10,
+        name: "idempotency_keys",
+        sql: include_str!("migrations/0010_idempotency_keys.sql"),
+    },
 ];
 
 /// Removes `--` comment lines, which may hold the `;` that separates statements.
