@@ -171,6 +171,7 @@ where
     };
     let user_id = user.map_or(0, |u| u.0);
     let now = Utc::now();
+    let key = keyed(app, key);
     let k = key.clone();
     let result = app
         .db
@@ -203,48 +204,28 @@ where
     match result {
         Ok(o) => Ok(o),
         Err(Failure::App(e)) => Err(e),
-        Err(Failure::Raced) => {
-            let scope_key = key.clone();
-            let stored = app
-                .db
-                .read(move |ex| {
-                    Box::pin(async move {
-                        repo::find(
-                            ex,
-                            Scope {
-                                user_id,
-                                route: &scope_key.route,
-                                key: &scope_key.key,
-                            },
-                        )
-                        .await
-                    })
-                })
-                .await?;
-            match stored {
-                Some(s) => replay(s, &key.fingerprint),
-                None => Err(AppError::Conflict {
-                    field: HEADER,
-                    message: IN_PROGRESS.into(),
-                }),
-            }
-        }
+        // The other request committed since this one looked: its answer, now visible.
+        Err(Failure::Raced) => match stored(app, user_id, &key).await? {
+            Some(s) => replay(s, &key.fingerprint),
+            None => Err(AppError::Conflict {
+                field: HEADER,
+                message: IN_PROGRESS.into(),
+            }),
+        },
     }
 }
 
-/// The stored answer for `once`'s key, if the caller used it before (and it has not expired):
-/// for a route that must refuse a request, unless it is the retry of one that succeeded.
-pub async fn recall<T>(
-    app: &App,
-    user: Option<UserId>,
-    once: &Once<T>,
-) -> Result<Option<Outcome<T>>, AppError> {
-    let Some(key) = once.key.clone() else {
-        return Ok(None);
-    };
-    let user_id = user.map_or(0, |u| u.0);
+/// The key with its request's digest keyed by the server's secret: the stored digest of a
+/// body that held a password does not let anyone with the database guess the password.
+fn keyed(app: &App, mut key: Key) -> Key {
+    key.fingerprint = app.secrets.digest(&key.fingerprint);
+    key
+}
+
+/// The record of `key`, read in a transaction of its own.
+async fn stored(app: &App, user_id: i64, key: &Key) -> Result<Option<Stored>, AppError> {
     let k = key.clone();
-    let stored = app
+    Ok(app
         .db
         .read(move |ex| {
             Box::pin(async move {
@@ -259,8 +240,20 @@ pub async fn recall<T>(
                 .await
             })
         })
-        .await?;
-    match stored {
+        .await?)
+}
+
+/// The stored answer for `once`'s key, if the caller used it before (and it has not expired):
+/// for a route that must refuse a request, unless it is the retry of one that succeeded.
+pub async fn recall<T>(
+    app: &App,
+    user: Option<UserId>,
+    once: &Once<T>,
+) -> Result<Option<Outcome<T>>, AppError> {
+    let Some(key) = once.key.clone().map(|k| keyed(app, k)) else {
+        return Ok(None);
+    };
+    match stored(app, user.map_or(0, |u| u.0), &key).await? {
         Some(s) if !expired(&s, Utc::now()) => replay(s, &key.fingerprint).map(Some),
         _ => Ok(None),
     }
