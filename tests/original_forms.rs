@@ -220,6 +220,12 @@ async fn forms_are_read_as_json_is(app: TestApp) {
             r.json["paths"][path][method]["requestBody"]["content"][FORM].is_object(),
             "{method} {path}"
         );
+        assert!(
+            r.json["paths"][path][method]["responses"]["415"]["description"]
+                .as_str()
+                .is_some_and(|d| d.contains("form")),
+            "{method} {path}"
+        );
     }
 }
 

@@ -111,6 +111,24 @@ pub fn document(doc: &mut utoipa::openapi::OpenApi) {
             };
             if let Some(json) = body.content.get("application/json").cloned() {
                 body.content.entry(FORM.to_owned()).or_insert(json);
+                op.responses
+                    .responses
+                    .entry("415".to_owned())
+                    .or_insert_with(|| {
+                        RefOr::T(
+                            utoipa::openapi::ResponseBuilder::new()
+                                .description("the body is sent neither as JSON nor as a form")
+                                .content(
+                                    "application/json",
+                                    utoipa::openapi::Content::new(Some(RefOr::<
+                                        utoipa::openapi::schema::Schema,
+                                    >::Ref(
+                                        utoipa::openapi::Ref::from_schema_name("ErrorBody"),
+                                    ))),
+                                )
+                                .build(),
+                        )
+                    });
             }
         }
     }
