@@ -36,6 +36,7 @@ pub async fn create(
 /// The original update's fields: a client's, and the plan profile its PPP secret gets.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"address": "Jl. Sudirman No.2", "ppp_profile_name": "home-10m"}))]
 pub struct OriginalClientUpdate {
     #[schema(example = "John Doe")]
     pub name: Option<String>,
