@@ -48,7 +48,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
     }
 }
 
-fn body_rejection(r: BytesRejection) -> ApiError {
+pub(crate) fn body_rejection(r: BytesRejection) -> ApiError {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&r);
     while let Some(e) = source {
         if e.is::<super::server::BodyTimeout>() {
@@ -73,7 +73,7 @@ fn body_rejection(r: BytesRejection) -> ApiError {
 
 /// serde's message without the position suffix, which means nothing to a form's user, and
 /// with the parsers' terse complaints about dates and numbers said as what to send instead.
-fn clean(msg: &str) -> String {
+pub(crate) fn clean(msg: &str) -> String {
     let msg = match msg.rfind(" at line ") {
         Some(i) => &msg[..i],
         None => msg,
@@ -105,7 +105,7 @@ fn clean(msg: &str) -> String {
 }
 
 /// The field a message like "unknown field `x`" or "missing field `x`" is about.
-fn quoted_field(msg: &str) -> Option<&str> {
+pub(crate) fn quoted_field(msg: &str) -> Option<&str> {
     let start = msg.find('`')? + 1;
     let len = msg[start..].find('`')?;
     Some(&msg[start..start + len])

@@ -2,7 +2,9 @@
 
 pub mod error;
 pub mod extract;
+pub mod form;
 pub mod headers;
+pub mod idempotent;
 pub mod openapi;
 pub mod routes;
 pub mod server;
@@ -107,7 +109,9 @@ pub fn api(app: &AppState) -> OpenApiRouter<AppState> {
 
 /// The served routes and the document that describes exactly them.
 pub fn routes_and_spec(app: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    let (router, doc) = api(app).split_for_parts();
+    let (router, mut doc) = api(app).split_for_parts();
+    idempotent::document(&mut doc);
+    form::document(&mut doc);
     (router, openapi::finish(doc))
 }
 

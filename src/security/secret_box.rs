@@ -77,6 +77,17 @@ impl SecretBox {
         hex::encode(&h.finalize()[..6])
     }
 
+    /// A full keyed hash of `text` (64 hex digits): a fingerprint that can be stored beside
+    /// what it describes without letting anyone guess the text (a request body with a
+    /// password) from it.
+    pub fn digest(&self, text: &str) -> String {
+        let mut h = Sha256::new();
+        h.update(self.tag_key);
+        h.update(b"digest:");
+        h.update(text.as_bytes());
+        hex::encode(h.finalize())
+    }
+
     pub fn open(&self, sealed: &Sealed) -> Result<String, SecretError> {
         let raw = sealed
             .0

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::AppError;
+use super::idempotency::{self, Once, Outcome};
 use crate::app::App;
 use crate::domain::ids::UserId;
 use crate::domain::user::{Actor, NewUser, Role, User, UserDraft};
@@ -10,7 +11,7 @@ use crate::security::token_cache::AuthUser;
 use crate::security::{password, token};
 use crate::storage::repo::{settings, tokens, users};
 use crate::storage::{Exec, StoreError};
-use crate::tx;
+use crate::{tx, tx_once};
 
 #[derive(Debug, Clone)]
 pub struct Login {
@@ -40,12 +41,17 @@ pub async fn register(
     app: &App,
     actor: Option<&Actor>,
     draft: &UserDraft,
-) -> Result<User, AppError> {
+    once: Once<User>,
+) -> Result<Outcome<User>, AppError> {
     let bootstrap = match actor {
         Some(a) if a.role.manages_users() => false,
         Some(_) => return Err(AppError::Forbidden("only an admin may create users")),
         None if tx!(app, read, |ex| users::count(ex)).await? == 0 => true,
-        None => return Err(AppError::Unauthorized(CLOSED)),
+        // The retry of the first registration gets its answer back.
+        None => match idempotency::recall(app, None, &once).await? {
+            Some(replay) => return Ok(replay),
+            None => return Err(AppError::Unauthorized(CLOSED)),
+        },
     };
     let default_role = if bootstrap {
         Role::Admin
@@ -61,29 +67,21 @@ pub async fn register(
     let disabled = !bootstrap && draft.disabled.unwrap_or(false);
     let hash = hash_password(app, password).await?;
     let now = Utc::now();
-    let name = username.clone();
-    let id = tx!(app, write, |ex| async move {
-        let id = register_tx(ex, &name, &hash, role, bootstrap, now).await?;
+    tx_once!(app, actor.and_then(|a| a.id), once, |ex| async move {
+        let id = register_tx(ex, &username, &hash, role, bootstrap, now).await?;
+        let user = User {
+            id,
+            username,
+            role,
+            disabled,
+            created_at: now,
+        };
         if disabled {
-            let user = User {
-                id,
-                username: name,
-                role,
-                disabled,
-                created_at: now,
-            };
             users::update(ex, &user, None, now).await?;
         }
-        Ok::<_, AppError>(id)
+        Ok::<_, AppError>(user)
     })
-    .await?;
-    Ok(User {
-        id,
-        username,
-        role,
-        disabled,
-        created_at: now,
-    })
+    .await
 }
 
 pub async fn register_tx(

@@ -315,12 +315,18 @@ pub(crate) fn cutoff_today(app: &App) -> Option<NaiveDate> {
 }
 
 /// Runs [`daily`] every day at `billing_time` in the provider's time zone, and once at start
-/// when today's run has not happened yet.
+/// when today's run has not happened yet. At least hourly it also forgets expired
+/// `Idempotency-Key`s.
 pub async fn scheduler(app: std::sync::Arc<App>) {
     let Some(at) = app.config.billing_run_time() else {
         return;
     };
     loop {
+        match super::idempotency::purge(&app).await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(purged = n, "expired idempotency keys forgotten"),
+            Err(e) => tracing::warn!(error = %e, "purging expired idempotency keys failed"),
+        }
         let tz = app.settings().tz();
         let now = Utc::now().with_timezone(&tz);
         let today = now.date_naive();

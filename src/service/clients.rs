@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 
+use super::idempotency::{Once, Outcome};
 use super::{AppError, Page, require};
 use crate::app::App;
 use crate::domain::billing::invoice::{Invoice, Payment};
@@ -16,7 +17,7 @@ use crate::domain::validation::{FieldErrors, Sealed, reason};
 use crate::provisioning::outbox;
 use crate::storage::repo::{clients, invoices, payments, routers, subscriptions, sync};
 use crate::storage::{Exec, StoreError};
-use crate::tx;
+use crate::{tx, tx_once};
 
 /// Everything known about one client, as `/client/{id}/details` shows it.
 #[derive(Debug, Clone)]
@@ -58,15 +59,22 @@ fn taken(name: &str) -> impl Fn(StoreError) -> AppError + '_ {
 }
 
 /// Registers a client: its PPP secret is queued for its router (the default one when the
-/// draft names none).
-pub async fn create(app: &App, actor: &Actor, draft: &ClientDraft) -> Result<Client, AppError> {
+/// draft names none). Once per `Idempotency-Key` (see [`super::idempotency`]).
+pub async fn create(
+    app: &App,
+    actor: &Actor,
+    draft: &ClientDraft,
+    once: Once<Client>,
+) -> Result<Outcome<Client>, AppError> {
     require(actor, Role::manages_clients, REFUSED)?;
     let new = Client::validate(draft)?;
     let sealed = app.secrets.seal(&new.password);
-    let c = tx!(app, write, |ex| create_tx(ex, new.client, &sealed)).await?;
-    app.jobs_ready.notify_one();
-    tracing::info!(client_id = %c.id, by = %actor.username, "client created");
-    Ok(c)
+    let out = tx_once!(app, actor.id, once, |ex| create_tx(ex, new.client, &sealed)).await?;
+    if let Some(c) = out.created() {
+        app.jobs_ready.notify_one();
+        tracing::info!(client_id = %c.id, by = %actor.username, "client created");
+    }
+    Ok(out)
 }
 
 pub async fn create_tx(
@@ -170,6 +178,43 @@ pub async fn update_tx(
         outbox::client_left(ex, id, old_router).await?;
     }
     outbox::client_changed(ex, id).await?;
+    Ok(c)
+}
+
+/// The original system's update (`PUT /client/{id}`): the draft's fields and, with
+/// `ppp_profile`, the plan profile the client's PPP secret gets, through the same plan change
+/// as `PUT /subscriptions/{id}` (see [`super::subscriptions::select_profile_tx`]), all in one
+/// transaction.
+pub async fn update_with_profile(
+    app: &App,
+    actor: &Actor,
+    id: ClientId,
+    draft: &ClientDraft,
+    ppp_profile: Option<String>,
+) -> Result<Client, AppError> {
+    let Some(profile) = ppp_profile else {
+        return update(app, actor, id, draft).await;
+    };
+    require(actor, Role::manages_clients, REFUSED)?;
+    require(
+        actor,
+        Role::manages_billing,
+        "only an admin or operator may change subscriptions",
+    )?;
+    let password = draft.password.as_deref().map(|p| app.secrets.seal(p));
+    let (draft, by) = (draft.clone(), actor.username.clone());
+    let c = tx!(app, write, |ex| async move {
+        let c = if draft == ClientDraft::default() {
+            clients::get(ex, id).await?.ok_or_else(|| not_found(id))?
+        } else {
+            update_tx(ex, id, &draft, password.as_ref()).await?
+        };
+        super::subscriptions::select_profile_tx(ex, id, &profile, &by).await?;
+        Ok::<_, AppError>(c)
+    })
+    .await?;
+    app.jobs_ready.notify_one();
+    tracing::info!(client_id = %id, by = %actor.username, "client updated (with its plan profile)");
     Ok(c)
 }
 

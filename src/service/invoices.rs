@@ -2,6 +2,7 @@
 
 use chrono::{Datelike, NaiveDate, Utc};
 
+use super::idempotency::{Once, Outcome};
 use super::{AppError, Page, require};
 use crate::app::App;
 use crate::domain::billing::invoice::{
@@ -15,7 +16,7 @@ use crate::domain::validation::FieldErrors;
 use crate::storage::Exec;
 use crate::storage::repo::invoices as repo;
 use crate::storage::repo::{billing, payments, plans, subscriptions};
-use crate::tx;
+use crate::{tx, tx_once};
 
 fn not_found(id: InvoiceId) -> AppError {
     AppError::NotFound(format!("invoice {id}"))
@@ -148,17 +149,33 @@ fn check_new(app: &App, input: &NewInvoice) -> Result<Issue, AppError> {
 }
 
 /// Issues now, by hand, the invoice generation would issue next for one subscription: its next
-/// period, numbered in the same yearly sequence. Generation later skips that period.
-pub async fn create(app: &App, actor: &Actor, input: NewInvoice) -> Result<Invoice, AppError> {
+/// period, numbered in the same yearly sequence. Generation later skips that period. Answers
+/// the invoice as the original routes show it (with the client's name); once per
+/// `Idempotency-Key`.
+pub async fn create(
+    app: &App,
+    actor: &Actor,
+    input: NewInvoice,
+    once: Once<InvoiceView>,
+) -> Result<Outcome<InvoiceView>, AppError> {
     require(
         actor,
         Role::manages_billing,
         "only an admin or operator may issue invoices",
     )?;
     let issue = check_new(app, &input)?;
-    let invoice = tx!(app, write, |ex| create_tx(ex, issue)).await?;
-    tracing::info!(invoice = %invoice.number(), by = %actor.username, "invoice issued by hand");
-    Ok(invoice)
+    let out = tx_once!(app, actor.id, once, |ex| async move {
+        let invoice = create_tx(ex, issue).await?;
+        repo::views_of(ex, &[invoice.id])
+            .await?
+            .pop()
+            .ok_or_else(|| not_found(invoice.id))
+    })
+    .await?;
+    if let Some(v) = out.created() {
+        tracing::info!(invoice = %v.invoice.number(), by = %actor.username, "invoice issued by hand");
+    }
+    Ok(out)
 }
 
 pub async fn create_tx(ex: &mut dyn Exec, issue: Issue) -> Result<Invoice, AppError> {

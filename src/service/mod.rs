@@ -8,6 +8,7 @@ pub mod auth;
 pub mod billing;
 pub mod clients;
 mod error;
+pub mod idempotency;
 pub mod invoices;
 pub mod keys;
 pub mod payments;

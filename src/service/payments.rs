@@ -1,9 +1,10 @@
 //! Payments against invoices. Partial payments add up; overpayment is refused; a retried
-//! request with the same `Idempotency-Key` returns the first result instead of paying twice.
+//! request with the same `Idempotency-Key` returns the first answer instead of paying twice
+//! (see [`super::idempotency`]).
 
 use chrono::{NaiveDate, Utc};
-use sha2::{Digest, Sha256};
 
+use super::idempotency::{Once, Outcome};
 use super::{AppError, Page, billing, require};
 use crate::app::App;
 use crate::domain::billing::invoice::{
@@ -17,7 +18,7 @@ use crate::domain::validation::FieldErrors;
 use crate::storage::repo::invoices;
 use crate::storage::repo::payments as repo;
 use crate::storage::{Exec, StoreError};
-use crate::tx;
+use crate::{tx, tx_once};
 
 #[derive(Debug, Clone, Default)]
 pub struct PaymentInput {
@@ -32,8 +33,6 @@ pub struct PaymentInput {
 pub struct Recorded {
     pub payment: Payment,
     pub invoice: Invoice,
-    /// The same request was made before with this Idempotency-Key: nothing new was recorded.
-    pub replayed: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -101,30 +100,6 @@ fn check(input: PaymentInput, today: NaiveDate) -> Result<Checked, FieldErrors> 
     }
 }
 
-fn request_hash(invoice_id: InvoiceId, c: &Checked) -> String {
-    let text = format!(
-        "{invoice_id}|{}|{}|{}|{}|{}",
-        c.amount.minor(),
-        c.date,
-        c.method,
-        c.reference.as_deref().unwrap_or(""),
-        c.status.as_str()
-    );
-    hex::encode(Sha256::digest(text.as_bytes()))
-}
-
-fn check_key(key: Option<String>) -> Result<Option<String>, AppError> {
-    match key {
-        Some(k) if k.is_empty() || k.len() > 128 || !k.bytes().all(|b| b.is_ascii_graphic()) => {
-            Err(AppError::bad_request(
-                "Idempotency-Key",
-                "must be 1 to 128 printable ASCII characters",
-            ))
-        }
-        k => Ok(k),
-    }
-}
-
 fn invoice_not_found(id: InvoiceId) -> AppError {
     AppError::NotFound(format!("invoice {id}"))
 }
@@ -134,68 +109,44 @@ fn refused(r: crate::domain::billing::invoice::PaymentRefused) -> AppError {
 }
 
 /// Records a payment of an invoice. A successful payment that settles the invoice renews its
-/// subscription in the same transaction.
+/// subscription in the same transaction. Once per `Idempotency-Key`.
 pub async fn record(
     app: &App,
     actor: &Actor,
     invoice_id: InvoiceId,
     input: PaymentInput,
-    idempotency_key: Option<String>,
-) -> Result<Recorded, AppError> {
+    once: Once<Recorded>,
+) -> Result<Outcome<Recorded>, AppError> {
     require(
         actor,
         Role::records_payments,
         "this role may not record payments",
     )?;
-    let key = check_key(idempotency_key)?;
     let c = check(input, app.today())?;
     let by = actor.username.clone();
     let cutoff = billing::cutoff_today(app);
-    let recorded = tx!(app, write, |ex| record_tx(
-        ex,
-        invoice_id,
-        &c,
-        key.as_deref(),
-        &by,
-        cutoff
+    let out = tx_once!(app, actor.id, once, |ex| record_tx(
+        ex, invoice_id, &c, &by, cutoff
     ))
     .await?;
-    app.jobs_ready.notify_one();
-    Ok(recorded)
+    if out.created().is_some() {
+        app.jobs_ready.notify_one();
+    }
+    Ok(out)
 }
 
-/// The payment's transaction: the invoice is locked first, so a concurrent retry with the same
-/// key waits, then finds the first request's payment.
+/// The payment's transaction: the invoice is locked first, so concurrent payments of one
+/// invoice are checked against each other's amounts.
 pub async fn record_tx(
     ex: &mut dyn Exec,
     invoice_id: InvoiceId,
     c: &Checked,
-    key: Option<&str>,
     actor: &str,
     cutoff: Option<NaiveDate>,
 ) -> Result<Recorded, AppError> {
-    let hash = request_hash(invoice_id, c);
     let mut invoice = invoices::get_for_update(ex, invoice_id)
         .await?
         .ok_or_else(|| invoice_not_found(invoice_id))?;
-    if let Some(k) = key
-        && let Some((payment, first_hash)) = repo::by_key(ex, k).await?
-    {
-        if first_hash.as_deref() != Some(hash.as_str()) {
-            return Err(AppError::bad_request(
-                "Idempotency-Key",
-                "was already used for a different payment request",
-            ));
-        }
-        let invoice = invoices::get(ex, payment.invoice_id)
-            .await?
-            .ok_or_else(|| invoice_not_found(payment.invoice_id))?;
-        return Ok(Recorded {
-            payment,
-            invoice,
-            replayed: true,
-        });
-    }
     if c.status != PaymentStatus::Failed {
         let reserved = repo::pending_total(ex, invoice_id).await?;
         let paid = accept_payment(
@@ -223,27 +174,15 @@ pub async fn record_tx(
         recorded_by: actor.to_owned(),
         created_at: Utc::now(),
     };
-    let id = repo::insert(ex, &new, key.map(|k| (k, hash.as_str())))
-        .await
-        .map_err(|e| match e {
-            e if e.is_unique_on("idempotency_key") => AppError::Conflict {
-                field: "Idempotency-Key",
-                message: "a request with this Idempotency-Key is in progress; retry".into(),
-            },
-            e => e.into(),
-        })?;
-    // Read back as stored, so that a replay answers the same bytes.
+    let id = repo::insert(ex, &new).await?;
+    // Read back as stored (timestamps at the database's precision), as later reads show it.
     let payment = repo::get(ex, id).await?.ok_or(StoreError::NotFound)?;
-    Ok(Recorded {
-        payment,
-        invoice,
-        replayed: false,
-    })
+    Ok(Recorded { payment, invoice })
 }
 
 /// Pays everything still owed on an invoice, once: the original system's "mark as paid". An
-/// invoice already paid (by this or any other way) is returned unchanged; the fixed
-/// Idempotency-Key makes two concurrent requests record one payment.
+/// invoice already paid (by this or any other way) is returned unchanged; the invoice is
+/// locked first, so two concurrent requests record one payment.
 pub async fn settle_in_full(
     app: &App,
     actor: &Actor,
@@ -256,25 +195,31 @@ pub async fn settle_in_full(
         Role::records_payments,
         "this role may not record payments",
     )?;
-    let invoice = tx!(app, read, |ex| invoices::get(ex, invoice_id))
-        .await?
-        .ok_or_else(|| invoice_not_found(invoice_id))?;
-    if invoice.status == InvoiceStatus::Paid {
-        return Ok(invoice);
-    }
-    let input = PaymentInput {
-        // Not `outstanding()`, which is zero on a void invoice: the payment rules refuse that
-        // one with their own reason.
-        amount: invoice.total.checked_sub(invoice.paid),
-        payment_date,
-        payment_method: Some(payment_method.unwrap_or_else(|| "cash".to_owned())),
-        reference: None,
-        status: None,
-    };
-    let key = format!("original-settle-{invoice_id}");
-    Ok(record(app, actor, invoice_id, input, Some(key))
-        .await?
-        .invoice)
+    let today = app.today();
+    let by = actor.username.clone();
+    let cutoff = billing::cutoff_today(app);
+    let invoice = tx!(app, write, |ex| async move {
+        let invoice = invoices::get_for_update(ex, invoice_id)
+            .await?
+            .ok_or_else(|| invoice_not_found(invoice_id))?;
+        if invoice.status == InvoiceStatus::Paid {
+            return Ok(invoice);
+        }
+        let input = PaymentInput {
+            // Not `outstanding()`, which is zero on a void invoice: the payment rules refuse
+            // that one with their own reason.
+            amount: invoice.total.checked_sub(invoice.paid),
+            payment_date,
+            payment_method: Some(payment_method.unwrap_or_else(|| "cash".to_owned())),
+            reference: None,
+            status: None,
+        };
+        let c = check(input, today)?;
+        Ok::<_, AppError>(record_tx(ex, invoice_id, &c, &by, cutoff).await?.invoice)
+    })
+    .await?;
+    app.jobs_ready.notify_one();
+    Ok(invoice)
 }
 
 /// Adds money to an invoice (already checked) and renews the subscription when it is settled.
@@ -358,11 +303,7 @@ pub async fn set_status_tx(
     }
     repo::set_status(ex, id, to).await?;
     let payment = repo::get(ex, id).await?.ok_or(StoreError::NotFound)?;
-    Ok(Recorded {
-        payment,
-        invoice,
-        replayed: false,
-    })
+    Ok(Recorded { payment, invoice })
 }
 
 pub async fn get(app: &App, id: PaymentId) -> Result<Payment, AppError> {
@@ -417,20 +358,5 @@ mod tests {
             (c.date, c.status),
             (d("2025-01-05"), PaymentStatus::Success)
         );
-    }
-
-    #[test]
-    fn the_request_hash_covers_every_field() {
-        let c = |amount| Checked {
-            amount: Money::from_minor(amount),
-            date: d("2025-01-05"),
-            method: "cash".into(),
-            reference: None,
-            status: PaymentStatus::Success,
-        };
-        let (one, two) = (InvoiceId(1), InvoiceId(2));
-        assert_eq!(request_hash(one, &c(100)), request_hash(one, &c(100)));
-        assert_ne!(request_hash(one, &c(100)), request_hash(one, &c(101)));
-        assert_ne!(request_hash(one, &c(100)), request_hash(two, &c(100)));
     }
 }

@@ -3,6 +3,7 @@
 use chrono::Utc;
 use futures_util::TryFutureExt;
 
+use super::idempotency::{Once, Outcome};
 use super::{AppError, require};
 use crate::app::App;
 use crate::domain::billing::plan::{Plan, PlanDraft};
@@ -11,7 +12,7 @@ use crate::domain::user::{Actor, Role};
 use crate::provisioning::outbox;
 use crate::storage::repo::plans;
 use crate::storage::{Exec, StoreError};
-use crate::tx;
+use crate::{tx, tx_once};
 
 const ADMIN_ONLY: &str = "only an admin may change plans";
 
@@ -29,14 +30,22 @@ fn name_taken(name: &str) -> impl Fn(StoreError) -> AppError + '_ {
     }
 }
 
-/// Creates a plan; its `/ppp/profile` is queued on every router.
-pub async fn create(app: &App, actor: &Actor, draft: &PlanDraft) -> Result<Plan, AppError> {
+/// Creates a plan; its `/ppp/profile` is queued on every router. Once per
+/// `Idempotency-Key` (see [`super::idempotency`]).
+pub async fn create(
+    app: &App,
+    actor: &Actor,
+    draft: &PlanDraft,
+    once: Once<Plan>,
+) -> Result<Outcome<Plan>, AppError> {
     require(actor, Role::manages_plans, ADMIN_ONLY)?;
     let plan = Plan::validate(draft)?;
-    let p = tx!(app, write, |ex| create_tx(ex, plan)).await?;
-    app.jobs_ready.notify_one();
-    tracing::info!(plan_id = %p.id, by = %actor.username, "plan created");
-    Ok(p)
+    let out = tx_once!(app, actor.id, once, |ex| create_tx(ex, plan)).await?;
+    if let Some(p) = out.created() {
+        app.jobs_ready.notify_one();
+        tracing::info!(plan_id = %p.id, by = %actor.username, "plan created");
+    }
+    Ok(out)
 }
 
 pub async fn create_tx(ex: &mut dyn Exec, mut p: Plan) -> Result<Plan, AppError> {

@@ -3,6 +3,7 @@
 use chrono::Utc;
 use futures_util::TryFutureExt;
 
+use super::idempotency::{Once, Outcome};
 use super::{AppError, Page, require};
 use crate::app::App;
 use crate::domain::ids::{JobId, RouterId};
@@ -16,7 +17,7 @@ use crate::provisioning::reconcile::{self, ReconcileError, Report};
 use crate::storage::repo::routers as repo;
 use crate::storage::repo::sync::{self, QueueStats};
 use crate::storage::{Exec, StoreError};
-use crate::tx;
+use crate::{tx, tx_once};
 
 const ADMIN_ONLY: &str = "only an admin may manage routers";
 
@@ -35,7 +36,13 @@ fn name_taken(e: StoreError) -> AppError {
     }
 }
 
-pub async fn create(app: &App, actor: &Actor, draft: &RouterDraft) -> Result<Router, AppError> {
+/// Once per `Idempotency-Key` (see [`super::idempotency`]).
+pub async fn create(
+    app: &App,
+    actor: &Actor,
+    draft: &RouterDraft,
+    once: Once<Router>,
+) -> Result<Outcome<Router>, AppError> {
     require(actor, Role::manages_users, ADMIN_ONLY)?;
     let (settings, password) = RouterSettings::validate(draft)?;
     let router = Router {
@@ -43,10 +50,12 @@ pub async fn create(app: &App, actor: &Actor, draft: &RouterDraft) -> Result<Rou
         settings,
         password: app.secrets.seal(&password),
     };
-    let r = tx!(app, write, |ex| create_tx(ex, router)).await?;
-    app.jobs_ready.notify_one();
-    warn_plaintext(&r);
-    Ok(r)
+    let out = tx_once!(app, actor.id, once, |ex| create_tx(ex, router)).await?;
+    if let Some(r) = out.created() {
+        app.jobs_ready.notify_one();
+        warn_plaintext(r);
+    }
+    Ok(out)
 }
 
 pub async fn create_tx(ex: &mut dyn Exec, mut r: Router) -> Result<Router, AppError> {

@@ -3,21 +3,23 @@
 use chrono::Utc;
 use futures_util::TryFutureExt;
 
+use super::idempotency::{Once, Outcome};
 use super::{AppError, Page, require};
 use crate::app::App;
 use crate::domain::billing::period::Period;
 use crate::domain::billing::plan::Plan;
 use crate::domain::billing::subscription::{
-    Event, EventKind, NamedSubscription, Subscription, SubscriptionDraft, SubscriptionFilter,
+    Event, EventKind, NamedSubscription, Status, Subscription, SubscriptionDraft,
+    SubscriptionFilter,
 };
-use crate::domain::ids::{PlanId, SubscriptionId};
+use crate::domain::ids::{ClientId, PlanId, SubscriptionId};
 use crate::domain::user::{Actor, Role};
 use crate::domain::validation::FieldErrors;
 use crate::provisioning::outbox;
 use crate::storage::Exec;
 use crate::storage::repo::subscriptions as repo;
 use crate::storage::repo::{clients, plans};
-use crate::tx;
+use crate::{tx, tx_once};
 
 const REFUSED: &str = "only an admin or operator may change subscriptions";
 
@@ -37,16 +39,20 @@ async fn active_plan(ex: &mut dyn Exec, plan_id: PlanId) -> Result<Plan, AppErro
 }
 
 /// Puts a client on a plan; the client's secret gets the plan's profile.
+/// Once per `Idempotency-Key` (see [`super::idempotency`]).
 pub async fn create(
     app: &App,
     actor: &Actor,
     draft: &SubscriptionDraft,
-) -> Result<Subscription, AppError> {
+    once: Once<Subscription>,
+) -> Result<Outcome<Subscription>, AppError> {
     require(actor, Role::manages_billing, REFUSED)?;
     let (draft, by) = (draft.clone(), actor.username.clone());
-    let s = tx!(app, write, |ex| create_tx(ex, &draft, &by)).await?;
-    app.jobs_ready.notify_one();
-    Ok(s)
+    let out = tx_once!(app, actor.id, once, |ex| create_tx(ex, &draft, &by)).await?;
+    if out.created().is_some() {
+        app.jobs_ready.notify_one();
+    }
+    Ok(out)
 }
 
 pub async fn create_tx(
@@ -186,6 +192,76 @@ pub async fn update_tx(
     .await?;
     outbox::client_changed(ex, s.client_id).await?;
     Ok(s)
+}
+
+/// The original system's `ppp_profile_name` on a client: the PPP profile its secret gets. Here
+/// a secret's profile is its plan's, so this is a plan change of the subscription that decides
+/// the secret (the active one, else the latest), as `PUT /subscriptions/{id}` with `plan_id`
+/// makes it, to the one active plan with that profile. Anything less clear is a 422 on
+/// `ppp_profile_name` that names the route to use instead. Returns the subscription changed,
+/// if one was.
+pub async fn select_profile_tx(
+    ex: &mut dyn Exec,
+    client_id: ClientId,
+    profile: &str,
+    actor: &str,
+) -> Result<Option<Subscription>, AppError> {
+    const FIELD: &str = "ppp_profile_name";
+    let refuse = |m: String| Err(FieldErrors::single(FIELD, m).into());
+    let subs = repo::for_client(ex, client_id).await?;
+    let active: Vec<&Subscription> = subs.iter().filter(|s| s.status == Status::Active).collect();
+    let deciding = match active.as_slice() {
+        [one] => *one,
+        [] => match subs.iter().max_by_key(|s| s.id) {
+            Some(latest) => latest,
+            None => {
+                return refuse(
+                    "the client has no subscription, so no plan profile; put the client on a \
+                     plan with POST /subscription"
+                        .into(),
+                );
+            }
+        },
+        _ => {
+            return refuse(
+                "the client has several active subscriptions; change the plan of one with \
+                 PUT /subscription/{id} and plan_id"
+                    .into(),
+            );
+        }
+    };
+    let current = plans::get(ex, deciding.plan_id).await?;
+    if current.as_ref().is_some_and(|p| p.ppp_profile == profile) {
+        return Ok(None);
+    }
+    let candidates: Vec<Plan> = plans::list(ex)
+        .await?
+        .into_iter()
+        .filter(|p| p.active && p.ppp_profile == profile)
+        .collect();
+    let plan = match candidates.as_slice() {
+        [one] => one,
+        [] => {
+            return refuse(format!(
+                "no active plan has this profile; create one with POST /plan, or change the \
+                 plan with PUT /subscription/{} and plan_id",
+                deciding.id
+            ));
+        }
+        _ => {
+            return refuse(format!(
+                "several active plans have this profile; choose one with PUT /subscription/{} \
+                 and plan_id",
+                deciding.id
+            ));
+        }
+    };
+    let draft = SubscriptionDraft {
+        plan_id: Some(plan.id),
+        reason: Some(format!("ppp_profile_name {profile} on the client")),
+        ..Default::default()
+    };
+    Ok(Some(update_tx(ex, deciding.id, &draft, actor).await?))
 }
 
 pub async fn delete(app: &App, actor: &Actor, id: SubscriptionId) -> Result<(), AppError> {

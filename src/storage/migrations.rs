@@ -57,6 +57,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "client_search",
         sql: include_str!("migrations/0009_client_search.sql"),
     },
+    Migration {
+        version: 10,
+        name: "idempotency_keys",
+        sql: include_str!("migrations/0010_idempotency_keys.sql"),
+    },
 ];
 
 /// Removes `--` comment lines, which may hold the `;` that separates statements.

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -13,6 +13,7 @@ use crate::domain::ids::UserId;
 use crate::domain::user::{Role, User, UserDraft};
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{Auth, ClientAddr, Id, JsonBody};
+use crate::http::idempotent::{IdempotencyKey, Keyed, created, respond};
 use crate::http::openapi::UserCreate;
 use crate::service::auth as svc;
 
@@ -45,17 +46,17 @@ impl From<User> for UserJson {
         (status = 401, body = ErrorBody, description = "registration closed, or bad token"),
         (status = 403, body = ErrorBody, description = "caller is not an admin"),
         (status = 409, body = ErrorBody, description = "username taken")),
+    params(IdempotencyKey),
     security((), ("bearer" = [])))]
 pub async fn register(
     State(app): State<AppState>,
     auth: Option<Auth>,
-    JsonBody(body): JsonBody<UserDraft>,
-) -> Result<(StatusCode, Json<Envelope<UserJson>>), ApiError> {
-    let user = svc::register(&app, auth.as_ref().map(|a| &a.actor), &body).await?;
-    Ok((
-        StatusCode::CREATED,
-        envelope("User registered successfully", user.into()),
-    ))
+    Keyed(retry, JsonBody(body)): Keyed<JsonBody<UserDraft>>,
+) -> Result<Response, ApiError> {
+    let once =
+        retry.answer(|u: &User| created("User registered successfully", UserJson::from(u.clone())));
+    let out = svc::register(&app, auth.as_ref().map(|a| &a.actor), &body, once).await?;
+    Ok(respond(out))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

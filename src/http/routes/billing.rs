@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -18,6 +18,7 @@ use crate::domain::money::Money;
 use crate::domain::report::Summary;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{Auth, Id, JsonBody, Query};
+use crate::http::idempotent::{self, IdempotencyKey, Keyed, Retry};
 use crate::service::billing::{self, GenerationSummary};
 use crate::service::payments::{PaymentInput, Recorded};
 use crate::service::{AppError, invoices, payments, reports};
@@ -370,47 +371,21 @@ pub struct PaymentResultJson {
     pub invoice: InvoiceJson,
 }
 
-fn recorded_response(app: &AppState, r: Recorded, created: bool) -> Response {
-    let status = if created && !r.replayed {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    let message = if r.replayed {
-        "Payment already recorded for this Idempotency-Key"
-    } else {
-        "Payment recorded successfully"
-    };
-    let data = PaymentResultJson {
-        payment: r.payment.into(),
-        invoice: InvoiceJson::new(r.invoice, app.today()),
-    };
-    let mut res = (status, envelope(message, data)).into_response();
-    if r.replayed {
-        res.headers_mut().insert(
-            "idempotent-replayed",
-            axum::http::HeaderValue::from_static("true"),
-        );
+fn recorded_json(r: Recorded, today: NaiveDate) -> Envelope<PaymentResultJson> {
+    Envelope {
+        message: "Payment recorded successfully".to_owned(),
+        data: PaymentResultJson {
+            payment: r.payment.into(),
+            invoice: InvoiceJson::new(r.invoice, today),
+        },
     }
-    res
-}
-
-fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, AppError> {
-    headers
-        .get("idempotency-key")
-        .map(|v| {
-            v.to_str()
-                .map(str::to_owned)
-                .map_err(|_| AppError::bad_request("Idempotency-Key", "must be printable ASCII"))
-        })
-        .transpose()
 }
 
 async fn pay(
     app: &AppState,
     auth: &Auth,
     invoice_id: InvoiceId,
-    headers: &HeaderMap,
+    retry: Retry,
     b: PaymentBody,
 ) -> Result<Response, ApiError> {
     let input = PaymentInput {
@@ -420,55 +395,46 @@ async fn pay(
         reference: b.reference,
         status: b.payment_status,
     };
-    let r = payments::record(
-        app,
-        &auth.actor,
-        invoice_id,
-        input,
-        idempotency_key(headers)?,
-    )
-    .await?;
-    Ok(recorded_response(app, r, true))
+    let today = app.today();
+    let once = retry.answer(move |r: &Recorded| {
+        idempotent::json(StatusCode::CREATED, &recorded_json(r.clone(), today))
+    });
+    let out = payments::record(app, &auth.actor, invoice_id, input, once).await?;
+    Ok(idempotent::respond(out))
 }
 
 /// Records a payment of the invoice (any role). Partial payments add up; more than is owed is
 /// refused. Send an `Idempotency-Key` header to make retries safe: a repeat returns the first
-/// result (200, `Idempotent-Replayed: true`) and records nothing.
+/// answer (201, byte for byte, with `Idempotent-Replayed: true`) and records nothing.
 #[utoipa::path(post, path = "/invoices/{id}/payments", tag = "payments", request_body = PaymentBody,
-    params(("id" = i64, Path, description = "invoice id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "makes a retried request safe")),
+    params(("id" = i64, Path, description = "invoice id"), IdempotencyKey),
     responses((status = 201, body = Envelope<PaymentResultJson>),
-        (status = 200, body = Envelope<PaymentResultJson>, description = "a replay of an Idempotency-Key"),
         (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody, description = "a request with this key is in progress"),
-        (status = 422, body = ErrorBody, description = "overpayment, void or paid invoice, bad fields")))]
+        (status = 422, body = ErrorBody, description = "overpayment, void or paid invoice, bad fields, \
+            or an Idempotency-Key already used for a different request")))]
 pub async fn pay_invoice(
     State(app): State<AppState>,
     auth: Auth,
     Id(id): Id<InvoiceId>,
-    headers: HeaderMap,
-    JsonBody(body): JsonBody<PaymentBody>,
+    Keyed(retry, JsonBody(body)): Keyed<JsonBody<PaymentBody>>,
 ) -> Result<Response, ApiError> {
     if body.invoice_id.is_some_and(|i| i != id) {
         return Err(
             AppError::bad_request("invoice_id", "differs from the invoice in the path").into(),
         );
     }
-    pay(&app, &auth, id, &headers, body).await
+    pay(&app, &auth, id, retry, body).await
 }
 
 /// Records a payment of `invoice_id` (any role); as `POST /invoices/{id}/payments`.
 #[utoipa::path(post, path = "/payments", tag = "payments", request_body = PaymentBody,
-    params(("Idempotency-Key" = Option<String>, Header, description = "makes a retried request safe")),
+    params(IdempotencyKey),
     responses((status = 201, body = Envelope<PaymentResultJson>),
-        (status = 200, body = Envelope<PaymentResultJson>, description = "a replay of an Idempotency-Key"),
-        (status = 409, body = ErrorBody, description = "a request with this key is in progress"),
         (status = 422, body = ErrorBody)))]
 pub async fn create_payment(
     State(app): State<AppState>,
     auth: Auth,
-    headers: HeaderMap,
-    JsonBody(body): JsonBody<PaymentBody>,
+    Keyed(retry, JsonBody(body)): Keyed<JsonBody<PaymentBody>>,
 ) -> Result<Response, ApiError> {
     let id = body.invoice_id.ok_or_else(|| {
         AppError::from(crate::domain::validation::FieldErrors::single(
@@ -476,7 +442,7 @@ pub async fn create_payment(
             "is required",
         ))
     })?;
-    pay(&app, &auth, id, &headers, body).await
+    pay(&app, &auth, id, retry, body).await
 }
 
 crate::paged_query! {
@@ -564,7 +530,7 @@ pub async fn set_payment_status(
     JsonBody(body): JsonBody<PaymentStatusBody>,
 ) -> Result<Response, ApiError> {
     let r = payments::set_status(&app, &auth.actor, id, &body.payment_status).await?;
-    Ok(recorded_response(&app, r, false))
+    Ok(Json(recorded_json(r, app.today())).into_response())
 }
 
 /// A date range.

@@ -2,7 +2,6 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -18,6 +17,7 @@ use crate::domain::ids::{ClientId, InvoiceId, JobId, SubscriptionId};
 use crate::domain::money::Money;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{Auth, Id, JsonBody, Query};
+use crate::http::idempotent::{IdempotencyKey, Keyed, Retry, created, respond};
 use crate::http::openapi::ClientCreate;
 use crate::service::AppError;
 use crate::service::clients as svc;
@@ -148,18 +148,27 @@ pub async fn get(
 
 /// Registers a client (admin, operator).
 #[utoipa::path(post, path = "/client/register", tag = "clients", request_body = ClientCreate,
+    params(IdempotencyKey),
     responses((status = 201, body = Envelope<ClientJson>),
         (status = 409, body = ErrorBody, description = "ppp_secret_name taken")))]
 pub async fn register(
     State(app): State<AppState>,
     auth: Auth,
-    JsonBody(body): JsonBody<ClientDraft>,
-) -> Result<(StatusCode, Json<Envelope<ClientJson>>), ApiError> {
-    let c = svc::create(&app, &auth.actor, &body).await?;
-    Ok((
-        StatusCode::CREATED,
-        envelope("Client created successfully", c.into()),
-    ))
+    Keyed(retry, JsonBody(body)): Keyed<JsonBody<ClientDraft>>,
+) -> Result<Response, ApiError> {
+    registered(&app, &auth, retry, &body).await
+}
+
+/// Registers a client and answers as `/client/register` does (also `POST /client`).
+pub(crate) async fn registered(
+    app: &AppState,
+    auth: &Auth,
+    retry: Retry,
+    body: &ClientDraft,
+) -> Result<Response, ApiError> {
+    let once = retry
+        .answer(|c: &Client| created("Client created successfully", ClientJson::from(c.clone())));
+    Ok(respond(svc::create(app, &auth.actor, body, once).await?))
 }
 
 /// Changes the given fields of a client (admin, operator).
@@ -174,10 +183,15 @@ pub async fn update(
     JsonBody(body): JsonBody<ClientDraft>,
 ) -> Result<Json<Envelope<ClientJson>>, ApiError> {
     let c = svc::update(&app, &auth.actor, id, &body).await?;
-    Ok(envelope(
+    Ok(updated(id, c))
+}
+
+/// The answer of a client update.
+pub(crate) fn updated(id: ClientId, c: Client) -> Json<Envelope<ClientJson>> {
+    envelope(
         format!("Client with ID {id} updated successfully"),
         c.into(),
-    ))
+    )
 }
 
 /// Deletes a client (admin, operator).

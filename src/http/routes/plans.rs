@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::response::Response;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -14,6 +14,7 @@ use crate::domain::ids::PlanId;
 use crate::domain::money::Money;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{Auth, Id, JsonBody};
+use crate::http::idempotent::{IdempotencyKey, Keyed, Retry, created as answer, respond};
 use crate::http::openapi::PlanCreate;
 use crate::service::plans as svc;
 
@@ -74,26 +75,25 @@ pub async fn get(
 
 /// Creates a plan (admin).
 #[utoipa::path(post, path = "/plans", tag = "plans", request_body = PlanCreate,
+    params(IdempotencyKey),
     responses((status = 201, body = Envelope<PlanJson>), (status = 409, body = ErrorBody)))]
 pub async fn create(
     State(app): State<AppState>,
     auth: Auth,
-    JsonBody(body): JsonBody<PlanDraft>,
-) -> Result<(StatusCode, Json<Envelope<PlanJson>>), ApiError> {
-    created(&app, &auth, body).await
+    Keyed(retry, JsonBody(body)): Keyed<JsonBody<PlanDraft>>,
+) -> Result<Response, ApiError> {
+    created::<PlanJson>(&app, &auth, retry, body).await
 }
 
 /// Creates a plan and answers it in the shape `J`: ours, or the original system's.
-pub(crate) async fn created<J: From<Plan>>(
+pub(crate) async fn created<J: From<Plan> + Serialize>(
     app: &AppState,
     auth: &Auth,
+    retry: Retry,
     body: PlanDraft,
-) -> Result<(StatusCode, Json<Envelope<J>>), ApiError> {
-    let p = svc::create(app, &auth.actor, &body).await?;
-    Ok((
-        StatusCode::CREATED,
-        envelope("Plan created successfully", p.into()),
-    ))
+) -> Result<Response, ApiError> {
+    let once = retry.answer(|p: &Plan| answer("Plan created successfully", J::from(p.clone())));
+    Ok(respond(svc::create(app, &auth.actor, &body, once).await?))
 }
 
 /// Changes the given fields of a plan (admin). Invoices already issued keep their amounts.

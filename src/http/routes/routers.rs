@@ -2,7 +2,6 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -15,6 +14,7 @@ use crate::domain::router::{Router, RouterDraft, SuspendMode, Transport};
 use crate::domain::secret::{SyncKind, SyncObject, SyncStatus};
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{Auth, Id, JsonBody, PathParams, Query};
+use crate::http::idempotent::{IdempotencyKey, Keyed, created, respond};
 use crate::http::openapi::RouterCreate;
 use crate::provisioning::reconcile::Report;
 use crate::service::routers as svc;
@@ -115,17 +115,16 @@ pub async fn list(
 }
 
 #[utoipa::path(post, path = "/routers", tag = "routers", request_body = RouterCreate,
+    params(IdempotencyKey),
     responses((status = 201, body = Envelope<RouterJson>), (status = 409, body = ErrorBody)))]
 pub async fn create(
     State(app): State<AppState>,
     auth: Auth,
-    JsonBody(body): JsonBody<RouterDraft>,
-) -> Result<(StatusCode, Json<Envelope<RouterJson>>), ApiError> {
-    let r = svc::create(&app, &auth.actor, &body).await?;
-    Ok((
-        StatusCode::CREATED,
-        envelope("Router created successfully", r.into()),
-    ))
+    Keyed(retry, JsonBody(body)): Keyed<JsonBody<RouterDraft>>,
+) -> Result<Response, ApiError> {
+    let once = retry
+        .answer(|r: &Router| created("Router created successfully", RouterJson::from(r.clone())));
+    Ok(respond(svc::create(&app, &auth.actor, &body, once).await?))
 }
 
 #[utoipa::path(get, path = "/routers/{id}", tag = "routers",

@@ -2,7 +2,6 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -17,6 +16,7 @@ use crate::domain::ids::{ClientId, PlanId, SubscriptionId};
 use crate::domain::validation::FieldErrors;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{Auth, Id, JsonBody, Query};
+use crate::http::idempotent::{IdempotencyKey, Keyed, Retry, created as answer, respond};
 use crate::http::openapi::SubscriptionCreate;
 use crate::service::AppError;
 use crate::service::subscriptions as svc;
@@ -122,40 +122,41 @@ pub async fn get(
 
 /// Puts a client on a plan (admin, operator).
 #[utoipa::path(post, path = "/subscriptions", tag = "subscriptions",
-    request_body = SubscriptionCreate,
+    request_body = SubscriptionCreate, params(IdempotencyKey),
     responses((status = 201, body = Envelope<SubscriptionJson>)))]
 pub async fn create(
     State(app): State<AppState>,
     auth: Auth,
-    JsonBody(body): JsonBody<SubscriptionDraft>,
-) -> Result<(StatusCode, Json<Envelope<SubscriptionJson>>), ApiError> {
-    created(&app, &auth, &body, SubscriptionJson::from).await
+    Keyed(retry, JsonBody(body)): Keyed<JsonBody<SubscriptionDraft>>,
+) -> Result<Response, ApiError> {
+    created(&app, &auth, retry, &body, SubscriptionJson::from).await
 }
 
 /// Creates a subscription and answers it as `shape` makes it: ours, or the original system's.
 pub(crate) async fn created(
     app: &AppState,
     auth: &Auth,
+    retry: Retry,
     draft: &SubscriptionDraft,
     shape: fn(Subscription) -> SubscriptionJson,
-) -> Result<(StatusCode, Json<Envelope<SubscriptionJson>>), ApiError> {
-    let s = svc::create(app, &auth.actor, draft).await?;
-    Ok((
-        StatusCode::CREATED,
-        envelope("Subscription created successfully", shape(s)),
-    ))
+) -> Result<Response, ApiError> {
+    let once = retry.answer(move |s: &Subscription| {
+        answer("Subscription created successfully", shape(s.clone()))
+    });
+    Ok(respond(svc::create(app, &auth.actor, draft, once).await?))
 }
 
 /// Puts the client in the path on a plan (admin, operator).
 #[utoipa::path(post, path = "/client/{id}/subscriptions", tag = "subscriptions",
-    request_body = SubscriptionDraft, params(("id" = i64, Path, description = "client id")),
+    request_body = SubscriptionDraft,
+    params(("id" = i64, Path, description = "client id"), IdempotencyKey),
     responses((status = 201, body = Envelope<SubscriptionJson>)))]
 pub async fn create_for_client(
     State(app): State<AppState>,
     auth: Auth,
     Id(id): Id<ClientId>,
-    JsonBody(mut body): JsonBody<SubscriptionDraft>,
-) -> Result<(StatusCode, Json<Envelope<SubscriptionJson>>), ApiError> {
+    Keyed(retry, JsonBody(mut body)): Keyed<JsonBody<SubscriptionDraft>>,
+) -> Result<Response, ApiError> {
     if body.client_id.is_some_and(|c| c != id) {
         return Err(AppError::from(FieldErrors::single(
             "client_id",
@@ -165,7 +166,7 @@ pub async fn create_for_client(
     }
     crate::service::clients::get(&app, id).await?;
     body.client_id = Some(id);
-    created(&app, &auth, &body, SubscriptionJson::from).await
+    created(&app, &auth, retry, &body, SubscriptionJson::from).await
 }
 
 /// Changes plan, dates or status (admin, operator); status changes are recorded.

@@ -4,6 +4,7 @@
 
 pub mod billing;
 pub mod clients;
+pub mod idempotency;
 pub mod invoices;
 pub mod payments;
 pub mod plans;

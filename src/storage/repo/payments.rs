@@ -25,39 +25,14 @@ fn select(tail: &str) -> String {
     )
 }
 
-/// Records a payment; `idempotency` is the request's key and the hash of its body, which a
-/// retry with the same key must match.
-pub async fn insert(
-    ex: &mut dyn Exec,
-    p: &Payment,
-    idempotency: Option<(&str, &str)>,
-) -> Result<PaymentId, StoreError> {
-    let (key, hash) = idempotency.unzip();
-    ex.insert_row(
-        p,
-        &[
-            ("idempotency_key", key.into()),
-            ("request_hash", hash.into()),
-        ],
-    )
-    .await
-    .map(PaymentId)
+/// Records a payment. (Its `idempotency_key` and `request_hash` columns are no longer
+/// written: retries are answered from `idempotency_keys`, as for every other create.)
+pub async fn insert(ex: &mut dyn Exec, p: &Payment) -> Result<PaymentId, StoreError> {
+    ex.insert_row(p, &[]).await.map(PaymentId)
 }
 
 pub async fn get(ex: &mut dyn Exec, id: PaymentId) -> Result<Option<Payment>, StoreError> {
     ex.first(&select("WHERE p.id = ?"), params![id]).await
-}
-
-/// The payment an `Idempotency-Key` recorded, with the hash of the request that made it.
-pub async fn by_key(
-    ex: &mut dyn Exec,
-    key: &str,
-) -> Result<Option<(Payment, Option<String>)>, StoreError> {
-    let sql = format!(
-        "SELECT {}, p.request_hash FROM payments p WHERE p.idempotency_key = ?",
-        Payment::select_list()
-    );
-    ex.first(&sql, params![key]).await
 }
 
 /// Money of pending payments on an invoice: held against what is still owed.

@@ -4,46 +4,89 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 
 use crate::app::AppState;
 use crate::domain::client::ClientDraft;
 use crate::domain::ids::{ClientId, JobId};
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::extract::{Auth, Id, JsonBody, PathParams, Query};
+use crate::http::extract::{Auth, Id, PathParams, Query};
+use crate::http::form::FormOrJson;
+use crate::http::idempotent::{IdempotencyKey, Keyed};
 use crate::http::openapi::ClientCreate;
 use crate::http::routes::clients::{self as readme, ClientJson};
 use crate::http::routes::{Envelope, Message};
 use crate::service::{AppError, clients};
 
-/// Registers a client (original path).
+/// Registers a client (original path). JSON or a form.
 ///
 /// Kept for compatibility with the original PHP API; modern equivalent: `POST /client/register`.
 #[utoipa::path(post, path = "/client", tag = "original", request_body = ClientCreate,
+    params(IdempotencyKey),
     responses((status = 201, body = Envelope<ClientJson>),
         (status = 409, body = ErrorBody, description = "ppp_secret_name taken")))]
 pub async fn create(
-    app: State<AppState>,
+    State(app): State<AppState>,
     auth: Auth,
-    body: JsonBody<ClientDraft>,
-) -> Result<(StatusCode, Json<Envelope<ClientJson>>), ApiError> {
-    readme::register(app, auth, body).await
+    Keyed(retry, FormOrJson(body)): Keyed<FormOrJson<ClientDraft>>,
+) -> Result<Response, ApiError> {
+    readme::registered(&app, &auth, retry, &body).await
 }
 
-/// Changes the given fields of a client (original path).
+/// The original update's fields: a client's, and the plan profile its PPP secret gets.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"address": "Jl. Sudirman No.2", "ppp_profile_name": "home-10m"}))]
+pub struct OriginalClientUpdate {
+    #[schema(example = "John Doe")]
+    pub name: Option<String>,
+    #[schema(example = "08123456789")]
+    pub phone_number: Option<String>,
+    #[schema(example = "Jl. Merdeka No.1")]
+    pub address: Option<String>,
+    #[schema(example = "abc123")]
+    pub ppp_secret_name: Option<String>,
+    /// The PPP secret's new password (on the router; stored sealed, never returned).
+    #[schema(example = "securepassword")]
+    pub password: Option<String>,
+    pub router_id: Option<crate::domain::ids::RouterId>,
+    /// The PPP profile the client's secret gets on the router. A secret's profile is its
+    /// plan's: the client's subscription (the active one, else the latest) moves to the one
+    /// active plan with this profile, as `PUT /subscription/{id}` with `plan_id` would; a
+    /// profile no plan or several plans have, or a client without one subscription to move,
+    /// is a 422 that names the route to use instead.
+    #[schema(example = "home-10m")]
+    pub ppp_profile_name: Option<String>,
+}
+
+/// Changes the given fields of a client (original path), and with `ppp_profile_name` its plan
+/// profile. JSON or a form.
 ///
-/// Kept for compatibility with the original PHP API; modern equivalent:
-/// `PUT /client/update/{id}`.
-#[utoipa::path(put, path = "/client/{id}", tag = "original", request_body = ClientDraft,
+/// Kept for compatibility with the original PHP API; modern equivalents:
+/// `PUT /client/update/{id}`, and `PUT /subscriptions/{id}` with `plan_id` for the profile.
+#[utoipa::path(put, path = "/client/{id}", tag = "original", request_body = OriginalClientUpdate,
     params(("id" = i64, Path, description = "client id")),
     responses((status = 200, body = Envelope<ClientJson>), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody)))]
+        (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "invalid fields, or a ppp_profile_name \
+            that selects no single plan (the message names the route to use)")))]
 pub async fn update(
-    app: State<AppState>,
+    State(app): State<AppState>,
     auth: Auth,
-    id: Id<ClientId>,
-    body: JsonBody<ClientDraft>,
+    Id(id): Id<ClientId>,
+    FormOrJson(body): FormOrJson<OriginalClientUpdate>,
 ) -> Result<Json<Envelope<ClientJson>>, ApiError> {
-    readme::update(app, auth, id, body).await
+    let draft = ClientDraft {
+        name: body.name,
+        phone_number: body.phone_number,
+        address: body.address,
+        ppp_secret_name: body.ppp_secret_name,
+        password: body.password,
+        router_id: body.router_id,
+    };
+    let c =
+        clients::update_with_profile(&app, &auth.actor, id, &draft, body.ppp_profile_name).await?;
+    Ok(readme::updated(id, c))
 }
 
 /// Deletes a client (original path).

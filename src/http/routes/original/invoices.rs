@@ -3,7 +3,6 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -16,7 +15,9 @@ use crate::domain::ids::{InvoiceId, SubscriptionId};
 use crate::domain::money::Money;
 use crate::domain::validation::FieldErrors;
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::extract::{Auth, Id, JsonBody, Query};
+use crate::http::extract::{Auth, Id, Query};
+use crate::http::form::FormOrJson;
+use crate::http::idempotent::{IdempotencyKey, Keyed, created, respond};
 use crate::http::routes::billing::DateQuery;
 use crate::http::routes::stream::{self, CHUNK};
 use crate::http::routes::{
@@ -160,13 +161,14 @@ pub async fn get(
 /// (which issues these for every due subscription). Issues one subscription's next invoice now
 /// (admin, operator); a new invoice is `pending`: record its payment with `PUT /invoice/{id}`.
 #[utoipa::path(post, path = "/invoice", tag = "original", request_body = InvoiceBody,
+    params(IdempotencyKey),
     responses((status = 201, body = Envelope<OriginalInvoice>),
         (status = 409, body = ErrorBody, description = "the next period is already invoiced")))]
 pub async fn create(
     State(app): State<AppState>,
     auth: Auth,
-    JsonBody(b): JsonBody<InvoiceBody>,
-) -> Result<(StatusCode, Json<Envelope<OriginalInvoice>>), ApiError> {
+    Keyed(retry, FormOrJson(b)): Keyed<FormOrJson<InvoiceBody>>,
+) -> Result<Response, ApiError> {
     if b.invoice_status.as_deref().is_some_and(|s| s != "pending") {
         return Err(invalid(
             "invoice_status",
@@ -183,11 +185,14 @@ pub async fn create(
         due_date: b.due_date,
         total: b.total_amount,
     };
-    let inv = svc::create(&app, &auth.actor, input).await?;
-    Ok((
-        StatusCode::CREATED,
-        envelope("Invoice created successfully", one(&app, inv.id).await?),
-    ))
+    let today = app.today();
+    let once = retry.answer(move |v: &InvoiceView| {
+        created(
+            "Invoice created successfully",
+            OriginalInvoice::new(v.clone(), today),
+        )
+    });
+    Ok(respond(svc::create(&app, &auth.actor, input, once).await?))
 }
 
 /// What was fixed when the invoice was issued may be sent back, but not changed.
@@ -266,7 +271,7 @@ pub async fn update(
     State(app): State<AppState>,
     auth: Auth,
     Id(id): Id<InvoiceId>,
-    JsonBody(b): JsonBody<InvoiceBody>,
+    FormOrJson(b): FormOrJson<InvoiceBody>,
 ) -> Result<Json<Envelope<OriginalInvoice>>, ApiError> {
     let current = svc::get_view(&app, id).await?.invoice;
     check_unchanged(&current, &b)?;

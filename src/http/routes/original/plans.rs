@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::response::Response;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -11,7 +11,9 @@ use crate::domain::billing::plan::{Plan, PlanDraft};
 use crate::domain::ids::PlanId;
 use crate::domain::money::Money;
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::extract::{Auth, Id, JsonBody};
+use crate::http::extract::{Auth, Id};
+use crate::http::form::FormOrJson;
+use crate::http::idempotent::{IdempotencyKey, Keyed};
 use crate::http::openapi::PlanCreate;
 use crate::http::routes::plans as modern;
 use crate::http::routes::{Data, Envelope, Message};
@@ -72,14 +74,15 @@ pub async fn get(
 /// Admin only. `plan_name`, `price` and `ppp_profile_name` as the original; the plan bills
 /// monthly unless `period_unit`/`period_count` say otherwise.
 #[utoipa::path(post, path = "/plan", tag = "original", request_body = PlanCreate,
+    params(IdempotencyKey),
     responses((status = 201, body = Envelope<OriginalPlan>), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(app): State<AppState>,
     auth: Auth,
-    JsonBody(body): JsonBody<PlanDraft>,
-) -> Result<(StatusCode, Json<Envelope<OriginalPlan>>), ApiError> {
-    modern::created(&app, &auth, body).await
+    Keyed(retry, FormOrJson(body)): Keyed<FormOrJson<PlanDraft>>,
+) -> Result<Response, ApiError> {
+    modern::created::<OriginalPlan>(&app, &auth, retry, body).await
 }
 
 /// Changes the given fields of a plan (original shape).
@@ -93,7 +96,7 @@ pub async fn update(
     State(app): State<AppState>,
     auth: Auth,
     Id(id): Id<PlanId>,
-    JsonBody(body): JsonBody<PlanDraft>,
+    FormOrJson(body): FormOrJson<PlanDraft>,
 ) -> Result<Json<Envelope<OriginalPlan>>, ApiError> {
     modern::updated(&app, &auth, id, body).await
 }

@@ -3,7 +3,6 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -17,7 +16,9 @@ use crate::domain::billing::subscription::{
 use crate::domain::ids::{ClientId, PlanId, SubscriptionId};
 use crate::domain::money::Money;
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::extract::{Auth, Id, JsonBody, Query};
+use crate::http::extract::{Auth, Id, Query};
+use crate::http::form::FormOrJson;
+use crate::http::idempotent::{IdempotencyKey, Keyed};
 use crate::http::openapi::SubscriptionCreate;
 use crate::http::routes::subscriptions::{self as modern, SubscriptionJson};
 use crate::http::routes::{Data, Envelope, Message, PageQuery, page_of, paged};
@@ -159,15 +160,15 @@ pub async fn get(
 /// Kept for compatibility with the original PHP API; modern equivalent: `POST /subscriptions`.
 /// `status` `inactive` creates a suspended subscription.
 #[utoipa::path(post, path = "/subscription", tag = "original",
-    request_body = SubscriptionCreate,
+    request_body = SubscriptionCreate, params(IdempotencyKey),
     responses((status = 201, body = Envelope<SubscriptionJson>)))]
 pub async fn create(
     State(app): State<AppState>,
     auth: Auth,
-    JsonBody(mut body): JsonBody<SubscriptionDraft>,
-) -> Result<(StatusCode, Json<Envelope<SubscriptionJson>>), ApiError> {
+    Keyed(retry, FormOrJson(mut body)): Keyed<FormOrJson<SubscriptionDraft>>,
+) -> Result<Response, ApiError> {
     body.status = subscription_status_in(body.status, None);
-    modern::created(&app, &auth, &body, original).await
+    modern::created(&app, &auth, retry, &body, original).await
 }
 
 /// Changes a subscription (original shape).
@@ -183,7 +184,7 @@ pub async fn update(
     State(app): State<AppState>,
     auth: Auth,
     Id(id): Id<SubscriptionId>,
-    JsonBody(mut body): JsonBody<SubscriptionDraft>,
+    FormOrJson(mut body): FormOrJson<SubscriptionDraft>,
 ) -> Result<Json<Envelope<SubscriptionJson>>, ApiError> {
     let current = svc::get(&app, id).await?;
     body.status = subscription_status_in(body.status, Some(current.status));
