@@ -3,7 +3,7 @@
 # (SQLite, log level info, billing scheduler and router worker on), a client with a year of
 # invoices and payments, loaded with wrk (-t2 -c32) on this machine; then nginx serving the
 # same bytes from a file in the same run, as the ceiling the ratio is taken to.
-# Usage: bench/details.sh [CLIENTS] [DURATION]
+# Usage: bench/details.sh [CLIENTS] [DURATION]      (SKIP_BUILD=1 uses the release binaries as they are)
 # Needs wrk and nginx (apt-get install wrk nginx-light).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +14,7 @@ for tool in wrk nginx; do
     { echo "$tool is missing: apt-get install wrk nginx-light"; exit 1; }
 done
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
-cargo build --release --quiet --bin mikronet --example bench_details_seed
+[ -n "${SKIP_BUILD:-}" ] || cargo build --release --quiet --bin mikronet --example bench_details_seed
 dir=$(mktemp -d)
 trap 'kill "${server:-0}" 2>/dev/null || true; [ -f "$dir/nginx.pid" ] && kill "$(cat "$dir/nginx.pid")" 2>/dev/null; rm -rf "$dir"' EXIT
 token=$(./target/release/examples/bench_details_seed "$dir/bench.db" "$clients")

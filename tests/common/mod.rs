@@ -119,12 +119,14 @@ enum Template {
     Sqlite(Vec<u8>),
     /// The template database on the server.
     Postgres(String),
-    /// The template database, each of its tables' `CREATE TABLE` statements, and the tables
-    /// that hold rows (the migrations' bookkeeping).
+    /// The template database, each of its tables' `CREATE TABLE` statements, the tables that
+    /// hold rows (the migrations' bookkeeping), and its triggers' `CREATE TRIGGER` statements
+    /// (the search index's upkeep), created after the rows are copied.
     MySql {
         database: String,
         create: Vec<String>,
         with_rows: Vec<String>,
+        triggers: Vec<String>,
     },
 }
 
@@ -295,10 +297,28 @@ async fn mysql_template(admin_url: &str) -> Result<Template, String> {
             with_rows.push(t);
         }
     }
+    let trigger_names: Vec<String> = sqlx_core::query::query::<sqlx_mysql::MySql>(
+        "SELECT trigger_name FROM information_schema.triggers WHERE trigger_schema = ? \
+         ORDER BY trigger_name",
+    )
+    .bind(&name)
+    .fetch_all(&mut c)
+    .await
+    .map_err(sql_err)?
+    .iter()
+    .map(|r| r.get::<String, _>(0))
+    .collect();
+    let mut triggers = Vec::new();
+    for t in trigger_names {
+        let sql = format!("SHOW CREATE TRIGGER `{name}`.`{t}`");
+        let row = c.fetch_one(AssertSqlSafe(sql)).await.map_err(sql_err)?;
+        triggers.push(row.get::<String, _>(2));
+    }
     Ok(Template::MySql {
         database: name,
         create,
         with_rows,
+        triggers,
     })
 }
 
@@ -351,6 +371,7 @@ async fn clone_template(template: &Template, admin_url: &str, name: &str) -> Res
             database,
             create,
             with_rows,
+            triggers,
         } => {
             admin_statement(Backend::MySql, admin_url, format!("CREATE DATABASE {name}")).await?;
             let url = with_database(admin_url, name);
@@ -388,6 +409,9 @@ async fn clone_template(template: &Template, admin_url: &str, name: &str) -> Res
                     .map(|t| format!("INSERT INTO `{t}` SELECT * FROM `{database}`.`{t}`"))
                     .collect();
                 admin_statement(Backend::MySql, &url, copy.join(";")).await?;
+            }
+            for sql in triggers {
+                admin_statement(Backend::MySql, &url, sql.clone()).await?;
             }
             Ok(())
         }

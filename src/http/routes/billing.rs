@@ -556,8 +556,5 @@ pub async fn summary(
     let to = q.to.unwrap_or_else(|| app.today());
     let from = q.from.unwrap_or_else(|| to.with_day(1).unwrap_or(to));
     let s = reports::summary(&app, &auth.actor, from, to).await?;
-    Ok(envelope(
-        "Summary retrieved successfully",
-        s,
-    ))
+    Ok(envelope("Summary retrieved successfully", s))
 }
