@@ -362,10 +362,27 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     }
 }
 
-pub fn parse_query<T: DeserializeOwned>(raw: &str) -> Result<T, ApiError> {
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.as_bytes())
-        .filter(|(_, v)| !v.trim().is_empty())
-        .map(|(k, v)| (k.into_owned(), v.trim().to_owned()))
+/// Decodes `name=value&…` pairs as `T`, leaving out empty values (an HTML form's blank field,
+/// `?status=`: not given); `trim` also trims the values. An error gives the field it is about
+/// (`whole` when it is about no one field) and serde's message.
+pub(crate) fn decode_pairs<T: DeserializeOwned>(
+    raw: &[u8],
+    trim: bool,
+    whole: &str,
+) -> Result<T, (String, String)> {
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(raw)
+        .map(|(k, v)| {
+            (
+                k,
+                if trim {
+                    v.trim().to_owned()
+                } else {
+                    v.into_owned()
+                },
+            )
+        })
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k.into_owned(), v))
         .collect();
     let encoded = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(&pairs)
@@ -375,10 +392,16 @@ pub fn parse_query<T: DeserializeOwned>(raw: &str) -> Result<T, ApiError> {
         let path = e.path().to_string();
         let msg = clean(&e.into_inner().to_string());
         let field = if path == "." {
-            quoted_field(&msg).unwrap_or("query").to_owned()
+            quoted_field(&msg).unwrap_or(whole).to_owned()
         } else {
             path
         };
+        (field, msg)
+    })
+}
+
+pub fn parse_query<T: DeserializeOwned>(raw: &str) -> Result<T, ApiError> {
+    decode_pairs(raw.as_bytes(), true, "query").map_err(|(field, msg)| {
         let msg = if msg.starts_with("unknown field") {
             format!("is not a parameter of this route ({msg})")
         } else {

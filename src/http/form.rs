@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use utoipa::openapi::RefOr;
 
 use super::error::ApiError;
-use super::extract::{JsonBody, body_rejection, clean, quoted_field};
+use super::extract::{JsonBody, body_rejection, decode_pairs};
 
 const FORM: &str = "application/x-www-form-urlencoded";
 
@@ -69,22 +69,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for FormOrJson<T> {
 
 /// A form body as `T`; errors name the field, as a JSON body's do.
 pub fn parse_form<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(bytes)
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    let encoded = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(&pairs)
-        .finish();
-    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(encoded.as_bytes()));
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let msg = clean(&e.into_inner().to_string());
-        let field = if path == "." {
-            quoted_field(&msg).unwrap_or("body").to_owned()
-        } else {
-            path
-        };
+    decode_pairs(bytes, false, "body").map_err(|(field, msg)| {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "validation_failed",
