@@ -91,6 +91,7 @@ pub async fn create(
 #[utoipa::path(put, path = "/plan/{id}", tag = "original", request_body = PlanDraft,
     params(("id" = i64, Path, description = "plan id")),
     responses((status = 200, body = Envelope<OriginalPlan>), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "plan_name taken"),
         (status = 422, body = ErrorBody)))]
 pub async fn update(
     State(app): State<AppState>,
