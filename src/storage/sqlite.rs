@@ -3,7 +3,9 @@
 //! Measured on this project's hardware (see README, design): sqlx's SQLite driver sends every
 //! row through a channel to a worker thread and stops at a third of the target request rate;
 //! direct rusqlite calls, one blocking hop per unit of work, reach it. A semaphore in front of
-//! the hop keeps waiting requests from each holding a blocking thread.
+//! the hop keeps waiting requests from each holding a blocking thread. A bounded read by key
+//! (`TxMode::Lookup`) skips the hop and runs on the calling thread: it is shorter than the
+//! hand-over, and a read in WAL mode never waits for a lock.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
