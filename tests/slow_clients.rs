@@ -127,14 +127,24 @@ async fn health_stays_reachable_among_many_slow_clients() {
         assert!(text.starts_with("HTTP/1.1 200"), "{text}");
         assert!(took < Duration::from_millis(800), "health took {took:?}");
     }
-    // The cap held: the oldest slow connections were closed to make room.
+    // The cap held: the oldest slow connections were closed to make room. A connection the
+    // server has not accepted yet (still in the kernel's backlog on a loaded machine) is closed
+    // when it is, so look again for up to 3 s rather than once.
+    let mut open: Vec<bool> = vec![true; slow.len()];
     let mut closed = 0;
-    for s in &mut slow {
-        let mut b = [0u8; 1];
-        if let Ok(Ok(0) | Err(_)) =
-            tokio::time::timeout(Duration::from_millis(20), s.read(&mut b)).await
-        {
-            closed += 1;
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while closed < 20 && Instant::now() < deadline {
+        for (s, o) in slow.iter_mut().zip(open.iter_mut()) {
+            if !*o {
+                continue;
+            }
+            let mut b = [0u8; 1];
+            if let Ok(Ok(0) | Err(_)) =
+                tokio::time::timeout(Duration::from_millis(5), s.read(&mut b)).await
+            {
+                *o = false;
+                closed += 1;
+            }
         }
     }
     assert!(closed >= 20, "only {closed} of 60 closed");
