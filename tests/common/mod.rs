@@ -239,6 +239,22 @@ async fn postgres_template(admin_url: &str) -> Result<Template, String> {
     Ok(Template::Postgres(name))
 }
 
+/// The names an `information_schema` query lists for the schema `schema`.
+async fn names_in(
+    c: &mut sqlx_mysql::MySqlConnection,
+    sql: &'static str,
+    schema: &str,
+) -> Result<Vec<String>, String> {
+    Ok(sqlx_core::query::query::<sqlx_mysql::MySql>(sql)
+        .bind(schema)
+        .fetch_all(c)
+        .await
+        .map_err(sql_err)?
+        .iter()
+        .map(|r| r.get::<String, _>(0))
+        .collect())
+}
+
 /// Builds the MariaDB template unless a complete one exists (under a server lock), and reads
 /// its tables' definitions.
 async fn mysql_template(admin_url: &str) -> Result<Template, String> {
@@ -270,17 +286,13 @@ async fn mysql_template(admin_url: &str) -> Result<Template, String> {
     c.execute(AssertSqlSafe(format!("SELECT RELEASE_LOCK('{name}')")))
         .await
         .map_err(sql_err)?;
-    let tables: Vec<String> = sqlx_core::query::query::<sqlx_mysql::MySql>(
+    let tables = names_in(
+        &mut c,
         "SELECT table_name FROM information_schema.tables WHERE table_schema = ? \
          ORDER BY table_name",
+        &name,
     )
-    .bind(&name)
-    .fetch_all(&mut c)
-    .await
-    .map_err(sql_err)?
-    .iter()
-    .map(|r| r.get::<String, _>(0))
-    .collect();
+    .await?;
     let mut create = Vec::new();
     let mut with_rows = Vec::new();
     for t in tables {
@@ -297,17 +309,13 @@ async fn mysql_template(admin_url: &str) -> Result<Template, String> {
             with_rows.push(t);
         }
     }
-    let trigger_names: Vec<String> = sqlx_core::query::query::<sqlx_mysql::MySql>(
+    let trigger_names = names_in(
+        &mut c,
         "SELECT trigger_name FROM information_schema.triggers WHERE trigger_schema = ? \
          ORDER BY trigger_name",
+        &name,
     )
-    .bind(&name)
-    .fetch_all(&mut c)
-    .await
-    .map_err(sql_err)?
-    .iter()
-    .map(|r| r.get::<String, _>(0))
-    .collect();
+    .await?;
     let mut triggers = Vec::new();
     for t in trigger_names {
         let sql = format!("SHOW CREATE TRIGGER `{name}`.`{t}`");
