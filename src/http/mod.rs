@@ -1,5 +1,6 @@
 //! HTTP layer: routes, extractors, error mapping and the middleware around them.
 
+pub mod console;
 pub mod error;
 pub mod extract;
 pub mod form;
@@ -120,6 +121,7 @@ pub fn router(app: AppState) -> Router {
     let (routes, spec) = routes_and_spec(&app);
     docs::publish(&spec);
     routes
+        .merge(console::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(app)

@@ -58,6 +58,8 @@ const FIXED: &[(&str, &str)] = &[
     ("the invoice is void", "error-invoice-void"),
     ("the invoice is already paid", "error-invoice-paid"),
     ("is out of range", "error-out-of-range"),
+    ("must be at most 256 KiB", "error-logo-size"),
+    ("must be a PNG, JPEG or WebP image", "error-logo-kind"),
     ("must not be before start_date", "error-end-before-start"),
     (
         "must be a RouterOS rate limit such as 10M/10M",

@@ -420,3 +420,22 @@ pub async fn revoke_tokens(app: &App, actor: &Actor, id: UserId) -> Result<u64, 
     tracing::info!(by = %actor.username, user = %id, revoked = n, "tokens revoked");
     Ok(n)
 }
+
+/// The console language the user chose, if any.
+pub async fn language(app: &App, actor: &Actor) -> Result<Option<crate::i18n::Lang>, AppError> {
+    let Some(id) = actor.id else { return Ok(None) };
+    let saved = tx!(app, lookup, |ex| users::language(ex, id)).await?;
+    Ok(saved.as_deref().and_then(crate::i18n::Lang::parse))
+}
+
+/// Saves the user's console language (every user may choose their own).
+pub async fn set_language(
+    app: &App,
+    actor: &Actor,
+    lang: crate::i18n::Lang,
+) -> Result<(), AppError> {
+    let Some(id) = actor.id else { return Ok(()) };
+    let code = lang.code();
+    tx!(app, write, |ex| users::set_language(ex, id, code)).await?;
+    Ok(())
+}

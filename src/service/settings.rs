@@ -11,6 +11,7 @@ use super::{AppError, require};
 use crate::app::App;
 use crate::domain::settings::{Settings, SettingsDraft};
 use crate::domain::user::{Actor, Role};
+use crate::domain::validation::FieldErrors;
 use crate::storage::repo::settings as repo;
 use crate::storage::{Exec, StoreError};
 use crate::tx;
@@ -91,4 +92,90 @@ pub async fn keep_fresh(app: Arc<App>) {
             tracing::warn!(error = %e, "rereading the settings failed");
         }
     }
+}
+
+/// The name of the logo's document in `app_settings`.
+const LOGO: &str = "logo";
+/// The largest logo accepted.
+pub const LOGO_MAX_BYTES: usize = 256 * 1024;
+
+/// The provider's logo, printed on invoices and receipts and shown in the console.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logo {
+    /// `image/png`, `image/jpeg` or `image/webp`.
+    pub mime: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+/// The image type of `bytes`, by their first bytes (never by what the sender says): PNG, JPEG
+/// or WebP. SVG is refused: it can carry script.
+pub fn logo_kind(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct LogoDoc {
+    mime: String,
+    data: String,
+}
+
+/// The saved logo, if any.
+pub async fn logo(app: &App) -> Result<Option<Logo>, AppError> {
+    let doc = tx!(app, lookup, |ex| repo::document(ex, LOGO)).await?;
+    let Some(doc) = doc else { return Ok(None) };
+    let Ok(doc) = serde_json::from_str::<LogoDoc>(&doc) else {
+        return Ok(None);
+    };
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(doc.data)
+        .map_err(|e| AppError::Internal(format!("stored logo: {e}")))?;
+    Ok(logo_kind(&bytes).map(|mime| Logo { mime, bytes }))
+}
+
+/// Saves the logo (admin); `None` removes it. Only PNG, JPEG or WebP of at most
+/// [`LOGO_MAX_BYTES`].
+pub async fn set_logo(app: &App, actor: &Actor, bytes: Option<Vec<u8>>) -> Result<(), AppError> {
+    require(
+        actor,
+        Role::manages_users,
+        "only an admin may change settings",
+    )?;
+    let json = match bytes {
+        None => "{}".to_owned(),
+        Some(bytes) => {
+            if bytes.len() > LOGO_MAX_BYTES {
+                return Err(FieldErrors::single("logo", "must be at most 256 KiB").into());
+            }
+            let Some(mime) = logo_kind(&bytes) else {
+                return Err(
+                    FieldErrors::single("logo", "must be a PNG, JPEG or WebP image").into(),
+                );
+            };
+            use base64::Engine;
+            let data = base64::engine::general_purpose::STANDARD.encode(&bytes);
+            serde_json::to_string(&LogoDoc {
+                mime: mime.to_owned(),
+                data,
+            })
+            .map_err(|e| AppError::Internal(e.to_string()))?
+        }
+    };
+    let by = actor.username.clone();
+    tx!(app, write, |ex| async move {
+        let now = Utc::now();
+        repo::document_for_update(ex, LOGO, &by, now).await?;
+        repo::save_document(ex, LOGO, &json, &by, now).await
+    })
+    .await?;
+    tracing::info!(by = %actor.username, "logo saved");
+    Ok(())
 }

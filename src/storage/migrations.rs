@@ -62,6 +62,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "idempotency_keys",
         sql: include_str!("migrations/0010_idempotency_keys.sql"),
     },
+    Migration {
+        version: 11,
+        name: "user_language",
+        sql: include_str!("migrations/0011_user_language.sql"),
+    },
 ];
 
 /// Removes `--` comment lines, which may hold the `;` that separates statements.

@@ -1150,3 +1150,33 @@ macro_rules! snapshot {
         )
     };
 }
+
+/// The console, as a browser signed in with `token` (a login token is a console session).
+impl TestApp {
+    pub async fn page(&self, path: &str, token: &str) -> Resp {
+        let req = Request::builder()
+            .method(Method::GET)
+            .uri(path)
+            .header("cookie", format!("mikronet_session={token}"))
+            .body(Body::empty())
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// Posts a console form (`name=value` pairs, encoded here) with the session's CSRF token.
+    pub async fn submit(&self, path: &str, token: &str, fields: &[(&str, &str)]) -> Resp {
+        let csrf = mikronet::http::console::session::csrf_token(&self.app, token);
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields.iter().copied())
+            .append_pair("_csrf", &csrf)
+            .finish();
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header("cookie", format!("mikronet_session={token}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+}

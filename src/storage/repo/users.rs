@@ -130,3 +130,20 @@ pub async fn set_password_hash(
     .await?;
     Ok(())
 }
+
+/// The language the user chose for the console (`None`: the provider's default).
+pub async fn language(ex: &mut dyn Exec, id: UserId) -> Result<Option<String>, StoreError> {
+    let found: Option<Option<String>> = ex
+        .first("SELECT language FROM users WHERE id = ?", params![id])
+        .await?;
+    Ok(found.flatten())
+}
+
+pub async fn set_language(ex: &mut dyn Exec, id: UserId, language: &str) -> Result<(), StoreError> {
+    ex.execute(
+        "UPDATE users SET language = ? WHERE id = ?",
+        params![language, id],
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,9 @@
+//! Console pages: cashier.
+
+use axum::Router;
+
+use crate::app::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+}

@@ -1,0 +1,263 @@
+//! Signing in and out, and choosing the language.
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{DOCTYPE, html};
+use serde::Deserialize;
+
+use super::session::{
+    self, CSRF_FIELD, Ctx, LANG_COOKIE, Posted, SESSION_COOKIE, cookie, csrf_refused, lang_of,
+    set_cookie,
+};
+use super::ui::{self, html_response};
+use crate::app::AppState;
+use crate::http::extract::{ClientAddr, Query, decode_pairs};
+use crate::i18n::{Arg, Lang, t, t_args};
+use crate::service::AppError;
+use crate::service::auth as svc;
+
+/// Before there is a session the form is proven ours by a random value in both a cookie and a
+/// hidden field (a page elsewhere can post a form but cannot read or set our cookie).
+const PRELOGIN_COOKIE: &str = "mikronet_prelogin";
+
+/// Only a path of the console is a place to go back to (never another site).
+fn safe_next(next: Option<&str>) -> &str {
+    match next {
+        Some(n) if n.starts_with("/console/") && !n.starts_with("//") && !n.contains('\\') => n,
+        _ => "/console/",
+    }
+}
+
+fn login_page(
+    app: &AppState,
+    lang: Lang,
+    next: &str,
+    username: &str,
+    error: Option<String>,
+    status: StatusCode,
+    secure: bool,
+) -> Response {
+    let prelogin = crate::security::token::generate();
+    let name = &app.settings().provider_name;
+    let markup = html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            (ui::head(lang, &t(lang, "action-sign-in")))
+            body.signin {
+                main #main {
+                    h1 { (name) }
+                    form.card method="post" action="/console/login" {
+                        h2 { (t(lang, "action-sign-in")) }
+                        @if let Some(e) = &error { p.alert role="alert" #login-error { (e) } }
+                        input type="hidden" name=(CSRF_FIELD) value=(prelogin);
+                        input type="hidden" name="next" value=(next);
+                        div.field {
+                            label for="f-username" { (t(lang, "field-username")) }
+                            input #f-username name="username" value=(username) required autocomplete="username" autofocus;
+                        }
+                        div.field {
+                            label for="f-password" { (t(lang, "field-password")) }
+                            input #f-password name="password" type="password" required autocomplete="current-password";
+                        }
+                        button.primary type="submit" { (t(lang, "action-sign-in")) }
+                    }
+                    nav.langs aria-label=(t(lang, "console-language")) {
+                        @for l in Lang::ALL {
+                            a href=(format!("/console/login?lang={}", l.code())) lang=(l.code()) aria-current=[(l == lang).then_some("true")] { (l.native_name()) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let mut res = html_response(status, markup);
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(PRELOGIN_COOKIE, &prelogin, 3600, true, secure),
+    );
+    res
+}
+
+#[derive(Deserialize, Default)]
+pub struct LoginQuery {
+    next: Option<String>,
+    lang: Option<String>,
+}
+
+/// `GET /console/login`.
+pub async fn form(State(app): State<AppState>, req: Request) -> Response {
+    let (mut parts, _) = req.into_parts();
+    if Ctx::from_request_parts(&mut parts, &app).await.is_ok() {
+        return Redirect::to("/console/").into_response();
+    }
+    let Query(q) = Query::<LoginQuery>::from_request_parts(&mut parts, &app)
+        .await
+        .unwrap_or(Query(LoginQuery::default()));
+    let secure = session::secure(&parts, &app);
+    let chosen = q.lang.as_deref().and_then(Lang::parse);
+    let lang = chosen.unwrap_or_else(|| {
+        cookie(&parts.headers, LANG_COOKIE)
+            .and_then(Lang::parse)
+            .or_else(|| {
+                parts
+                    .headers
+                    .get(header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(Lang::from_accept_language)
+            })
+            .unwrap_or_else(|| lang_of(&parts.headers, &app.settings()))
+    });
+    let next = safe_next(q.next.as_deref()).to_owned();
+    let mut res = login_page(&app, lang, &next, "", None, StatusCode::OK, secure);
+    if let Some(l) = chosen {
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(LANG_COOKIE, l.code(), 31_536_000, false, secure),
+        );
+    }
+    res
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: Option<String>,
+    password: Option<String>,
+    next: Option<String>,
+    #[serde(rename = "_csrf")]
+    csrf: Option<String>,
+}
+
+/// `POST /console/login`: the API's login (same throttle, same password checks), its token
+/// kept in the session cookie.
+pub async fn submit(State(app): State<AppState>, req: Request) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let ClientAddr(addr) = match ClientAddr::from_request_parts(&mut parts, &app).await {
+        Ok(a) => a,
+        Err(e) => match e {},
+    };
+    let secure = session::secure(&parts, &app);
+    let lang = cookie(&parts.headers, LANG_COOKIE)
+        .and_then(Lang::parse)
+        .unwrap_or_else(|| lang_of(&parts.headers, &app.settings()));
+    let Ok(bytes) = axum::body::to_bytes(body, app.config.max_body_bytes).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "too large").into_response();
+    };
+    let Ok(f) = decode_pairs::<LoginForm>(&bytes, false, "body") else {
+        return (StatusCode::UNPROCESSABLE_ENTITY, "malformed form").into_response();
+    };
+    let expected = cookie(&parts.headers, PRELOGIN_COOKIE);
+    if expected.is_none() || f.csrf.as_deref() != expected {
+        return csrf_refused();
+    }
+    let next = safe_next(f.next.as_deref()).to_owned();
+    let username = f.username.unwrap_or_default();
+    let password = f.password.unwrap_or_default();
+    let refused = |msg: String, status: StatusCode| {
+        login_page(&app, lang, &next, &username, Some(msg), status, secure)
+    };
+    match svc::login(&app, &username, &password, addr.as_deref()).await {
+        Ok(login) => {
+            let lang = match svc::language(&app, &login.user.actor).await {
+                Ok(Some(l)) => l,
+                _ => lang,
+            };
+            let ttl = (login.expires_at - chrono::Utc::now()).num_seconds().max(0);
+            let mut res = Redirect::to(&next).into_response();
+            let h = res.headers_mut();
+            h.append(
+                header::SET_COOKIE,
+                set_cookie(SESSION_COOKIE, &login.token, ttl, true, secure),
+            );
+            h.append(
+                header::SET_COOKIE,
+                set_cookie(LANG_COOKIE, lang.code(), 31_536_000, false, secure),
+            );
+            h.append(
+                header::SET_COOKIE,
+                set_cookie(PRELOGIN_COOKIE, "", 0, true, secure),
+            );
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            res
+        }
+        Err(AppError::TooManyRequests { retry_after }) => refused(
+            t_args(
+                lang,
+                "console-too-many",
+                &[(
+                    "seconds",
+                    Arg::Number(i64::try_from(retry_after).unwrap_or(i64::MAX)),
+                )],
+            ),
+            StatusCode::TOO_MANY_REQUESTS,
+        ),
+        Err(AppError::Overloaded { retry_after, .. }) => refused(
+            t_args(
+                lang,
+                "console-too-many",
+                &[(
+                    "seconds",
+                    Arg::Number(i64::try_from(retry_after).unwrap_or(i64::MAX)),
+                )],
+            ),
+            StatusCode::SERVICE_UNAVAILABLE,
+        ),
+        Err(AppError::Unauthorized(_)) => {
+            refused(t(lang, "console-login-failed"), StatusCode::UNAUTHORIZED)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "console sign-in failed");
+            refused(
+                t(lang, "console-internal-error"),
+                StatusCode::INTERNAL_SERVER_ERROR,
+            )
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct NoFields {}
+
+/// `POST /console/logout`: the session's token is revoked, the cookie removed.
+pub async fn logout(State(app): State<AppState>, posted: Posted<NoFields>) -> Response {
+    if let Err(e) = svc::logout(&app, &posted.ctx.token).await {
+        tracing::warn!(error = %e, "console sign-out could not revoke the token");
+    }
+    let mut res = Redirect::to("/console/login").into_response();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, "", 0, true, posted.ctx.secure),
+    );
+    res
+}
+
+#[derive(Deserialize)]
+pub struct LanguageForm {
+    lang: String,
+    next: Option<String>,
+}
+
+/// `POST /console/language`: the user's language, saved for their next sign-in too.
+pub async fn language(State(app): State<AppState>, posted: Posted<LanguageForm>) -> Response {
+    let ctx = posted.ctx;
+    let Ok(f) = posted.form else {
+        return ui::error_page(&ctx, &AppError::bad_request("lang", "is required"));
+    };
+    let Some(lang) = Lang::parse(&f.lang) else {
+        return ui::error_page(&ctx, &AppError::bad_request("lang", "is out of range"));
+    };
+    if let Err(e) = svc::set_language(&app, ctx.actor(), lang).await {
+        return ui::error_page(&ctx, &e);
+    }
+    let mut res = Redirect::to(safe_next(f.next.as_deref())).into_response();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(LANG_COOKIE, lang.code(), 31_536_000, false, ctx.secure),
+    );
+    res
+}
+
+/// Fallback for any other `/console/…` path: a page, not the API's JSON.
+pub async fn not_found(ctx: Ctx) -> Response {
+    ui::error_page(&ctx, &AppError::NotFound("page".into()))
+}
