@@ -634,3 +634,55 @@ fn every_validation_message_in_the_domain_has_a_translation() {
          common.ftl): {unknown:#?}"
     );
 }
+
+/// Every key the console's code names literally (`t(&ctx, "key")`, `t_args(lang, "key", …)`)
+/// is in both languages' files: a page never shows a bare key.
+#[test]
+fn every_key_the_console_names_exists_in_both_languages() {
+    let cat = catalog();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/http/console");
+    let mut missing = Vec::new();
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let calls = text
+            .match_indices("t(")
+            .map(|(i, _)| (i, 2))
+            .chain(text.match_indices("t_args(").map(|(i, _)| (i, 7)));
+        for (i, len) in calls {
+            // `t(` and `t_args(` themselves, not `format(` or `list_t(`.
+            if text[..i]
+                .chars()
+                .last()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_')
+            {
+                continue;
+            }
+            let Some((_, rest)) = text[i + len..].split_once(',') else {
+                continue;
+            };
+            let Some(rest) = rest.trim_start().strip_prefix('"') else {
+                continue;
+            };
+            let Some(key) = rest.split('"').next() else {
+                continue;
+            };
+            if key.is_empty()
+                || !key
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            {
+                continue;
+            }
+            seen += 1;
+            for lang in Lang::ALL {
+                if !cat.has(lang, key) {
+                    missing.push(format!("{}: {key} ({})", path.display(), lang.code()));
+                }
+            }
+        }
+    }
+    assert!(seen > 10, "the scan found the console's keys ({seen})");
+    assert_eq!(missing, Vec::<String>::new());
+}
