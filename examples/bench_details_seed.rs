@@ -1,9 +1,11 @@
 //! Seeds a SQLite database for the `/client/{id}/details` benchmark (`bench/details.sh`):
 //! CLIENTS clients (default 10,000), each with one subscription and a year of monthly
-//! invoices, each paid; an admin user. Prints a bearer token for that admin.
+//! invoices, each paid, except December's of every UNPAID_EVERY-th client (default none:
+//! 0), left open and so overdue; an admin user. Prints a bearer token for that admin (also a
+//! console session: `Cookie: mikronet_session=TOKEN`).
 //!
 //! ```sh
-//! cargo run --release --example bench_details_seed -- /tmp/bench.db [CLIENTS]
+//! cargo run --release --example bench_details_seed -- /tmp/bench.db [CLIENTS] [UNPAID_EVERY]
 //! ```
 
 use chrono::{Datelike, NaiveDate, Utc};
@@ -18,7 +20,13 @@ use mikronet::storage::{Db, Exec, StoreError, migrations};
 
 const KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
 
-async fn seed(ex: &mut dyn Exec, n: i64, hash: String, sealed: String) -> Result<(), StoreError> {
+async fn seed(
+    ex: &mut dyn Exec,
+    n: i64,
+    unpaid_every: i64,
+    hash: String,
+    sealed: String,
+) -> Result<(), StoreError> {
     let now = Utc::now();
     users::insert(ex, "bench", &hash, Role::Admin, now).await?;
     ex.batch("CREATE TABLE bench_digits (d INTEGER NOT NULL)")
@@ -80,6 +88,21 @@ async fn seed(ex: &mut dyn Exec, n: i64, hash: String, sealed: String) -> Result
         )
         .await?;
     }
+    if unpaid_every > 0 {
+        let december = d(2025, 12, 1);
+        ex.execute(
+            "DELETE FROM payments WHERE invoice_id IN (SELECT id FROM invoices WHERE \
+             period_start = ? AND client_id % ? = 0)",
+            params![december, unpaid_every],
+        )
+        .await?;
+        ex.execute(
+            "UPDATE invoices SET paid_minor = 0, status = 'pending' WHERE period_start = ? \
+             AND client_id % ? = 0",
+            params![december, unpaid_every],
+        )
+        .await?;
+    }
     Ok(())
 }
 
@@ -88,8 +111,9 @@ async fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let path = args
         .next()
-        .expect("usage: bench_details_seed DB_PATH [CLIENTS]");
+        .expect("usage: bench_details_seed DB_PATH [CLIENTS] [UNPAID_EVERY]");
     let n: i64 = args.next().map_or(Ok(10_000), |s| s.parse())?;
+    let unpaid_every: i64 = args.next().map_or(Ok(0), |s| s.parse())?;
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{path}{suffix}"));
     }
@@ -99,7 +123,7 @@ async fn main() -> anyhow::Result<()> {
     let hash = password::hash("bench-password");
     // A real sealed password: the server checks its key against one at start.
     let sealed = SecretBox::from_base64(KEY)?.seal("client-pw").0;
-    db.write(move |ex| Box::pin(seed(ex, n, hash, sealed)))
+    db.write(move |ex| Box::pin(seed(ex, n, unpaid_every, hash, sealed)))
         .await?;
     let config = Config {
         database_url: url,
