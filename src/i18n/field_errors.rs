@@ -57,6 +57,10 @@ const FIXED: &[(&str, &str)] = &[
     ("must not be negative", "error-negative"),
     ("the invoice is void", "error-invoice-void"),
     ("the invoice is already paid", "error-invoice-paid"),
+    (
+        "the client has subscriptions; cancel them instead of deleting the client",
+        "error-client-has-subscriptions",
+    ),
     ("is out of range", "error-out-of-range"),
     ("must be at most 256 KiB", "error-logo-size"),
     ("must be a PNG, JPEG or WebP image", "error-logo-kind"),
