@@ -91,7 +91,10 @@ chasing-call = Telepon
 chasing-whatsapp = WhatsApp
 chasing-disconnect-confirm = Putuskan { $name } sekarang?
 chasing-reason = menunggak: { $number }
-chasing-whatsapp-message = Yth. { $client_name }, kami dari { $provider_name }. Anda memiliki { $count } tagihan internet yang lewat jatuh tempo; yang tertua ({ $invoice_number }) jatuh tempo pada { $due_date }. Jumlah tunggakan { $amount }. Mohon segera dibayar agar layanan Anda tidak diisolir. Jika sudah membayar, abaikan pesan ini. Terima kasih.
+chasing-whatsapp-message = Yth. { $client_name }, kami dari { $provider_name }. { $count ->
+        [1] Tagihan internet Anda { $invoice_number } jatuh tempo pada { $due_date } dan belum dibayar.
+       *[other] Ada { $count } tagihan internet Anda yang lewat jatuh tempo, yang tertua ({ $invoice_number }) sejak { $due_date }.
+    } Jumlah tunggakan { $amount }. Mohon segera dibayar agar layanan Anda tidak diisolir. Jika sudah membayar, abaikan pesan ini. Terima kasih.
 
 ## Cashier, invoices, subscriptions and plans (cashier.rs, invoices.rs, subscriptions.rs, plans.rs)
 

@@ -642,7 +642,10 @@ pub async fn live_state(app: &App, id: ClientId) -> Result<LiveState, AppError> 
         }
     };
     Ok(match tokio::time::timeout(LIVE_STATE_WAIT, ask).await {
-        Err(_) => unreachable(true, format!("no answer within {} s", LIVE_STATE_WAIT.as_secs())),
+        Err(_) => unreachable(
+            true,
+            format!("no answer within {} s", LIVE_STATE_WAIT.as_secs()),
+        ),
         Ok(Err(reason)) => unreachable(false, reason),
         Ok(Ok((secret, sessions))) => LiveState::Seen {
             router: name.clone(),

@@ -48,10 +48,16 @@ fn whatsapp(ctx: &Ctx, o: &OverdueClient) -> Option<String> {
         "chasing-whatsapp-message",
         &[
             ("client_name", Arg::from(o.overdue.name.as_str())),
-            ("provider_name", Arg::from(ctx.settings.provider_name.as_str())),
+            (
+                "provider_name",
+                Arg::from(ctx.settings.provider_name.as_str()),
+            ),
             ("invoice_number", Arg::from(o.oldest.number())),
             ("count", Arg::from(o.overdue.invoices)),
-            ("amount", Arg::from(format_money(o.overdue.owed, ctx.currency, lang))),
+            (
+                "amount",
+                Arg::from(format_money(o.overdue.owed, ctx.currency, lang)),
+            ),
             (
                 "due_date",
                 Arg::from(crate::i18n::format::format_date(

@@ -53,7 +53,13 @@ pub(super) fn page_number(raw: Option<&str>) -> u32 {
 }
 
 /// Links to the previous and next pages of a listing: `href(n)` is page `n`'s address.
-pub(super) fn pager(ctx: &Ctx, page: u32, per_page: u32, total: i64, href: impl Fn(u32) -> String) -> Markup {
+pub(super) fn pager(
+    ctx: &Ctx,
+    page: u32,
+    per_page: u32,
+    total: i64,
+    href: impl Fn(u32) -> String,
+) -> Markup {
     let pages = u32::try_from((total.max(0) + i64::from(per_page) - 1) / i64::from(per_page))
         .unwrap_or(u32::MAX)
         .max(1);
@@ -134,7 +140,14 @@ fn rows_markup(
     }
 }
 
-async fn search(app: &AppState, raw: Option<String>) -> (Option<String>, u32, Result<(Vec<(Client, Standing)>, i64), AppError>) {
+async fn search(
+    app: &AppState,
+    raw: Option<String>,
+) -> (
+    Option<String>,
+    u32,
+    Result<(Vec<(Client, Standing)>, i64), AppError>,
+) {
     let lq: ListQuery = query_of(raw);
     let q = lq.q.filter(|q| !q.trim().is_empty());
     let page = page_number(lq.page.as_deref());
@@ -209,7 +222,11 @@ fn form_page(
 ) -> Response {
     let (title, action) = match client {
         Some(c) => (
-            t_args(ctx, "clients-edit-title", &[("name", Arg::from(c.name.as_str()))]),
+            t_args(
+                ctx,
+                "clients-edit-title",
+                &[("name", Arg::from(c.name.as_str()))],
+            ),
             format!("/console/clients/{}/edit", c.id),
         ),
         None => (t(ctx, "clients-new"), "/console/clients/new".to_owned()),
@@ -281,8 +298,17 @@ async fn refused(
     errors: FormErrors,
 ) -> Response {
     draft.password = None;
-    let routers = svc::router_choices(app, ctx.actor()).await.unwrap_or_default();
-    form_page(ctx, client, &draft, &routers, &errors, StatusCode::UNPROCESSABLE_ENTITY)
+    let routers = svc::router_choices(app, ctx.actor())
+        .await
+        .unwrap_or_default();
+    form_page(
+        ctx,
+        client,
+        &draft,
+        &routers,
+        &errors,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
 }
 
 /// `POST /console/clients/new`: registers the client through the service; to its page.
@@ -291,7 +317,14 @@ async fn create(State(app): State<AppState>, posted: Posted<ClientDraft>) -> Res
     let draft = match posted.form {
         Ok(d) => d,
         Err(e) => {
-            return refused(&app, &ctx, None, ClientDraft::default(), FormErrors::from_parse(&ctx, &e)).await;
+            return refused(
+                &app,
+                &ctx,
+                None,
+                ClientDraft::default(),
+                FormErrors::from_parse(&ctx, &e),
+            )
+            .await;
         }
     };
     let once = Once::new(None, |c: &Client| Answer {
@@ -369,7 +402,16 @@ async fn update(
         Err(e) => {
             let current = svc::get(&app, id).await;
             return match current {
-                Ok(c) => refused(&app, &ctx, Some(&c), draft_of(&c), FormErrors::from_parse(&ctx, &e)).await,
+                Ok(c) => {
+                    refused(
+                        &app,
+                        &ctx,
+                        Some(&c),
+                        draft_of(&c),
+                        FormErrors::from_parse(&ctx, &e),
+                    )
+                    .await
+                }
                 Err(e) => ui::error_page(&ctx, &e),
             };
         }
@@ -389,7 +431,11 @@ async fn update(
 
 /// `POST /console/clients/{id}/delete` (asked to confirm first, with htmx): refused by the
 /// service while the client has subscriptions; to the list.
-async fn delete(State(app): State<AppState>, Path(raw): Path<String>, posted: Posted<NoFields>) -> Response {
+async fn delete(
+    State(app): State<AppState>,
+    Path(raw): Path<String>,
+    posted: Posted<NoFields>,
+) -> Response {
     let ctx = posted.ctx;
     let result = match id_of(&raw) {
         Ok(id) => svc::delete(&app, ctx.actor(), id).await,
@@ -404,7 +450,8 @@ async fn delete(State(app): State<AppState>, Path(raw): Path<String>, posted: Po
         }
         Ok(()) => Redirect::to("/console/clients").into_response(),
         Err(e @ AppError::Conflict { .. }) if ctx.htmx => {
-            let mut res = ui::fragment(html! { p.alert role="alert" { (ui::general_message(&ctx, &e)) } });
+            let mut res =
+                ui::fragment(html! { p.alert role="alert" { (ui::general_message(&ctx, &e)) } });
             *res.status_mut() = StatusCode::OK;
             res
         }
@@ -571,7 +618,12 @@ fn timeline(ctx: &Ctx, o: &ClientOverview, today: chrono::NaiveDate) -> Markup {
 }
 
 /// `GET /console/clients/{id}`: the client's page.
-async fn show(State(app): State<AppState>, ctx: Ctx, Path(raw): Path<String>, RawQuery(q): RawQuery) -> Response {
+async fn show(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(raw): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
     let found = match id_of(&raw) {
         Ok(id) => svc::overview(&app, id).await,
         Err(e) => Err(e),

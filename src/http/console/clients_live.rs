@@ -130,7 +130,11 @@ async fn router_state(State(app): State<AppState>, ctx: Ctx, Path(raw): Path<Str
     if ctx.htmx {
         ui::fragment(state_markup(&ctx, &state))
     } else {
-        ui::page(&ctx, &t(&ctx, "clients-router-state"), state_markup(&ctx, &state))
+        ui::page(
+            &ctx,
+            &t(&ctx, "clients-router-state"),
+            state_markup(&ctx, &state),
+        )
     }
 }
 
@@ -209,9 +213,9 @@ async fn connection(
             if enable { "enable" } else { "disable" }
         ))
         .into_response(),
-        Err(e @ (AppError::Validation(_) | AppError::BadRequest { .. } | AppError::Conflict { .. }))
-            if ctx.htmx =>
-        {
+        Err(
+            e @ (AppError::Validation(_) | AppError::BadRequest { .. } | AppError::Conflict { .. }),
+        ) if ctx.htmx => {
             let errors = ui::FormErrors::from_app(&ctx, &e);
             ui::fragment(html! {
                 p.alert role="alert" {
