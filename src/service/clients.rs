@@ -487,7 +487,7 @@ impl ClientOverview {
                 TimelineEntry::Event(e),
             ));
         }
-        out.sort_by(|a, b| (b.0, b.1, b.2).cmp(&(a.0, a.1, a.2)));
+        out.sort_by_key(|e| std::cmp::Reverse((e.0, e.1, e.2)));
         out.into_iter().map(|(_, _, _, e)| e).collect()
     }
 }
@@ -540,8 +540,10 @@ pub async fn overdue(
         let (rows, total) = clients::overdue_page(ex, on, limit, offset).await?;
         let ids: Vec<ClientId> = rows.iter().map(|o| o.client_id).collect();
         let mut oldest: HashMap<ClientId, Invoice> = HashMap::new();
-        for inv in clients::overdue_invoices(ex, &ids, on).await? {
-            oldest.entry(inv.client_id).or_insert(inv);
+        for inv in clients::invoices_of_clients(ex, &ids).await? {
+            if inv.overdue_on(on) {
+                oldest.entry(inv.client_id).or_insert(inv);
+            }
         }
         let rows = rows
             .into_iter()

@@ -82,6 +82,9 @@ fn encode(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
+/// A page of clients with how each stands, and how many match; or why not.
+type Found = Result<(Vec<(Client, Standing)>, i64), AppError>;
+
 #[derive(Deserialize, Default)]
 struct ListQuery {
     q: Option<String>,
@@ -97,12 +100,7 @@ fn list_href(q: Option<&str>, page: u32) -> String {
 }
 
 /// The list's rows: a client each, and a last row with the count and the pages.
-fn rows_markup(
-    ctx: &Ctx,
-    q: Option<&str>,
-    page: u32,
-    found: &Result<(Vec<(Client, Standing)>, i64), AppError>,
-) -> Markup {
+fn rows_markup(ctx: &Ctx, q: Option<&str>, page: u32, found: &Found) -> Markup {
     let (h_name, h_phone, h_ppp, h_status) = (
         t(ctx, "field-name"),
         t(ctx, "field-phone-number"),

@@ -327,6 +327,8 @@ pub fn error_page(ctx: &Ctx, e: &AppError) -> Response {
 
 /// Refuses a page the user's role may not open, exactly as the service would refuse its
 /// action: the check itself is the domain's (`Role::manages_users` and the like).
+// The refusal is the page itself, returned at once by a handler's `?`: not worth a box.
+#[allow(clippy::result_large_err)]
 pub fn allowed(ctx: &Ctx, rule: fn(Role) -> bool) -> Result<(), Response> {
     if rule(ctx.role()) {
         Ok(())

@@ -375,24 +375,22 @@ pub async fn overdue_page(
     Ok((rows.into_iter().map(|(o, _)| o).collect(), total))
 }
 
-/// The open invoices due before `before` of the given clients, the oldest due first (through
-/// the subscriptions' client index and the invoices' subscription key).
-pub async fn overdue_invoices(
+/// Every invoice of the given clients, the earliest due first, read through the subscriptions'
+/// client index and the invoices' subscription key (a page of clients, never a range of the
+/// whole invoices table: the caller picks the overdue ones with the domain's rule).
+pub async fn invoices_of_clients(
     ex: &mut dyn Exec,
     ids: &[ClientId],
-    before: NaiveDate,
 ) -> Result<Vec<Invoice>, StoreError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let marks = vec!["?"; ids.len()].join(", ");
-    let mut args: Vec<Value> = ids.iter().map(|&id| id.into()).collect();
-    args.push(before.into());
+    let args: Vec<Value> = ids.iter().map(|&id| id.into()).collect();
     ex.all(
         &format!(
             "SELECT {} FROM subscriptions s JOIN invoices i ON i.subscription_id = s.id \
-             WHERE s.client_id IN ({marks}) AND i.status IN ('pending', 'partially_paid') \
-             AND i.due_date < ? ORDER BY i.due_date, i.id",
+             WHERE s.client_id IN ({marks}) ORDER BY i.due_date, i.id",
             <Invoice as Table>::select_list()
         ),
         &args,
@@ -468,6 +466,54 @@ mod tests {
             assert!(!scans_clients(plan), "{plan}");
         }
         assert!(scans_clients(&plans[2]), "{}", plans[2]);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+    /// The overdue list reads the open invoices' range of the covering index, never the
+    /// invoices table; the page's oldest invoices come through the subscriptions' client index.
+    #[tokio::test]
+    async fn sqlite_reads_overdue_invoices_from_the_index() {
+        let path =
+            std::env::temp_dir().join(format!("mikronet-overdue-{}.db", uuid::Uuid::new_v4()));
+        let db = crate::storage::Db::connect(&format!("sqlite://{}", path.display()), 1)
+            .await
+            .unwrap();
+        crate::storage::migrations::run(&db).await.unwrap();
+        let plans = db
+            .read(|ex| {
+                Box::pin(async move {
+                    let day = NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+                    let mut out = Vec::new();
+                    let sql = format!(
+                        "EXPLAIN QUERY PLAN SELECT c.id, g.owed FROM ({OVERDUE_GROUPS}) g \
+                         JOIN clients c ON c.id = g.client_id ORDER BY g.oldest, c.id LIMIT 25"
+                    );
+                    let rows: Vec<(i64, i64, i64, String)> =
+                        ex.all(&sql, crate::params![day]).await?;
+                    out.push(rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join("; "));
+                    let sql = format!(
+                        "EXPLAIN QUERY PLAN SELECT {} FROM subscriptions s \
+                         JOIN invoices i ON i.subscription_id = s.id \
+                         WHERE s.client_id IN (?, ?) ORDER BY i.due_date, i.id",
+                        <Invoice as Table>::select_list()
+                    );
+                    let rows: Vec<(i64, i64, i64, String)> =
+                        ex.all(&sql, crate::params![1, 2]).await?;
+                    out.push(rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join("; "));
+                    Ok::<_, StoreError>(out)
+                })
+            })
+            .await
+            .unwrap();
+        assert!(
+            plans[0].contains("USING COVERING INDEX ix_invoices_overdue"),
+            "{}",
+            plans[0]
+        );
+        assert!(!plans[0].contains("SCAN i"), "{}", plans[0]);
+        assert!(plans[1].contains("ix_subscriptions_client"), "{}", plans[1]);
+        assert!(!plans[1].contains("SCAN i"), "{}", plans[1]);
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
         }
