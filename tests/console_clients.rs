@@ -127,6 +127,15 @@ async fn client_list_search_and_badges(app: TestApp) {
     assert_eq!(links(&r.text), 0);
     assert!(r.text.contains("No client matches"));
 
+    // The search's bound is the service's, for the console and the API alike.
+    let long = "x".repeat(101);
+    let r = page(&app, &format!("/console/clients/rows?q={long}"), &admin).await;
+    assert!(r.text.contains(r#"class="alert""#), "{}", r.text);
+    assert_eq!(links(&r.text), 0);
+    app.get(&format!("/client/search?query={long}&page=1"), &admin)
+        .await
+        .expect(400);
+
     // Pages: 25 a page.
     for i in 0..25 {
         app.create_client(&admin, &format!("Client {i:02}"), &format!("c{i:02}"))
@@ -514,12 +523,19 @@ async fn connect_and_disconnect_reach_the_router(app: TestApp) {
     app.post("/routers", Some(&admin), &body).await.expect(201);
     let worker = tokio::spawn(worker::run(app.app.clone()));
     let client = app.create_client(&admin, "John Doe", "abc123").await;
-    worker::drain(&app.app).await.unwrap();
     let disabled = || {
         sim.state()
             .secret("abc123")
             .and_then(|s| s.get("disabled").cloned())
     };
+    // The running worker may hold the new secret's lease: wait for it to land.
+    for _ in 0..100 {
+        worker::drain(&app.app).await.unwrap();
+        if disabled().is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     assert_eq!(disabled().as_deref(), Some("false"));
     sim.state()
         .connect_session("abc123", "10.10.0.2", "AA:BB:CC:DD:EE:01");
