@@ -218,6 +218,12 @@ async fn client_form_creates_and_edits_through_the_service(app: TestApp) {
         "{}",
         r.text
     );
+    assert!(
+        r.text
+            .contains("PPP secret name siti01 is already taken by another client"),
+        "{}",
+        r.text
+    );
 
     // Edit: the form shows the values; an empty password keeps the current one.
     let r = page(&app, &format!("/console/clients/{id}/edit"), &admin).await;

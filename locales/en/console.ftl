@@ -79,6 +79,7 @@ clients-disconnected = The client is disconnected.
 clients-connect-queued = The router has not answered yet: the client will be connected as soon as it does.
 clients-disconnect-queued = The router has not answered yet: the client will be disconnected as soon as it does.
 error-client-has-subscriptions = the client has subscriptions; cancel them instead of deleting the client
+error-ppp-name-taken = { $name } is already taken by another client
 chasing-summary = { $count ->
         [one] One client is
        *[other] { $count } clients are

@@ -79,6 +79,7 @@ clients-disconnected = Pelanggan sudah diputus.
 clients-connect-queued = Router belum menjawab: pelanggan akan disambungkan begitu router menjawab.
 clients-disconnect-queued = Router belum menjawab: pelanggan akan diputus begitu router menjawab.
 error-client-has-subscriptions = pelanggan ini masih punya langganan; batalkan langganannya alih-alih menghapus pelanggan
+error-ppp-name-taken = { $name } sudah dipakai pelanggan lain
 chasing-summary = { $count } pelanggan menunggak pada { $date }, yang paling lama lebih dulu.
 chasing-none = Tidak ada pelanggan yang menunggak.
 chasing-owed = Tunggakan

@@ -139,6 +139,9 @@ fn recognise(phrase: &str) -> Option<Recognised<'_>> {
     if let Some(list) = phrase.strip_prefix("must be one of ") {
         return Some(("error-one-of", vec![("options", Arg::from(list))]));
     }
+    if let Some(name) = inner("ppp_secret_name '", "' is already taken") {
+        return Some(("error-ppp-name-taken", vec![("name", Arg::from(name))]));
+    }
     if let Some(amount) = inner("exceeds the amount outstanding (", ")") {
         return Some((
             "error-overpayment",
