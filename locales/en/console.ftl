@@ -26,6 +26,82 @@ field-logo = Logo
 
 ## Clients and chasing (clients.rs, chasing.rs)
 
+clients-pages = Pages
+clients-page-of = Page { $page } of { $pages } ({ $total } in all)
+clients-status = Status
+client-standing-active = Active
+client-standing-suspended = Suspended
+client-standing-none = No service
+clients-search-label = Search by name, phone or PPP name
+clients-none-found = No client matches this search.
+clients-none-yet = No clients yet.
+clients-new = New client
+clients-edit-title = Edit { $name }
+clients-router-default = The default router
+clients-router-unchanged = Unchanged
+clients-password-unchanged = Leave the password empty to keep the current one.
+clients-contact = Contact details
+clients-no-router = The client is on no router.
+clients-delete-confirm = Delete the client { $name }? This cannot be undone.
+clients-plan = Plan
+clients-period = Period
+clients-no-subscriptions = No subscriptions yet.
+clients-new-subscription = New subscription
+clients-timeline = Invoices, payments and history
+clients-timeline-empty = Nothing yet.
+clients-timeline-invoice = Invoice { $number } for { $amount }, due { $due }
+clients-record-payment = Record payment
+clients-timeline-payment = Payment of { $amount } for { $number } ({ $method }), recorded by { $by }
+clients-event-disabled = Disconnected by { $by }
+clients-event-enabled = Connected by { $by }
+clients-back-to-list = Back to the client list
+clients-router-state = Router connection
+clients-router-loading = Asking the router…
+clients-router-open = Ask the router now
+clients-router-refresh = Ask again
+clients-router-asked = As the router { $router } says now.
+clients-router-timeout = The router { $router } did not answer within { $seconds } s. Try again later.
+clients-router-unreachable = The router { $router } cannot be reached now.
+clients-reason = Reason (kept in the history)
+clients-disconnect = Disconnect
+clients-connect = Connect
+clients-secret = PPP secret
+clients-secret-enabled = Enabled
+clients-secret-disabled = Disabled
+clients-secret-missing = Missing on the router
+clients-secret-unknown = Unknown
+clients-session-active = Online
+clients-session-address = address
+clients-session-uptime = for
+clients-session-none = Not connected now.
+clients-connected = The client is connected again.
+clients-disconnected = The client is disconnected.
+clients-connect-queued = The router has not answered yet: the client will be connected as soon as it does.
+clients-disconnect-queued = The router has not answered yet: the client will be disconnected as soon as it does.
+error-client-has-subscriptions = the client has subscriptions; cancel them instead of deleting the client
+error-ppp-name-taken = { $name } is already taken by another client
+chasing-summary = { $count ->
+        [one] One client is
+       *[other] { $count } clients are
+    } overdue on { $date }, the longest overdue first.
+chasing-none = No client is overdue.
+chasing-owed = Owed
+chasing-overdue = Overdue
+chasing-actions = Actions
+chasing-invoices = { $count } invoices
+chasing-days = { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    }
+chasing-due-since = due { $date }
+chasing-call = Call
+chasing-whatsapp = WhatsApp
+chasing-disconnect-confirm = Disconnect { $name } now?
+chasing-reason = overdue: { $number }
+chasing-whatsapp-message = Dear { $client_name }, this is { $provider_name }. { $count ->
+        [one] Your internet invoice { $invoice_number } was due on { $due_date } and is overdue.
+       *[other] Your { $count } internet invoices are overdue, the oldest ({ $invoice_number }) since { $due_date }.
+    } The amount owed is { $amount }. Please pay as soon as possible to avoid your service being suspended. If you have already paid, please ignore this message. Thank you.
 
 ## Cashier, invoices, subscriptions and plans (cashier.rs, invoices.rs, subscriptions.rs, plans.rs)
 

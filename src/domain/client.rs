@@ -1,10 +1,12 @@
 //! A provider's client (subscriber) and the rules for its fields.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::billing::subscription::Status;
 use super::ids::{ClientId, JobId, RouterId};
+use super::money::Money;
 use super::validation::{FieldErrors, checked_text, required_text};
 use crate::words;
 
@@ -257,6 +259,60 @@ pub struct ClientEvent {
     pub at: DateTime<Utc>,
 }
 
+/// How a client stands, from the statuses of their subscriptions: `active` when any is
+/// active, else `suspended` when any is suspended, else `none` (no subscription, or only
+/// expired and cancelled ones).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    Active,
+    Suspended,
+    None,
+}
+
+impl Standing {
+    pub fn of(statuses: impl IntoIterator<Item = Status>) -> Standing {
+        let mut out = Standing::None;
+        for s in statuses {
+            match s {
+                Status::Active => return Standing::Active,
+                Status::Suspended => out = Standing::Suspended,
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// `active`, `suspended`, `none`: the word badges and translations use.
+    pub fn code(self) -> &'static str {
+        match self {
+            Standing::Active => "active",
+            Standing::Suspended => "suspended",
+            Standing::None => "none",
+        }
+    }
+}
+
+/// A client with open invoices past their due date, as the chasing list shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overdue {
+    pub client_id: ClientId,
+    pub name: String,
+    pub phone_number: String,
+    /// Still owed on the overdue invoices.
+    pub owed: Money,
+    /// How many invoices are overdue.
+    pub invoices: i64,
+    /// The earliest due date among them.
+    pub oldest_due: NaiveDate,
+}
+
+impl Overdue {
+    /// Whole days since the oldest due date, on `today`.
+    pub fn days_overdue(&self, today: NaiveDate) -> i64 {
+        (today - self.oldest_due).num_days()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -402,5 +458,27 @@ mod tests {
             .as_deref(),
             Some("new-secret")
         );
+    }
+    #[test]
+    fn standing_follows_the_best_subscription() {
+        use Status::*;
+        assert_eq!(Standing::of([]), Standing::None);
+        assert_eq!(Standing::of([Expired, Cancelled]), Standing::None);
+        assert_eq!(Standing::of([Cancelled, Suspended]), Standing::Suspended);
+        assert_eq!(Standing::of([Suspended, Active]), Standing::Active);
+    }
+
+    #[test]
+    fn days_overdue_count_from_the_oldest_due_date() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let o = Overdue {
+            client_id: ClientId(1),
+            name: "John Doe".into(),
+            phone_number: "08123456789".into(),
+            owed: Money::from_minor(100_000),
+            invoices: 1,
+            oldest_due: d("2024-01-08"),
+        };
+        assert_eq!(o.days_overdue(d("2024-02-01")), 24);
     }
 }

@@ -57,6 +57,10 @@ const FIXED: &[(&str, &str)] = &[
     ("must not be negative", "error-negative"),
     ("the invoice is void", "error-invoice-void"),
     ("the invoice is already paid", "error-invoice-paid"),
+    (
+        "the client has subscriptions; cancel them instead of deleting the client",
+        "error-client-has-subscriptions",
+    ),
     ("is out of range", "error-out-of-range"),
     ("must be at most 256 KiB", "error-logo-size"),
     ("must be a PNG, JPEG or WebP image", "error-logo-kind"),
@@ -134,6 +138,9 @@ fn recognise(phrase: &str) -> Option<Recognised<'_>> {
     }
     if let Some(list) = phrase.strip_prefix("must be one of ") {
         return Some(("error-one-of", vec![("options", Arg::from(list))]));
+    }
+    if let Some(name) = inner("ppp_secret_name '", "' is already taken") {
+        return Some(("error-ppp-name-taken", vec![("name", Arg::from(name))]));
     }
     if let Some(amount) = inner("exceeds the amount outstanding (", ")") {
         return Some((

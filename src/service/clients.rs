@@ -2,20 +2,20 @@
 
 use std::collections::HashMap;
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 
 use super::idempotency::{Once, Outcome};
 use super::{AppError, Page, require};
 use crate::app::App;
 use crate::domain::billing::invoice::{Invoice, Payment};
 use crate::domain::billing::subscription::Subscription;
-use crate::domain::client::{Client, ClientDraft, ClientEvent, ClientEventKind};
-use crate::domain::ids::{ClientId, InvoiceId, JobId, RouterId, SubscriptionId};
+use crate::domain::client::{Client, ClientDraft, ClientEvent, ClientEventKind, Overdue, Standing};
+use crate::domain::ids::{ClientId, InvoiceId, JobId, PlanId, RouterId, SubscriptionId};
 use crate::domain::secret::SyncKind;
 use crate::domain::user::{Actor, Role};
 use crate::domain::validation::{FieldErrors, Sealed, reason};
 use crate::provisioning::outbox;
-use crate::storage::repo::{clients, invoices, payments, routers, subscriptions, sync};
+use crate::storage::repo::{clients, invoices, payments, plans, routers, subscriptions, sync};
 use crate::storage::{Exec, StoreError};
 use crate::{tx, tx_once};
 
@@ -105,6 +105,7 @@ pub async fn list(
     query: Option<String>,
     page: Page,
 ) -> Result<(Vec<Client>, i64), AppError> {
+    check_query(query.as_deref())?;
     let (limit, offset) = page.limit_offset();
     tx!(app, read, |ex| clients::page(
         ex,
@@ -115,6 +116,80 @@ pub async fn list(
     .await
 }
 
+/// The longest search a listing takes.
+const QUERY_MAX: usize = 100;
+
+fn check_query(query: Option<&str>) -> Result<(), AppError> {
+    if query.is_some_and(|q| q.chars().count() > QUERY_MAX) {
+        return Err(AppError::bad_request(
+            "query",
+            &format!("must be at most {QUERY_MAX} characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// As [`list`], each client with how they stand (from their subscriptions' statuses, read for
+/// the page's clients only, in one statement).
+pub async fn list_with_standing(
+    app: &App,
+    query: Option<String>,
+    page: Page,
+) -> Result<(Vec<(Client, Standing)>, i64), AppError> {
+    check_query(query.as_deref())?;
+    let (limit, offset) = page.limit_offset();
+    tx!(app, read, |ex| async move {
+        let (rows, total) = clients::page(ex, query.as_deref(), limit, offset).await?;
+        let ids: Vec<ClientId> = rows.iter().map(|c| c.id).collect();
+        let mut statuses: HashMap<ClientId, Vec<_>> = HashMap::new();
+        for (id, s) in clients::subscription_statuses(ex, &ids).await? {
+            statuses.entry(id).or_default().push(s);
+        }
+        let rows = rows
+            .into_iter()
+            .map(|c| {
+                let standing = Standing::of(statuses.remove(&c.id).unwrap_or_default());
+                (c, standing)
+            })
+            .collect();
+        Ok::<_, StoreError>((rows, total))
+    })
+    .await
+}
+
+/// A router a client may be put on: its id, name and whether it is the default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouterChoice {
+    pub id: RouterId,
+    pub name: String,
+    pub is_default: bool,
+}
+
+/// The routers a client may be put on, for whoever registers and edits clients (the router
+/// registry itself is the admin's: see [`super::routers`]).
+pub async fn router_choices(app: &App, actor: &Actor) -> Result<Vec<RouterChoice>, AppError> {
+    require(actor, Role::manages_clients, REFUSED)?;
+    let all = tx!(app, read, |ex| routers::list(ex)).await?;
+    Ok(all
+        .into_iter()
+        .map(|r| RouterChoice {
+            id: r.id,
+            name: r.settings.name,
+            is_default: r.settings.is_default,
+        })
+        .collect())
+}
+
+/// A client to edit, with the routers they may be put on.
+pub async fn editing(
+    app: &App,
+    actor: &Actor,
+    id: ClientId,
+) -> Result<(Client, Vec<RouterChoice>), AppError> {
+    let routers = router_choices(app, actor).await?;
+    Ok((get(app, id).await?, routers))
+}
+
 /// Up to `limit` clients with ids above `after`, narrowed by `query` when given: one chunk of a
 /// listing that streams every client.
 pub async fn list_after(
@@ -123,6 +198,7 @@ pub async fn list_after(
     after: Option<ClientId>,
     limit: i64,
 ) -> Result<Vec<Client>, AppError> {
+    check_query(query.as_deref())?;
     tx!(app, read, |ex| clients::after(
         ex,
         query.as_deref(),
@@ -357,4 +433,235 @@ async fn switch_tx(
 pub async fn history(app: &App, id: ClientId) -> Result<Vec<ClientEvent>, AppError> {
     get(app, id).await?;
     tx!(app, read, |ex| clients::history(ex, id)).await
+}
+
+/// A client's page: everything known of them, their history, the names of their plans and how
+/// they stand.
+#[derive(Debug, Clone)]
+pub struct ClientOverview {
+    pub details: ClientDetails,
+    pub history: Vec<ClientEvent>,
+    pub plan_names: HashMap<PlanId, String>,
+    pub standing: Standing,
+    /// The name of the router the client's secret lives on.
+    pub router_name: Option<String>,
+}
+
+/// One entry of a client's timeline.
+#[derive(Debug, Clone, Copy)]
+pub enum TimelineEntry<'a> {
+    Invoice(&'a Invoice),
+    Payment(&'a Payment, &'a Invoice),
+    Event(&'a ClientEvent),
+}
+
+impl TimelineEntry<'_> {
+    /// The day it happened: an invoice's date, a payment's date, an event's (UTC) day.
+    pub fn date(&self) -> NaiveDate {
+        match self {
+            TimelineEntry::Invoice(i) => i.invoice_date,
+            TimelineEntry::Payment(p, _) => p.payment_date,
+            TimelineEntry::Event(e) => e.at.date_naive(),
+        }
+    }
+}
+
+impl ClientOverview {
+    /// Invoices, payments and history events as one list, newest first (on one day: events,
+    /// then payments, then invoices; each newest first).
+    pub fn timeline(&self) -> Vec<TimelineEntry<'_>> {
+        let mut out: Vec<(NaiveDate, u8, i64, TimelineEntry<'_>)> = Vec::new();
+        for s in &self.details.subscriptions {
+            for (inv, pays) in &s.invoices {
+                out.push((inv.invoice_date, 0, inv.id.0, TimelineEntry::Invoice(inv)));
+                for p in pays {
+                    out.push((p.payment_date, 1, p.id.0, TimelineEntry::Payment(p, inv)));
+                }
+            }
+        }
+        for e in &self.history {
+            out.push((
+                e.at.date_naive(),
+                2,
+                e.at.timestamp_micros(),
+                TimelineEntry::Event(e),
+            ));
+        }
+        out.sort_by_key(|e| std::cmp::Reverse((e.0, e.1, e.2)));
+        out.into_iter().map(|(_, _, _, e)| e).collect()
+    }
+}
+
+/// The client's page in one snapshot: [`details`], [`history`] and the plans' names.
+pub async fn overview(app: &App, id: ClientId) -> Result<ClientOverview, AppError> {
+    tx!(app, read, |ex| async move {
+        let details = details_tx(ex, id).await?;
+        let history = clients::history(ex, id).await?;
+        let plan_names = plans::list(ex)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.name))
+            .collect();
+        let standing = Standing::of(details.subscriptions.iter().map(|s| s.subscription.status));
+        let router_name = match details.client.router_id {
+            Some(r) => routers::get(ex, r).await?.map(|r| r.settings.name),
+            None => None,
+        };
+        Ok::<_, AppError>(ClientOverview {
+            details,
+            history,
+            plan_names,
+            standing,
+            router_name,
+        })
+    })
+    .await
+}
+
+/// A client on the chasing list, with their oldest overdue invoice (the one to collect first).
+#[derive(Debug, Clone)]
+pub struct OverdueClient {
+    pub overdue: Overdue,
+    pub oldest: Invoice,
+    /// Days since the oldest due date, on the day asked about.
+    pub days: i64,
+}
+
+/// The clients with open invoices past their due date on `on` (today when `None`), the
+/// longest overdue first, and how many there are.
+pub async fn overdue(
+    app: &App,
+    on: Option<NaiveDate>,
+    page: Page,
+) -> Result<(Vec<OverdueClient>, i64), AppError> {
+    let on = on.unwrap_or_else(|| app.today());
+    let (limit, offset) = page.limit_offset();
+    tx!(app, read, |ex| async move {
+        let (rows, total) = clients::overdue_page(ex, on, limit, offset).await?;
+        let ids: Vec<ClientId> = rows.iter().map(|o| o.client_id).collect();
+        let mut oldest: HashMap<ClientId, Invoice> = HashMap::new();
+        for inv in clients::invoices_of_clients(ex, &ids).await? {
+            if inv.overdue_on(on) {
+                oldest.entry(inv.client_id).or_insert(inv);
+            }
+        }
+        let rows = rows
+            .into_iter()
+            .filter_map(|o| {
+                let inv = oldest.remove(&o.client_id)?;
+                Some(OverdueClient {
+                    days: o.days_overdue(on),
+                    overdue: o,
+                    oldest: inv,
+                })
+            })
+            .collect();
+        Ok::<_, StoreError>((rows, total))
+    })
+    .await
+}
+
+/// How long the live state of a client's secret is waited for: a page asks on demand, and an
+/// unreachable router must not keep it waiting.
+pub const LIVE_STATE_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// A client's PPP secret as its router holds it now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretSeen {
+    pub disabled: bool,
+    /// The PPP profile (`default` when the secret names none).
+    pub profile: String,
+}
+
+/// A live PPP session of the client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionSeen {
+    pub address: Option<String>,
+    pub uptime: Option<String>,
+    pub caller_id: Option<String>,
+}
+
+/// What the client's router says of their secret and session, asked now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LiveState {
+    /// The client is on no router: nothing to ask.
+    NoRouter,
+    /// The router did not answer within [`LIVE_STATE_WAIT`] or refused us.
+    Unreachable {
+        router: String,
+        timed_out: bool,
+        reason: String,
+    },
+    /// What the router holds: the secret (`None`: missing) and a live session, if any.
+    Seen {
+        router: String,
+        secret: Option<SecretSeen>,
+        session: Option<SessionSeen>,
+    },
+}
+
+/// Asks the client's router for the state of their PPP secret and session, waiting at most
+/// [`LIVE_STATE_WAIT`]. Reads only; a router that cannot be asked is an answer, not an error.
+pub async fn live_state(app: &App, id: ClientId) -> Result<LiveState, AppError> {
+    let (client, router) = tx!(app, lookup, |ex| async move {
+        let c = clients::get(ex, id).await?.ok_or_else(|| not_found(id))?;
+        let r = match c.router_id {
+            Some(r) => routers::get(ex, r).await?,
+            None => None,
+        };
+        Ok::<_, AppError>((c, r))
+    })
+    .await?;
+    let Some(router) = router else {
+        return Ok(LiveState::NoRouter);
+    };
+    let name = router.settings.name.clone();
+    let ask = async {
+        let api = app
+            .connections
+            .get(&router, &app.secrets)
+            .await
+            .map_err(|e| match e {
+                crate::provisioning::connections::ConnectError::Router(e) => e.summary(),
+                e => e.to_string(),
+            })?;
+        let secret = api
+            .find_secret(&client.ppp_secret_name)
+            .await
+            .map_err(|e| e.summary())?;
+        let sessions = api
+            .active_sessions(Some(&client.ppp_secret_name))
+            .await
+            .map_err(|e| e.summary())?;
+        Ok::<_, String>((secret, sessions))
+    };
+    let unreachable = |timed_out: bool, reason: String| {
+        app.connections.drop_router(router.id);
+        LiveState::Unreachable {
+            router: name.clone(),
+            timed_out,
+            reason,
+        }
+    };
+    Ok(match tokio::time::timeout(LIVE_STATE_WAIT, ask).await {
+        Err(_) => unreachable(
+            true,
+            format!("no answer within {} s", LIVE_STATE_WAIT.as_secs()),
+        ),
+        Ok(Err(reason)) => unreachable(false, reason),
+        Ok(Ok((secret, sessions))) => LiveState::Seen {
+            router: name.clone(),
+            secret: secret.map(|s| SecretSeen {
+                disabled: s.disabled,
+                profile: s
+                    .profile
+                    .unwrap_or_else(|| crate::domain::secret::DEFAULT_PROFILE.to_owned()),
+            }),
+            session: sessions.into_iter().next().map(|a| SessionSeen {
+                address: a.address,
+                uptime: a.uptime,
+                caller_id: a.caller_id,
+            }),
+        },
+    })
 }

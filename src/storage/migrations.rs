@@ -67,6 +67,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "user_language",
         sql: include_str!("migrations/0011_user_language.sql"),
     },
+    Migration {
+        version: 12,
+        name: "overdue_index",
+        sql: include_str!("migrations/0012_overdue_index.sql"),
+    },
 ];
 
 /// Removes `--` comment lines, which may hold the `;` that separates statements.

@@ -12,6 +12,7 @@ mod assets;
 mod cashier;
 mod chasing;
 mod clients;
+mod clients_live;
 mod dashboard;
 mod invoices;
 mod login;

@@ -114,6 +114,11 @@ fn current(ctx: &Ctx, href: &str) -> bool {
 /// A whole page: the frame (provider name, menu for the user's role, language switch, sign
 /// out) around `body`, with the page's `title`.
 pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Response {
+    page_with_h1(ctx, title, None, body)
+}
+
+/// As [`page`], the page's `h1` with the id `h1_id` (a browser test finds it).
+pub fn page_with_h1(ctx: &Ctx, title: &str, h1_id: Option<&str>, body: Markup) -> Response {
     let markup = html! {
         (DOCTYPE)
         html lang=(ctx.lang.code()) {
@@ -151,7 +156,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Response {
                     }
                 }
                 main #main {
-                    h1 { (title) }
+                    h1 id=[h1_id] { (title) }
                     (body)
                 }
             }
@@ -322,6 +327,8 @@ pub fn error_page(ctx: &Ctx, e: &AppError) -> Response {
 
 /// Refuses a page the user's role may not open, exactly as the service would refuse its
 /// action: the check itself is the domain's (`Role::manages_users` and the like).
+// The refusal is the page itself, returned at once by a handler's `?`: not worth a box.
+#[allow(clippy::result_large_err)]
 pub fn allowed(ctx: &Ctx, rule: fn(Role) -> bool) -> Result<(), Response> {
     if rule(ctx.role()) {
         Ok(())

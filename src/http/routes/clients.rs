@@ -120,9 +120,6 @@ pub async fn search(
         .query
         .clone()
         .ok_or_else(|| AppError::bad_request("query", "is required"))?;
-    if query.chars().count() > 100 {
-        return Err(AppError::bad_request("query", "must be at most 100 characters").into());
-    }
     const FOUND: &str = "Clients retrieved successfully";
     const NONE: &str = "No clients found matching your search criteria";
     if unpaged(&q) {

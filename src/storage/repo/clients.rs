@@ -1,7 +1,11 @@
 use chrono::{DateTime, Utc};
 
+use chrono::NaiveDate;
+
 use super::Conditions;
-use crate::domain::client::{Client, ClientEvent};
+use crate::domain::billing::invoice::Invoice;
+use crate::domain::billing::subscription::Status;
+use crate::domain::client::{Client, ClientEvent, Overdue};
 use crate::domain::ids::{ClientId, RouterId};
 use crate::domain::validation::Sealed;
 use crate::params;
@@ -9,6 +13,14 @@ use crate::storage::{Backend, Exec, StoreError, Table, Value};
 
 crate::table!(Client => "clients" as "c" {
     id, name, phone_number, address, ppp_secret_name, router_id
+});
+crate::record!(Overdue {
+    client_id,
+    name,
+    phone_number,
+    owed,
+    invoices,
+    oldest_due
 });
 crate::record!(ClientEvent {
     client_id, kind, actor, reason, router_job_id, at = "created_at"
@@ -306,6 +318,86 @@ pub async fn history(
     .await
 }
 
+/// The statuses of the subscriptions of the given clients (through the subscriptions' client
+/// index: one statement for a page of clients).
+pub async fn subscription_statuses(
+    ex: &mut dyn Exec,
+    ids: &[ClientId],
+) -> Result<Vec<(ClientId, Status)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = vec!["?"; ids.len()].join(", ");
+    let args: Vec<Value> = ids.iter().map(|&id| id.into()).collect();
+    ex.all(
+        &format!("SELECT client_id, status FROM subscriptions WHERE client_id IN ({marks})"),
+        &args,
+    )
+    .await
+}
+
+/// The open invoices due before `before`, grouped per client: read from the covering index
+/// `ix_invoices_overdue` alone (status, due date, client, amounts), never the table.
+const OVERDUE_GROUPS: &str = "SELECT i.client_id, \
+     CAST(SUM(i.total_minor - i.paid_minor) AS {bigint}) AS owed, COUNT(*) AS n, \
+     MIN(i.due_date) AS oldest FROM invoices i \
+     WHERE i.status IN ('pending', 'partially_paid') AND i.due_date < ? GROUP BY i.client_id";
+
+/// One page of the clients with open invoices due before `before`, the longest overdue first
+/// (then by client id), and how many such clients there are.
+pub async fn overdue_page(
+    ex: &mut dyn Exec,
+    before: NaiveDate,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Overdue>, i64), StoreError> {
+    let rows: Vec<(Overdue, i64)> = ex
+        .all(
+            &format!(
+                "SELECT c.id, c.name, c.phone_number, g.owed, g.n, g.oldest, COUNT(*) OVER () \
+                 FROM ({OVERDUE_GROUPS}) g JOIN clients c ON c.id = g.client_id \
+                 ORDER BY g.oldest, c.id LIMIT ? OFFSET ?"
+            ),
+            crate::params![before, limit, offset],
+        )
+        .await?;
+    let total = match rows.first() {
+        Some((_, n)) => *n,
+        None if offset == 0 => 0,
+        None => {
+            ex.one(
+                &format!("SELECT COUNT(*) FROM ({OVERDUE_GROUPS}) g"),
+                crate::params![before],
+            )
+            .await?
+        }
+    };
+    Ok((rows.into_iter().map(|(o, _)| o).collect(), total))
+}
+
+/// Every invoice of the given clients, the earliest due first, read through the subscriptions'
+/// client index and the invoices' subscription key (a page of clients, never a range of the
+/// whole invoices table: the caller picks the overdue ones with the domain's rule).
+pub async fn invoices_of_clients(
+    ex: &mut dyn Exec,
+    ids: &[ClientId],
+) -> Result<Vec<Invoice>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = vec!["?"; ids.len()].join(", ");
+    let args: Vec<Value> = ids.iter().map(|&id| id.into()).collect();
+    ex.all(
+        &format!(
+            "SELECT {} FROM subscriptions s JOIN invoices i ON i.subscription_id = s.id \
+             WHERE s.client_id IN ({marks}) ORDER BY i.due_date, i.id",
+            <Invoice as Table>::select_list()
+        ),
+        &args,
+    )
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -374,6 +466,54 @@ mod tests {
             assert!(!scans_clients(plan), "{plan}");
         }
         assert!(scans_clients(&plans[2]), "{}", plans[2]);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+    /// The overdue list reads the open invoices' range of the covering index, never the
+    /// invoices table; the page's oldest invoices come through the subscriptions' client index.
+    #[tokio::test]
+    async fn sqlite_reads_overdue_invoices_from_the_index() {
+        let path =
+            std::env::temp_dir().join(format!("mikronet-overdue-{}.db", uuid::Uuid::new_v4()));
+        let db = crate::storage::Db::connect(&format!("sqlite://{}", path.display()), 1)
+            .await
+            .unwrap();
+        crate::storage::migrations::run(&db).await.unwrap();
+        let plans = db
+            .read(|ex| {
+                Box::pin(async move {
+                    let day = NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+                    let mut out = Vec::new();
+                    let sql = format!(
+                        "EXPLAIN QUERY PLAN SELECT c.id, g.owed FROM ({OVERDUE_GROUPS}) g \
+                         JOIN clients c ON c.id = g.client_id ORDER BY g.oldest, c.id LIMIT 25"
+                    );
+                    let rows: Vec<(i64, i64, i64, String)> =
+                        ex.all(&sql, crate::params![day]).await?;
+                    out.push(rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join("; "));
+                    let sql = format!(
+                        "EXPLAIN QUERY PLAN SELECT {} FROM subscriptions s \
+                         JOIN invoices i ON i.subscription_id = s.id \
+                         WHERE s.client_id IN (?, ?) ORDER BY i.due_date, i.id",
+                        <Invoice as Table>::select_list()
+                    );
+                    let rows: Vec<(i64, i64, i64, String)> =
+                        ex.all(&sql, crate::params![1, 2]).await?;
+                    out.push(rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join("; "));
+                    Ok::<_, StoreError>(out)
+                })
+            })
+            .await
+            .unwrap();
+        assert!(
+            plans[0].contains("USING COVERING INDEX ix_invoices_overdue"),
+            "{}",
+            plans[0]
+        );
+        assert!(!plans[0].contains("SCAN i"), "{}", plans[0]);
+        assert!(plans[1].contains("ix_subscriptions_client"), "{}", plans[1]);
+        assert!(!plans[1].contains("SCAN i"), "{}", plans[1]);
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
         }
