@@ -114,6 +114,11 @@ fn current(ctx: &Ctx, href: &str) -> bool {
 /// A whole page: the frame (provider name, menu for the user's role, language switch, sign
 /// out) around `body`, with the page's `title`.
 pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Response {
+    page_classed(ctx, title, None, body)
+}
+
+/// As [`page`], with a class on `<main>` (a printable page's paper: `paper-80`).
+pub fn page_classed(ctx: &Ctx, title: &str, class: Option<&str>, body: Markup) -> Response {
     let markup = html! {
         (DOCTYPE)
         html lang=(ctx.lang.code()) {
@@ -150,7 +155,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Response {
                         }
                     }
                 }
-                main #main {
+                main #main class=[class] {
                     h1 { (title) }
                     (body)
                 }
