@@ -23,6 +23,7 @@ pub const PER_PAGE: u32 = 50;
 
 /// The query string as `T`, whose fields are text the page reads itself (unknown parameters
 /// are ignored; blank ones are absent).
+#[allow(clippy::result_large_err)]
 pub fn query<T: DeserializeOwned>(ctx: &Ctx, raw: Option<&str>) -> Result<T, Response> {
     decode_pairs(raw.unwrap_or_default().as_bytes(), true, "query").map_err(|(field, _)| {
         ui::error_page(ctx, &AppError::bad_request(&field, "is out of range"))
