@@ -16,3 +16,10 @@ document.addEventListener("htmx:afterRequest", function (e) {
   var f = e.target.closest && e.target.closest("form");
   if (f) f.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = false; });
 });
+// Money fields are text (a cashier types 150.000 or 150.000,50, which type=number refuses):
+// phones still get the number pad.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("#payment-form #f-amount, #plan-form #f-price").forEach(function (i) {
+    i.setAttribute("inputmode", "decimal");
+  });
+});

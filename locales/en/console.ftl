@@ -105,6 +105,126 @@ chasing-whatsapp-message = Dear { $client_name }, this is { $provider_name }. { 
 
 ## Cashier, invoices, subscriptions and plans (cashier.rs, invoices.rs, subscriptions.rs, plans.rs)
 
+# Shared by these pages (billing_kit.rs)
+billing-actions = Actions
+billing-any = Any
+billing-choose = Choose…
+billing-client = Client
+billing-client-id = Client ID
+billing-plan = Plan
+billing-price = Price
+billing-start = Start
+billing-end = End
+billing-status = Status
+billing-invoice-number = Invoice
+billing-period = Period
+billing-due-date = Due
+billing-total = Total
+billing-remaining = Remaining
+billing-filter = Filter
+billing-pages = Pages
+billing-rows = { $count ->
+    [one] { $count } row
+   *[other] { $count } rows
+}
+billing-print = Print
+billing-paper = Paper:
+billing-paper-a4 = A4
+billing-paper-80 = 80 mm receipt
+billing-paper-58 = 58 mm receipt
+billing-phone = Phone
+billing-logo-alt = { $provider_name } logo
+billing-form-sent = This form was already sent with other values, or is still being recorded. Reload the page and check before sending it again.
+error-no-such-client = does not name a client
+error-no-such-plan = does not name a plan
+error-plan-not-active = names a plan that is no longer sold
+error-new-cancelled = cannot be cancelled for a new subscription
+error-in-future = must not be in the future
+error-reference = must be at most 100 characters, without control characters
+# Plans (plans.rs)
+plans-new = New plan
+plans-edit = Edit plan
+plans-none = No plans yet.
+plans-saved = The plan was saved.
+plans-period = Period
+plans-active = On sale
+plans-unit-month = Months
+plans-unit-day = Days
+plans-period-month = { $count ->
+    [one] 1 month
+   *[other] { $count } months
+}
+plans-period-day = { $count ->
+    [one] 1 day
+   *[other] { $count } days
+}
+plans-price-hint = In { $currency }, as you would write it: 150000, 150.000 or 150.000,50.
+# Subscriptions (subscriptions.rs)
+subscriptions-new = New subscription
+subscriptions-none = No subscriptions match.
+subscriptions-number = Number
+subscriptions-title = Subscription #{ $number }
+subscriptions-for = For
+subscriptions-no-plans = No plan is on sale: create or reactivate one first.
+subscriptions-end-hint = Leave the end date empty for one billing period.
+subscriptions-invoices = The client's invoices
+subscriptions-change-status = Change status
+subscriptions-reason = Reason
+subscriptions-suspend = Suspend
+subscriptions-reactivate = Reactivate
+subscriptions-cancel = Cancel subscription
+subscriptions-history = History
+subscriptions-end-moved = End date { $from } → { $to }
+subscriptions-event-created = Created
+subscriptions-event-updated = Changed
+subscriptions-event-status-changed = Status changed
+subscriptions-event-renewed = Renewed
+subscriptions-event-suspended = Suspended
+subscriptions-event-reactivated = Reactivated
+# Invoices (invoices.rs)
+invoices-list = Invoices
+invoices-none = No invoices match.
+invoices-from = Invoice date from
+invoices-to = Invoice date to
+invoices-overdue-only = Overdue only
+invoices-billing-run = Billing run
+invoices-billing-run-hint = Issues the invoices due for this date, then cuts off subscriptions unpaid past their grace, as the daily run does. Running it again issues nothing twice.
+invoices-run-date = Run date
+invoices-run = Run billing
+invoices-run-created = Invoices created
+invoices-run-existing = Already invoiced
+invoices-run-first = First number
+invoices-run-last = Last number
+invoices-run-total = Amount invoiced
+invoices-run-cut-off = Subscriptions cut off
+invoices-run-show = Show the invoices of this run
+# Cashier (cashier.rs)
+cashier-search-label = Client name, phone or PPP name
+cashier-search-hint = Type a few letters of the client's name, phone number or PPP name.
+cashier-no-client = No client found.
+cashier-nothing-owed = Nothing is owed.
+cashier-total-owed = Total owed
+cashier-pay = Pay
+cashier-pay-title = Pay { $invoice_number }
+cashier-reference = Reference (optional)
+cashier-record = Record payment
+cashier-not-open = Nothing is owed on this invoice.
+cashier-another = Another client
+cashier-client-page = Client page
+cashier-back-to-client = Back to the client
+cashier-share = Share by WhatsApp
+cashier-receipt-share =
+    Payment receipt { $receipt_number } from { $provider_name }
+
+    Received from: { $client_name }
+    Invoice: { $invoice_number }
+    Amount paid: { $amount }
+    Date: { $payment_date }
+    Remaining: { $remaining }
+    Status: { $status }
+
+    Thank you.
+
 
 ## Routers, users and settings (routers.rs, users.rs, settings.rs)
 

@@ -153,9 +153,31 @@ pub fn wa_me_link(number: &str, text: &str) -> String {
     }
 }
 
+/// The calling code of the country a provider billing in `currency` (ISO 4217) is in: the
+/// country national numbers (`0812…`) belong to, for [`normalize_msisdn`]. `None` for a
+/// currency several countries use (USD, EUR), where only international numbers are read.
+pub fn home_country_code(currency: &str) -> Option<&'static str> {
+    match currency {
+        "IDR" => Some("62"),
+        "MYR" => Some("60"),
+        "SGD" => Some("65"),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_home_country_follows_the_currency() {
+        let cc = home_country_code("IDR").unwrap();
+        assert_eq!(
+            normalize_msisdn("0812-3456-789", cc).unwrap(),
+            "628123456789"
+        );
+        assert_eq!(home_country_code("EUR"), None);
+    }
 
     #[test]
     fn indonesian_numbers_as_operators_type_them() {

@@ -82,6 +82,28 @@ where
     }
 }
 
+/// The key a console form carries in its hidden `idempotency_key` field (made when the page
+/// was rendered), scoped as the API scopes the header: per user (the service's `tx_once!`)
+/// and route (`route`, the method and matched path, `POST /console/…/{id}`), with a digest of
+/// the path and the form's `fields` (as read, not as typed), which a resubmission must match.
+pub fn form_key(
+    key: &str,
+    route: &str,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> Result<Key, AppError> {
+    let mut digest = Sha256::new();
+    digest.update(b"POST\n");
+    digest.update(path.as_bytes());
+    for (name, value) in fields {
+        digest.update(b"\n");
+        digest.update(name.as_bytes());
+        digest.update(b"=");
+        digest.update(value.as_bytes());
+    }
+    Key::new(key, route.to_owned(), hex::encode(digest.finalize()))
+}
+
 /// A JSON answer with `status`, as axum's `Json` would write it.
 pub fn json<T: Serialize>(status: StatusCode, body: &T) -> Answer {
     match serde_json::to_string(body) {

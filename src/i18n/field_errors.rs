@@ -61,6 +61,18 @@ const FIXED: &[(&str, &str)] = &[
         "the client has subscriptions; cancel them instead of deleting the client",
         "error-client-has-subscriptions",
     ),
+    ("no such client", "error-no-such-client"),
+    ("no such plan", "error-no-such-plan"),
+    ("the plan is not active", "error-plan-not-active"),
+    (
+        "a new subscription cannot be cancelled",
+        "error-new-cancelled",
+    ),
+    ("must not be in the future", "error-in-future"),
+    (
+        "must be at most 100 characters, without control characters",
+        "error-reference",
+    ),
     ("is out of range", "error-out-of-range"),
     ("must be at most 256 KiB", "error-logo-size"),
     ("must be a PNG, JPEG or WebP image", "error-logo-kind"),

@@ -6,7 +6,7 @@ use chrono::{Datelike, Days, NaiveDate, Utc};
 
 use super::{AppError, require};
 use crate::app::App;
-use crate::domain::billing::invoice::{Invoice, overdue_cutoff};
+use crate::domain::billing::invoice::{Invoice, number, overdue_cutoff};
 use crate::domain::billing::run::{BillingRun, RunKind, within_window};
 use crate::domain::billing::subscription::{Event, EventKind, Status, on_invoice_paid};
 use crate::domain::money::Money;
@@ -30,6 +30,18 @@ pub struct GenerationSummary {
     /// Numbers `INV-{year}-…` after this sequence number were issued by this run.
     pub first_seq_after: i64,
     pub dry_run: bool,
+}
+
+impl GenerationSummary {
+    /// The number of the first invoice this run issued, if it issued any.
+    pub fn first_number(&self) -> Option<String> {
+        (self.created > 0).then(|| number(self.year, self.first_seq_after + 1))
+    }
+
+    /// The number of the last invoice this run issued, if it issued any.
+    pub fn last_number(&self) -> Option<String> {
+        (self.created > 0).then(|| number(self.year, self.first_seq_after + self.created))
+    }
 }
 
 fn day_offset(date: NaiveDate, days: u32) -> Result<NaiveDate, AppError> {
@@ -171,6 +183,19 @@ pub async fn run_as(
     let summary = generate(app, actor, date, false, forced).await?;
     let cut = cut_off(app, actor, date, forced).await?;
     Ok((summary, cut))
+}
+
+/// The daily run started by a user for `date` (default today): the date checked against the
+/// window as [`run_date`] does (`force`: an admin's date outside it), then [`run_as`]. What
+/// `POST /billing/run` and the console's billing run form do.
+pub async fn run_by_hand(
+    app: &App,
+    actor: &Actor,
+    date: Option<NaiveDate>,
+    force: bool,
+) -> Result<(GenerationSummary, Vec<CutOff>), AppError> {
+    let (date, forced) = run_date(app, actor, date, force, false)?;
+    run_as(app, actor, date, forced).await
 }
 
 /// The latest recorded runs (admin, operator).

@@ -9,13 +9,14 @@ use crate::domain::billing::invoice::{
     Invoice, InvoiceFilter, InvoiceStatus, InvoiceView, Payment,
 };
 use crate::domain::billing::subscription::Status;
-use crate::domain::ids::{InvoiceId, SubscriptionId};
+use crate::domain::client::Client;
+use crate::domain::ids::{ClientId, InvoiceId, SubscriptionId};
 use crate::domain::money::Money;
 use crate::domain::user::{Actor, Role};
 use crate::domain::validation::FieldErrors;
 use crate::storage::Exec;
 use crate::storage::repo::invoices as repo;
-use crate::storage::repo::{billing, payments, plans, subscriptions};
+use crate::storage::repo::{billing, clients, payments, plans, subscriptions};
 use crate::{tx, tx_once};
 
 fn not_found(id: InvoiceId) -> AppError {
@@ -30,6 +31,67 @@ async fn get_tx(ex: &mut dyn Exec, id: InvoiceId) -> Result<(Invoice, Vec<Paymen
     let invoice = repo::get(ex, id).await?.ok_or_else(|| not_found(id))?;
     let payments = payments::for_invoice(ex, id).await?;
     Ok((invoice, payments))
+}
+
+/// An invoice as its printable page shows it: with its payments, its client (name, address,
+/// phone) and the name of the plan it bills.
+#[derive(Debug, Clone)]
+pub struct InvoiceDocument {
+    pub invoice: Invoice,
+    pub payments: Vec<Payment>,
+    pub client: Client,
+    pub plan_name: String,
+}
+
+/// The invoice with everything its printed page needs, read at one moment.
+pub async fn document(app: &App, id: InvoiceId) -> Result<InvoiceDocument, AppError> {
+    tx!(app, lookup, |ex| document_tx(ex, id)).await
+}
+
+async fn document_tx(ex: &mut dyn Exec, id: InvoiceId) -> Result<InvoiceDocument, AppError> {
+    let (invoice, payments) = get_tx(ex, id).await?;
+    let client = clients::get(ex, invoice.client_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("client {}", invoice.client_id)))?;
+    let plan_name = subscriptions::get_named(ex, invoice.subscription_id)
+        .await?
+        .map(|s| s.plan_name)
+        .unwrap_or_default();
+    Ok(InvoiceDocument {
+        invoice,
+        payments,
+        client,
+        plan_name,
+    })
+}
+
+/// What a client owes: the open invoices, the oldest due first, and what remains on them
+/// together.
+#[derive(Debug, Clone)]
+pub struct Owed {
+    pub client: Client,
+    pub invoices: Vec<Invoice>,
+    pub total: Money,
+}
+
+/// What a client owes now (the cashier's view of a client).
+pub async fn owed(app: &App, client_id: ClientId) -> Result<Owed, AppError> {
+    tx!(app, lookup, |ex| async move {
+        let client = clients::get(ex, client_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("client {client_id}")))?;
+        let invoices = repo::open_for_client(ex, client_id).await?;
+        let total = invoices
+            .iter()
+            .try_fold(Money::ZERO, |sum, i| sum.checked_add(i.outstanding()))
+            .ok_or_else(|| AppError::Internal("the amount owed overflows".into()))?;
+        Ok::<_, AppError>(Owed {
+            client,
+            invoices,
+            total,
+        })
+    })
+    .await
 }
 
 pub async fn list(

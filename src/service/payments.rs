@@ -306,6 +306,63 @@ pub async fn set_status_tx(
     Ok(Recorded { payment, invoice })
 }
 
+/// A payment as its receipt shows it: the invoice and client it was for, and where the
+/// invoice stood once this payment was counted (a reprinted receipt says what it said then).
+#[derive(Debug, Clone)]
+pub struct Receipt {
+    pub payment: Payment,
+    pub invoice: Invoice,
+    pub client: crate::domain::client::Client,
+    /// Successful payments of the invoice up to and including this one.
+    pub paid_through: Money,
+    /// What was still owed after this payment.
+    pub remaining: Money,
+    /// The invoice's status after this payment.
+    pub status: InvoiceStatus,
+}
+
+pub async fn receipt(app: &App, id: PaymentId) -> Result<Receipt, AppError> {
+    tx!(app, lookup, |ex| async move {
+        let payment = repo::get(ex, id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("payment {id}")))?;
+        let invoice = invoices::get(ex, payment.invoice_id)
+            .await?
+            .ok_or_else(|| invoice_not_found(payment.invoice_id))?;
+        let client = crate::storage::repo::clients::get(ex, invoice.client_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("client {}", invoice.client_id)))?;
+        let paid_through = repo::for_invoice(ex, invoice.id)
+            .await?
+            .iter()
+            .filter(|p| p.status == PaymentStatus::Success && p.id <= payment.id)
+            .try_fold(Money::ZERO, |sum, p| sum.checked_add(p.amount))
+            .ok_or_else(|| AppError::Internal("the payments overflow".into()))?;
+        let status = if invoice.status == InvoiceStatus::Void {
+            InvoiceStatus::Void
+        } else {
+            status_for(invoice.total, paid_through)
+        };
+        let remaining = match status {
+            InvoiceStatus::Void => Money::ZERO,
+            _ => invoice
+                .total
+                .checked_sub(paid_through)
+                .filter(|m| *m > Money::ZERO)
+                .unwrap_or(Money::ZERO),
+        };
+        Ok::<_, AppError>(Receipt {
+            payment,
+            invoice,
+            client,
+            paid_through,
+            remaining,
+            status,
+        })
+    })
+    .await
+}
+
 pub async fn get(app: &App, id: PaymentId) -> Result<Payment, AppError> {
     tx!(app, lookup, |ex| repo::get(ex, id))
         .await?

@@ -12,6 +12,7 @@ use crate::domain::billing::subscription::{
     Event, EventKind, NamedSubscription, Status, Subscription, SubscriptionDraft,
     SubscriptionFilter,
 };
+use crate::domain::client::Client;
 use crate::domain::ids::{ClientId, PlanId, SubscriptionId};
 use crate::domain::user::{Actor, Role};
 use crate::domain::validation::FieldErrors;
@@ -134,6 +135,46 @@ pub async fn get_named(app: &App, id: SubscriptionId) -> Result<NamedSubscriptio
     tx!(app, lookup, |ex| repo::get_named(ex, id))
         .await?
         .ok_or_else(|| not_found(id))
+}
+
+/// A subscription with its client's and plan's names and its history, oldest first: the
+/// subscription's page.
+pub async fn details(
+    app: &App,
+    id: SubscriptionId,
+) -> Result<(NamedSubscription, Vec<Event>), AppError> {
+    tx!(app, read, |ex| async move {
+        let s = repo::get_named(ex, id)
+            .await?
+            .ok_or_else(|| not_found(id))?;
+        let events = repo::history(ex, id).await?;
+        Ok::<_, AppError>((s, events))
+    })
+    .await
+}
+
+/// What a form for a new subscription offers: the client it is for (when given and found)
+/// and the plans on sale.
+#[derive(Debug, Clone)]
+pub struct NewForm {
+    pub client: Option<Client>,
+    pub plans: Vec<Plan>,
+}
+
+pub async fn new_form(app: &App, client_id: Option<ClientId>) -> Result<NewForm, AppError> {
+    tx!(app, read, |ex| async move {
+        let client = match client_id {
+            Some(id) => clients::get(ex, id).await?,
+            None => None,
+        };
+        let plans = plans::list(ex)
+            .await?
+            .into_iter()
+            .filter(|p| p.active)
+            .collect();
+        Ok::<_, AppError>(NewForm { client, plans })
+    })
+    .await
 }
 
 /// Changes the given fields. A status change must be allowed by the domain rules and is

@@ -9,6 +9,7 @@
 //! nowhere else; they are not part of the API document (they answer HTML). `/` leads here.
 
 mod assets;
+mod billing_kit;
 mod cashier;
 mod chasing;
 mod clients;

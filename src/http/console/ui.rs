@@ -114,11 +114,26 @@ fn current(ctx: &Ctx, href: &str) -> bool {
 /// A whole page: the frame (provider name, menu for the user's role, language switch, sign
 /// out) around `body`, with the page's `title`.
 pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Response {
-    page_with_h1(ctx, title, None, body)
+    frame(ctx, title, None, None, body)
 }
 
 /// As [`page`], the page's `h1` with the id `h1_id` (a browser test finds it).
 pub fn page_with_h1(ctx: &Ctx, title: &str, h1_id: Option<&str>, body: Markup) -> Response {
+    frame(ctx, title, h1_id, None, body)
+}
+
+/// As [`page`], with a class on `<main>` (a printable page's paper: `paper-80`).
+pub fn page_classed(ctx: &Ctx, title: &str, class: Option<&str>, body: Markup) -> Response {
+    frame(ctx, title, None, class, body)
+}
+
+fn frame(
+    ctx: &Ctx,
+    title: &str,
+    h1_id: Option<&str>,
+    class: Option<&str>,
+    body: Markup,
+) -> Response {
     let markup = html! {
         (DOCTYPE)
         html lang=(ctx.lang.code()) {
@@ -155,7 +170,7 @@ pub fn page_with_h1(ctx: &Ctx, title: &str, h1_id: Option<&str>, body: Markup) -
                         }
                     }
                 }
-                main #main {
+                main #main class=[class] {
                     h1 id=[h1_id] { (title) }
                     (body)
                 }

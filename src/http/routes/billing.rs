@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use super::{Envelope, envelope, page_of, paged};
 use crate::app::AppState;
 use crate::domain::billing::invoice::{
-    Invoice, InvoiceFilter, InvoiceStatus, Payment, PaymentFilter, PaymentStatus, number,
+    Invoice, InvoiceFilter, InvoiceStatus, Payment, PaymentFilter, PaymentStatus,
 };
 use crate::domain::ids::{ClientId, InvoiceId, PaymentId, SubscriptionId};
 use crate::domain::money::Money;
@@ -194,7 +194,6 @@ pub struct GenerationJson {
 
 impl From<&GenerationSummary> for GenerationJson {
     fn from(s: &GenerationSummary) -> Self {
-        let num = |seq| (s.created > 0).then(|| number(s.year, seq));
         GenerationJson {
             date: s.date,
             window_days: s.window_days,
@@ -202,8 +201,8 @@ impl From<&GenerationSummary> for GenerationJson {
             created: s.created,
             already_existed: s.already_existed,
             total_amount: s.total,
-            first_invoice_number: num(s.first_seq_after + 1),
-            last_invoice_number: num(s.first_seq_after + s.created),
+            first_invoice_number: s.first_number(),
+            last_invoice_number: s.last_number(),
             dry_run: s.dry_run,
         }
     }
@@ -273,8 +272,8 @@ pub async fn run(
     auth: Auth,
     Query(q): Query<DateQuery>,
 ) -> Result<Json<Envelope<BillingRunJson>>, ApiError> {
-    let (date, forced) = q.run().date(&app, &auth)?;
-    let (summary, cut) = billing::run_as(&app, &auth.actor, date, forced).await?;
+    let (summary, cut) =
+        billing::run_by_hand(&app, &auth.actor, q.date, q.force.unwrap_or(false)).await?;
     Ok(envelope(
         "Billing run completed",
         BillingRunJson {

@@ -249,3 +249,18 @@ pub async fn numbered_after(
     )
     .await
 }
+
+/// A client's open invoices (unpaid or partly paid), the oldest due first, through the
+/// subscription index: what a cashier collects.
+pub async fn open_for_client(
+    ex: &mut dyn Exec,
+    client_id: ClientId,
+) -> Result<Vec<Invoice>, StoreError> {
+    let sql = format!(
+        "SELECT {} FROM subscriptions s JOIN invoices i ON i.subscription_id = s.id \
+         WHERE s.client_id = ? AND i.status IN ('pending', 'partially_paid') \
+         ORDER BY i.due_date, i.id",
+        Invoice::select_list()
+    );
+    ex.all(&sql, params![client_id]).await
+}
