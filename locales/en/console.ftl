@@ -22,6 +22,38 @@ error-logo-kind = must be a PNG, JPEG or WebP image
 field-logo = Logo
 
 ## Dashboard (dashboard.rs)
+dash-today = Today:
+dash-invoices = { $count ->
+    [one] 1 invoice
+   *[other] { $count } invoices
+}
+dash-due-today = Due today
+dash-due-week = Due in the next 7 days
+dash-overdue-count = Overdue invoices
+dash-overdue-amount = Overdue amount
+dash-collected-today = Collected today
+dash-collected-month = Collected this month
+dash-suspended-clients = Suspended clients
+dash-routers-up = Routers reachable
+dash-routers-down = Routers unreachable
+dash-routers-unknown = { $count } not checked yet
+dash-failed-objects = Failed router objects
+dash-last-run = Last billing run
+dash-no-run = No billing run yet.
+dash-run-generation = Invoice generation
+dash-run-cut-off = Cut-off
+dash-run-summary = { $kind } for { $date } by { $actor }: { $created } invoices created, { $suspended } subscriptions suspended.
+dash-chart-money = Invoiced and collected, last 12 months
+dash-chart-money-desc = Bars for each month: the amount invoiced (void invoices excluded) and the amount collected (successful payments).
+dash-invoiced = Invoiced
+dash-collected = Collected
+dash-chart-subs = Subscribers over time
+dash-chart-subs-desc = Points for the end of each month and today: active and suspended subscriptions.
+dash-active = Active
+dash-suspended = Suspended
+dash-month = Month
+dash-date = Date
+dash-charts-age = The charts are brought up to date at most once a minute.
 
 
 ## Clients and chasing (clients.rs, chasing.rs)

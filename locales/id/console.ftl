@@ -22,6 +22,35 @@ error-logo-kind = harus gambar PNG, JPEG atau WebP
 field-logo = Logo
 
 ## Dashboard (dashboard.rs)
+dash-today = Hari ini:
+dash-invoices = { $count } tagihan
+dash-due-today = Jatuh tempo hari ini
+dash-due-week = Jatuh tempo 7 hari ke depan
+dash-overdue-count = Tagihan lewat jatuh tempo
+dash-overdue-amount = Jumlah lewat jatuh tempo
+dash-collected-today = Terkumpul hari ini
+dash-collected-month = Terkumpul bulan ini
+dash-suspended-clients = Pelanggan diisolir
+dash-routers-up = Router terjangkau
+dash-routers-down = Router tidak terjangkau
+dash-routers-unknown = { $count } belum diperiksa
+dash-failed-objects = Objek router gagal
+dash-last-run = Proses penagihan terakhir
+dash-no-run = Belum ada proses penagihan.
+dash-run-generation = Pembuatan tagihan
+dash-run-cut-off = Pemutusan
+dash-run-summary = { $kind } untuk { $date } oleh { $actor }: { $created } tagihan dibuat, { $suspended } langganan diisolir.
+dash-chart-money = Ditagih dan terkumpul, 12 bulan terakhir
+dash-chart-money-desc = Batang untuk setiap bulan: jumlah yang ditagih (tanpa tagihan yang dibatalkan) dan jumlah yang terkumpul (pembayaran berhasil).
+dash-invoiced = Ditagih
+dash-collected = Terkumpul
+dash-chart-subs = Pelanggan dari waktu ke waktu
+dash-chart-subs-desc = Titik untuk akhir setiap bulan dan hari ini: langganan aktif dan diisolir.
+dash-active = Aktif
+dash-suspended = Diisolir
+dash-month = Bulan
+dash-date = Tanggal
+dash-charts-age = Grafik diperbarui paling sering sekali per menit.
 
 
 ## Clients and chasing (clients.rs, chasing.rs)

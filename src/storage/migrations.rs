@@ -67,6 +67,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "user_language",
         sql: include_str!("migrations/0011_user_language.sql"),
     },
+    Migration {
+        version: 12,
+        name: "dashboard_indexes",
+        sql: include_str!("migrations/0012_dashboard_indexes.sql"),
+    },
 ];
 
 /// Removes `--` comment lines, which may hold the `;` that separates statements.

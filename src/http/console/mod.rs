@@ -10,6 +10,7 @@
 
 mod assets;
 mod cashier;
+mod charts;
 mod chasing;
 mod clients;
 mod dashboard;
