@@ -135,4 +135,475 @@ async fn dashboard_shows_the_books(app: TestApp) {
     }
 }
 
-backend_tests!(dashboard_shows_the_books);
+/// A multipart upload of the logo form: `csrf` as its `_csrf` part (when given) and `bytes`
+/// as the file `logo`.
+async fn upload(
+    app: &TestApp,
+    token: &str,
+    csrf: Option<&str>,
+    file: &str,
+    mime: &str,
+    bytes: &[u8],
+) -> common::Resp {
+    let boundary = "XyZzy0123456789";
+    let mut body: Vec<u8> = Vec::new();
+    if let Some(c) = csrf {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{c}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"logo\"; filename=\"{file}\"\r\nContent-Type: {mime}\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let req = axum::http::Request::builder()
+        .method("POST")
+        .uri("/console/settings/logo")
+        .header("cookie", format!("mikronet_session={token}"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    app.send(req).await
+}
+
+fn csrf(app: &TestApp, token: &str) -> String {
+    mikronet::http::console::session::csrf_token(&app.app, token)
+}
+
+/// A 1×1 PNG.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00,
+    0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE,
+    0x42, 0x60, 0x82,
+];
+
+async fn a_cashier_sees_the_dashboard_but_no_admin_page(app: TestApp) {
+    let admin = app.admin().await;
+    let cashier = app.user(Some(&admin), "kasir", "cashier").await;
+    let r = app.page("/console/", &cashier).await.expect(200);
+    for href in ["/console/users", "/console/routers", "/console/settings"] {
+        assert!(
+            !r.text.contains(&format!("href=\"{href}\"")),
+            "{href} in the cashier's menu"
+        );
+    }
+    let r = app.page("/console/", &admin).await.expect(200);
+    for href in ["/console/users", "/console/routers", "/console/settings"] {
+        assert!(
+            r.text.contains(&format!("href=\"{href}\"")),
+            "{href} not in the admin's menu"
+        );
+    }
+    for path in [
+        "/console/users",
+        "/console/users/new",
+        "/console/users/1/delete",
+        "/console/routers",
+        "/console/routers/new",
+        "/console/routers/1",
+        "/console/routers/1/edit",
+        "/console/routers/1/failed",
+        "/console/routers/1/delete",
+        "/console/settings",
+    ] {
+        let r = app.page(path, &cashier).await;
+        assert_eq!(r.status, 403, "GET {path}: {}", r.text);
+    }
+    for (path, fields) in [
+        (
+            "/console/users/new",
+            &[
+                ("username", "mallory"),
+                ("password", "a long passphrase"),
+                ("role", "admin"),
+            ][..],
+        ),
+        ("/console/users/1", &[("role", "cashier")][..]),
+        ("/console/users/1/revoke", &[][..]),
+        ("/console/users/1/delete", &[][..]),
+        (
+            "/console/routers/new",
+            &[
+                ("name", "r1"),
+                ("host", "192.0.2.1"),
+                ("username", "u"),
+                ("password", "p"),
+            ][..],
+        ),
+        ("/console/routers/1/edit", &[("name", "r2")][..]),
+        ("/console/routers/1/retry", &[][..]),
+        ("/console/routers/1/reconcile", &[][..]),
+        ("/console/routers/1/delete", &[][..]),
+        ("/console/settings", &[("grace_days", "9")][..]),
+        ("/console/settings/logo/remove", &[][..]),
+    ] {
+        let r = app.submit(path, &cashier, fields).await;
+        assert_eq!(r.status, 403, "POST {path}: {}", r.text);
+    }
+    let r = upload(
+        &app,
+        &cashier,
+        Some(&csrf(&app, &cashier)),
+        "a.png",
+        "image/png",
+        PNG,
+    )
+    .await;
+    assert_eq!(r.status, 403);
+    // Nothing changed.
+    let users = app.get("/users", &admin).await.expect(200);
+    assert!(!users.text.contains("mallory"));
+    let s = app.get("/settings", &admin).await.expect(200);
+    assert_eq!(s.json["data"]["grace_days"], 0);
+}
+
+async fn settings_form_saves_and_shows_errors_by_their_fields(app: TestApp) {
+    let admin = app.admin().await;
+    let r = app.page("/console/settings", &admin).await.expect(200);
+    for name in [
+        "provider_name",
+        "provider_address",
+        "provider_phone",
+        "provider_email",
+        "tax_number",
+        "currency",
+        "default_language",
+        "time_zone",
+        "invoice_days_before",
+        "invoice_due_days",
+        "grace_days",
+    ] {
+        assert!(
+            r.text.contains(&format!("name=\"{name}\"")),
+            "{name} missing"
+        );
+    }
+    let r = app
+        .submit(
+            "/console/settings",
+            &admin,
+            &[
+                ("provider_name", "Net Desa Sejahtera"),
+                ("provider_address", "Jl. Raya No. 5, Bandung"),
+                ("provider_phone", "0221234567"),
+                ("provider_email", "billing@example.net"),
+                ("tax_number", "01.234.567.8-901.000"),
+                ("currency", "IDR"),
+                ("default_language", "en"),
+                ("time_zone", "Asia/Jakarta"),
+                ("invoice_days_before", "5"),
+                ("invoice_due_days", "10"),
+                ("grace_days", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    assert_eq!(r.header("location"), "/console/settings?done=saved");
+    let s = app.get("/settings", &admin).await.expect(200);
+    let d = &s.json["data"];
+    assert_eq!(d["provider_name"], "Net Desa Sejahtera");
+    assert_eq!(d["tax_number"], "01.234.567.8-901.000");
+    assert_eq!(d["default_language"], "en");
+    assert_eq!(d["invoice_days_before"], 5);
+    assert_eq!(d["invoice_due_days"], 10);
+    assert_eq!(d["grace_days"], 3);
+    // In effect at once: the frame shows the new name, in the new default language.
+    let r = app
+        .page("/console/settings?done=saved", &admin)
+        .await
+        .expect(200);
+    assert!(r.text.contains("Net Desa Sejahtera"));
+    assert!(r.text.contains("The settings were saved"));
+
+    let r = app
+        .submit(
+            "/console/settings",
+            &admin,
+            &[
+                ("grace_days", "400"),
+                ("provider_name", "Net Baru"),
+                ("time_zone", "Mars/Olympus"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(
+        text_of(&r.text, "f-grace_days-error").contains("366"),
+        "{}",
+        r.text
+    );
+    assert!(r.text.contains("id=\"f-time_zone-error\""));
+    assert!(!r.text.contains("id=\"f-provider_name-error\""));
+    // What was typed stays in the form.
+    assert!(r.text.contains("value=\"400\""));
+    let r = app
+        .submit("/console/settings", &admin, &[("invoice_due_days", "abc")])
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.text.contains("id=\"f-invoice_due_days-error\""));
+    let s = app.get("/settings", &admin).await.expect(200);
+    assert_eq!(
+        s.json["data"]["provider_name"], "Net Desa Sejahtera",
+        "nothing saved"
+    );
+    assert_eq!(s.json["data"]["grace_days"], 3);
+}
+
+async fn logo_upload_is_checked_and_served(app: TestApp) {
+    let admin = app.admin().await;
+    let token = csrf(&app, &admin);
+    let r = upload(&app, &admin, Some(&token), "logo.png", "image/png", PNG).await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let req = axum::http::Request::builder()
+        .uri("/console/logo")
+        .header("cookie", format!("mikronet_session={admin}"))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let res = app.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "image/png");
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(&bytes[..], PNG);
+    let r = app.page("/console/settings", &admin).await.expect(200);
+    assert!(
+        r.text
+            .contains("<img id=\"current-logo\" src=\"/console/logo\"")
+    );
+
+    // A text file named .png: refused by its bytes, next to the field; the logo stays.
+    let r = upload(
+        &app,
+        &admin,
+        Some(&token),
+        "logo.png",
+        "image/png",
+        b"hello, not an image",
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(
+        text_of(&r.text, "f-logo-error").contains("PNG"),
+        "{}",
+        r.text
+    );
+    // Without the form's token nothing is stored.
+    let r = upload(&app, &admin, None, "other.png", "image/png", PNG).await;
+    assert_eq!(r.status, 403);
+    let r = upload(&app, &admin, Some("forged"), "other.png", "image/png", PNG).await;
+    assert_eq!(r.status, 403);
+    // Too large for the route's limit: refused, nothing stored.
+    let big = [PNG, &vec![0u8; 400 * 1024]].concat();
+    let r = upload(&app, &admin, Some(&token), "big.png", "image/png", &big).await;
+    assert_eq!(r.status, 413, "{}", r.text);
+
+    let r = app
+        .submit("/console/settings/logo/remove", &admin, &[])
+        .await;
+    assert_eq!(r.status, 303);
+    let r = app.page("/console/logo", &admin).await;
+    assert_eq!(r.status, 404);
+}
+
+async fn users_are_created_disabled_and_the_last_admin_kept(app: TestApp) {
+    let admin = app.admin().await;
+    let r = app.page("/console/users/new", &admin).await.expect(200);
+    assert!(r.text.contains("id=\"user-form\""));
+    let r = app
+        .submit(
+            "/console/users/new",
+            &admin,
+            &[
+                ("username", "siti"),
+                ("password", "a long passphrase"),
+                ("role", "cashier"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let users = app.get("/users", &admin).await.expect(200);
+    let list = users.json["data"].as_array().unwrap().clone();
+    let find = |name: &str| {
+        list.iter()
+            .find(|u| u["username"] == name)
+            .unwrap_or_else(|| panic!("{name} in {list:?}"))
+            .clone()
+    };
+    let siti = find("siti");
+    assert_eq!(siti["role"], "cashier");
+    let siti_id = siti["id"].as_i64().or(siti["user_id"].as_i64()).unwrap();
+    let me = find("admin");
+    let admin_id = me["id"].as_i64().or(me["user_id"].as_i64()).unwrap();
+
+    // A bad form: the domain's error next to its field, with what was typed.
+    let r = app
+        .submit(
+            "/console/users/new",
+            &admin,
+            &[
+                ("username", "siti"),
+                ("password", "short"),
+                ("role", "cashier"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.text.contains("id=\"f-password-error\""), "{}", r.text);
+    assert!(r.text.contains("value=\"siti\""));
+
+    let r = app
+        .submit(
+            &format!("/console/users/{siti_id}"),
+            &admin,
+            &[("disabled", "true")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let u = app
+        .get(&format!("/users/{siti_id}"), &admin)
+        .await
+        .expect(200);
+    assert_eq!(u.json["data"]["disabled"], true);
+    let r = app.page("/console/users", &admin).await.expect(200);
+    assert!(text_of(&r.text, &format!("user-{siti_id}")).contains("Dinonaktifkan"));
+
+    // The last admin cannot be demoted: the service's refusal, on the admin's row.
+    let r = app
+        .submit(
+            &format!("/console/users/{admin_id}"),
+            &admin,
+            &[("role", "operator")],
+        )
+        .await;
+    assert_eq!(r.status, 409, "{}", r.text);
+    let msg = text_of(&r.text, &format!("user-{admin_id}-error"));
+    assert!(msg.contains("last admin"), "{msg}");
+    let u = app
+        .get(&format!("/users/{admin_id}"), &admin)
+        .await
+        .expect(200);
+    assert_eq!(u.json["data"]["role"], "admin");
+
+    // Delete asks first, then deletes.
+    let r = app
+        .page(&format!("/console/users/{siti_id}/delete"), &admin)
+        .await
+        .expect(200);
+    assert!(r.text.contains("siti"));
+    let r = app
+        .submit(&format!("/console/users/{siti_id}/delete"), &admin, &[])
+        .await;
+    assert_eq!(r.status, 303);
+    app.get(&format!("/users/{siti_id}"), &admin)
+        .await
+        .expect(404);
+}
+
+async fn routers_are_added_edited_and_listed(app: TestApp) {
+    let admin = app.admin().await;
+    let r = app.page("/console/routers", &admin).await.expect(200);
+    assert!(r.text.contains("id=\"no-routers\""));
+    let r = app
+        .submit(
+            "/console/routers/new",
+            &admin,
+            &[
+                ("name", "core-1"),
+                ("host", "bad host!"),
+                ("username", "billing"),
+                ("password", "pw-XyZ-7781"),
+                ("transport", "api"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.text.contains("id=\"f-host-error\""), "{}", r.text);
+    assert!(r.text.contains("value=\"core-1\""));
+    let r = app
+        .submit(
+            "/console/routers/new",
+            &admin,
+            &[
+                ("name", "core-1"),
+                ("host", "192.0.2.10"),
+                ("username", "billing"),
+                ("password", "pw-XyZ-7781"),
+                ("transport", "api"),
+                ("port", "8728"),
+                ("suspend_mode", "disable"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let list = app.get("/routers", &admin).await.expect(200);
+    let id = list.json["data"][0]["id"]
+        .as_i64()
+        .or(list.json["data"][0]["router_id"].as_i64())
+        .unwrap_or_else(|| panic!("{}", list.text));
+    let r = app.page("/console/routers", &admin).await.expect(200);
+    let row = text_of(&r.text, &format!("router-{id}"));
+    assert!(
+        row.contains("core-1") && row.contains("192.0.2.10:8728"),
+        "{row}"
+    );
+    // Edit: an empty password keeps the stored one.
+    let r = app
+        .page(&format!("/console/routers/{id}/edit"), &admin)
+        .await
+        .expect(200);
+    assert!(r.text.contains("value=\"core-1\""));
+    assert!(
+        !r.text.contains("pw-XyZ-7781"),
+        "the password is never shown"
+    );
+    let r = app
+        .submit(
+            &format!("/console/routers/{id}/edit"),
+            &admin,
+            &[
+                ("name", "core-2"),
+                ("password", ""),
+                ("host", "192.0.2.10"),
+                ("port", "8728"),
+                ("transport", "api"),
+                ("username", "billing"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let one = app.get(&format!("/routers/{id}"), &admin).await.expect(200);
+    assert_eq!(one.json["data"]["name"], "core-2");
+    // Delete asks first.
+    let r = app
+        .page(&format!("/console/routers/{id}/delete"), &admin)
+        .await
+        .expect(200);
+    assert!(r.text.contains("core-2"));
+    let r = app
+        .submit(&format!("/console/routers/{id}/delete"), &admin, &[])
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    app.get(&format!("/routers/{id}"), &admin).await.expect(404);
+}
+
+backend_tests!(
+    dashboard_shows_the_books,
+    a_cashier_sees_the_dashboard_but_no_admin_page,
+    settings_form_saves_and_shows_errors_by_their_fields,
+    logo_upload_is_checked_and_served,
+    users_are_created_disabled_and_the_last_admin_kept,
+    routers_are_added_edited_and_listed,
+);
