@@ -53,8 +53,10 @@ const CHARTS_FOR: Duration = Duration::from_secs(60);
 
 type Charts = (Vec<MonthTotals>, Vec<SubscriberPoint>);
 
-/// Computed charts: (the app's worker id, today, when, what).
-static CHARTS: Mutex<Vec<(String, NaiveDate, Instant, Arc<Charts>)>> = Mutex::new(Vec::new());
+/// Computed charts: the app's worker id, today, when, what.
+type Cached = (String, NaiveDate, Instant, Arc<Charts>);
+
+static CHARTS: Mutex<Vec<Cached>> = Mutex::new(Vec::new());
 
 /// The dashboard for `today` (the provider's date, `app.today()`).
 ///
@@ -94,9 +96,8 @@ pub async fn dashboard(app: &App, _actor: &Actor, today: NaiveDate) -> Result<Da
 }
 
 async fn charts(app: &App, today: NaiveDate) -> Result<Arc<Charts>, AppError> {
-    let fresh = |(w, d, at, _): &(String, NaiveDate, Instant, Arc<Charts>)| {
-        *w == app.worker_id && *d == today && at.elapsed() < CHARTS_FOR
-    };
+    let fresh =
+        |(w, d, at, _): &Cached| *w == app.worker_id && *d == today && at.elapsed() < CHARTS_FOR;
     if let Some(hit) = CHARTS.lock().iter().find(|e| fresh(e)) {
         return Ok(hit.3.clone());
     }

@@ -322,6 +322,7 @@ pub fn error_page(ctx: &Ctx, e: &AppError) -> Response {
 
 /// Refuses a page the user's role may not open, exactly as the service would refuse its
 /// action: the check itself is the domain's (`Role::manages_users` and the like).
+#[allow(clippy::result_large_err)]
 pub fn allowed(ctx: &Ctx, rule: fn(Role) -> bool) -> Result<(), Response> {
     if rule(ctx.role()) {
         Ok(())
