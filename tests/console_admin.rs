@@ -599,8 +599,147 @@ async fn routers_are_added_edited_and_listed(app: TestApp) {
     app.get(&format!("/routers/{id}"), &admin).await.expect(404);
 }
 
+const ROUTER_PASSWORD: &str = "Router-Pa55-word";
+
+/// Runs worker rounds until nothing is left to do, skipping the reconnect backoff.
+async fn settle(app: &TestApp) {
+    for _ in 0..50 {
+        app.db()
+            .write(|ex| {
+                Box::pin(async move {
+                    ex.execute("UPDATE routers SET retry_at = NULL", &[])
+                        .await?;
+                    ex.execute(
+                        "UPDATE router_sync SET next_attempt_at = ? WHERE status = 'pending'",
+                        mikronet::params![chrono::Utc::now()],
+                    )
+                    .await
+                })
+            })
+            .await
+            .unwrap();
+        mikronet::provisioning::worker::drain(&app.app)
+            .await
+            .unwrap();
+        let pending: i64 = app
+            .db()
+            .read(|ex| {
+                Box::pin(async move { mikronet::storage::repo::sync::pending_count(ex).await })
+            })
+            .await
+            .unwrap();
+        if pending == 0 {
+            return;
+        }
+    }
+    panic!("the router sync did not settle");
+}
+
+async fn reconcile_shows_the_drift_then_each_repair(app: TestApp) {
+    let sim = routeros::sim::Simulator::start(routeros::sim::SimConfig {
+        password: ROUTER_PASSWORD.into(),
+        identity: "core-1".into(),
+        ..routeros::sim::SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let admin = app.admin().await;
+    let port = sim.api_addr.port().to_string();
+    let r = app
+        .submit(
+            "/console/routers/new",
+            &admin,
+            &[
+                ("name", "core-1"),
+                ("host", "127.0.0.1"),
+                ("port", &port),
+                ("transport", "api"),
+                ("username", "admin"),
+                ("password", ROUTER_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let list = app.get("/routers", &admin).await.expect(200);
+    let id = list.json["data"][0]["router_id"].as_i64().unwrap();
+    let plan = app.create_plan(&admin, "Home", "100000").await;
+    for i in 0..2 {
+        let c = app
+            .create_client(&admin, &format!("Client {i}"), &format!("c{i}"))
+            .await;
+        app.subscribe(&admin, c, plan, "2026-11-01", "2026-12-31")
+            .await;
+    }
+    settle(&app).await;
+
+    // Asked now: the router answers with its identity.
+    let r = app
+        .page(&format!("/console/routers/{id}"), &admin)
+        .await
+        .expect(200);
+    assert!(r.text.contains("core-1"));
+    assert!(
+        text_of(&r.text, "router-reachable").contains("Terjangkau"),
+        "{}",
+        r.text
+    );
+    let r = app.page("/console/routers", &admin).await.expect(200);
+    assert_eq!(
+        text_of(&r.text, &format!("router-{id}")).contains("Terjangkau"),
+        true
+    );
+
+    sim.reset_configuration();
+    // A dry run lists what differs and offers to apply.
+    let r = app
+        .submit(&format!("/console/routers/{id}/reconcile"), &admin, &[])
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let missing = text_of(&r.text, "drift-missing");
+    assert!(
+        missing.contains("c0") && missing.contains("c1"),
+        "{missing}"
+    );
+    assert!(text_of(&r.text, "drift-missing-profiles").contains("Home-profile"));
+    assert!(r.text.contains("id=\"reconcile-apply\""));
+    assert!(!r.text.contains("id=\"repairs\""));
+    assert!(
+        sim.state().secret("c0").is_none(),
+        "a dry run changes nothing"
+    );
+    // Apply: each repair's real outcome.
+    let r = app
+        .submit(
+            &format!("/console/routers/{id}/reconcile"),
+            &admin,
+            &[("apply", "true")],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let repairs = text_of(&r.text, "repairs");
+    assert_eq!(repairs.matches("Diperbaiki").count(), 3, "{repairs}");
+    assert!(text_of(&r.text, "drift-remains").contains("kini sesuai"));
+    assert!(sim.state().secret("c0").is_some());
+    let r = app
+        .submit(&format!("/console/routers/{id}/reconcile"), &admin, &[])
+        .await;
+    assert!(r.text.contains("id=\"no-drift\""), "{}", r.text);
+    // Nothing failed: the failed list says so; retry puts nothing back.
+    let r = app
+        .page(&format!("/console/routers/{id}/failed"), &admin)
+        .await
+        .expect(200);
+    assert!(r.text.contains("Tidak ada objek yang gagal"));
+    let r = app
+        .submit(&format!("/console/routers/{id}/retry"), &admin, &[])
+        .await;
+    assert_eq!(r.status, 200);
+    assert!(text_of(&r.text, "retry-result").starts_with("0 "));
+}
+
 backend_tests!(
     dashboard_shows_the_books,
+    reconcile_shows_the_drift_then_each_repair,
     a_cashier_sees_the_dashboard_but_no_admin_page,
     settings_form_saves_and_shows_errors_by_their_fields,
     logo_upload_is_checked_and_served,
