@@ -48,13 +48,21 @@ pub struct Dashboard {
 }
 
 /// The charts' figures cover a year of invoices and payments (1.2 million rows for 100,000
-/// clients); they are computed at most once a minute per server and date, and shared.
+/// clients: some 400 ms on SQLite); they are computed once per server and date, and brought up
+/// to date in the background when older than this: a page never waits for them, except the
+/// first of the day on each server.
 const CHARTS_FOR: Duration = Duration::from_secs(60);
 
 type Charts = (Vec<MonthTotals>, Vec<SubscriberPoint>);
 
-/// Computed charts: the app's worker id, today, when, what.
-type Cached = (String, NaiveDate, Instant, Arc<Charts>);
+/// Computed charts, per app (its worker id) and date.
+struct Cached {
+    worker: String,
+    today: NaiveDate,
+    at: Instant,
+    charts: Arc<Charts>,
+    refreshing: bool,
+}
 
 static CHARTS: Mutex<Vec<Cached>> = Mutex::new(Vec::new());
 
@@ -66,7 +74,11 @@ static CHARTS: Mutex<Vec<Cached>> = Mutex::new(Vec::new());
 /// status change (creations, status changes, suspensions, reactivations) to the end of each
 /// month in the provider's time zone ([`subscribers_over_time`]). A subscription counts from
 /// when it was recorded; one deleted since is in no point (its history went with it).
-pub async fn dashboard(app: &App, _actor: &Actor, today: NaiveDate) -> Result<Dashboard, AppError> {
+pub async fn dashboard(
+    app: &Arc<App>,
+    _actor: &Actor,
+    today: NaiveDate,
+) -> Result<Dashboard, AppError> {
     let week_end = today + Days::new(6);
     let month_start = today.with_day(1).unwrap_or(today);
     let (figures, last_run) = tx!(app, read, |ex| async move {
@@ -95,12 +107,57 @@ pub async fn dashboard(app: &App, _actor: &Actor, today: NaiveDate) -> Result<Da
     })
 }
 
-async fn charts(app: &App, today: NaiveDate) -> Result<Arc<Charts>, AppError> {
-    let fresh =
-        |(w, d, at, _): &Cached| *w == app.worker_id && *d == today && at.elapsed() < CHARTS_FOR;
-    if let Some(hit) = CHARTS.lock().iter().find(|e| fresh(e)) {
-        return Ok(hit.3.clone());
+/// The charts from the cache; stale ones are answered while a task brings them up to date.
+async fn charts(app: &Arc<App>, today: NaiveDate) -> Result<Arc<Charts>, AppError> {
+    let stale = {
+        let mut cache = CHARTS.lock();
+        match cache
+            .iter_mut()
+            .find(|e| e.worker == app.worker_id && e.today == today)
+        {
+            Some(e) if e.at.elapsed() < CHARTS_FOR => return Ok(e.charts.clone()),
+            Some(e) => {
+                if !e.refreshing {
+                    e.refreshing = true;
+                    let app = app.clone();
+                    tokio::spawn(async move {
+                        if let Err(err) = refresh(&app, today).await {
+                            tracing::warn!(error = %err, "the dashboard's charts were not brought up to date");
+                            let mut cache = CHARTS.lock();
+                            for e in cache.iter_mut().filter(|e| e.worker == app.worker_id) {
+                                e.refreshing = false;
+                            }
+                        }
+                    });
+                }
+                Some(e.charts.clone())
+            }
+            None => None,
+        }
+    };
+    match stale {
+        Some(c) => Ok(c),
+        None => refresh(app, today).await,
     }
+}
+
+/// Computes the charts and keeps them (forgetting this app's older ones, and any an hour old:
+/// apps that are gone).
+async fn refresh(app: &App, today: NaiveDate) -> Result<Arc<Charts>, AppError> {
+    let charts = Arc::new(compute(app, today).await?);
+    let mut cache = CHARTS.lock();
+    cache.retain(|e| e.worker != app.worker_id && e.at.elapsed() < Duration::from_secs(3600));
+    cache.push(Cached {
+        worker: app.worker_id.clone(),
+        today,
+        at: Instant::now(),
+        charts: charts.clone(),
+        refreshing: false,
+    });
+    Ok(charts)
+}
+
+async fn compute(app: &App, today: NaiveDate) -> Result<Charts, AppError> {
     let month_start = today.with_day(1).unwrap_or(today);
     let months: Vec<NaiveDate> = (0..12u32)
         .rev()
@@ -111,7 +168,12 @@ async fn charts(app: &App, today: NaiveDate) -> Result<Arc<Charts>, AppError> {
         .unwrap_or(today);
     // Points: the last day of each earlier month, then today; a month's point is the instant
     // its last day ends in the provider's zone.
-    let mut dates: Vec<NaiveDate> = months[1..].iter().filter_map(|m| m.pred_opt()).collect();
+    let mut dates: Vec<NaiveDate> = months
+        .get(1..)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|m| m.pred_opt())
+        .collect();
     dates.push(today);
     let tz = app.settings().tz();
     let bounds: Vec<DateTime<Utc>> = dates[..dates.len() - 1]
@@ -133,10 +195,5 @@ async fn charts(app: &App, today: NaiveDate) -> Result<Arc<Charts>, AppError> {
     })
     .await?;
     let points = subscribers_over_time(&dates, active, suspended, &changes);
-    let charts = Arc::new((totals, points));
-    let mut cache = CHARTS.lock();
-    cache.retain(|e| fresh(e) || e.0 != app.worker_id);
-    cache.retain(|e| e.2.elapsed() < CHARTS_FOR);
-    cache.push((app.worker_id.clone(), today, Instant::now(), charts.clone()));
-    Ok(charts)
+    Ok((totals, points))
 }

@@ -130,58 +130,28 @@ fn bucket_params<T: Into<crate::storage::Value> + Copy>(
 
 /// Invoiced (void excluded) and collected (successful payments) per month. `months` are the
 /// months' first days, ascending, and `end` the day after the last month; one total per month,
-/// zero where nothing happened.
+/// zero where nothing happened. One statement per month, each summing one range of the
+/// covering indexes of migration 0012 (measured faster than one grouped scan of the year).
 pub async fn monthly_totals(
     ex: &mut dyn Exec,
     months: &[NaiveDate],
     end: NaiveDate,
 ) -> Result<Vec<MonthTotals>, StoreError> {
-    let Some(&first) = months.first() else {
-        return Ok(Vec::new());
-    };
-    let n = months.len();
-    let mut out: Vec<MonthTotals> = months
-        .iter()
-        .map(|&month| MonthTotals {
+    let sql = "SELECT \
+         (SELECT COALESCE(CAST(SUM(total_minor) AS {bigint}), 0) FROM invoices \
+            WHERE invoice_date >= ? AND invoice_date < ? AND status <> 'void'), \
+         (SELECT COALESCE(CAST(SUM(amount_minor) AS {bigint}), 0) FROM payments \
+            WHERE payment_date >= ? AND payment_date < ? AND status = 'success')";
+    let mut out = Vec::with_capacity(months.len());
+    for (k, &month) in months.iter().enumerate() {
+        let next = months.get(k + 1).copied().unwrap_or(end);
+        let (invoiced, collected): (Money, Money) =
+            ex.one(sql, params![month, next, month, next]).await?;
+        out.push(MonthTotals {
             month,
-            invoiced: Money::default(),
-            collected: Money::default(),
-        })
-        .collect();
-    let sum = |what: &str| format!("COALESCE(CAST(SUM({what}) AS {{bigint}}), 0)");
-    let mut p = bucket_params(months);
-    p.extend_from_slice(params![first, end]);
-    let invoiced: Vec<(i64, Money)> = ex
-        .all(
-            &format!(
-                "SELECT {b}, {s} FROM invoices WHERE invoice_date >= ? AND invoice_date < ? \
-                 AND status <> 'void' GROUP BY 1",
-                b = bucket("invoice_date", n),
-                s = sum("total_minor")
-            ),
-            &p,
-        )
-        .await?;
-    let collected: Vec<(i64, Money)> = ex
-        .all(
-            &format!(
-                "SELECT {b}, {s} FROM payments WHERE payment_date >= ? AND payment_date < ? \
-                 AND status = 'success' GROUP BY 1",
-                b = bucket("payment_date", n),
-                s = sum("amount_minor")
-            ),
-            &p,
-        )
-        .await?;
-    for (k, m) in invoiced {
-        if let Some(t) = usize::try_from(k).ok().and_then(|k| out.get_mut(k)) {
-            t.invoiced = m;
-        }
-    }
-    for (k, m) in collected {
-        if let Some(t) = usize::try_from(k).ok().and_then(|k| out.get_mut(k)) {
-            t.collected = m;
-        }
+            invoiced,
+            collected,
+        });
     }
     Ok(out)
 }
