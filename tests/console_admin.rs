@@ -684,10 +684,7 @@ async fn reconcile_shows_the_drift_then_each_repair(app: TestApp) {
         r.text
     );
     let r = app.page("/console/routers", &admin).await.expect(200);
-    assert_eq!(
-        text_of(&r.text, &format!("router-{id}")).contains("Terjangkau"),
-        true
-    );
+    assert!(text_of(&r.text, &format!("router-{id}")).contains("Terjangkau"));
 
     sim.reset_configuration();
     // A dry run lists what differs and offers to apply.
