@@ -250,10 +250,11 @@ struct ReconcileForm {
     apply: Option<bool>,
 }
 
-fn names(ctx: &Ctx, id: &str, key: &str, list: &[String]) -> Markup {
+/// A list of names under its heading (`h3` below the drift's `h2`, else `h2`).
+fn names(ctx: &Ctx, id: &str, key: &str, list: &[String], sub: bool) -> Markup {
     html! {
         @if !list.is_empty() {
-            h3 { (t(ctx, key)) " (" (list.len()) ")" }
+            @if sub { h3 { (t(ctx, key)) " (" (list.len()) ")" } } @else { h2 { (t(ctx, key)) " (" (list.len()) ")" } }
             ul id=(id) { @for n in list { li { (n) } } }
         }
     }
@@ -298,13 +299,13 @@ async fn reconcile(
                     p.notice role="status" #no-drift { (t(&ctx, "routers-no-drift")) }
                 } @else {
                     h2 { (t(&ctx, "routers-drift")) }
-                    (names(&ctx, "drift-missing", "routers-drift-missing", &d.missing))
-                    (names(&ctx, "drift-extra", "routers-drift-extra", &d.extra))
-                    (names(&ctx, "drift-wrong", "routers-drift-wrong", &wrong))
-                    (names(&ctx, "drift-missing-profiles", "routers-drift-missing-profiles", &d.missing_profiles))
-                    (names(&ctx, "drift-wrong-profiles", "routers-drift-wrong-profiles", &wrong_profiles))
+                    (names(&ctx, "drift-missing", "routers-drift-missing", &d.missing, true))
+                    (names(&ctx, "drift-extra", "routers-drift-extra", &d.extra, true))
+                    (names(&ctx, "drift-wrong", "routers-drift-wrong", &wrong, true))
+                    (names(&ctx, "drift-missing-profiles", "routers-drift-missing-profiles", &d.missing_profiles, true))
+                    (names(&ctx, "drift-wrong-profiles", "routers-drift-wrong-profiles", &wrong_profiles, true))
                 }
-                (names(&ctx, "drift-left-alone", "routers-drift-left-alone", &d.left_alone))
+                (names(&ctx, "drift-left-alone", "routers-drift-left-alone", &d.left_alone, false))
                 @if report.applied && !report.repairs.is_empty() {
                     h2 { (t(&ctx, "routers-repairs")) }
                     table.responsive #repairs {

@@ -129,8 +129,10 @@ fn row(ctx: &Ctx, u: &User, errors: Option<&FormErrors>) -> Markup {
             }
             td data-label=(t(ctx, "users-actions")) {
                 @if let Some(e) = errors {
-                    @for (_, m) in &e.fields { p.field-error role="alert" id=(format!("user-{id}-error")) { (m) } }
-                    @if let Some(g) = &e.general { p.field-error role="alert" id=(format!("user-{id}-error")) { (g) } }
+                    p.field-error role="alert" id=(format!("user-{id}-error")) {
+                        @for (_, m) in &e.fields { (m) " " }
+                        @if let Some(g) = &e.general { (g) }
+                    }
                 }
                 div.actions {
                     form.inline method="post" action=(action) {
