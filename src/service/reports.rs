@@ -1,12 +1,20 @@
 //! Summary figures for a date range (admin).
 
-use chrono::NaiveDate;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Datelike, Days, Months, NaiveDate, TimeZone, Utc};
+use parking_lot::Mutex;
 
 use super::{AppError, require};
 use crate::app::App;
-use crate::domain::report::Summary;
+use crate::domain::billing::run::BillingRun;
+use crate::domain::report::{
+    Figures, MonthTotals, SubscriberPoint, Summary, subscribers_over_time,
+};
 use crate::domain::user::{Actor, Role};
-use crate::storage::repo::reports;
+use crate::storage::StoreError;
+use crate::storage::repo::{billing, reports};
 use crate::tx;
 
 pub async fn summary(
@@ -21,4 +29,171 @@ pub async fn summary(
     }
     let today = app.today();
     tx!(app, read, |ex| reports::summary(ex, from, to, today)).await
+}
+
+/// What the console's dashboard shows (every role sees it).
+#[derive(Debug, Clone)]
+pub struct Dashboard {
+    pub today: NaiveDate,
+    pub figures: Figures,
+    /// Routers the workers last reached, could not reach, and have not tried yet.
+    pub routers_up: usize,
+    pub routers_down: usize,
+    pub routers_unknown: usize,
+    pub last_run: Option<BillingRun>,
+    /// The last 12 months, oldest first, the current month last.
+    pub months: Vec<MonthTotals>,
+    /// Subscribers at the end of each of the 11 months before this one, and today.
+    pub subscribers: Vec<SubscriberPoint>,
+}
+
+/// The charts' figures cover a year of invoices and payments (1.2 million rows for 100,000
+/// clients: some 400 ms on SQLite); they are computed once per server and date, and brought up
+/// to date in the background when older than this: a page never waits for them, except the
+/// first of the day on each server.
+const CHARTS_FOR: Duration = Duration::from_secs(60);
+
+type Charts = (Vec<MonthTotals>, Vec<SubscriberPoint>);
+
+/// Computed charts, per app (its worker id) and date.
+struct Cached {
+    worker: String,
+    today: NaiveDate,
+    at: Instant,
+    charts: Arc<Charts>,
+    refreshing: bool,
+}
+
+static CHARTS: Mutex<Vec<Cached>> = Mutex::new(Vec::new());
+
+/// The dashboard for `today` (the provider's date, `app.today()`).
+///
+/// The figures are read now, in one snapshot. The charts may be up to a minute old (see
+/// [`CHARTS_FOR`]). The subscribers chart is derived from the subscriptions' status history:
+/// the counts of active and suspended subscriptions now, walked back through every recorded
+/// status change (creations, status changes, suspensions, reactivations) to the end of each
+/// month in the provider's time zone ([`subscribers_over_time`]). A subscription counts from
+/// when it was recorded; one deleted since is in no point (its history went with it).
+pub async fn dashboard(
+    app: &Arc<App>,
+    _actor: &Actor,
+    today: NaiveDate,
+) -> Result<Dashboard, AppError> {
+    let week_end = today + Days::new(6);
+    let month_start = today.with_day(1).unwrap_or(today);
+    let (figures, last_run) = tx!(app, read, |ex| async move {
+        let f = reports::figures(ex, today, week_end, month_start).await?;
+        let run = billing::runs(ex, 1).await?.into_iter().next();
+        Ok::<_, StoreError>((f, run))
+    })
+    .await?;
+    let routers = super::routers::views(app).await?;
+    let count = |want: Option<bool>| {
+        routers
+            .iter()
+            .filter(|v| v.health.reachable == want)
+            .count()
+    };
+    let (months, subscribers) = (*charts(app, today).await?).clone();
+    Ok(Dashboard {
+        today,
+        figures,
+        routers_up: count(Some(true)),
+        routers_down: count(Some(false)),
+        routers_unknown: count(None),
+        last_run,
+        months,
+        subscribers,
+    })
+}
+
+/// The charts from the cache; stale ones are answered while a task brings them up to date.
+async fn charts(app: &Arc<App>, today: NaiveDate) -> Result<Arc<Charts>, AppError> {
+    let stale = {
+        let mut cache = CHARTS.lock();
+        match cache
+            .iter_mut()
+            .find(|e| e.worker == app.worker_id && e.today == today)
+        {
+            Some(e) if e.at.elapsed() < CHARTS_FOR => return Ok(e.charts.clone()),
+            Some(e) => {
+                if !e.refreshing {
+                    e.refreshing = true;
+                    let app = app.clone();
+                    tokio::spawn(async move {
+                        if let Err(err) = refresh(&app, today).await {
+                            tracing::warn!(error = %err, "the dashboard's charts were not brought up to date");
+                            let mut cache = CHARTS.lock();
+                            for e in cache.iter_mut().filter(|e| e.worker == app.worker_id) {
+                                e.refreshing = false;
+                            }
+                        }
+                    });
+                }
+                Some(e.charts.clone())
+            }
+            None => None,
+        }
+    };
+    match stale {
+        Some(c) => Ok(c),
+        None => refresh(app, today).await,
+    }
+}
+
+/// Computes the charts and keeps them (forgetting this app's older ones, and any an hour old:
+/// apps that are gone).
+async fn refresh(app: &App, today: NaiveDate) -> Result<Arc<Charts>, AppError> {
+    let charts = Arc::new(compute(app, today).await?);
+    let mut cache = CHARTS.lock();
+    cache.retain(|e| e.worker != app.worker_id && e.at.elapsed() < Duration::from_secs(3600));
+    cache.push(Cached {
+        worker: app.worker_id.clone(),
+        today,
+        at: Instant::now(),
+        charts: charts.clone(),
+        refreshing: false,
+    });
+    Ok(charts)
+}
+
+async fn compute(app: &App, today: NaiveDate) -> Result<Charts, AppError> {
+    let month_start = today.with_day(1).unwrap_or(today);
+    let months: Vec<NaiveDate> = (0..12u32)
+        .rev()
+        .filter_map(|k| month_start.checked_sub_months(Months::new(k)))
+        .collect();
+    let end = month_start
+        .checked_add_months(Months::new(1))
+        .unwrap_or(today);
+    // Points: the last day of each earlier month, then today; a month's point is the instant
+    // its last day ends in the provider's zone.
+    let mut dates: Vec<NaiveDate> = months
+        .get(1..)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|m| m.pred_opt())
+        .collect();
+    dates.push(today);
+    let tz = app.settings().tz();
+    let bounds: Vec<DateTime<Utc>> = dates[..dates.len() - 1]
+        .iter()
+        .filter_map(|d| {
+            let next = d.succ_opt()?.and_hms_opt(0, 0, 0)?;
+            Some(
+                tz.from_local_datetime(&next)
+                    .earliest()?
+                    .with_timezone(&Utc),
+            )
+        })
+        .collect();
+    let (totals, (active, suspended), changes) = tx!(app, read, |ex| async move {
+        let totals = reports::monthly_totals(ex, &months, end).await?;
+        let counts = reports::subscription_counts(ex).await?;
+        let changes = reports::status_changes(ex, &bounds).await?;
+        Ok::<_, StoreError>((totals, counts, changes))
+    })
+    .await?;
+    let points = subscribers_over_time(&dates, active, suspended, &changes);
+    Ok((totals, points))
 }

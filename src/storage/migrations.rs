@@ -72,6 +72,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "overdue_index",
         sql: include_str!("migrations/0012_overdue_index.sql"),
     },
+    Migration {
+        version: 13,
+        name: "dashboard_indexes",
+        sql: include_str!("migrations/0013_dashboard_indexes.sql"),
+    },
 ];
 
 /// Removes `--` comment lines, which may hold the `;` that separates statements.

@@ -11,6 +11,7 @@
 mod assets;
 mod billing_kit;
 mod cashier;
+mod charts;
 mod chasing;
 mod clients;
 mod clients_live;
