@@ -589,6 +589,7 @@ async fn connect_and_disconnect_reach_the_router(app: TestApp) {
         .uri(format!("/console/clients/{client}/connection"))
         .header("cookie", format!("mikronet_session={admin}"))
         .header("hx-request", "true")
+        .header("hx-target", "router-state")
         .header(
             "x-csrf-token",
             mikronet::http::console::session::csrf_token(&app.app, &admin),
@@ -602,6 +603,22 @@ async fn connect_and_disconnect_reach_the_router(app: TestApp) {
     assert!(r.text.contains(r#"id="connection-outcome""#));
     assert!(r.text.contains(r#"data-state="enabled""#), "{}", r.text);
     assert_eq!(disabled().as_deref(), Some("false"));
+
+    // From a row of the chasing list (no router state to refresh): the outcome alone.
+    let csrf = mikronet::http::console::session::csrf_token(&app.app, &admin);
+    let r = send(
+        &app,
+        "POST",
+        &format!("/console/clients/{client}/connection"),
+        &admin,
+        Some("action=disable&reason=overdue".into()),
+        &[("hx-request", "true"), ("x-csrf-token", &csrf)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(r.text.contains("The client is disconnected."), "{}", r.text);
+    assert!(!r.text.contains("secret-state") && !r.text.contains(r#"id="#));
+    assert_eq!(disabled().as_deref(), Some("true"));
 
     // A router that does not answer: said so, quickly.
     sim.set_refuse_connections(true);

@@ -4,6 +4,7 @@
 
 use axum::Router;
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use maud::{Markup, html};
@@ -159,11 +160,12 @@ impl SwitchedQuery {
             Some("disable") => false,
             _ => return html! {},
         };
-        outcome(ctx, enable, self.applied.as_deref() == Some("true"))
+        outcome(ctx, enable, self.applied.as_deref() == Some("true"), true)
     }
 }
 
-fn outcome(ctx: &Ctx, enable: bool, applied: bool) -> Markup {
+/// The notice of a switch; `with_id`: the one notice of a client page (a list may show many).
+fn outcome(ctx: &Ctx, enable: bool, applied: bool, with_id: bool) -> Markup {
     let key = match (enable, applied) {
         (true, true) => "clients-connected",
         (false, true) => "clients-disconnected",
@@ -171,7 +173,7 @@ fn outcome(ctx: &Ctx, enable: bool, applied: bool) -> Markup {
         (false, false) => "clients-disconnect-queued",
     };
     html! {
-        p.notice #connection-outcome role="status" {
+        p.notice.connection-outcome id=[with_id.then_some("connection-outcome")] role="status" {
             (t(ctx, key))
         }
     }
@@ -179,10 +181,12 @@ fn outcome(ctx: &Ctx, enable: bool, applied: bool) -> Markup {
 
 /// `POST /console/clients/{id}/connection` (`action` = `disable` | `enable`, `reason`): the
 /// service's manual switch (the API's `/client/{id}/connection/…`); then the outcome and the
-/// router state asked again.
+/// router state asked again (on the client page, whose router state is the htmx target), or
+/// the outcome alone (a row of the chasing list).
 async fn connection(
     State(app): State<AppState>,
     Path(raw): Path<String>,
+    headers: HeaderMap,
     posted: Posted<ConnectionForm>,
 ) -> Response {
     let ctx = posted.ctx;
@@ -202,9 +206,15 @@ async fn connection(
     let result = svc::switch_connection(&app, ctx.actor(), id, enable, form.reason).await;
     match result {
         Ok(Switched { applied, .. }) if ctx.htmx => {
+            let into_state = headers
+                .get("hx-target")
+                .is_some_and(|t| t.as_bytes() == b"router-state");
+            if !into_state {
+                return ui::fragment(outcome(&ctx, enable, applied, false));
+            }
             let state = svc::live_state(&app, id).await;
             ui::fragment(html! {
-                (outcome(&ctx, enable, applied))
+                (outcome(&ctx, enable, applied, true))
                 (state_markup(&ctx, &state))
             })
         }
