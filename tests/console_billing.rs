@@ -601,6 +601,25 @@ async fn the_invoice_page_is_printable(app: TestApp) {
         app.page("/console/invoices/999999", &cashier).await.status,
         404
     );
+
+    // With a logo saved, the invoice shows it.
+    mikronet::service::settings::set_logo(
+        &app.app,
+        &mikronet::domain::user::Actor::system("test"),
+        Some(b"\x89PNG\r\n\x1a\n0000".to_vec()),
+    )
+    .await
+    .unwrap();
+    let page = app
+        .page(&format!("/console/invoices/{}", b.invoice), &cashier)
+        .await;
+    assert!(
+        page.text.contains(
+            r#"<img class="doc-logo" src="/console/logo" alt="Logo Net Desa Sejahtera">"#
+        ),
+        "{}",
+        page.text
+    );
 }
 
 async fn the_invoice_filters_narrow_the_rows(app: TestApp) {
