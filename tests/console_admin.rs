@@ -132,6 +132,15 @@ async fn dashboard_shows_the_books(app: TestApp) {
         );
         let s = last_row(tables[1]);
         assert!(s.contains("<td>3</td><td>0</td>"), "{s}");
+        // Walked back through the history: a year ago none of them had been recorded.
+        let first = tables[1]
+            .split("<tbody>")
+            .nth(1)
+            .unwrap()
+            .split("</tr>")
+            .next()
+            .unwrap();
+        assert!(first.contains("<td>0</td><td>0</td>"), "{first}");
     }
 }
 
@@ -205,6 +214,11 @@ async fn a_cashier_sees_the_dashboard_but_no_admin_page(app: TestApp) {
             r.text.contains(&format!("href=\"{href}\"")),
             "{href} not in the admin's menu"
         );
+    }
+    let operator = app.user(Some(&admin), "operator1", "operator").await;
+    for path in ["/console/users", "/console/routers", "/console/settings"] {
+        let r = app.page(path, &operator).await;
+        assert_eq!(r.status, 403, "GET {path} as an operator: {}", r.text);
     }
     for path in [
         "/console/users",
