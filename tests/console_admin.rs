@@ -419,6 +419,19 @@ async fn logo_upload_is_checked_and_served(app: TestApp) {
     assert_eq!(r.status, 403);
     let r = upload(&app, &admin, Some("forged"), "other.png", "image/png", PNG).await;
     assert_eq!(r.status, 403);
+    // 200 KiB: above the API's body limit, within the logo route's own.
+    let mid = [PNG, &vec![0u8; 200 * 1024]].concat();
+    let r = upload(&app, &admin, Some(&token), "mid.png", "image/png", &mid).await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    // Over 256 KiB but within the route's limit: the service's refusal, next to the field.
+    let over = [PNG, &vec![0u8; 270 * 1024]].concat();
+    let r = upload(&app, &admin, Some(&token), "over.png", "image/png", &over).await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(
+        text_of(&r.text, "f-logo-error").contains("256 KiB"),
+        "{}",
+        r.text
+    );
     // Too large for the route's limit: refused, nothing stored.
     let big = [PNG, &vec![0u8; 400 * 1024]].concat();
     let r = upload(&app, &admin, Some(&token), "big.png", "image/png", &big).await;
