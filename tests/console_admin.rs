@@ -132,6 +132,15 @@ async fn dashboard_shows_the_books(app: TestApp) {
         );
         let s = last_row(tables[1]);
         assert!(s.contains("<td>3</td><td>0</td>"), "{s}");
+        // Walked back through the history: a year ago none of them had been recorded.
+        let first = tables[1]
+            .split("<tbody>")
+            .nth(1)
+            .unwrap()
+            .split("</tr>")
+            .next()
+            .unwrap();
+        assert!(first.contains("<td>0</td><td>0</td>"), "{first}");
     }
 }
 
@@ -205,6 +214,11 @@ async fn a_cashier_sees_the_dashboard_but_no_admin_page(app: TestApp) {
             r.text.contains(&format!("href=\"{href}\"")),
             "{href} not in the admin's menu"
         );
+    }
+    let operator = app.user(Some(&admin), "operator1", "operator").await;
+    for path in ["/console/users", "/console/routers", "/console/settings"] {
+        let r = app.page(path, &operator).await;
+        assert_eq!(r.status, 403, "GET {path} as an operator: {}", r.text);
     }
     for path in [
         "/console/users",
@@ -405,6 +419,19 @@ async fn logo_upload_is_checked_and_served(app: TestApp) {
     assert_eq!(r.status, 403);
     let r = upload(&app, &admin, Some("forged"), "other.png", "image/png", PNG).await;
     assert_eq!(r.status, 403);
+    // 200 KiB: above the API's body limit, within the logo route's own.
+    let mid = [PNG, &vec![0u8; 200 * 1024]].concat();
+    let r = upload(&app, &admin, Some(&token), "mid.png", "image/png", &mid).await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    // Over 256 KiB but within the route's limit: the service's refusal, next to the field.
+    let over = [PNG, &vec![0u8; 270 * 1024]].concat();
+    let r = upload(&app, &admin, Some(&token), "over.png", "image/png", &over).await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(
+        text_of(&r.text, "f-logo-error").contains("256 KiB"),
+        "{}",
+        r.text
+    );
     // Too large for the route's limit: refused, nothing stored.
     let big = [PNG, &vec![0u8; 400 * 1024]].concat();
     let r = upload(&app, &admin, Some(&token), "big.png", "image/png", &big).await;
