@@ -68,8 +68,8 @@ static CHARTS: Mutex<Vec<Cached>> = Mutex::new(Vec::new());
 
 /// The dashboard for `today` (the provider's date, `app.today()`).
 ///
-/// The figures are read now, in one snapshot. The charts may be up to a minute old (see
-/// [`CHARTS_FOR`]). The subscribers chart is derived from the subscriptions' status history:
+/// The figures, the current month's totals and today's subscriber counts are read now, in one
+/// snapshot; the earlier months of the charts may be up to a minute old (see [`CHARTS_FOR`]). The subscribers chart is derived from the subscriptions' status history:
 /// the counts of active and suspended subscriptions now, walked back through every recorded
 /// status change (creations, status changes, suspensions, reactivations) to the end of each
 /// month in the provider's time zone ([`subscribers_over_time`]). A subscription counts from
@@ -81,10 +81,15 @@ pub async fn dashboard(
 ) -> Result<Dashboard, AppError> {
     let week_end = today + Days::new(6);
     let month_start = today.with_day(1).unwrap_or(today);
-    let (figures, last_run) = tx!(app, read, |ex| async move {
+    let month_end = month_start
+        .checked_add_months(Months::new(1))
+        .unwrap_or(today);
+    let (figures, last_run, this_month, (active, suspended)) = tx!(app, read, |ex| async move {
         let f = reports::figures(ex, today, week_end, month_start).await?;
         let run = billing::runs(ex, 1).await?.into_iter().next();
-        Ok::<_, StoreError>((f, run))
+        let this_month = reports::monthly_totals(ex, &[month_start], month_end).await?;
+        let counts = reports::subscription_counts(ex).await?;
+        Ok::<_, StoreError>((f, run, this_month, counts))
     })
     .await?;
     let routers = super::routers::views(app).await?;
@@ -94,7 +99,16 @@ pub async fn dashboard(
             .filter(|v| v.health.reachable == want)
             .count()
     };
-    let (months, subscribers) = (*charts(app, today).await?).clone();
+    let (mut months, mut subscribers) = (*charts(app, today).await?).clone();
+    // The current month and today are read now, with the figures: only the earlier months
+    // come from the cache, and they change only when something is entered back-dated.
+    if let (Some(last), Some(now)) = (months.last_mut(), this_month.into_iter().next()) {
+        *last = now;
+    }
+    if let Some(last) = subscribers.last_mut() {
+        last.active = active;
+        last.suspended = suspended;
+    }
     Ok(Dashboard {
         today,
         figures,

@@ -18,7 +18,7 @@ use crate::app::AppState;
 use crate::domain::billing::invoice::PAYMENT_METHODS;
 use crate::domain::client::Client;
 use crate::domain::ids::{ClientId, InvoiceId, PaymentId};
-use crate::domain::phone::{home_country_code, normalize_msisdn, wa_me_link};
+use crate::domain::phone::wa_me_link;
 use crate::http::idempotent::form_key;
 use crate::i18n::format::format_date_range;
 use crate::i18n::words::amount_in_words;
@@ -327,12 +327,10 @@ struct PaperQuery {
     paper: Option<String>,
 }
 
-/// The client's number as WhatsApp takes it, when it reads as one in the provider's country;
-/// else none (wa.me then lets the cashier choose the chat).
+/// The client's number as WhatsApp takes it, or none (wa.me then lets the cashier choose the
+/// chat).
 fn whatsapp_number(ctx: &Ctx, phone: &str) -> String {
-    home_country_code(&ctx.settings.currency)
-        .and_then(|cc| normalize_msisdn(phone, cc).ok())
-        .unwrap_or_default()
+    ui::whatsapp_number(ctx, phone).unwrap_or_default()
 }
 
 /// `GET /console/payments/{id}/receipt?paper=58|80`: the receipt, printable and shareable.

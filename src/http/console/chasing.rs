@@ -14,7 +14,7 @@ use super::clients::{page_number, pager, query_of};
 use super::session::Ctx;
 use super::ui::{self, csrf_field, date, money, t, t_args};
 use crate::app::AppState;
-use crate::domain::phone::{normalize_msisdn, wa_me_link};
+use crate::domain::phone::wa_me_link;
 use crate::i18n::format::format_money;
 use crate::i18n::{Arg, Lang};
 use crate::service::Page;
@@ -22,10 +22,6 @@ use crate::service::clients::{self as svc, OverdueClient};
 
 /// Clients per page of the list.
 const PER_PAGE: u32 = 25;
-
-/// The country calling code national numbers are read with (the settings have no country
-/// yet; MikroNet's providers are in Indonesia).
-const COUNTRY_CODE: &str = "62";
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/console/chasing", get(list))
@@ -41,7 +37,7 @@ struct ChasingQuery {
 /// The WhatsApp link with the reminder, in the provider's language; `None` for a number that
 /// cannot be read as one.
 fn whatsapp(ctx: &Ctx, o: &OverdueClient) -> Option<String> {
-    let number = normalize_msisdn(&o.overdue.phone_number, COUNTRY_CODE).ok()?;
+    let number = super::ui::whatsapp_number(ctx, &o.overdue.phone_number)?;
     let lang = Lang::parse(&ctx.settings.default_language).unwrap_or(ctx.lang);
     let text = crate::i18n::t_args(
         lang,

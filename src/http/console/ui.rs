@@ -455,3 +455,10 @@ pub fn badge(ctx: &Ctx, group: &str, code: &str) -> Markup {
 pub fn raw(s: String) -> PreEscaped<String> {
     PreEscaped(s)
 }
+
+/// A client's number as WhatsApp takes it (`628123456789`), when it reads as one in the
+/// provider's country (from its currency: IDR is Indonesia, +62); else `None`.
+pub fn whatsapp_number(ctx: &Ctx, phone: &str) -> Option<String> {
+    crate::domain::phone::home_country_code(&ctx.settings.currency)
+        .and_then(|cc| crate::domain::phone::normalize_msisdn(phone, cc).ok())
+}
