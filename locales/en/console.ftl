@@ -15,6 +15,7 @@ console-forbidden = Your role may not open this page or do this.
 console-not-found = This page or record does not exist.
 console-unavailable = Not reachable now
 console-internal-error = Something went wrong on the server. Nothing was changed; please try again.
+console-csrf-refused = This form has expired or did not come from this console: reload the page and send it again.
 console-error-title = Cannot show this
 error-invalid-value = is not a valid value
 error-logo-size = must be at most 256 KiB

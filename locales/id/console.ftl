@@ -15,6 +15,7 @@ console-forbidden = Peran Anda tidak boleh membuka halaman ini atau melakukan in
 console-not-found = Halaman atau data ini tidak ada.
 console-unavailable = Tidak dapat dihubungi sekarang
 console-internal-error = Terjadi kesalahan di server. Tidak ada yang diubah; silakan coba lagi.
+console-csrf-refused = Formulir ini sudah kedaluwarsa atau tidak berasal dari konsol ini: muat ulang halaman lalu kirim lagi.
 console-error-title = Tidak dapat ditampilkan
 error-invalid-value = bukan nilai yang sah
 error-logo-size = paling besar 256 KiB

@@ -261,3 +261,53 @@ pub fn key_refusal(ctx: &Ctx, mut errors: FormErrors) -> FormErrors {
     }
     errors
 }
+
+/// The page number asked for (`page`, from 1), an error next to it when it is not one.
+pub fn page_no(ctx: &Ctx, errors: &mut FormErrors, raw: Option<&str>) -> u32 {
+    read(ctx, errors, "page", raw, |s| {
+        s.parse::<u32>()
+            .ok()
+            .filter(|n| (1..=1_000_000).contains(n))
+    })
+    .unwrap_or(1)
+}
+
+/// Page `page` of [`PER_PAGE`] rows.
+pub fn page(page: u32) -> crate::service::Page {
+    crate::service::Page {
+        page,
+        per_page: PER_PAGE,
+    }
+}
+
+/// A status filter's choices: "any", then each of the domain's `codes` in the user's words.
+pub fn status_choices(ctx: &Ctx, group: &str, codes: &[&str]) -> Vec<(String, String)> {
+    std::iter::once((String::new(), t(ctx, "billing-any")))
+        .chain(codes.iter().map(|c| {
+            (
+                (*c).to_owned(),
+                crate::i18n::Catalog::global().label(ctx.lang, group, c),
+            )
+        }))
+        .collect()
+}
+
+/// `?paper=58|80` of a printable page.
+#[derive(serde::Deserialize, Default)]
+pub struct PaperQuery {
+    pub paper: Option<String>,
+}
+
+/// What a printable page (invoice, receipt) needs besides its document: the paper asked for
+/// (the class on `<main>`) and whether the provider has a logo.
+pub async fn printable(
+    app: &crate::app::App,
+    ctx: &Ctx,
+    raw: Option<&str>,
+) -> Result<(Option<&'static str>, bool), Response> {
+    let q: PaperQuery = query(ctx, raw)?;
+    let has_logo = crate::service::settings::logo(app)
+        .await
+        .is_ok_and(|l| l.is_some());
+    Ok((paper_class(q.paper.as_deref()), has_logo))
+}

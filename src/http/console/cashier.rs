@@ -322,11 +322,6 @@ async fn record(
     }
 }
 
-#[derive(Deserialize, Default)]
-struct PaperQuery {
-    paper: Option<String>,
-}
-
 /// The client's number as WhatsApp takes it, or none (wa.me then lets the cashier choose the
 /// chat).
 fn whatsapp_number(ctx: &Ctx, phone: &str) -> String {
@@ -340,18 +335,14 @@ async fn receipt(
     Path(id): Path<i64>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let q: PaperQuery = match kit::query(&ctx, raw.as_deref()) {
-        Ok(q) => q,
+    let (class, has_logo) = match kit::printable(&app, &ctx, raw.as_deref()).await {
+        Ok(p) => p,
         Err(r) => return r,
     };
     let r = match payments::receipt(&app, PaymentId(id)).await {
         Ok(r) => r,
         Err(e) => return ui::error_page(&ctx, &e),
     };
-    let has_logo = crate::service::settings::logo(&app)
-        .await
-        .is_ok_and(|l| l.is_some());
-    let class = kit::paper_class(q.paper.as_deref());
     let p = &r.payment;
     let method = Catalog::global().label(ctx.lang, "payment-method", &p.payment_method);
     let status_word = Catalog::global().label(ctx.lang, "invoice-status", r.status.as_str());

@@ -18,7 +18,7 @@ use crate::domain::ids::{ClientId, InvoiceId};
 use crate::i18n::format::format_date_range;
 use crate::i18n::{Arg, Catalog};
 use crate::service::billing::GenerationSummary;
-use crate::service::{Page, billing, invoices as svc};
+use crate::service::{billing, invoices as svc};
 use crate::storage::repo::billing::CutOff;
 
 pub fn routes() -> Router<AppState> {
@@ -105,12 +105,7 @@ async fn list(State(app): State<AppState>, ctx: Ctx, RawQuery(raw): RawQuery) ->
         s.parse::<bool>().ok()
     })
     .unwrap_or(false);
-    let page_no = kit::read(&ctx, &mut errors, "page", q.page.as_deref(), |s| {
-        s.parse::<u32>()
-            .ok()
-            .filter(|n| (1..=1_000_000).contains(n))
-    })
-    .unwrap_or(1);
+    let page_no = kit::page_no(&ctx, &mut errors, q.page.as_deref());
     let (rows, total) = if errors.is_empty() {
         let filter = InvoiceFilter {
             status,
@@ -120,25 +115,15 @@ async fn list(State(app): State<AppState>, ctx: Ctx, RawQuery(raw): RawQuery) ->
             to,
             due_before: overdue.then_some(today),
         };
-        let page_of = Page {
-            page: page_no,
-            per_page: kit::PER_PAGE,
-        };
-        match svc::list_views(&app, filter, page_of).await {
+        match svc::list_views(&app, filter, kit::page(page_no)).await {
             Ok(r) => r,
             Err(e) => return ui::error_page(&ctx, &e),
         }
     } else {
         (Vec::new(), 0)
     };
-    let statuses: Vec<(String, String)> = std::iter::once((String::new(), t(&ctx, "billing-any")))
-        .chain(InvoiceStatus::ALL.iter().map(|s| {
-            (
-                s.as_str().to_owned(),
-                Catalog::global().label(ctx.lang, "invoice-status", s.as_str()),
-            )
-        }))
-        .collect();
+    let codes: Vec<&str> = InvoiceStatus::ALL.iter().map(|s| s.as_str()).collect();
+    let statuses = kit::status_choices(&ctx, "invoice-status", &codes);
     let filters = [
         ("status", q.status.as_deref()),
         ("from", q.from.as_deref()),
@@ -266,11 +251,6 @@ async fn run_billing(State(app): State<AppState>, posted: Posted<RunForm>) -> Re
     }
 }
 
-#[derive(Deserialize, Default)]
-struct PaperQuery {
-    paper: Option<String>,
-}
-
 /// `GET /console/invoices/{id}?paper=58|80`: the printable invoice.
 async fn show(
     State(app): State<AppState>,
@@ -278,18 +258,14 @@ async fn show(
     Path(id): Path<i64>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let q: PaperQuery = match kit::query(&ctx, raw.as_deref()) {
-        Ok(q) => q,
+    let (class, has_logo) = match kit::printable(&app, &ctx, raw.as_deref()).await {
+        Ok(p) => p,
         Err(r) => return r,
     };
     let doc = match svc::document(&app, InvoiceId(id)).await {
         Ok(d) => d,
         Err(e) => return ui::error_page(&ctx, &e),
     };
-    let has_logo = crate::service::settings::logo(&app)
-        .await
-        .is_ok_and(|l| l.is_some());
-    let class = kit::paper_class(q.paper.as_deref());
     let today = ctx.settings.today();
     let i = &doc.invoice;
     let c = &doc.client;

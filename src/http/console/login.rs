@@ -24,7 +24,14 @@ const PRELOGIN_COOKIE: &str = "mikronet_prelogin";
 /// Only a path of the console is a place to go back to (never another site).
 fn safe_next(next: Option<&str>) -> &str {
     match next {
-        Some(n) if n.starts_with("/console/") && !n.starts_with("//") && !n.contains('\\') => n,
+        // Printable ASCII only: the path goes into a `Location` header as it is.
+        Some(n)
+            if n.starts_with("/console/")
+                && !n.starts_with("//")
+                && n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\') =>
+        {
+            n
+        }
         _ => "/console/",
     }
 }
@@ -140,15 +147,19 @@ pub async fn submit(State(app): State<AppState>, req: Request) -> Response {
     let lang = cookie(&parts.headers, LANG_COOKIE)
         .and_then(Lang::parse)
         .unwrap_or_else(|| lang_of(&parts.headers, &app.settings()));
+    let unreadable = |status| {
+        let msg = t(lang, "console-form-has-errors");
+        login_page(&app, lang, "/console/", "", Some(msg), status, secure)
+    };
     let Ok(bytes) = axum::body::to_bytes(body, app.config.max_body_bytes).await else {
-        return (StatusCode::PAYLOAD_TOO_LARGE, "too large").into_response();
+        return unreadable(StatusCode::PAYLOAD_TOO_LARGE);
     };
     let Ok(f) = decode_pairs::<LoginForm>(&bytes, false, "body") else {
-        return (StatusCode::UNPROCESSABLE_ENTITY, "malformed form").into_response();
+        return unreadable(StatusCode::UNPROCESSABLE_ENTITY);
     };
     let expected = cookie(&parts.headers, PRELOGIN_COOKIE);
     if expected.is_none() || f.csrf.as_deref() != expected {
-        return csrf_refused();
+        return csrf_refused(lang);
     }
     let next = safe_next(f.next.as_deref()).to_owned();
     let username = f.username.unwrap_or_default();

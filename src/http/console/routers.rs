@@ -132,9 +132,6 @@ fn actions(ctx: &Ctx, id: i64, failed: i64) -> Markup {
 
 /// `GET /console/routers/{id}`: asks the router now (with the connection's timeout).
 async fn show(State(app): State<AppState>, Path(id): Path<i64>, ctx: Ctx) -> Response {
-    if let Some(r) = refused(&ctx) {
-        return r;
-    }
     let s = match svc::status(&app, ctx.actor(), RouterId(id)).await {
         Ok(s) => s,
         Err(e) => return error_page(&ctx, &e),
@@ -168,9 +165,6 @@ async fn show(State(app): State<AppState>, Path(id): Path<i64>, ctx: Ctx) -> Res
 /// `GET /console/routers/{id}/failed`: the objects the workers gave up on (a fragment for
 /// htmx, a page otherwise).
 async fn failed(State(app): State<AppState>, Path(id): Path<i64>, ctx: Ctx) -> Response {
-    if let Some(r) = refused(&ctx) {
-        return r;
-    }
     let page_of = Page {
         page: 1,
         per_page: 100,
@@ -224,9 +218,6 @@ async fn retry(
     posted: Posted<Nothing>,
 ) -> Response {
     let ctx = posted.ctx;
-    if let Some(r) = refused(&ctx) {
-        return r;
-    }
     match svc::retry(&app, ctx.actor(), RouterId(id), None).await {
         Ok(n) => page(
             &ctx,
@@ -497,9 +488,6 @@ async fn create(State(app): State<AppState>, posted: Posted<RouterDraft>) -> Res
 
 /// `GET /console/routers/{id}/edit`.
 async fn edit_form(State(app): State<AppState>, Path(id): Path<i64>, ctx: Ctx) -> Response {
-    if let Some(r) = refused(&ctx) {
-        return r;
-    }
     match svc::get(&app, ctx.actor(), RouterId(id)).await {
         Ok(r) => router_form(
             &ctx,
@@ -571,9 +559,6 @@ fn delete_page(ctx: &Ctx, id: i64, name: &str, error: Option<String>) -> Respons
 
 /// `GET /console/routers/{id}/delete`: asks first.
 async fn confirm_delete(State(app): State<AppState>, Path(id): Path<i64>, ctx: Ctx) -> Response {
-    if let Some(r) = refused(&ctx) {
-        return r;
-    }
     match svc::get(&app, ctx.actor(), RouterId(id)).await {
         Ok(r) => delete_page(&ctx, id, &r.settings.name, None),
         Err(e) => error_page(&ctx, &e),
@@ -587,9 +572,6 @@ async fn delete(
     posted: Posted<Nothing>,
 ) -> Response {
     let ctx = posted.ctx;
-    if let Some(r) = refused(&ctx) {
-        return r;
-    }
     match svc::delete(&app, ctx.actor(), RouterId(id)).await {
         Ok(()) => Redirect::to("/console/routers?done=deleted").into_response(),
         Err(e @ AppError::Conflict { .. }) => {

@@ -179,12 +179,12 @@ pub struct Posted<T> {
     pub form: Result<T, (String, String)>,
 }
 
-/// Refusal of a POST whose CSRF token is missing or wrong.
-pub fn csrf_refused() -> Response {
+/// Refusal of a POST whose CSRF token is missing or wrong, in the user's language.
+pub fn csrf_refused(lang: Lang) -> Response {
     (
         StatusCode::FORBIDDEN,
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        "This form has expired or did not come from this console: reload the page and send it again.",
+        crate::i18n::t(lang, "console-csrf-refused"),
     )
         .into_response()
 }
@@ -218,7 +218,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Posted<T> {
                 path = parts.uri.path(),
                 "console POST refused: CSRF token missing or wrong"
             );
-            return Err(csrf_refused());
+            return Err(csrf_refused(ctx.lang));
         }
         let rest = rest.finish();
         Ok(Posted {

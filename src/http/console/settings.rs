@@ -213,7 +213,7 @@ async fn upload(State(app): State<AppState>, ctx: Ctx, mut form: Multipart) -> R
     }
     if !csrf.is_some_and(|c| csrf_ok(&ctx, &c)) {
         tracing::warn!("console logo upload refused: CSRF token missing or wrong");
-        return csrf_refused();
+        return csrf_refused(ctx.lang);
     }
     if let Err(r) = allowed(&ctx, Role::manages_users) {
         return r;

@@ -19,8 +19,7 @@ use crate::domain::billing::subscription::{
 use crate::domain::ids::{ClientId, PlanId, SubscriptionId};
 use crate::domain::user::Role;
 use crate::http::idempotent::form_key;
-use crate::i18n::{Arg, Catalog};
-use crate::service::Page;
+use crate::i18n::Arg;
 use crate::service::idempotency::{Answer, Once, Outcome};
 use crate::service::subscriptions as svc;
 
@@ -60,33 +59,18 @@ async fn list(State(app): State<AppState>, ctx: Ctx, RawQuery(raw): RawQuery) ->
         q.client_id.as_deref(),
         kit::id_of::<ClientId>,
     );
-    let page_no = kit::read(&ctx, &mut errors, "page", q.page.as_deref(), |s| {
-        s.parse::<u32>()
-            .ok()
-            .filter(|n| (1..=1_000_000).contains(n))
-    })
-    .unwrap_or(1);
+    let page_no = kit::page_no(&ctx, &mut errors, q.page.as_deref());
     let (rows, total) = if errors.is_empty() {
         let filter = SubscriptionFilter { client_id, status };
-        let page_of = Page {
-            page: page_no,
-            per_page: kit::PER_PAGE,
-        };
-        match svc::list_named(&app, filter, page_of).await {
+        match svc::list_named(&app, filter, kit::page(page_no)).await {
             Ok(r) => r,
             Err(e) => return ui::error_page(&ctx, &e),
         }
     } else {
         (Vec::new(), 0)
     };
-    let statuses: Vec<(String, String)> = std::iter::once((String::new(), t(&ctx, "billing-any")))
-        .chain(Status::ALL.iter().map(|s| {
-            (
-                s.as_str().to_owned(),
-                Catalog::global().label(ctx.lang, "subscription-status", s.as_str()),
-            )
-        }))
-        .collect();
+    let codes: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+    let statuses = kit::status_choices(&ctx, "subscription-status", &codes);
     let filters = [
         ("status", q.status.as_deref()),
         ("client_id", q.client_id.as_deref()),
