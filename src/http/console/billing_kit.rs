@@ -53,10 +53,6 @@ pub fn date_of(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
-pub fn id_of<T: From<i64>>(s: &str) -> Option<T> {
-    s.parse::<i64>().ok().filter(|n| *n > 0).map(T::from)
-}
-
 /// An amount as a cashier types it, in the provider's currency; its refusal is the error
 /// next to `field`.
 pub fn money_input(ctx: &Ctx, field: &str, text: Option<&str>) -> Result<Money, FormErrors> {
@@ -70,7 +66,7 @@ pub fn money_for_input(ctx: &Ctx, m: Money) -> String {
 }
 
 /// A labelled `<input>` named `name` whose label is this section's word `label_key`, with
-/// its error from `errors`.
+/// its error from `errors`; `kind` is the input's HTML type.
 pub fn input(
     ctx: &Ctx,
     name: &str,
@@ -80,20 +76,13 @@ pub fn input(
     errors: &FormErrors,
     required: bool,
 ) -> Markup {
-    let id = format!("f-{name}");
-    let err_id = format!("{id}-error");
-    let error = errors.get(name);
-    let label = t(ctx, label_key);
-    html! {
-        div.field {
-            label for=(id) { (label) @if required { span.req aria-hidden="true" { " *" } } }
-            input id=(id) name=(name) type=(kind) value=(value) required[required]
-                aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| &err_id)];
-            @if let Some(e) = error {
-                p.field-error id=(err_id) { (label) " " (e) }
-            }
-        }
-    }
+    let kind = match kind {
+        "date" => ui::Input::Date,
+        "number" => ui::Input::Number,
+        "search" => ui::Input::Search,
+        _ => ui::Input::Text,
+    };
+    ui::field_labelled(&t(ctx, label_key), name, kind, value, errors, required)
 }
 
 /// A labelled `<select>` named `name`, labelled by `label_key`; `options` are (value, text).
@@ -105,23 +94,7 @@ pub fn select(
     selected: &str,
     errors: &FormErrors,
 ) -> Markup {
-    let id = format!("f-{name}");
-    let err_id = format!("{id}-error");
-    let error = errors.get(name);
-    let label = t(ctx, label_key);
-    html! {
-        div.field {
-            label for=(id) { (label) }
-            select id=(id) name=(name) aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| &err_id)] {
-                @for (v, shown) in options {
-                    option value=(v) selected[v == selected] { (shown) }
-                }
-            }
-            @if let Some(e) = error {
-                p.field-error id=(err_id) { (label) " " (e) }
-            }
-        }
-    }
+    ui::select_labelled(&t(ctx, label_key), name, options, selected, errors)
 }
 
 /// A path with its query: `pairs` with a value, in order.

@@ -345,12 +345,9 @@ async fn create(State(app): State<AppState>, posted: Posted<ClientDraft>) -> Res
     }
 }
 
-fn id_of(raw: &str) -> Result<ClientId, AppError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|n| *n > 0)
-        .map(ClientId)
-        .ok_or_else(|| AppError::NotFound(format!("client {raw}")))
+/// The client of a path's `{id}`; any other text is a client that does not exist.
+pub(super) fn id_of(raw: &str) -> Result<ClientId, AppError> {
+    ui::id_of(raw).ok_or_else(|| AppError::NotFound(format!("client {raw}")))
 }
 
 fn draft_of(c: &Client) -> ClientDraft {

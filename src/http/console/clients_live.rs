@@ -24,13 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/clients/{id}/connection", post(connection))
 }
 
-fn id_of(raw: &str) -> Result<ClientId, AppError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|n| *n > 0)
-        .map(ClientId)
-        .ok_or_else(|| AppError::NotFound(format!("client {raw}")))
-}
+use super::clients::id_of;
 
 /// The router section of the client page: its state loads after the page.
 pub fn section(ctx: &Ctx, id: ClientId) -> Markup {

@@ -99,7 +99,7 @@ async fn list(State(app): State<AppState>, ctx: Ctx, RawQuery(raw): RawQuery) ->
         &mut errors,
         "client_id",
         q.client_id.as_deref(),
-        kit::id_of::<ClientId>,
+        ui::id_of::<ClientId>,
     );
     let overdue = kit::read(&ctx, &mut errors, "overdue", q.overdue.as_deref(), |s| {
         s.parse::<bool>().ok()

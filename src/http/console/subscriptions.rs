@@ -57,7 +57,7 @@ async fn list(State(app): State<AppState>, ctx: Ctx, RawQuery(raw): RawQuery) ->
         &mut errors,
         "client_id",
         q.client_id.as_deref(),
-        kit::id_of::<ClientId>,
+        ui::id_of::<ClientId>,
     );
     let page_no = kit::page_no(&ctx, &mut errors, q.page.as_deref());
     let (rows, total) = if errors.is_empty() {
@@ -157,14 +157,14 @@ impl NewForm {
             &mut errors,
             "client_id",
             self.client_id.as_deref(),
-            kit::id_of::<ClientId>,
+            ui::id_of::<ClientId>,
         );
         let plan_id = kit::read(
             ctx,
             &mut errors,
             "plan_id",
             self.plan_id.as_deref(),
-            kit::id_of::<PlanId>,
+            ui::id_of::<PlanId>,
         );
         let start_date = kit::read(
             ctx,
@@ -201,7 +201,7 @@ async fn new_page(
     errors: &FormErrors,
     status: StatusCode,
 ) -> Response {
-    let client_id = form.client_id.as_deref().and_then(kit::id_of::<ClientId>);
+    let client_id = form.client_id.as_deref().and_then(ui::id_of::<ClientId>);
     let data = match svc::new_form(app, client_id).await {
         Ok(d) => d,
         Err(e) => return ui::error_page(ctx, &e),

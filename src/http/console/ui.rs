@@ -394,10 +394,22 @@ pub fn field(
     errors: &FormErrors,
     required: bool,
 ) -> Markup {
+    let label = Catalog::global().field_label(ctx.lang, name);
+    field_labelled(&label, name, kind, value, errors, required)
+}
+
+/// As [`field`], labelled `label` rather than by the domain field's name.
+pub fn field_labelled(
+    label: &str,
+    name: &str,
+    kind: Input,
+    value: &str,
+    errors: &FormErrors,
+    required: bool,
+) -> Markup {
     let id = format!("f-{name}");
     let err_id = format!("{id}-error");
     let error = errors.get(name);
-    let label = Catalog::global().field_label(ctx.lang, name);
     html! {
         div.field {
             label for=(id) { (label) @if required { span.req aria-hidden="true" { " *" } } }
@@ -425,10 +437,21 @@ pub fn select(
     selected: &str,
     errors: &FormErrors,
 ) -> Markup {
+    let label = Catalog::global().field_label(ctx.lang, name);
+    select_labelled(&label, name, options, selected, errors)
+}
+
+/// As [`select`], labelled `label` rather than by the domain field's name.
+pub fn select_labelled(
+    label: &str,
+    name: &str,
+    options: &[(String, String)],
+    selected: &str,
+    errors: &FormErrors,
+) -> Markup {
     let id = format!("f-{name}");
     let err_id = format!("{id}-error");
     let error = errors.get(name);
-    let label = Catalog::global().field_label(ctx.lang, name);
     html! {
         div.field {
             label for=(id) { (label) }
@@ -454,6 +477,11 @@ pub fn badge(ctx: &Ctx, group: &str, code: &str) -> Markup {
 /// Text in the page's markup as it is (trusted, built here: an SVG chart).
 pub fn raw(s: String) -> PreEscaped<String> {
     PreEscaped(s)
+}
+
+/// A positive id typed in a path or a filter (`0`, `-1`, `x`: none).
+pub fn id_of<T: From<i64>>(raw: &str) -> Option<T> {
+    raw.parse::<i64>().ok().filter(|n| *n > 0).map(T::from)
 }
 
 /// A client's number as WhatsApp takes it (`628123456789`), when it reads as one in the
