@@ -71,6 +71,15 @@ impl<T> Once<T> {
             answer: Box::new(answer),
         }
     }
+
+    /// A create sent without a key (a console form whose double submission the entity's own
+    /// unique name refuses): nothing is kept, so the answer is never replayed.
+    pub fn unkeyed() -> Self {
+        Once::new(None, |_| Answer {
+            status: 201,
+            body: String::new(),
+        })
+    }
 }
 
 /// A create's outcome: done now, or the answer of the first request with the same key.

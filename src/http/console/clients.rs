@@ -21,7 +21,7 @@ use crate::http::extract::decode_pairs;
 use crate::i18n::Arg;
 use crate::i18n::format::format_date_range;
 use crate::service::clients::{self as svc, ClientOverview, RouterChoice, TimelineEntry};
-use crate::service::idempotency::{Answer, Once};
+use crate::service::idempotency::Once;
 use crate::service::{AppError, Page};
 
 /// Clients per page of the list.
@@ -325,10 +325,7 @@ async fn create(State(app): State<AppState>, posted: Posted<ClientDraft>) -> Res
             .await;
         }
     };
-    let once = Once::new(None, |c: &Client| Answer {
-        status: 201,
-        body: c.id.to_string(),
-    });
+    let once = Once::unkeyed();
     match svc::create(&app, ctx.actor(), &draft, once).await {
         Ok(out) => {
             let id = match out.created() {

@@ -18,7 +18,7 @@ use crate::domain::billing::plan::{Plan, PlanDraft};
 use crate::domain::ids::PlanId;
 use crate::domain::user::Role;
 use crate::i18n::{Arg, Catalog};
-use crate::service::idempotency::{Answer, Once};
+use crate::service::idempotency::Once;
 use crate::service::plans as svc;
 
 pub fn routes() -> Router<AppState> {
@@ -260,10 +260,7 @@ async fn create(State(app): State<AppState>, posted: Posted<PlanForm>) -> Respon
         Ok(d) => d,
         Err(errors) => return refused(&form, errors),
     };
-    let once = Once::new(None, |p: &Plan| Answer {
-        status: 201,
-        body: p.id.to_string(),
-    });
+    let once = Once::unkeyed();
     match svc::create(&app, ctx.actor(), &draft, once).await {
         Ok(_) => Redirect::to("/console/plans?saved=1").into_response(),
         Err(e) => match kit::form_refusal(&ctx, &e) {

@@ -20,7 +20,7 @@ use crate::domain::router::{Router as RouterRow, RouterDraft, SuspendMode, Trans
 use crate::domain::secret::SyncStatus;
 use crate::domain::user::Role;
 use crate::i18n::Arg;
-use crate::service::idempotency::{Answer, Once};
+use crate::service::idempotency::Once;
 use crate::service::routers as svc;
 use crate::service::{AppError, Page};
 
@@ -468,10 +468,7 @@ async fn create(State(app): State<AppState>, posted: Posted<RouterDraft>) -> Res
             );
         }
     };
-    let once = Once::new(None, |_: &RouterRow| Answer {
-        status: 201,
-        body: String::new(),
-    });
+    let once = Once::unkeyed();
     match svc::create(&app, ctx.actor(), &draft, once).await {
         Ok(_) => Redirect::to("/console/routers?done=saved").into_response(),
         Err(e) if form_refused(&e) => router_form(

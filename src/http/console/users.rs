@@ -17,7 +17,7 @@ use crate::domain::user::{Role, User, UserDraft};
 use crate::i18n::Arg;
 use crate::service::AppError;
 use crate::service::auth as svc;
-use crate::service::idempotency::{Answer, Once};
+use crate::service::idempotency::Once;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -211,10 +211,7 @@ async fn create(State(app): State<AppState>, posted: Posted<UserDraft>) -> Respo
             );
         }
     };
-    let once = Once::new(None, |_: &User| Answer {
-        status: 201,
-        body: String::new(),
-    });
+    let once = Once::unkeyed();
     match svc::register(&app, Some(ctx.actor()), &draft, once).await {
         Ok(_) => Redirect::to("/console/users?done=created").into_response(),
         Err(e) if whole_page(&e) => error_page(&ctx, &e),
