@@ -591,7 +591,7 @@ fn timeline(ctx: &Ctx, o: &ClientOverview, today: chrono::NaiveDate) -> Markup {
                         }
                         TimelineEntry::Event(ev) => {
                             li.event {
-                                time datetime=(ev.at.to_rfc3339()) { (date(ctx, ev.at.date_naive())) }
+                                time datetime=(ev.at.to_rfc3339()) { (ui::datetime(ctx, ev.at)) }
                                 " · "
                                 (t_args(ctx, match ev.kind {
                                     ClientEventKind::ConnectionDisabled => "clients-event-disabled",

@@ -197,7 +197,7 @@ async fn failed(State(app): State<AppState>, Path(id): Path<i64>, ctx: Ctx) -> R
                         tr {
                             td data-label=(t(&ctx, "routers-object")) { (j.kind.as_str()) " " (j.object_id) }
                             td data-label=(t(&ctx, "routers-error")) { (j.last_error.as_deref().unwrap_or("")) }
-                            td data-label=(t(&ctx, "routers-changed")) { (j.changed_at.format("%Y-%m-%d %H:%M UTC")) }
+                            td data-label=(t(&ctx, "routers-changed")) { (ui::datetime(&ctx, j.changed_at)) }
                         }
                     }
                 }

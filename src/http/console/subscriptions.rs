@@ -346,11 +346,10 @@ const CHANGES: &[(Status, &str)] = &[
 ];
 
 fn event_line(ctx: &Ctx, e: &Event) -> Markup {
-    let at = e.at.with_timezone(&ctx.settings.tz());
     html! {
         li {
             strong { (t(ctx, &format!("subscriptions-event-{}", e.kind.as_str().replace('_', "-")))) }
-            " · " (ui::date(ctx, at.date_naive())) " " (at.format("%H:%M"))
+            " · " (ui::datetime(ctx, e.at))
             " · " (e.actor)
             @if let (Some(from), Some(to)) = (e.from_status, e.to_status) {
                 @if from != to {

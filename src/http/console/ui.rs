@@ -43,6 +43,16 @@ pub fn date(ctx: &Ctx, d: NaiveDate) -> String {
     format_date(d, ctx.lang, DateStyle::Medium)
 }
 
+/// An instant as the provider's clock shows it, in the user's language: `1 Dec 2026 07:05`.
+pub fn datetime(ctx: &Ctx, at: chrono::DateTime<chrono::Utc>) -> String {
+    let local = at.with_timezone(&ctx.settings.tz());
+    format!(
+        "{} {}",
+        date(ctx, local.date_naive()),
+        local.format("%H:%M")
+    )
+}
+
 /// One entry of the menu: where it goes, its word, and who sees it.
 struct Entry {
     href: &'static str,
