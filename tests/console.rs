@@ -218,10 +218,18 @@ async fn visitors_are_sent_to_sign_in_and_htmx_is_told_to_reload(app: TestApp) {
     app.get("/client", &admin).await.expect(200);
     let r = app.get("/nope", &admin).await.expect(404);
     assert_eq!(r.json["error"], "not_found");
-    // An unknown console path is a page.
-    let r = app.page("/console/nope", &admin).await;
-    assert_eq!(r.status, 404);
-    assert!(r.header("content-type").starts_with("text/html"));
+    // An unknown console path is a page, and so is an id that is not one.
+    for path in [
+        "/console/nope",
+        "/console/invoices/abc",
+        "/console/invoices/0",
+        "/console/plans/-1/edit",
+    ] {
+        let r = app.page(path, &admin).await;
+        assert_eq!(r.status, 404, "{path}: {}", r.text);
+        assert!(r.header("content-type").starts_with("text/html"), "{path}");
+        assert!(r.text.contains("<html lang="), "{path}: a page");
+    }
 }
 
 async fn the_menu_follows_the_role(app: TestApp) {

@@ -4,7 +4,7 @@
 //! rendered, so a double click or a resubmitted form records one payment.
 
 use axum::Router;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -12,7 +12,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::billing_kit as kit;
-use super::session::{Ctx, Posted};
+use super::session::{Ctx, PathId, Posted};
 use super::ui::{self, FormErrors, Input, csrf_field, page, t, t_args};
 use crate::app::AppState;
 use crate::domain::billing::invoice::PAYMENT_METHODS;
@@ -109,7 +109,7 @@ async fn find(State(app): State<AppState>, ctx: Ctx, RawQuery(raw): RawQuery) ->
 }
 
 /// `GET /console/cashier/clients/{id}`: what the client owes, the oldest first.
-async fn owed(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Response {
+async fn owed(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> Response {
     let owed = match invoices::owed(&app, ClientId(id)).await {
         Ok(o) => o,
         Err(e) => return ui::error_page(&ctx, &e),
@@ -243,7 +243,7 @@ fn pay_page(
 }
 
 /// `GET /console/cashier/invoices/{id}`: the payment form, its key made now.
-async fn pay_form(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Response {
+async fn pay_form(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> Response {
     match invoices::document(&app, InvoiceId(id)).await {
         Ok(doc) => pay_page(
             &ctx,
@@ -260,7 +260,7 @@ async fn pay_form(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
 /// once per form; then the receipt (a resubmission lands on the first one's receipt).
 async fn record(
     State(app): State<AppState>,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     posted: Posted<PaymentForm>,
 ) -> Response {
     let ctx = posted.ctx;
@@ -332,7 +332,7 @@ fn whatsapp_number(ctx: &Ctx, phone: &str) -> String {
 async fn receipt(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     RawQuery(raw): RawQuery,
 ) -> Response {
     let (class, has_logo) = match kit::printable(&app, &ctx, raw.as_deref()).await {

@@ -2,7 +2,7 @@
 //! and the printable invoice (A4, or 58/80 mm thermal paper).
 
 use axum::Router;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -10,7 +10,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::billing_kit as kit;
-use super::session::{Ctx, Posted};
+use super::session::{Ctx, PathId, Posted};
 use super::ui::{self, FormErrors, csrf_field, page, t, t_args};
 use crate::app::AppState;
 use crate::domain::billing::invoice::{InvoiceFilter, InvoiceStatus};
@@ -255,7 +255,7 @@ async fn run_billing(State(app): State<AppState>, posted: Posted<RunForm>) -> Re
 async fn show(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     RawQuery(raw): RawQuery,
 ) -> Response {
     let (class, has_logo) = match kit::printable(&app, &ctx, raw.as_deref()).await {

@@ -2,7 +2,7 @@
 //! plans (`Role::manages_plans`), through the same service as `/plans`.
 
 use axum::Router;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -10,7 +10,7 @@ use maud::html;
 use serde::Deserialize;
 
 use super::billing_kit as kit;
-use super::session::{Ctx, Posted};
+use super::session::{Ctx, PathId, Posted};
 use super::ui::{self, FormErrors, Input, csrf_field, page, t, t_args};
 use crate::app::AppState;
 use crate::domain::billing::period::{Period, PeriodUnit};
@@ -271,7 +271,7 @@ async fn create(State(app): State<AppState>, posted: Posted<PlanForm>) -> Respon
 }
 
 /// `GET /console/plans/{id}/edit` (admin).
-async fn edit_form(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Response {
+async fn edit_form(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> Response {
     if let Err(r) = ui::allowed(&ctx, Role::manages_plans) {
         return r;
     }
@@ -291,7 +291,7 @@ async fn edit_form(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -
 /// `POST /console/plans/{id}/edit` (admin): the fields through `service::plans::update`.
 async fn update(
     State(app): State<AppState>,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     posted: Posted<PlanForm>,
 ) -> Response {
     let ctx = posted.ctx;

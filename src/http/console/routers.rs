@@ -3,14 +3,14 @@
 //! go through `service::routers`, which holds every rule.
 
 use axum::Router;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::session::{Ctx, Posted};
+use super::session::{Ctx, PathId, Posted};
 use super::ui::{
     self, FormErrors, Input, allowed, csrf_field, error_page, fragment, page, t, t_args,
 };
@@ -131,7 +131,7 @@ fn actions(ctx: &Ctx, id: i64, failed: i64) -> Markup {
 }
 
 /// `GET /console/routers/{id}`: asks the router now (with the connection's timeout).
-async fn show(State(app): State<AppState>, Path(id): Path<i64>, ctx: Ctx) -> Response {
+async fn show(State(app): State<AppState>, PathId(id): PathId, ctx: Ctx) -> Response {
     let s = match svc::status(&app, ctx.actor(), RouterId(id)).await {
         Ok(s) => s,
         Err(e) => return error_page(&ctx, &e),
@@ -164,7 +164,7 @@ async fn show(State(app): State<AppState>, Path(id): Path<i64>, ctx: Ctx) -> Res
 
 /// `GET /console/routers/{id}/failed`: the objects the workers gave up on (a fragment for
 /// htmx, a page otherwise).
-async fn failed(State(app): State<AppState>, Path(id): Path<i64>, ctx: Ctx) -> Response {
+async fn failed(State(app): State<AppState>, PathId(id): PathId, ctx: Ctx) -> Response {
     let page_of = Page {
         page: 1,
         per_page: 100,
@@ -214,7 +214,7 @@ async fn failed(State(app): State<AppState>, Path(id): Path<i64>, ctx: Ctx) -> R
 /// `POST /console/routers/{id}/retry`: every failed object back in the queue.
 async fn retry(
     State(app): State<AppState>,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     posted: Posted<Nothing>,
 ) -> Response {
     let ctx = posted.ctx;
@@ -255,7 +255,7 @@ fn names(ctx: &Ctx, id: &str, key: &str, list: &[String], sub: bool) -> Markup {
 /// shows what became of each repair.
 async fn reconcile(
     State(app): State<AppState>,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     posted: Posted<ReconcileForm>,
 ) -> Response {
     let ctx = posted.ctx;
@@ -484,7 +484,7 @@ async fn create(State(app): State<AppState>, posted: Posted<RouterDraft>) -> Res
 }
 
 /// `GET /console/routers/{id}/edit`.
-async fn edit_form(State(app): State<AppState>, Path(id): Path<i64>, ctx: Ctx) -> Response {
+async fn edit_form(State(app): State<AppState>, PathId(id): PathId, ctx: Ctx) -> Response {
     match svc::get(&app, ctx.actor(), RouterId(id)).await {
         Ok(r) => router_form(
             &ctx,
@@ -501,7 +501,7 @@ async fn edit_form(State(app): State<AppState>, Path(id): Path<i64>, ctx: Ctx) -
 /// `POST /console/routers/{id}/edit`: as `PUT /routers/{id}`; an empty password keeps it.
 async fn update(
     State(app): State<AppState>,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     posted: Posted<RouterDraft>,
 ) -> Response {
     let ctx = posted.ctx;
@@ -555,7 +555,7 @@ fn delete_page(ctx: &Ctx, id: i64, name: &str, error: Option<String>) -> Respons
 }
 
 /// `GET /console/routers/{id}/delete`: asks first.
-async fn confirm_delete(State(app): State<AppState>, Path(id): Path<i64>, ctx: Ctx) -> Response {
+async fn confirm_delete(State(app): State<AppState>, PathId(id): PathId, ctx: Ctx) -> Response {
     match svc::get(&app, ctx.actor(), RouterId(id)).await {
         Ok(r) => delete_page(&ctx, id, &r.settings.name, None),
         Err(e) => error_page(&ctx, &e),
@@ -565,7 +565,7 @@ async fn confirm_delete(State(app): State<AppState>, Path(id): Path<i64>, ctx: C
 /// `POST /console/routers/{id}/delete`: refused while clients are on the router.
 async fn delete(
     State(app): State<AppState>,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     posted: Posted<Nothing>,
 ) -> Response {
     let ctx = posted.ctx;

@@ -237,3 +237,29 @@ pub fn csrf_ok(ctx: &Ctx, sent: &str) -> bool {
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
+
+/// The positive id of a page's path (`/console/invoices/{id}`). Anything else (`0`, `-1`,
+/// `abc`) is a page that does not exist: the 404 page in the user's language, as for an id
+/// that names nothing.
+pub struct PathId(pub i64);
+
+impl FromRequestParts<AppState> for PathId {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Response> {
+        let raw = axum::extract::Path::<String>::from_request_parts(parts, app)
+            .await
+            .map(|p| p.0)
+            .unwrap_or_default();
+        if let Some(id) = super::ui::id_of::<i64>(&raw) {
+            return Ok(PathId(id));
+        }
+        let ctx = Ctx::from_request_parts(parts, app)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Err(super::ui::error_page(
+            &ctx,
+            &crate::service::AppError::NotFound(format!("page {raw}")),
+        ))
+    }
+}

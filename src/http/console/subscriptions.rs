@@ -2,7 +2,7 @@
 //! subscription's page with its history and the status changes the domain allows.
 
 use axum::Router;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -10,7 +10,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::billing_kit as kit;
-use super::session::{Ctx, Posted};
+use super::session::{Ctx, PathId, Posted};
 use super::ui::{self, FormErrors, Input, csrf_field, page, t, t_args};
 use crate::app::AppState;
 use crate::domain::billing::subscription::{
@@ -435,7 +435,7 @@ fn show_page(
 }
 
 /// `GET /console/subscriptions/{id}`.
-async fn show(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Response {
+async fn show(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> Response {
     match svc::details(&app, SubscriptionId(id)).await {
         Ok((n, events)) => show_page(
             &ctx,
@@ -453,7 +453,7 @@ async fn show(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Res
 /// `service::subscriptions::update` (the domain decides which changes are allowed).
 async fn change_status(
     State(app): State<AppState>,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     posted: Posted<StatusForm>,
 ) -> Response {
     let ctx = posted.ctx;

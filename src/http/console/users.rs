@@ -3,13 +3,13 @@
 //! the user it concerns.
 
 use axum::Router;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use maud::{Markup, html};
 
-use super::session::{Ctx, Posted};
+use super::session::{Ctx, PathId, Posted};
 use super::ui::{self, FormErrors, Input, allowed, csrf_field, error_page, page, t, t_args};
 use crate::app::AppState;
 use crate::domain::ids::UserId;
@@ -227,7 +227,7 @@ async fn create(State(app): State<AppState>, posted: Posted<UserDraft>) -> Respo
 /// `POST /console/users/{id}`: a new role, disabled or enabled, or a new password.
 async fn update(
     State(app): State<AppState>,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     posted: Posted<UserDraft>,
 ) -> Response {
     let ctx = posted.ctx;
@@ -282,7 +282,7 @@ struct Nothing {}
 /// `POST /console/users/{id}/revoke`: ends every session of the user.
 async fn revoke(
     State(app): State<AppState>,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     posted: Posted<Nothing>,
 ) -> Response {
     let ctx = posted.ctx;
@@ -295,7 +295,7 @@ async fn revoke(
 }
 
 /// `GET /console/users/{id}/delete`: asks first.
-async fn confirm_delete(State(app): State<AppState>, Path(id): Path<i64>, ctx: Ctx) -> Response {
+async fn confirm_delete(State(app): State<AppState>, PathId(id): PathId, ctx: Ctx) -> Response {
     if let Err(r) = allowed(&ctx, Role::manages_users) {
         return r;
     }
@@ -322,7 +322,7 @@ async fn confirm_delete(State(app): State<AppState>, Path(id): Path<i64>, ctx: C
 /// `POST /console/users/{id}/delete`.
 async fn delete(
     State(app): State<AppState>,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     posted: Posted<Nothing>,
 ) -> Response {
     let ctx = posted.ctx;
