@@ -2,8 +2,9 @@
 # Benchmark (not a test): the console's busiest pages over CLIENTS clients (default 100,000)
 # with a year of monthly invoices each (1,200,000 invoices; December's of every tenth client
 # unpaid, so overdue), SQLite, the default configuration; each page loaded with wrk
-# (-t2 -c8 --latency) as a signed-in admin: the dashboard, the client list, search as you
-# type (the fragment htmx asks for), a client page, the overdue list.
+# (--latency) as a signed-in admin, with 1 connection (one user: the latency of a page) and 8
+# (eight at once on two cores: queueing included): the dashboard, the client list, search as
+# you type (the fragment htmx asks for), a client page, the overdue list.
 # Usage: bench/console.sh [CLIENTS] [DURATION]   (SKIP_BUILD=1 uses the release binaries as they are)
 # Needs wrk and curl.
 set -euo pipefail
@@ -32,7 +33,10 @@ for page in "/console/" "/console/clients" "/console/clients/rows?q=Client%20123
   code=$(curl -s -o "$dir/page.html" -w '%{http_code}' -H "$cookie" "$url")
   [ "$code" = 200 ] || { echo "$page answered $code"; head -c 400 "$dir/page.html"; exit 1; }
   wrk -t2 -c8 -d2s -H "$cookie" "$url" >/dev/null
-  echo "== $page ($(wc -c <"$dir/page.html") bytes): wrk -t2 -c8 -d$duration --latency"
-  wrk -t2 -c8 -d"$duration" --latency -H "$cookie" "$url" | grep -E "Requests/sec|Latency  |99%|90%"
+  for c in ${CONNECTIONS:-1 8}; do
+    t=$(( c < 2 ? 1 : 2 ))
+    echo "== $page ($(wc -c <"$dir/page.html") bytes): wrk -t$t -c$c -d$duration --latency"
+    wrk -t$t -c"$c" -d"$duration" --latency -H "$cookie" "$url" | grep -E "Requests/sec|Latency  |99%|90%"
+  done
 done
 echo "== RSS after load: $(ps -o rss= -p "$server") KiB"
