@@ -49,15 +49,16 @@ fn a4(doc: &InvoiceDoc, theme: &Theme, logo: Option<&Logo>, flow: &mut Flow) {
     how_to_pay(doc, theme, flow, 8.0 * MM);
 }
 
-/// The columns of the A4 lines table, left to right.
+/// The widths (points) of the A4 lines table's columns, left to right, and the padding and
+/// gap between them. The money columns are named `_width`: they hold no money.
 struct Columns {
     pad: f32,
     gap: f32,
     description: f32,
     period: Option<f32>,
     quantity: f32,
-    unit_price: f32,
-    amount: f32,
+    unit_price_width: f32,
+    amount_width: f32,
 }
 
 impl Columns {
@@ -105,8 +106,8 @@ impl Columns {
             description,
             period,
             quantity,
-            unit_price,
-            amount,
+            unit_price_width: unit_price,
+            amount_width: amount,
         };
         // Very wide values can squeeze the description below its minimum: give it back
         // from the widest of the other columns, which then wrap.
@@ -114,8 +115,8 @@ impl Columns {
         if overflow > 0.0 {
             let share = overflow / if has_period { 4.0 } else { 3.0 };
             columns.quantity = (columns.quantity - share).max(8.0 * MM);
-            columns.unit_price = (columns.unit_price - share).max(8.0 * MM);
-            columns.amount = (columns.amount - share).max(8.0 * MM);
+            columns.unit_price_width = (columns.unit_price_width - share).max(8.0 * MM);
+            columns.amount_width = (columns.amount_width - share).max(8.0 * MM);
             columns.period = columns.period.map(|p| (p - share).max(8.0 * MM));
         }
         columns
@@ -127,7 +128,7 @@ impl Columns {
         let period = description + self.description + self.gap;
         let quantity = period + self.period.map_or(0.0, |p| p + self.gap);
         let unit_price = quantity + self.quantity + self.gap;
-        let amount = unit_price + self.unit_price + self.gap;
+        let amount = unit_price + self.unit_price_width + self.gap;
         [description, period, quantity, unit_price, amount]
     }
 }
@@ -163,16 +164,16 @@ fn lines_table(doc: &InvoiceDoc, theme: &Theme, flow: &mut Flow) {
     cell(
         &l.unit_price,
         Place::Right {
-            right: x_unit + columns.unit_price,
+            right: x_unit + columns.unit_price_width,
         },
-        columns.unit_price,
+        columns.unit_price_width,
     );
     cell(
         &l.amount,
         Place::Right {
-            right: x_amount + columns.amount,
+            right: x_amount + columns.amount_width,
         },
-        columns.amount,
+        columns.amount_width,
     );
     let mut header = Block::new();
     let height = cells.height + pad_y;
@@ -226,8 +227,8 @@ fn table_row(line: &Line, doc: &InvoiceDoc, theme: &Theme, columns: &Columns) ->
     }
     let numbers = [
         (&line.quantity, x_qty, columns.quantity),
-        (&line.unit_price, x_unit, columns.unit_price),
-        (&line.amount, x_amount, columns.amount),
+        (&line.unit_price, x_unit, columns.unit_price_width),
+        (&line.amount, x_amount, columns.amount_width),
     ];
     for (text, x, w) in numbers {
         row.lines(
