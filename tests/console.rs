@@ -338,33 +338,8 @@ async fn the_language_is_the_users_and_pages_allow_no_inline_code(app: TestApp) 
     assert_eq!(r.status, 422);
 }
 
-async fn cookies_are_secure_behind_a_tls_proxy(app: TestApp) {
-    app.admin().await;
-    let page = app.call(Method::GET, "/console/login", None, None).await;
-    let (cookie, csrf) = prelogin(&page);
-    let body = form_urlencoded::Serializer::new(String::new())
-        .append_pair("_csrf", &csrf)
-        .append_pair("username", "admin")
-        .append_pair("password", &password_of("admin"))
-        .finish();
-    let headers = [
-        ("cookie", cookie.as_str()),
-        ("content-type", "application/x-www-form-urlencoded"),
-        ("x-forwarded-proto", "https"),
-    ];
-    let mut req = common::request(Method::POST, "/console/login", None, None, &headers);
-    *req.body_mut() = Body::from(body.clone());
-    req.extensions_mut().insert(axum::extract::ConnectInfo(
-        "127.0.0.1:5000".parse::<std::net::SocketAddr>().unwrap(),
-    ));
-    let r = app.send(req).await;
-    assert_eq!(r.status, 303, "{}", r.text);
-    assert!(
-        set_cookies(&r)
-            .iter()
-            .any(|c| c.starts_with("mikronet_session=") && c.contains("; Secure"))
-    );
-    // The same header from a peer that is not a trusted proxy changes nothing.
+/// Signs the admin in from `peer`, with the header a TLS-terminating proxy adds.
+async fn sign_in_saying_https_from(app: &TestApp, peer: &str) -> Resp {
     let page = app.call(Method::GET, "/console/login", None, None).await;
     let (cookie, csrf) = prelogin(&page);
     let body = form_urlencoded::Serializer::new(String::new())
@@ -380,9 +355,22 @@ async fn cookies_are_secure_behind_a_tls_proxy(app: TestApp) {
     let mut req = common::request(Method::POST, "/console/login", None, None, &headers);
     *req.body_mut() = Body::from(body);
     req.extensions_mut().insert(axum::extract::ConnectInfo(
-        "203.0.113.9:5000".parse::<std::net::SocketAddr>().unwrap(),
+        peer.parse::<std::net::SocketAddr>().unwrap(),
     ));
-    let r = app.send(req).await;
+    app.send(req).await
+}
+
+async fn cookies_are_secure_behind_a_tls_proxy(app: TestApp) {
+    app.admin().await;
+    let r = sign_in_saying_https_from(&app, "127.0.0.1:5000").await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    assert!(
+        set_cookies(&r)
+            .iter()
+            .any(|c| c.starts_with("mikronet_session=") && c.contains("; Secure"))
+    );
+    // The same header from a peer that is not a trusted proxy changes nothing.
+    let r = sign_in_saying_https_from(&app, "203.0.113.9:5000").await;
     assert_eq!(r.status, 303, "{}", r.text);
     assert!(set_cookies(&r).iter().all(|c| !c.contains("Secure")));
 }
