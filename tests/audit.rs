@@ -162,6 +162,9 @@ async fn a_billing_flow_is_audited_and_verifies(app: TestApp) {
     app.put(&format!("/users/{kasir}"), &admin, r#"{"role":"operator"}"#)
         .await
         .expect(200);
+    app.put(&format!("/plans/{plan}"), &admin, r#"{"price":"160000"}"#)
+        .await
+        .expect(200);
     // The router gets the clients' secrets.
     worker::drain(&app.app).await.unwrap();
     assert_eq!(sim.state().secrets().len(), 3);
@@ -196,6 +199,11 @@ async fn a_billing_flow_is_audited_and_verifies(app: TestApp) {
     assert!(!updated[0].to_string().contains("argon2"), "{}", updated[0]);
     let created = of_action(&app, &admin, "user_created").await;
     assert_eq!(created.len(), 2, "{created:?}");
+    let plans = of_action(&app, &admin, "plan_created").await;
+    assert_eq!(plans[0]["after"]["price_minor"], 15_000_050);
+    let repriced = of_action(&app, &admin, "plan_updated").await;
+    assert_eq!(repriced[0]["before"]["price_minor"], 15_000_050);
+    assert_eq!(repriced[0]["after"]["price_minor"], 16_000_000);
     // The plan's profile, then each client's secret.
     let commands = of_action(&app, &admin, "router_command").await;
     assert_eq!(commands.len(), 4, "{commands:?}");

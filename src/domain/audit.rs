@@ -9,6 +9,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 use sha2::{Digest, Sha256};
 
 use crate::domain::billing::invoice::{Invoice, Payment};
+use crate::domain::billing::plan::Plan;
 use crate::words;
 
 words! {
@@ -29,6 +30,10 @@ words! {
         UserDeleted = "user_deleted",
         UserPasswordChanged = "user_password_changed",
         UserTokensRevoked = "user_tokens_revoked",
+        PlanCreated = "plan_created",
+        /// A plan changed (its price among others; invoices already issued keep theirs).
+        PlanUpdated = "plan_updated",
+        PlanDeleted = "plan_deleted",
         SettingsUpdated = "settings_updated",
         LogoChanged = "logo_changed",
         /// Commands sent to a router for one object, and the router's answer.
@@ -43,6 +48,7 @@ words! {
         BillingRun = "billing_run",
         Payment = "payment",
         User = "user",
+        Plan = "plan",
         Settings = "settings",
         RouterObject = "router_object",
     }
@@ -153,6 +159,19 @@ pub fn invoice_state(i: &Invoice) -> serde_json::Value {
         "total_minor": i.total.minor(),
         "paid_minor": i.paid.minor(),
         "status": i.status.as_str(),
+    })
+}
+
+/// What the trail keeps of a plan: its price and what it sells.
+pub fn plan_state(p: &Plan) -> serde_json::Value {
+    serde_json::json!({
+        "name": p.name,
+        "price_minor": p.price.minor(),
+        "period_unit": p.period.unit.as_str(),
+        "period_count": p.period.count,
+        "ppp_profile": p.ppp_profile,
+        "rate_limit": p.rate_limit,
+        "active": p.active,
     })
 }
 

@@ -331,7 +331,7 @@ fn fail_all(objects: Vec<Leased>, e: &JobError, context: &str) -> Vec<Outcome> {
 
 /// Applies one router's objects: profiles first, then the profiles secrets need that the
 /// router lacks, then the secrets.
-async fn apply_router(app: &impl Context, work: RouterWork) -> Vec<Outcome> {
+async fn apply_router(app: &impl Context, work: RouterWork) -> (Vec<Outcome>, Vec<NewAudit>) {
     let RouterWork {
         router,
         objects,
@@ -347,7 +347,7 @@ async fn apply_router(app: &impl Context, work: RouterWork) -> Vec<Outcome> {
             };
             // Whatever kept us out (down, wrong password, not a RouterOS), it is the router's
             // state, not any object's: all stay pending, counted against none.
-            return fail_all(objects, &JobError::Unreachable(text), "");
+            return (fail_all(objects, &JobError::Unreachable(text), ""), Vec::new());
         }
     };
     let (profile_objects, secret_objects): (Vec<Leased>, Vec<Leased>) = objects
@@ -369,15 +369,16 @@ async fn apply_router(app: &impl Context, work: RouterWork) -> Vec<Outcome> {
         };
         outcomes.push((o, sent, result));
     }
+    let mut created = Vec::new();
     if !secret_objects.is_empty()
-        && let Err(e) = ensure_profiles(&api, &router, &secrets, &profiles).await
+        && let Err(e) = ensure_profiles(&api, &router, &secrets, &profiles, &mut created).await
     {
         outcomes.extend(fail_all(
             secret_objects,
             &e,
             "a profile it needs could not be created: ",
         ));
-        return outcomes;
+        return (outcomes, created);
     }
     let wanted: Vec<(ClientId, &DesiredSecret)> = secret_objects
         .iter()
@@ -390,7 +391,7 @@ async fn apply_router(app: &impl Context, work: RouterWork) -> Vec<Outcome> {
         Ok(seen) => seen,
         Err(e) => {
             outcomes.extend(fail_all(secret_objects, &e, ""));
-            return outcomes;
+            return (outcomes, created);
         }
     };
     let seen = &seen;
@@ -414,16 +415,18 @@ async fn apply_router(app: &impl Context, work: RouterWork) -> Vec<Outcome> {
         .collect()
         .await;
     outcomes.extend(applied);
-    outcomes
+    (outcomes, created)
 }
 
 /// Creates, from their plans, the profiles the desired secrets name that the router lacks
-/// (and the isolation profile, bare, if the router's settings name one it lacks).
+/// (and the isolation profile, bare, if the router's settings name one it lacks); each creation
+/// goes into `audited`.
 async fn ensure_profiles(
     api: &Api,
     router: &Router,
     secrets: &HashMap<ClientId, DesiredSecret>,
     profiles: &HashMap<PlanId, ProfileState>,
+    audited: &mut Vec<NewAudit>,
 ) -> Result<(), JobError> {
     let needed: HashSet<&str> = secrets
         .values()
@@ -443,17 +446,36 @@ async fn ensure_profiles(
         .map(|p| p.name)
         .collect();
     for name in needed.into_iter().filter(|n| !on_router.contains(*n)) {
-        match profiles.values().find(|p| p.name == name) {
-            Some(p) => {
-                api.upsert_profile(&spec(p)).await?;
-            }
+        let result = match profiles.values().find(|p| p.name == name) {
+            Some(p) => api.upsert_profile(&spec(p)).await,
             None if router.settings.isolation_profile.as_deref() == Some(name) => {
                 api.upsert_profile(&ProfileSpec::new(name).comment("mikronet:isolation"))
-                    .await?;
+                    .await
             }
             // No plan names it: the secret's own write will report the router's refusal.
-            None => {}
-        }
+            None => continue,
+        };
+        let answer = match &result {
+            Ok(_) => "done".to_owned(),
+            Err(e) => format!("refused: {}", e.summary()),
+        };
+        audited.push(
+            NewAudit::new(
+                WORKER_ACTOR,
+                AuditAction::RouterCommand,
+                AuditEntity::RouterObject,
+                format!("{}/profile:{name}", router.id),
+            )
+            .after(serde_json::json!({
+                "router_id": router.id.0,
+                "kind": "profile",
+                "profile": name,
+                "commands": ["/ppp/profile/add-or-set"],
+                "answer": answer,
+                "reason": "a secret needs it",
+            })),
+        );
+        result?;
     }
     Ok(())
 }
@@ -505,27 +527,28 @@ pub async fn run_once(app: &impl Context) -> Result<RoundStats, StoreError> {
     for o in leased {
         by_router.entry(o.router_id).or_default().push(o);
     }
-    let outcomes = renewing(app, async {
-        let mut outcomes = Vec::new();
+    let (outcomes, extra) = renewing(app, async {
+        let (mut outcomes, mut extra) = (Vec::new(), Vec::new());
         for (router_id, objects) in by_router {
             match load(app, router_id, objects.clone()).await? {
                 Some(work) => {
-                    let done = apply_router(app, work).await;
+                    let (done, created) = apply_router(app, work).await;
                     note_contact(app, router_id, &done).await?;
                     outcomes.extend(done);
+                    extra.extend(created);
                 }
                 // The router was deleted: its rows went with it.
                 None => outcomes.extend(objects.into_iter().map(|o| (o, Sent::new(), Ok(())))),
             }
         }
-        Ok::<_, StoreError>(outcomes)
+        Ok::<_, StoreError>((outcomes, extra))
     })
     .await?;
     let now = Utc::now();
     let mut applied: Vec<JobId> = Vec::new();
     let mut released: Vec<JobId> = Vec::new();
     let mut refused = Vec::new();
-    let mut commands = Vec::new();
+    let mut commands = extra;
     for (o, sent, result) in outcomes {
         if let Some(entry) = command_entry(&o, sent, &result) {
             commands.push(entry);

@@ -1,10 +1,10 @@
 //! Plans (admin).
 
 use chrono::Utc;
-use futures_util::TryFutureExt;
 
 use super::idempotency::{Once, Outcome};
-use super::{AppError, require};
+use super::{AppError, audit, require};
+use crate::domain::audit::{AuditAction, AuditEntity, NewAudit, plan_state};
 use crate::app::App;
 use crate::domain::billing::plan::{Plan, PlanDraft};
 use crate::domain::ids::PlanId;
@@ -40,7 +40,8 @@ pub async fn create(
 ) -> Result<Outcome<Plan>, AppError> {
     require(actor, Role::manages_plans, ADMIN_ONLY)?;
     let plan = Plan::validate(draft)?;
-    let out = tx_once!(app, actor.id, once, |ex| create_tx(ex, plan)).await?;
+    let by = actor.username.clone();
+    let out = tx_once!(app, actor.id, once, |ex| create_tx(ex, plan, &by)).await?;
     if let Some(p) = out.created() {
         app.jobs_ready.notify_one();
         tracing::info!(plan_id = %p.id, by = %actor.username, "plan created");
@@ -48,11 +49,14 @@ pub async fn create(
     Ok(out)
 }
 
-pub async fn create_tx(ex: &mut dyn Exec, mut p: Plan) -> Result<Plan, AppError> {
+pub async fn create_tx(ex: &mut dyn Exec, mut p: Plan, by: &str) -> Result<Plan, AppError> {
     p.id = plans::insert(ex, &p, Utc::now())
         .await
         .map_err(name_taken(&p.name))?;
     outbox::plan_changed(ex, p.id).await?;
+    let entry =
+        NewAudit::new(by, AuditAction::PlanCreated, AuditEntity::Plan, p.id).after(plan_state(&p));
+    audit::record_one_tx(ex, entry).await?;
     Ok(p)
 }
 
@@ -74,31 +78,49 @@ pub async fn update(
     draft: &PlanDraft,
 ) -> Result<Plan, AppError> {
     require(actor, Role::manages_plans, ADMIN_ONLY)?;
-    let draft = draft.clone();
-    let p = tx!(app, write, |ex| update_tx(ex, id, &draft)).await?;
+    let (draft, by) = (draft.clone(), actor.username.clone());
+    let p = tx!(app, write, |ex| update_tx(ex, id, &draft, &by)).await?;
     app.jobs_ready.notify_one();
     tracing::info!(plan_id = %id, by = %actor.username, "plan updated");
     Ok(p)
 }
 
-pub async fn update_tx(ex: &mut dyn Exec, id: PlanId, draft: &PlanDraft) -> Result<Plan, AppError> {
+pub async fn update_tx(
+    ex: &mut dyn Exec,
+    id: PlanId,
+    draft: &PlanDraft,
+    by: &str,
+) -> Result<Plan, AppError> {
     let mut p = plans::get(ex, id).await?.ok_or_else(|| not_found(id))?;
+    let before = plan_state(&p);
     p.patch(draft)?;
     plans::update(ex, &p, Utc::now())
         .await
         .map_err(name_taken(&p.name))?;
     outbox::plan_changed(ex, p.id).await?;
+    let entry = NewAudit::new(by, AuditAction::PlanUpdated, AuditEntity::Plan, id)
+        .before(before)
+        .after(plan_state(&p));
+    audit::record_one_tx(ex, entry).await?;
     Ok(p)
 }
 
 pub async fn delete(app: &App, actor: &Actor, id: PlanId) -> Result<(), AppError> {
     require(actor, Role::manages_plans, ADMIN_ONLY)?;
-    let deleted = tx!(app, write, |ex| plans::delete(ex, id).map_err(
-        super::in_use(
+    let by = actor.username.clone();
+    let deleted = tx!(app, write, |ex| async move {
+        let Some(before) = plans::get(ex, id).await? else {
+            return Ok(false);
+        };
+        plans::delete(ex, id).await.map_err(super::in_use(
             "plan_id",
             "the plan has subscriptions; deactivate it instead",
-        )
-    ))
+        ))?;
+        let entry = NewAudit::new(&by, AuditAction::PlanDeleted, AuditEntity::Plan, id)
+            .before(plan_state(&before));
+        audit::record_one_tx(ex, entry).await?;
+        Ok::<_, AppError>(true)
+    })
     .await?;
     if !deleted {
         return Err(not_found(id));
