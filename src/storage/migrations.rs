@@ -77,6 +77,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "dashboard_indexes",
         sql: include_str!("migrations/0013_dashboard_indexes.sql"),
     },
+    Migration {
+        version: 15,
+        name: "scheduled_runs",
+        sql: include_str!("migrations/0015_scheduled_runs.sql"),
+    },
 ];
 
 /// Removes `--` comment lines, which may hold the `;` that separates statements.
