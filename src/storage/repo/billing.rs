@@ -45,27 +45,25 @@ pub struct ScheduledRun {
     pub done_at: Option<DateTime<Utc>>,
 }
 
+crate::record!(ScheduledRun {
+    holder,
+    claimed_at,
+    lease_until,
+    done_at
+});
+
 /// The claim on `job` for `date`, if anyone made one.
 pub async fn scheduled_run(
     ex: &mut dyn Exec,
     job: &str,
     date: NaiveDate,
 ) -> Result<Option<ScheduledRun>, StoreError> {
-    let row: Option<(String, DateTime<Utc>, DateTime<Utc>, Option<DateTime<Utc>>)> = ex
-        .first(
-            "SELECT holder, claimed_at, lease_until, done_at FROM scheduled_runs \
-             WHERE job = ? AND run_date = ?",
-            params![job, date],
-        )
-        .await?;
-    Ok(
-        row.map(|(holder, claimed_at, lease_until, done_at)| ScheduledRun {
-            holder,
-            claimed_at,
-            lease_until,
-            done_at,
-        }),
+    ex.first(
+        "SELECT holder, claimed_at, lease_until, done_at FROM scheduled_runs \
+         WHERE job = ? AND run_date = ?",
+        params![job, date],
     )
+    .await
 }
 
 /// Claims `job` for `date` for `holder` until `lease_until` if nobody has: true when this
