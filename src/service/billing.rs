@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use chrono::{Datelike, Days, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 
 use super::{AppError, audit, require};
 use crate::app::App;
@@ -13,7 +13,9 @@ use crate::domain::billing::subscription::{Event, EventKind, Status, on_invoice_
 use crate::domain::money::Money;
 use crate::domain::user::{Actor, Role};
 use crate::provisioning::outbox;
-use crate::storage::repo::billing::{self as repo, CutOff, GenerateOutcome, GenerateParams};
+use crate::storage::repo::billing::{
+    self as repo, CutOff, GenerateOutcome, GenerateParams, ScheduledRun,
+};
 use crate::storage::repo::{invoices, settings, subscriptions};
 use crate::storage::{Exec, StoreError};
 use crate::tx;
@@ -322,6 +324,194 @@ pub async fn daily(
     Ok((summary, cut))
 }
 
+/// The daily run's name in `scheduled_runs`.
+const DAILY_JOB: &str = "daily_billing";
+
+/// How long a claim on a date's daily run holds unless renewed; the holder renews it every
+/// third of this while it works, so only a process that died (or stalled this long) loses it.
+pub const DAILY_LEASE: Duration = Duration::from_secs(60);
+
+/// Who runs a date's daily run, when several server processes share the database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DailyClaim {
+    /// This process claimed the date first: it runs it.
+    Claimed,
+    /// Another process claimed it and its lease ran out before it finished (it died): this
+    /// process has the date now and runs it.
+    TookOver { from: String },
+    /// Another process holds the date, until `until` unless it renews.
+    Held { by: String, until: DateTime<Utc> },
+    /// The date's run has been done.
+    Done,
+}
+
+impl DailyClaim {
+    /// Whether this process is to run the date.
+    pub fn won(&self) -> bool {
+        matches!(self, DailyClaim::Claimed | DailyClaim::TookOver { .. })
+    }
+}
+
+fn lease_end(now: DateTime<Utc>) -> DateTime<Utc> {
+    now + chrono::Duration::from_std(DAILY_LEASE).unwrap_or(chrono::Duration::MAX)
+}
+
+/// Claims the daily run of `date` for `holder` (a process's [`App::worker_id`]) at `now`.
+/// Atomic on every backend: the first insert of the date's row wins (its primary key decides),
+/// a claim whose lease ran out unfinished is taken over by one conditional update, and each
+/// step is its own short transaction, so no lock is ever upgraded while another waits.
+pub async fn claim_daily(
+    app: &App,
+    date: NaiveDate,
+    holder: &str,
+    now: DateTime<Utc>,
+) -> Result<DailyClaim, AppError> {
+    let until = lease_end(now);
+    let mut busy = 0;
+    for _ in 0..5 {
+        let attempt = async {
+            let h = holder.to_owned();
+            if tx!(app, write, |ex| repo::claim_scheduled(
+                ex, DAILY_JOB, date, &h, now, until
+            ))
+            .await?
+            {
+                return Ok(Some(DailyClaim::Claimed));
+            }
+            let Some(row) = tx!(app, read, |ex| repo::scheduled_run(ex, DAILY_JOB, date)).await?
+            else {
+                // Released between the two steps: claim afresh.
+                return Ok(None);
+            };
+            let ScheduledRun {
+                holder: by,
+                lease_until,
+                done_at,
+                ..
+            } = row;
+            if done_at.is_some() {
+                return Ok(Some(DailyClaim::Done));
+            }
+            if by == holder {
+                return Ok(Some(DailyClaim::Claimed));
+            }
+            if lease_until >= now {
+                return Ok(Some(DailyClaim::Held {
+                    by,
+                    until: lease_until,
+                }));
+            }
+            let h = holder.to_owned();
+            let taken = tx!(app, write, |ex| repo::take_over_scheduled(
+                ex, DAILY_JOB, date, &h, now, until
+            ))
+            .await?;
+            // Not taken: another process took it over first, or it finished; look again.
+            Ok::<_, AppError>(taken.then_some(DailyClaim::TookOver { from: by }))
+        };
+        match attempt.await {
+            Ok(Some(claim)) => return Ok(claim),
+            Ok(None) => {}
+            Err(AppError::Store(StoreError::Busy)) if busy < 5 => {
+                busy += 1;
+                tokio::time::sleep(Duration::from_millis(20 << busy)).await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(AppError::Store(StoreError::Busy))
+}
+
+/// Extends `holder`'s claim on `date` every third of [`DAILY_LEASE`], for as long as it is
+/// polled (beside the run it keeps alive).
+async fn keep_daily_claim(app: &App, date: NaiveDate, holder: &str) -> std::convert::Infallible {
+    loop {
+        tokio::time::sleep(DAILY_LEASE / 3).await;
+        let until = lease_end(Utc::now());
+        let h = holder.to_owned();
+        match tx!(app, write, |ex| repo::renew_scheduled(
+            ex, DAILY_JOB, date, &h, until
+        ))
+        .await
+        {
+            Ok(true) => {}
+            Ok(false) => tracing::warn!(
+                %date, "the daily billing run's claim was taken over by another server; \
+                        finishing anyway (the run is idempotent)"
+            ),
+            Err(e) => {
+                tracing::warn!(%date, error = %e, "renewing the daily billing run's claim failed")
+            }
+        }
+    }
+}
+
+/// What [`daily_once`] did about a date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scheduled {
+    /// This process ran it.
+    Ran(GenerationSummary, Vec<CutOff>),
+    /// Another process holds it or has done it.
+    Skipped(DailyClaim),
+}
+
+/// The daily run of `date` by the scheduler of the process `holder`, once across every
+/// process on the database: claimed first ([`claim_daily`]); the claim is renewed while the
+/// run works, marked done after it, and given back if the run fails so that the next attempt
+/// (of any process) can claim it.
+pub async fn daily_once(app: &App, holder: &str, date: NaiveDate) -> Result<Scheduled, AppError> {
+    let claim = claim_daily(app, date, holder, Utc::now()).await?;
+    match &claim {
+        DailyClaim::Claimed => {}
+        DailyClaim::TookOver { from } => tracing::warn!(
+            %date, from = %from,
+            "taking over the daily billing run of a server whose claim ran out unfinished"
+        ),
+        DailyClaim::Held { by, until } => {
+            tracing::debug!(%date, by = %by, %until, "daily billing run skipped: another server is running it");
+            return Ok(Scheduled::Skipped(claim));
+        }
+        DailyClaim::Done => {
+            tracing::debug!(%date, "daily billing run skipped: another server has done it");
+            return Ok(Scheduled::Skipped(claim));
+        }
+    }
+    let actor = Actor::system("scheduler");
+    let result = tokio::select! {
+        r = daily(app, &actor, date) => r,
+        never = keep_daily_claim(app, date, holder) => match never {},
+    };
+    let h = holder.to_owned();
+    match result {
+        Ok((summary, cut)) => {
+            let now = Utc::now();
+            let finished = tx!(app, write, |ex| repo::finish_scheduled(
+                ex, DAILY_JOB, date, &h, now
+            ))
+            .await?;
+            if !finished {
+                tracing::warn!(%date, "the daily billing run finished after another server took it over");
+            }
+            Ok(Scheduled::Ran(summary, cut))
+        }
+        Err(e) => {
+            if let Err(release) = tx!(app, write, |ex| repo::release_scheduled(
+                ex, DAILY_JOB, date, &h
+            ))
+            .await
+            {
+                tracing::warn!(%date, error = %release, "giving back the failed daily billing run's claim failed; it runs out on its own");
+            }
+            Err(e)
+        }
+    }
+}
+
+/// The claim on `date`'s daily run, if any process made one.
+pub async fn daily_claim(app: &App, date: NaiveDate) -> Result<Option<ScheduledRun>, AppError> {
+    tx!(app, read, |ex| repo::scheduled_run(ex, DAILY_JOB, date)).await
+}
+
 /// After an invoice is fully paid: its subscription runs to the end of the invoiced period,
 /// and comes back from a cut-off unless another invoice is still past due. Part of the
 /// payment's transaction.
@@ -375,8 +565,9 @@ pub(crate) fn cutoff_today(app: &App) -> Option<NaiveDate> {
 }
 
 /// Runs [`daily`] every day at `billing_time` in the provider's time zone, and once at start
-/// when today's run has not happened yet. At least hourly it also forgets expired
-/// `Idempotency-Key`s.
+/// when today's run has not happened yet; with several processes on one database, one of them
+/// ([`daily_once`]): the others skip, and look again while the holder's lease lasts in case it
+/// dies. At least hourly it also forgets expired `Idempotency-Key`s.
 pub async fn scheduler(app: std::sync::Arc<App>) {
     let Some(at) = app.config.billing_run_time() else {
         return;
@@ -392,12 +583,27 @@ pub async fn scheduler(app: std::sync::Arc<App>) {
         let today = now.date_naive();
         let last = last_run(&app).await;
         if last < Some(today) && now.time() >= at {
-            if let Err(e) = daily(&app, &Actor::system("scheduler"), today).await {
-                tracing::error!(error = %e, "daily billing run failed; retrying in 5 minutes");
-                tokio::time::sleep(Duration::from_secs(300)).await;
-                continue;
+            match daily_once(&app, &app.worker_id, today).await {
+                Ok(Scheduled::Ran(..) | Scheduled::Skipped(DailyClaim::Done)) => {}
+                Ok(Scheduled::Skipped(claim)) => {
+                    // The holder finishes, or its lease runs out and the date is taken over.
+                    let until = match claim {
+                        DailyClaim::Held { until, .. } => until,
+                        _ => Utc::now(),
+                    };
+                    let wait = (until - Utc::now())
+                        .to_std()
+                        .unwrap_or_default()
+                        .clamp(Duration::from_secs(1), Duration::from_secs(30));
+                    tokio::time::sleep(wait).await;
+                    continue;
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "daily billing run failed; retrying in 5 minutes");
+                    tokio::time::sleep(Duration::from_secs(300)).await;
+                    continue;
+                }
             }
-            continue;
         }
         let next_day = if now.time() >= at {
             today.succ_opt().unwrap_or(today)

@@ -382,8 +382,12 @@ pub async fn switch_connection(
     let mut e = FieldErrors::default();
     let why = reason(&mut e, "reason", why.as_deref());
     e.into_result(())?;
-    let by = actor.username.clone();
-    let (name, job_id, version) = tx!(app, write, |ex| switch_tx(ex, id, enable, by, why)).await?;
+    // Switches of one client sent to several servers at once contend on its rows.
+    let (name, job_id, version) = super::retry_busy(|| {
+        let (by, why) = (actor.username.clone(), why.clone());
+        tx!(app, write, |ex| switch_tx(ex, id, enable, by, why))
+    })
+    .await?;
     app.jobs_ready.notify_one();
     tracing::info!(client_id = %id, enable, by = %actor.username, "manual connection switch");
     let wait = std::time::Duration::from_millis(app.config.switch_wait_ms);

@@ -50,6 +50,27 @@ pub(crate) fn require(
     }
 }
 
+/// Runs `attempt` again, after a short pause, when the database chose its transaction as a
+/// deadlock victim or was busy ([`StoreError::Busy`](crate::storage::StoreError::Busy): the
+/// whole transaction was rolled back, so it is safe to repeat), at most five more times. For
+/// short writes that contend on the same rows from several server processes.
+pub(crate) async fn retry_busy<T, F, Fut>(mut attempt: F) -> Result<T, AppError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, AppError>>,
+{
+    let mut tries = 0;
+    loop {
+        match attempt().await {
+            Err(AppError::Store(crate::storage::StoreError::Busy)) if tries < 5 => {
+                tries += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(10 << tries)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
 /// Maps a foreign key's refusal of a delete (something still refers to the row) to a 409
 /// naming what; other errors pass through.
 pub(crate) fn in_use(

@@ -90,14 +90,18 @@ impl From<sqlx_core::Error> for StoreError {
     }
 }
 
-/// Disk-full and read-only conditions of the servers, by PostgreSQL SQLSTATE and MySQL error
-/// number.
+/// Disk-full, read-only and lock-contention conditions of the servers, by PostgreSQL SQLSTATE
+/// and MySQL error number.
 fn server_condition(sqlstate: Option<&str>, mysql_number: Option<u16>) -> Option<StoreError> {
     match (sqlstate, mysql_number) {
         // disk_full; ER_DISK_FULL, ER_RECORD_FILE_FULL (table full), ER_DISK_FULL_NOWAIT
         (Some("53100"), None) | (_, Some(1021 | 1114 | 3001)) => Some(StoreError::DiskFull),
         // read_only_sql_transaction; --read-only, read-only transaction, read-only mode
         (Some("25006"), None) | (_, Some(1290 | 1792 | 1836)) => Some(StoreError::ReadOnly),
+        // ER_LOCK_WAIT_TIMEOUT; ER_AUTOINC_READ_FAILED, which is how MariaDB reports a deadlock
+        // (or lock wait timeout) on a table's AUTO-INC lock, taken by `INSERT … SELECT` while
+        // other row locks are held: the transaction may be retried like any deadlock victim.
+        (_, Some(1205 | 1467)) => Some(StoreError::Busy),
         _ => None,
     }
 }
@@ -123,6 +127,10 @@ mod tests {
         assert!(matches!(
             server_condition(Some("HY000"), Some(1290)),
             Some(StoreError::ReadOnly)
+        ));
+        assert!(matches!(
+            server_condition(Some("HY000"), Some(1467)),
+            Some(StoreError::Busy)
         ));
         assert!(server_condition(Some("23505"), None).is_none());
         let full = rusqlite::Error::SqliteFailure(

@@ -82,6 +82,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "audit",
         sql: include_str!("migrations/0014_audit.sql"),
     },
+    Migration {
+        version: 15,
+        name: "scheduled_runs",
+        sql: include_str!("migrations/0015_scheduled_runs.sql"),
+    },
 ];
 
 /// Removes `--` comment lines, which may hold the `;` that separates statements.

@@ -35,6 +35,134 @@ pub async fn runs(ex: &mut dyn Exec, limit: i64) -> Result<Vec<BillingRun>, Stor
     .await
 }
 
+/// Who holds the claim on a scheduled job's date (`scheduled_runs`), until when, and when it
+/// was done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduledRun {
+    pub holder: String,
+    pub claimed_at: DateTime<Utc>,
+    pub lease_until: DateTime<Utc>,
+    pub done_at: Option<DateTime<Utc>>,
+}
+
+crate::record!(ScheduledRun {
+    holder,
+    claimed_at,
+    lease_until,
+    done_at
+});
+
+/// The claim on `job` for `date`, if anyone made one.
+pub async fn scheduled_run(
+    ex: &mut dyn Exec,
+    job: &str,
+    date: NaiveDate,
+) -> Result<Option<ScheduledRun>, StoreError> {
+    ex.first(
+        "SELECT holder, claimed_at, lease_until, done_at FROM scheduled_runs \
+         WHERE job = ? AND run_date = ?",
+        params![job, date],
+    )
+    .await
+}
+
+/// Claims `job` for `date` for `holder` until `lease_until` if nobody has: true when this
+/// insert made the row. The primary key decides between concurrent claims on every backend
+/// (a second insert waits for the first and then inserts nothing). Its own transaction.
+pub async fn claim_scheduled(
+    ex: &mut dyn Exec,
+    job: &str,
+    date: NaiveDate,
+    holder: &str,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let n = ex
+        .execute(
+            "{insert_ignore} INTO scheduled_runs \
+             (job, run_date, holder, claimed_at, lease_until, done_at) \
+             VALUES (?, ?, ?, ?, ?, NULL){on_conflict_ignore}",
+            params![job, date, holder, now, lease_until],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+/// Takes over a claim whose lease ran out before `now` and which is not done: true when
+/// `holder` now has it. One conditional update, so of concurrent takers one wins (the others
+/// re-read the row after it and find the lease fresh). Its own transaction.
+pub async fn take_over_scheduled(
+    ex: &mut dyn Exec,
+    job: &str,
+    date: NaiveDate,
+    holder: &str,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let n = ex
+        .execute(
+            "UPDATE scheduled_runs SET holder = ?, claimed_at = ?, lease_until = ? \
+             WHERE job = ? AND run_date = ? AND done_at IS NULL AND lease_until < ?",
+            params![holder, now, lease_until, job, date, now],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+/// Extends `holder`'s claim to `lease_until`: false when it is no longer the holder.
+pub async fn renew_scheduled(
+    ex: &mut dyn Exec,
+    job: &str,
+    date: NaiveDate,
+    holder: &str,
+    lease_until: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let n = ex
+        .execute(
+            "UPDATE scheduled_runs SET lease_until = ? \
+             WHERE job = ? AND run_date = ? AND holder = ? AND done_at IS NULL",
+            params![lease_until, job, date, holder],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+/// Marks `holder`'s claim done at `now`: false when it is no longer the holder.
+pub async fn finish_scheduled(
+    ex: &mut dyn Exec,
+    job: &str,
+    date: NaiveDate,
+    holder: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let n = ex
+        .execute(
+            "UPDATE scheduled_runs SET done_at = ?, lease_until = ? \
+             WHERE job = ? AND run_date = ? AND holder = ? AND done_at IS NULL",
+            params![now, now, job, date, holder],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+/// Gives `holder`'s unfinished claim back (its run failed), so the next attempt, by any
+/// process, claims the date afresh.
+pub async fn release_scheduled(
+    ex: &mut dyn Exec,
+    job: &str,
+    date: NaiveDate,
+    holder: &str,
+) -> Result<bool, StoreError> {
+    let n = ex
+        .execute(
+            "DELETE FROM scheduled_runs \
+             WHERE job = ? AND run_date = ? AND holder = ? AND done_at IS NULL",
+            params![job, date, holder],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
 /// One generation run's inputs, all computed by the caller from the configured rules.
 #[derive(Debug, Clone)]
 pub struct GenerateParams {
@@ -116,16 +244,19 @@ async fn fill_periods(ex: &mut dyn Exec, window_end: NaiveDate) -> Result<i64, S
 /// sequence number used. Numbers are handed out under this lock until the transaction ends,
 /// so they are sequential and never reused. Must run inside a write transaction.
 pub async fn lock_counter(ex: &mut dyn Exec, year: i32) -> Result<i64, StoreError> {
+    const LOCK: &str = "SELECT last_seq FROM invoice_counters WHERE year = ?{for_update}";
+    // The row exists but in a year's first run: locked at once. Inserting first would take
+    // a shared lock on the existing row and then ask to upgrade it, which two concurrent
+    // runs on MariaDB turn into a deadlock.
+    if let Some(seq) = ex.first(LOCK, params![i64::from(year)]).await? {
+        return Ok(seq);
+    }
     ex.execute(
         "{insert_ignore} INTO invoice_counters (year, last_seq) VALUES (?, 0){on_conflict_ignore}",
         params![i64::from(year)],
     )
     .await?;
-    ex.one(
-        "SELECT last_seq FROM invoice_counters WHERE year = ?{for_update}",
-        params![i64::from(year)],
-    )
-    .await
+    ex.one(LOCK, params![i64::from(year)]).await
 }
 
 /// Records `last_seq` as the last number used in `year` (under [`lock_counter`]'s lock).
