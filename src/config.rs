@@ -603,7 +603,10 @@ mod tests {
             ("DATABASE_URL", "postgres://postgres@127.0.0.1/test"),
         ]);
         let e = Config::load(None, servers).unwrap_err().to_string();
-        assert!(e.contains("backup_dir schedules SQLite backups only"), "{e}");
+        assert!(
+            e.contains("backup_dir schedules SQLite backups only"),
+            "{e}"
+        );
         let c = Config::load(None, env(&[("MIKRONET_BACKUP_DIR", "backups")])).unwrap();
         assert_eq!((c.backup_dir.as_str(), c.backup_keep), ("backups", 7));
         let c = Config::load(None, env(&[("MIKRONET_TIME_ZONE", "Asia/Jakarta")])).unwrap();

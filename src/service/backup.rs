@@ -158,10 +158,7 @@ pub struct Restored {
 /// key. Nothing is written unless every check passes; the database then appears whole.
 pub async fn restore(config: &Config, source: &Path) -> anyhow::Result<Restored> {
     let Some(target) = crate::storage::sqlite_path(&config.database_url) else {
-        bail!(
-            "{}",
-            server_tools(config, "restore").unwrap_or_default()
-        );
+        bail!("{}", server_tools(config, "restore").unwrap_or_default());
     };
     refuse_unless_empty(&target).await?;
     let (key, key_source) = keys::read_key(config)?;
@@ -403,11 +400,7 @@ fn publish(tmp: &Path, dest: &Path, replace: bool) -> anyhow::Result<()> {
             "{} appeared while the copy was made; nothing was replaced",
             dest.display()
         ),
-        Err(e) => bail!(
-            "cannot move {} to {}: {e}",
-            tmp.display(),
-            dest.display()
-        ),
+        Err(e) => bail!("cannot move {} to {}: {e}", tmp.display(), dest.display()),
     }
     sync_parent(dest);
     Ok(())
@@ -666,7 +659,10 @@ mod tests {
             ..Config::default()
         };
         let m = server_tools(&config, "backup").unwrap();
-        assert!(m.starts_with("mikronet backup works on SQLite databases only"), "{m}");
+        assert!(
+            m.starts_with("mikronet backup works on SQLite databases only"),
+            "{m}"
+        );
         assert!(
             m.contains(
                 "mariadb-dump -h db.example -P 3307 -u billing -p --single-transaction \

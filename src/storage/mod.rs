@@ -133,7 +133,9 @@ impl Db {
     /// changed, not even its journal mode.
     pub async fn open_read_only(path: &std::path::Path) -> Result<Db, StoreError> {
         Ok(Db {
-            inner: Arc::new(Inner::Sqlite(sqlite::SqlitePool::open_read_only(path).await?)),
+            inner: Arc::new(Inner::Sqlite(
+                sqlite::SqlitePool::open_read_only(path).await?,
+            )),
             health: Arc::default(),
         })
     }

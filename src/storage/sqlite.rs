@@ -90,12 +90,12 @@ fn open_connection(path: &Path, read_only: bool) -> Result<Connection, StoreErro
         OpenFlags::SQLITE_OPEN_READ_WRITE
     };
     let conn = Connection::open_with_flags(path, access | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-    .map_err(|e| match e {
-        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::CannotOpen => {
-            StoreError::Database(format!("cannot open the file {}", path.display()))
-        }
-        e => e.into(),
-    })?;
+        .map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::CannotOpen => {
+                StoreError::Database(format!("cannot open the file {}", path.display()))
+            }
+            e => e.into(),
+        })?;
     conn.busy_timeout(Duration::from_secs(10))?;
     // Without the query planner stability guarantee SQLite re-prepares every cached statement
     // whose plan depends on a bound value, which doubles the cost of the hot read path.
