@@ -440,6 +440,16 @@ fn backup_and_restore_commands_say_what_they_did_and_refuse_what_they_must() {
     );
     let out = mikronet(&dir, &["backup", "--force", "b.db"], &key, "");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // Never over the database itself.
+    let before = std::fs::read(dir.join("mikronet.db")).unwrap();
+    let out = mikronet(&dir, &["backup", "--force", "./mikronet.db"], &key, "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("./mikronet.db is the database itself"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(std::fs::read(dir.join("mikronet.db")).unwrap(), before);
     // A backup needs the database's key.
     let out = mikronet(
         &dir,

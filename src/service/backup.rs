@@ -70,6 +70,19 @@ pub async fn backup(
             "mikronet copies SQLite databases only; use mariadb-dump or pg_dump (README, Backups)"
         );
     }
+    let same = |a: &Path, b: &Path| {
+        matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(a), Ok(b)) if a == b)
+    };
+    if let Some(live) = db.sqlite_file()
+        && ["", "-wal", "-shm"]
+            .iter()
+            .any(|s| same(dest, &suffixed(live, s)))
+    {
+        bail!(
+            "{} is the database itself; name a file elsewhere",
+            dest.display()
+        );
+    }
     if !replace && dest.exists() {
         bail!(
             "{} exists; name another file, or add --force to replace it",

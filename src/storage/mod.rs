@@ -153,6 +153,14 @@ impl Db {
         }
     }
 
+    /// The SQLite file; `None` on the servers.
+    pub fn sqlite_file(&self) -> Option<&std::path::Path> {
+        match &*self.inner {
+            Inner::Sqlite(p) => Some(p.path()),
+            Inner::Sqlx(_) => None,
+        }
+    }
+
     /// SQLite's `PRAGMA quick_check`: `Ok(())` when the file is sound, the problems found
     /// otherwise (as SQLite words them). Nothing to check on the servers.
     pub async fn quick_check(&self) -> Result<(), StoreError> {

@@ -164,6 +164,10 @@ impl SqlitePool {
         })
     }
 
+    pub fn path(&self) -> &Path {
+        &self.shared.path
+    }
+
     /// Writes a consistent copy of the whole database into `dest` (which must not exist or be
     /// empty) with `VACUUM INTO`, then syncs it to disk. It runs on a connection of its own,
     /// not one of the pool's, in one read transaction: in WAL mode the pool's readers and
