@@ -173,11 +173,10 @@ async fn a_backup_taken_under_write_load_restores_every_row_and_balance() {
     let path = db_path(&app);
     let seeded = balances(&path);
     assert_eq!(seeded.len(), 20_000);
-    // 20,000 invoices of 100,000.00, less 1,000.00 + 2,000.00 + … + 30,000.00 paid.
-    assert_eq!(
-        seeded.values().sum::<i64>(),
-        20_000 * 100_000_00 - 465 * 1000_00
-    );
+    // 20,000 invoices of 100,000.00, less 1,000.00 + 2,000.00 + … + 30,000.00 paid (in
+    // minor units: hundredths).
+    let (price, paid) = (100_000 * 100, 465 * 1_000 * 100);
+    assert_eq!(seeded.values().sum::<i64>(), 20_000 * price - paid);
 
     // Two writers, each a client, a subscription, an invoice and a payment after another.
     let app = Arc::new(app);

@@ -70,9 +70,7 @@ pub async fn backup(
             "mikronet copies SQLite databases only; use mariadb-dump or pg_dump (README, Backups)"
         );
     }
-    let same = |a: &Path, b: &Path| {
-        matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(a), Ok(b)) if a == b)
-    };
+    let same = |a: &Path, b: &Path| matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(a), Ok(b)) if a == b);
     if let Some(live) = db.sqlite_file()
         && ["", "-wal", "-shm"]
             .iter()
