@@ -87,6 +87,12 @@ pub struct Config {
     pub router_probe_seconds: u64,
     /// How long `reconcile` with apply waits for its repairs before reporting.
     pub reconcile_wait_seconds: u64,
+    /// SQLite: a directory where `serve` writes a backup daily (empty: no scheduled backups).
+    pub backup_dir: String,
+    /// Local time (in the provider's time zone) of the daily backup, `HH:MM`.
+    pub backup_time: String,
+    /// How many scheduled backups are kept (the newest); older ones are deleted.
+    pub backup_keep: u32,
 }
 
 impl Default for Config {
@@ -127,6 +133,9 @@ impl Default for Config {
             reconcile_interval_seconds: 3600,
             router_probe_seconds: 30,
             reconcile_wait_seconds: 30,
+            backup_dir: String::new(),
+            backup_time: "02:30".into(),
+            backup_keep: 7,
         }
     }
 }
@@ -390,6 +399,19 @@ impl Config {
         if self.billing_run_time().is_none() {
             return bad("billing_time", "must be HH:MM");
         }
+        if self.backup_run_time().is_none() {
+            return bad("backup_time", "must be HH:MM");
+        }
+        if self.backup_keep == 0 || self.backup_keep > 10_000 {
+            return bad("backup_keep", "must be from 1 to 10000");
+        }
+        if !self.backup_dir.trim().is_empty() && !self.database_url.starts_with("sqlite:") {
+            return bad(
+                "backup_dir",
+                "schedules SQLite backups only; back up MariaDB/PostgreSQL with mariadb-dump or \
+                 pg_dump (README, Backups) and leave backup_dir empty",
+            );
+        }
         if self.sync_lease_seconds == 0 || self.sync_lease_seconds > 300 {
             return bad("sync_lease_seconds", "must be from 1 to 300");
         }
@@ -476,6 +498,10 @@ impl Config {
 
     pub fn billing_run_time(&self) -> Option<chrono::NaiveTime> {
         chrono::NaiveTime::parse_from_str(&self.billing_time, "%H:%M").ok()
+    }
+
+    pub fn backup_run_time(&self) -> Option<chrono::NaiveTime> {
+        chrono::NaiveTime::parse_from_str(&self.backup_time, "%H:%M").ok()
     }
 
     /// The settings a database that never saved any has: the provider's name and billing days
@@ -570,6 +596,19 @@ mod tests {
         assert!(Config::load(None, env(&[("MIKRONET_LOG_FORMAT", "xml")])).is_err());
         assert!(Config::load(None, env(&[("MIKRONET_TIME_ZONE", "Mars/Olympus")])).is_err());
         assert!(Config::load(None, env(&[("MIKRONET_BILLING_TIME", "25:00")])).is_err());
+        assert!(Config::load(None, env(&[("MIKRONET_BACKUP_TIME", "3am")])).is_err());
+        assert!(Config::load(None, env(&[("MIKRONET_BACKUP_KEEP", "0")])).is_err());
+        let servers = env(&[
+            ("MIKRONET_BACKUP_DIR", "/var/backups/mikronet"),
+            ("DATABASE_URL", "postgres://postgres@127.0.0.1/test"),
+        ]);
+        let e = Config::load(None, servers).unwrap_err().to_string();
+        assert!(
+            e.contains("backup_dir schedules SQLite backups only"),
+            "{e}"
+        );
+        let c = Config::load(None, env(&[("MIKRONET_BACKUP_DIR", "backups")])).unwrap();
+        assert_eq!((c.backup_dir.as_str(), c.backup_keep), ("backups", 7));
         let c = Config::load(None, env(&[("MIKRONET_TIME_ZONE", "Asia/Jakarta")])).unwrap();
         assert_eq!(c.tz(), Some(chrono_tz::Asia::Jakarta));
         std::fs::remove_dir_all(dir).unwrap();

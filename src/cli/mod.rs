@@ -1,6 +1,7 @@
 //! The `mikronet` command.
 
 mod audit;
+mod backup;
 mod create_admin;
 mod generate;
 mod keys;
@@ -80,6 +81,17 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         new_key_file: Option<PathBuf>,
     },
+    /// SQLite: write a consistent copy of the database to FILE while servers keep running
+    /// (MariaDB/PostgreSQL: names their own tools and exits 2).
+    Backup {
+        file: PathBuf,
+        /// Replace FILE if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// SQLite: restore a backup into the configured database, which must be empty; the backup
+    /// must have been made with the configured secret key.
+    Restore { file: PathBuf },
     /// The audit trail of changes to money, users, settings and routers.
     Audit {
         #[command(subcommand)]
@@ -143,6 +155,8 @@ pub fn main() -> ExitCode {
                 done(generate::run(config, date, dry_run).await)
             }
             Command::RotateKey { new_key_file } => done(keys::rotate(config, new_key_file).await),
+            Command::Backup { file, force } => backup::backup(config, &file, force).await,
+            Command::Restore { file } => backup::restore(config, &file).await,
             Command::Audit {
                 action: AuditCommand::Verify,
             } => audit::verify(config).await.map(|ok| {

@@ -23,6 +23,9 @@ pub async fn run(config: Config, simulate: bool) -> anyhow::Result<()> {
     if app.config.billing_scheduler {
         tokio::spawn(crate::service::billing::scheduler(app.clone()));
     }
+    if !app.config.backup_dir.trim().is_empty() {
+        tokio::spawn(crate::service::backup::scheduler(app.clone()));
+    }
     if app.config.provisioning_worker {
         tokio::spawn(crate::provisioning::worker::run(app.clone()));
     }

@@ -42,6 +42,15 @@ impl std::fmt::Display for KeySource {
     }
 }
 
+/// Where the configuration says the key is, without reading it.
+pub fn key_source(config: &Config) -> KeySource {
+    if config.secret_key.is_empty() {
+        KeySource::File(PathBuf::from(&config.secret_key_file))
+    } else {
+        KeySource::Config
+    }
+}
+
 /// The key the configuration names: `Ok(None)` when it is to come from a file that does not
 /// exist. A key file that others may read is refused (it unlocks every stored password).
 pub fn read_key(config: &Config) -> anyhow::Result<(Option<SecretBox>, KeySource)> {
@@ -51,7 +60,7 @@ pub fn read_key(config: &Config) -> anyhow::Result<(Option<SecretBox>, KeySource
         return Ok((Some(key), KeySource::Config));
     }
     let path = PathBuf::from(&config.secret_key_file);
-    let source = KeySource::File(path.clone());
+    let source = key_source(config);
     if !path.exists() {
         return Ok((None, source));
     }
@@ -126,31 +135,25 @@ pub async fn load(db: &Db, config: &Config, mode: OnFirstStart) -> anyhow::Resul
              password unreadable, so none is created"
         )
     };
-    match (key, check) {
-        (Some(key), Some(check)) => {
-            if !opens_check(&key, &check) {
-                bail!(restore(&format!(
-                    "the secret key from {source} is not the key of this database (it does \
-                     not open the database's key check value)"
-                )));
+    match key {
+        Some(key) => match judge(&key, check.as_deref(), sample.as_ref()) {
+            KeyFit::Checked => Ok(key),
+            KeyFit::Unchecked => {
+                if mode == OnFirstStart::Create {
+                    write_check(db, &key).await?;
+                }
+                Ok(key)
             }
-            Ok(key)
-        }
-        (Some(key), None) => {
-            if let Some(s) = &sample
-                && key.open(s).is_err()
-            {
-                bail!(restore(&format!(
-                    "the secret key from {source} does not open the passwords stored in this \
-                     database"
-                )));
-            }
-            if mode == OnFirstStart::Create {
-                write_check(db, &key).await?;
-            }
-            Ok(key)
-        }
-        (None, check) => {
+            KeyFit::WrongCheck => bail!(restore(&format!(
+                "the secret key from {source} is not the key of this database (it does \
+                 not open the database's key check value)"
+            ))),
+            KeyFit::WrongSealed => bail!(restore(&format!(
+                "the secret key from {source} does not open the passwords stored in this \
+                 database"
+            ))),
+        },
+        None => {
             if check.is_some() || sample.is_some() {
                 bail!(restore(&format!(
                     "{source} does not exist, but this database holds passwords sealed with a key"
@@ -167,7 +170,47 @@ pub async fn load(db: &Db, config: &Config, mode: OnFirstStart) -> anyhow::Resul
     }
 }
 
-async fn write_check(db: &Db, key: &SecretBox) -> anyhow::Result<()> {
+/// What a database says of a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyFit {
+    /// It opens the database's key check value.
+    Checked,
+    /// The database has no key check value (never served, or older than key checks) and
+    /// every sealed value tried, if any, opens with the key.
+    Unchecked,
+    /// It does not open the database's key check value: another key's database.
+    WrongCheck,
+    /// No key check value, and a stored password does not open with it.
+    WrongSealed,
+}
+
+fn judge(key: &SecretBox, check: Option<&str>, sample: Option<&Sealed>) -> KeyFit {
+    match (check, sample) {
+        (Some(check), _) if opens_check(key, check) => KeyFit::Checked,
+        (Some(_), _) => KeyFit::WrongCheck,
+        (None, Some(s)) if key.open(s).is_err() => KeyFit::WrongSealed,
+        (None, _) => KeyFit::Unchecked,
+    }
+}
+
+/// Whether `key` is the key of `db` (a served database or a backup), by the check value
+/// [`load`] checks at every start. Reads only.
+pub async fn fit(db: &Db, key: &SecretBox) -> Result<KeyFit, StoreError> {
+    let (check, sample) = db
+        .read(|ex| {
+            Box::pin(async move {
+                let check = settings::get(ex, KEY_CHECK).await?;
+                let sample = sealed::sample(ex).await?;
+                Ok::<_, StoreError>((check, sample))
+            })
+        })
+        .await?;
+    Ok(judge(key, check.as_deref(), sample.as_ref()))
+}
+
+/// Writes the database's key check value for `key` (which must be its key: see [`fit`]);
+/// nothing happens when it is there already with this key.
+pub async fn write_check(db: &Db, key: &SecretBox) -> anyhow::Result<()> {
     let value = key.seal(CHECK_TEXT).0;
     let result = db
         .write(move |ex| Box::pin(async move { settings::claim(ex, KEY_CHECK, &value).await }))

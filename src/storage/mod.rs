@@ -129,6 +129,56 @@ impl Db {
         })
     }
 
+    /// An existing SQLite file opened read-only (a backup): nothing in it is created or
+    /// changed, not even its journal mode.
+    pub async fn open_read_only(path: &std::path::Path) -> Result<Db, StoreError> {
+        Ok(Db {
+            inner: Arc::new(Inner::Sqlite(
+                sqlite::SqlitePool::open_read_only(path).await?,
+            )),
+            health: Arc::default(),
+        })
+    }
+
+    /// SQLite: writes a consistent copy of the whole database, as of the moment the copy
+    /// starts, into the file `dest` (which must not exist or be empty), synced to disk, while
+    /// the pool keeps serving. The servers have their own tools (`mariadb-dump`, `pg_dump`).
+    pub async fn copy_into(&self, dest: &std::path::Path) -> Result<(), StoreError> {
+        match &*self.inner {
+            Inner::Sqlite(p) => p.copy_into(dest).await,
+            Inner::Sqlx(p) => Err(StoreError::Database(format!(
+                "a {} database is copied with its own tools, not by mikronet",
+                p.backend().name()
+            ))),
+        }
+    }
+
+    /// The SQLite file; `None` on the servers.
+    pub fn sqlite_file(&self) -> Option<&std::path::Path> {
+        match &*self.inner {
+            Inner::Sqlite(p) => Some(p.path()),
+            Inner::Sqlx(_) => None,
+        }
+    }
+
+    /// SQLite's `PRAGMA quick_check`: `Ok(())` when the file is sound, the problems found
+    /// otherwise (as SQLite words them). Nothing to check on the servers.
+    pub async fn quick_check(&self) -> Result<(), StoreError> {
+        if self.backend() != Backend::Sqlite {
+            return Ok(());
+        }
+        let found: Vec<String> = self
+            .read(|ex| Box::pin(async move { ex.all::<String>("PRAGMA quick_check", &[]).await }))
+            .await?;
+        if found.len() == 1 && found[0] == "ok" {
+            return Ok(());
+        }
+        Err(StoreError::Database(format!(
+            "the file is damaged: {}",
+            found.join("; ")
+        )))
+    }
+
     pub fn backend(&self) -> Backend {
         match &*self.inner {
             Inner::Sqlite(_) => Backend::Sqlite,

@@ -37,6 +37,10 @@ pub struct SqlitePool {
 struct Shared {
     idle: Mutex<Vec<Connection>>,
     permits: Arc<Semaphore>,
+    /// The file, for the connection a copy opens beside the pool's.
+    path: PathBuf,
+    /// Opened with `SQLITE_OPEN_READONLY` (a backup being read).
+    read_only: bool,
 }
 
 /// A connection out of the pool, with the permit that reserved it. It travels into the blocking
@@ -79,17 +83,19 @@ fn create_private(path: &Path) -> Result<(), StoreError> {
     }
 }
 
-fn open_connection(path: &Path) -> Result<Connection, StoreError> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| match e {
-        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::CannotOpen => {
-            StoreError::Database(format!("cannot open the file {}", path.display()))
-        }
-        e => e.into(),
-    })?;
+fn open_connection(path: &Path, read_only: bool) -> Result<Connection, StoreError> {
+    let access = if read_only {
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+    };
+    let conn = Connection::open_with_flags(path, access | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::CannotOpen => {
+                StoreError::Database(format!("cannot open the file {}", path.display()))
+            }
+            e => e.into(),
+        })?;
     conn.busy_timeout(Duration::from_secs(10))?;
     // Without the query planner stability guarantee SQLite re-prepares every cached statement
     // whose plan depends on a bound value, which doubles the cost of the hot read path.
@@ -98,6 +104,11 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
         true,
     )?;
     conn.set_prepared_statement_cache_capacity(64);
+    if read_only {
+        // A file read as it is (a backup): its journal mode is left alone.
+        conn.execute_batch("PRAGMA temp_store = MEMORY;")?;
+        return Ok(conn);
+    }
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = NORMAL;
@@ -109,15 +120,37 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
 
 impl SqlitePool {
     pub async fn open(path: &Path, size: u32, create: bool) -> Result<Self, StoreError> {
+        Self::open_with(path, size, create, false).await
+    }
+
+    /// An existing file opened read-only, one connection: nothing is created or changed, not
+    /// even the journal mode (a backup being checked or restored).
+    pub async fn open_read_only(path: &Path) -> Result<Self, StoreError> {
+        if !path.exists() {
+            return Err(StoreError::Database(format!(
+                "there is no file {}",
+                path.display()
+            )));
+        }
+        Self::open_with(path, 1, false, true).await
+    }
+
+    async fn open_with(
+        path: &Path,
+        size: u32,
+        create: bool,
+        read_only: bool,
+    ) -> Result<Self, StoreError> {
         let size = size.clamp(1, 64) as usize;
         let path = path.to_owned();
-        let conns = tokio::task::spawn_blocking(move || {
+        let (conns, path) = tokio::task::spawn_blocking(move || {
             if create {
                 create_private(&path)?;
             }
-            (0..size)
-                .map(|_| open_connection(&path))
-                .collect::<Result<Vec<_>, _>>()
+            let conns = (0..size)
+                .map(|_| open_connection(&path, read_only))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok::<_, StoreError>((conns, path))
         })
         .await
         .map_err(|e| StoreError::Database(e.to_string()))??;
@@ -125,8 +158,37 @@ impl SqlitePool {
             shared: Arc::new(Shared {
                 idle: Mutex::new(conns),
                 permits: Arc::new(Semaphore::new(size)),
+                path,
+                read_only,
             }),
         })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.shared.path
+    }
+
+    /// Writes a consistent copy of the whole database into `dest` (which must not exist or be
+    /// empty) with `VACUUM INTO`, then syncs it to disk. It runs on a connection of its own,
+    /// not one of the pool's, in one read transaction: in WAL mode the pool's readers and
+    /// writers carry on meanwhile, and the copy is the database as of the moment it began.
+    pub async fn copy_into(&self, dest: &Path) -> Result<(), StoreError> {
+        let source = self.shared.path.clone();
+        let read_only = self.shared.read_only;
+        let dest = dest.to_owned();
+        tokio::task::spawn_blocking(move || {
+            let target = dest.to_str().ok_or_else(|| {
+                StoreError::Database(format!("{} is not a UTF-8 path", dest.display()))
+            })?;
+            let conn = open_connection(&source, read_only)?;
+            conn.execute("VACUUM INTO ?1", [target])?;
+            drop(conn);
+            std::fs::File::open(&dest)
+                .and_then(|f| f.sync_all())
+                .map_err(|e| StoreError::Database(format!("cannot sync {}: {e}", dest.display())))
+        })
+        .await
+        .map_err(|e| StoreError::Database(format!("the copy failed: {e}")))?
     }
 
     pub(crate) async fn transaction<T, E, F>(
