@@ -42,7 +42,7 @@ fn main_page(cmd: clap::Command) -> Vec<u8> {
             "the secret key sealing stored passwords (secret_key_file); back it up with the database",
         ),
         (
-            "/lib/systemd/system/mikronet.service",
+            "/usr/lib/systemd/system/mikronet.service",
             "the service, run as the user mikronet",
         ),
         (
