@@ -6,8 +6,8 @@ use chrono::Utc;
 use crate::config::Config;
 use crate::domain::user::{Role, User, UserDraft};
 use crate::security::password;
-use crate::storage::StoreError;
-use crate::storage::repo::users;
+use crate::service::AppError;
+use crate::service::auth;
 
 fn read_password() -> anyhow::Result<String> {
     if std::io::stdin().is_terminal() {
@@ -41,12 +41,23 @@ pub async fn run(config: Config, username: &str) -> anyhow::Result<()> {
     let name = user.username.clone();
     let id = db
         .write(move |ex| {
-            Box::pin(async move { users::insert(ex, &name, &hash, Role::Admin, Utc::now()).await })
+            Box::pin(async move {
+                auth::register_tx(
+                    ex,
+                    "system:cli",
+                    &name,
+                    &hash,
+                    Role::Admin,
+                    false,
+                    Utc::now(),
+                )
+                .await
+            })
         })
         .await
         .map_err(|e| match e {
-            e @ StoreError::Unique(_) => anyhow::anyhow!("user '{username}' already exists ({e})"),
-            e => e.into(),
+            AppError::Conflict { .. } => anyhow::anyhow!("user '{username}' already exists"),
+            e => anyhow::anyhow!("{e}"),
         })
         .context("cannot create the admin")?;
     println!("created admin '{}' (id {id})", user.username);

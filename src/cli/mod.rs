@@ -1,5 +1,6 @@
 //! The `mikronet` command.
 
+mod audit;
 mod check_config;
 mod create_admin;
 mod generate;
@@ -83,6 +84,18 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         new_key_file: Option<PathBuf>,
     },
+    /// The audit trail of changes to money, users, settings and routers.
+    Audit {
+        #[command(subcommand)]
+        action: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Re-compute the trail's hash chain, naming the first entry that does not hold, and
+    /// compare every invoice and payment with it (exit code 3 when anything does not hold).
+    Verify,
 }
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
@@ -90,7 +103,8 @@ fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
         .map_err(|_| format!("must be a date as YYYY-MM-DD, e.g. 2026-01-31 (got '{s}')"))
 }
 
-/// Exit codes: 0 done, 1 failed, 2 bad configuration or usage, 3 drift found (reconcile).
+/// Exit codes: 0 done, 1 failed, 2 bad configuration or usage, 3 drift found (reconcile) or
+/// the audit trail does not hold (audit verify).
 const DRIFT: u8 = 3;
 
 /// The command line's definition, for the man page and shell completions (tests/packaging.rs).
@@ -144,6 +158,15 @@ pub fn main() -> ExitCode {
                 done(generate::run(config, date, dry_run).await)
             }
             Command::RotateKey { new_key_file } => done(keys::rotate(config, new_key_file).await),
+            Command::Audit {
+                action: AuditCommand::Verify,
+            } => audit::verify(config).await.map(|ok| {
+                if ok {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(DRIFT)
+                }
+            }),
         }
     });
     match result {

@@ -7,6 +7,7 @@
 //! (only the fields sent change, all or nothing). Ids are typed ([`ids`]), closed sets of
 //! words are enums ([`words`]).
 
+pub mod audit;
 pub mod billing;
 pub mod client;
 pub mod ids;

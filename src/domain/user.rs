@@ -49,6 +49,11 @@ impl Role {
     pub fn reads_reports(self) -> bool {
         self == Role::Admin
     }
+
+    /// The audit trail says who changed what: the admin's.
+    pub fn reads_audit(self) -> bool {
+        self == Role::Admin
+    }
 }
 
 /// Who does something: a signed-in user, or the server itself (`system:scheduler`,

@@ -29,7 +29,7 @@ use utoipa_axum::routes;
 use crate::app::AppState;
 use error::ApiError;
 use routes::{
-    auth, billing, clients, docs, health, original, plans, routers, settings, subscriptions,
+    audit, auth, billing, clients, docs, health, original, plans, routers, settings, subscriptions,
 };
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -101,6 +101,7 @@ pub fn api(app: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(routers::retry_one))
         .routes(routes!(routers::reconcile))
         .routes(routes!(settings::get, settings::update))
+        .routes(routes!(audit::list))
         .merge(original::routes());
     openapi::protect(protected.get_openapi_mut());
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())

@@ -31,6 +31,7 @@ use crate::http::error::ErrorBody;
         (name = "payments", description = "Payments against invoices"),
         (name = "reports", description = "Summary figures"),
         (name = "routers", description = "MikroTik routers, their queue of changes, and reconcile"),
+        (name = "audit", description = "Who changed what: the tamper-evident audit trail"),
         (name = "operations", description = "Health and documentation"),
         (name = "original", description = "The original PHP system's later routes, kept for \
             compatibility with clients written against it; each names its modern equivalent"),

@@ -20,6 +20,7 @@ use routeros::{ProfileSpec, Secret, SecretUpdate};
 
 use super::Context;
 use super::connections::{ConnectError, Router as Api};
+use crate::domain::audit::{AuditAction, AuditEntity, NewAudit};
 use crate::domain::ids::{ClientId, JobId, PlanId, RouterId};
 use crate::domain::router::{Router, parse_uptime};
 use crate::domain::secret::{
@@ -28,8 +29,8 @@ use crate::domain::secret::{
 };
 use crate::security::secret_box::SecretBox;
 use crate::storage::StoreError;
-use crate::storage::repo::routers;
 use crate::storage::repo::sync::{self, Leased};
+use crate::storage::repo::{audit, routers};
 
 /// Objects leased per round.
 const BATCH: i64 = 5000;
@@ -142,7 +143,7 @@ impl Seen {
     }
 
     /// Ends every live session of `name`; one that ended meanwhile is fine.
-    async fn kick(&self, api: &Api, name: &str) -> Result<(), JobError> {
+    async fn kick(&self, api: &Api, name: &str, sent: &mut Sent) -> Result<(), JobError> {
         let ids = match &self.sessions {
             Some(all) => all.get(name).cloned().unwrap_or_default(),
             None => api
@@ -153,6 +154,7 @@ impl Seen {
                 .collect(),
         };
         for id in ids {
+            sent.push("/ppp/active/remove");
             if let Err(e) = api.remove_active(&id).await
                 && !e.is_no_such_item()
             {
@@ -162,14 +164,16 @@ impl Seen {
         Ok(())
     }
 
-    async fn remove(&self, api: &Api, s: &Secret) -> Result<(), JobError> {
-        if let Some(id) = &s.id
-            && let Err(e) = api.remove_secret(id).await
-            && !e.is_no_such_item()
-        {
-            return Err(e.into());
+    async fn remove(&self, api: &Api, s: &Secret, sent: &mut Sent) -> Result<(), JobError> {
+        if let Some(id) = &s.id {
+            sent.push("/ppp/secret/remove");
+            if let Err(e) = api.remove_secret(id).await
+                && !e.is_no_such_item()
+            {
+                return Err(e.into());
+            }
         }
-        self.kick(api, &s.name).await
+        self.kick(api, &s.name, sent).await
     }
 }
 
@@ -183,6 +187,7 @@ async fn apply_secret(
     client: ClientId,
     desired: &DesiredSecret,
     secrets: &SecretBox,
+    sent: &mut Sent,
 ) -> Result<(), JobError> {
     let comment = comment_for(client);
     let ours = seen.by_comment.get(&comment).map_or(&[][..], Vec::as_slice);
@@ -193,7 +198,7 @@ async fn apply_secret(
     } = desired
     else {
         for s in ours {
-            seen.remove(api, s).await?;
+            seen.remove(api, s, sent).await?;
         }
         return Ok(());
     };
@@ -201,7 +206,7 @@ async fn apply_secret(
         .open(password)
         .map_err(|_| JobError::Refused("the client's stored password cannot be opened".into()))?;
     for old in ours.iter().filter(|s| s.name != *name) {
-        seen.remove(api, old).await?;
+        seen.remove(api, old, sent).await?;
     }
     let profile_changed;
     match seen.by_name.get(name) {
@@ -235,6 +240,7 @@ async fn apply_secret(
                     comment: Some(comment.clone()),
                     ..Default::default()
                 };
+                sent.push("/ppp/secret/set");
                 api.set_secret(&id, &update).await?;
             }
         }
@@ -247,12 +253,13 @@ async fn apply_secret(
                 comment: Some(comment),
                 ..Secret::new(name.clone(), password)
             };
+            sent.push("/ppp/secret/add");
             api.add_secret(&secret).await?;
         }
     }
     // A cut-off takes effect now, not at the next login; so does a new profile.
     if state.disabled || profile_changed {
-        seen.kick(api, name).await?;
+        seen.kick(api, name, sent).await?;
     }
     Ok(())
 }
@@ -301,8 +308,11 @@ async fn load(
         .await
 }
 
-/// The outcome of one object.
-type Outcome = (Leased, Result<(), JobError>);
+/// The commands sent to a router for one object, in order (for the audit trail).
+type Sent = Vec<&'static str>;
+
+/// The outcome of one object: what was sent, and how it ended.
+type Outcome = (Leased, Sent, Result<(), JobError>);
 
 /// Every object of a round that a failure before any of them was tried stops: unreachable
 /// stays unreachable, a refusal is each object's (with `context` before the router's words).
@@ -314,7 +324,7 @@ fn fail_all(objects: Vec<Leased>, e: &JobError, context: &str) -> Vec<Outcome> {
                 JobError::Unreachable(t) => JobError::Unreachable(t.clone()),
                 JobError::Refused(t) => JobError::Refused(format!("{context}{t}")),
             };
-            (o, Err(err))
+            (o, Sent::new(), Err(err))
         })
         .collect()
 }
@@ -345,16 +355,19 @@ async fn apply_router(app: &impl Context, work: RouterWork) -> Vec<Outcome> {
         .partition(|o| o.kind == SyncKind::Profile);
     let mut outcomes = Vec::new();
     for o in profile_objects {
+        let mut sent = Sent::new();
         let result = match profiles.get(&PlanId(o.object_id)) {
-            Some(p) => api
-                .upsert_profile(&spec(p))
-                .await
-                .map(drop)
-                .map_err(JobError::from),
+            Some(p) => {
+                sent.push("/ppp/profile/add-or-set");
+                api.upsert_profile(&spec(p))
+                    .await
+                    .map(drop)
+                    .map_err(JobError::from)
+            }
             // A deleted plan's profile stays: secrets may still name it.
             None => Ok(()),
         };
-        outcomes.push((o, result));
+        outcomes.push((o, sent, result));
     }
     if !secret_objects.is_empty()
         && let Err(e) = ensure_profiles(&api, &router, &secrets, &profiles).await
@@ -386,13 +399,15 @@ async fn apply_router(app: &impl Context, work: RouterWork) -> Vec<Outcome> {
             let api = api.clone();
             let desired = secrets.get(&ClientId(o.object_id));
             async move {
+                let mut sent = Sent::new();
                 let result = match desired {
                     Some(d) => {
-                        apply_secret(&api, seen, ClientId(o.object_id), d, app.secrets()).await
+                        let c = ClientId(o.object_id);
+                        apply_secret(&api, seen, c, d, app.secrets(), &mut sent).await
                     }
                     None => Ok(()),
                 };
-                (o, result)
+                (o, sent, result)
             }
         })
         .buffer_unordered(IN_FLIGHT)
@@ -500,7 +515,7 @@ pub async fn run_once(app: &impl Context) -> Result<RoundStats, StoreError> {
                     outcomes.extend(done);
                 }
                 // The router was deleted: its rows went with it.
-                None => outcomes.extend(objects.into_iter().map(|o| (o, Ok(())))),
+                None => outcomes.extend(objects.into_iter().map(|o| (o, Sent::new(), Ok(())))),
             }
         }
         Ok::<_, StoreError>(outcomes)
@@ -510,7 +525,11 @@ pub async fn run_once(app: &impl Context) -> Result<RoundStats, StoreError> {
     let mut applied: Vec<JobId> = Vec::new();
     let mut released: Vec<JobId> = Vec::new();
     let mut refused = Vec::new();
-    for (o, result) in outcomes {
+    let mut commands = Vec::new();
+    for (o, sent, result) in outcomes {
+        if let Some(entry) = command_entry(&o, sent, &result) {
+            commands.push(entry);
+        }
         match result {
             Ok(()) => applied.push(o.id),
             Err(JobError::Unreachable(_)) => released.push(o.id),
@@ -537,7 +556,7 @@ pub async fn run_once(app: &impl Context) -> Result<RoundStats, StoreError> {
                 for (id, text, next, give_up) in &refused {
                     sync::refused(ex, &me, *id, text, *next, *give_up).await?;
                 }
-                Ok::<_, StoreError>(())
+                audit::append(ex, commands, now).await
             })
         })
         .await?;
@@ -547,6 +566,39 @@ pub async fn run_once(app: &impl Context) -> Result<RoundStats, StoreError> {
     Ok(stats)
 }
 
+/// The audit entry of what was sent for one object and the router's answer; none when nothing
+/// was sent (the router already held the desired state).
+fn command_entry(o: &Leased, sent: Sent, result: &Result<(), JobError>) -> Option<NewAudit> {
+    if sent.is_empty() {
+        return None;
+    }
+    let answer = match result {
+        Ok(()) => "done".to_owned(),
+        Err(JobError::Refused(t)) => format!("refused: {t}"),
+        Err(JobError::Unreachable(t)) => format!("unreachable: {t}"),
+    };
+    let id = format!("{}/{}/{}", o.router_id, o.kind, o.object_id);
+    Some(
+        NewAudit::new(
+            WORKER_ACTOR,
+            AuditAction::RouterCommand,
+            AuditEntity::RouterObject,
+            id,
+        )
+        .after(serde_json::json!({
+            "router_id": o.router_id.0,
+            "kind": o.kind.as_str(),
+            "object_id": o.object_id,
+            "version": o.version,
+            "commands": sent,
+            "answer": answer,
+        })),
+    )
+}
+
+/// Who sends router commands, as the audit trail names it.
+const WORKER_ACTOR: &str = "system:worker";
+
 /// Records whether the router answered this round; a connection that failed is dropped so the
 /// next round reconnects. A router that was not known to be up is compared with the database
 /// (it may come back empty from a reset).
@@ -555,7 +607,7 @@ async fn note_contact(
     router: RouterId,
     outcomes: &[Outcome],
 ) -> Result<(), StoreError> {
-    let failure = outcomes.iter().find_map(|(_, r)| match r {
+    let failure = outcomes.iter().find_map(|(_, _, r)| match r {
         Err(JobError::Unreachable(t)) => Some(t.clone()),
         _ => None,
     });

@@ -2,9 +2,10 @@
 
 use chrono::{DateTime, Utc};
 
-use super::AppError;
 use super::idempotency::{self, Once, Outcome};
+use super::{AppError, audit};
 use crate::app::App;
+use crate::domain::audit::{AuditAction, AuditEntity, NewAudit};
 use crate::domain::ids::UserId;
 use crate::domain::user::{Actor, NewUser, Role, User, UserDraft};
 use crate::security::token_cache::AuthUser;
@@ -67,8 +68,12 @@ pub async fn register(
     let disabled = !bootstrap && draft.disabled.unwrap_or(false);
     let hash = hash_password(app, password).await?;
     let now = Utc::now();
+    // The first user registers themself.
+    let by = actor
+        .map_or(username.as_str(), |a| a.username.as_str())
+        .to_owned();
     tx_once!(app, actor.and_then(|a| a.id), once, |ex| async move {
-        let id = register_tx(ex, &username, &hash, role, bootstrap, now).await?;
+        let id = register_tx(ex, &by, &username, &hash, role, bootstrap, now).await?;
         let user = User {
             id,
             username,
@@ -78,14 +83,19 @@ pub async fn register(
         };
         if disabled {
             users::update(ex, &user, None, now).await?;
+            let entry = NewAudit::new(&by, AuditAction::UserUpdated, AuditEntity::User, id)
+                .after(user_state(&user));
+            audit::record_one_tx(ex, entry).await?;
         }
         Ok::<_, AppError>(user)
     })
     .await
 }
 
+/// Creates a user by `by` (a user's name, `system:cli`; the first user registers themself).
 pub async fn register_tx(
     ex: &mut dyn Exec,
+    by: &str,
     username: &str,
     hash: &str,
     role: Role,
@@ -95,7 +105,7 @@ pub async fn register_tx(
     if bootstrap {
         claim_bootstrap(ex).await?;
     }
-    users::insert(ex, username, hash, role, now)
+    let id = users::insert(ex, username, hash, role, now)
         .await
         .map_err(|e| match e {
             e if e.is_unique_on("username") => AppError::Conflict {
@@ -106,7 +116,16 @@ pub async fn register_tx(
                 ),
             },
             e => e.into(),
-        })
+        })?;
+    let entry = NewAudit::new(by, AuditAction::UserCreated, AuditEntity::User, id)
+        .after(serde_json::json!({"username": username, "role": role.as_str(), "disabled": false}));
+    audit::record_one_tx(ex, entry).await?;
+    Ok(id)
+}
+
+/// What the audit trail keeps of a user (never a password hash).
+fn user_state(u: &User) -> serde_json::Value {
+    serde_json::json!({"username": u.username, "role": u.role.as_str(), "disabled": u.disabled})
 }
 
 /// Marks the installation as set up; fails if another request did so first.
@@ -302,6 +321,13 @@ pub async fn change_password(
             .await?
             .ok_or_else(|| AppError::NotFound("user".into()))?;
         users::update(ex, &user, Some(&hash), now).await?;
+        let entry = NewAudit::new(
+            &user.username,
+            AuditAction::UserPasswordChanged,
+            AuditEntity::User,
+            id,
+        );
+        audit::record_one_tx(ex, entry).await?;
         Ok::<_, AppError>(tokens::revoke_all(ex, id, Some(&k), now).await?)
     })
     .await?;
@@ -351,6 +377,8 @@ pub async fn update_user(
         None => None,
     };
     let now = Utc::now();
+    let by = actor.username.clone();
+    let password_reset = hash.is_some();
     let user = tx!(app, write, |ex| async move {
         // The admins' rows first, then the user's: every such change locks in one order, so
         // two of them cannot deadlock.
@@ -374,6 +402,12 @@ pub async fn update_user(
         if change.ends_sessions(&before) {
             tokens::revoke_all(ex, id, None, now).await?;
         }
+        let mut after = user_state(&user);
+        after["password_reset"] = password_reset.into();
+        let entry = NewAudit::new(&by, AuditAction::UserUpdated, AuditEntity::User, id)
+            .before(user_state(&before))
+            .after(after);
+        audit::record_one_tx(ex, entry).await?;
         Ok::<_, AppError>(user)
     })
     .await?;
@@ -387,6 +421,7 @@ pub async fn update_user(
 pub async fn delete_user(app: &App, actor: &Actor, id: UserId) -> Result<(), AppError> {
     super::require(actor, Role::manages_users, ADMINS_ONLY)?;
     let now = Utc::now();
+    let by = actor.username.clone();
     let name = tx!(app, write, |ex| async move {
         let admins = users::lock_active_admins(ex).await?;
         let (user, _) = users::get(ex, id, true)
@@ -397,6 +432,9 @@ pub async fn delete_user(app: &App, actor: &Actor, id: UserId) -> Result<(), App
         }
         users::delete(ex, id, now).await?;
         tokens::revoke_all(ex, id, None, now).await?;
+        let entry = NewAudit::new(&by, AuditAction::UserDeleted, AuditEntity::User, id)
+            .before(user_state(&user));
+        audit::record_one_tx(ex, entry).await?;
         Ok::<_, AppError>(user.username)
     })
     .await?;
@@ -409,11 +447,16 @@ pub async fn delete_user(app: &App, actor: &Actor, id: UserId) -> Result<(), App
 pub async fn revoke_tokens(app: &App, actor: &Actor, id: UserId) -> Result<u64, AppError> {
     super::require(actor, Role::manages_users, ADMINS_ONLY)?;
     let now = Utc::now();
+    let by = actor.username.clone();
     let n = tx!(app, write, |ex| async move {
         users::get(ex, id, false)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("user {id}")))?;
-        Ok::<_, AppError>(tokens::revoke_all(ex, id, None, now).await?)
+        let n = tokens::revoke_all(ex, id, None, now).await?;
+        let entry = NewAudit::new(&by, AuditAction::UserTokensRevoked, AuditEntity::User, id)
+            .after(serde_json::json!({"revoked": n}));
+        audit::record_one_tx(ex, entry).await?;
+        Ok::<_, AppError>(n)
     })
     .await?;
     app.tokens.remove_user(id, None);

@@ -4,15 +4,16 @@ use std::time::Duration;
 
 use chrono::{Datelike, Days, NaiveDate, Utc};
 
-use super::{AppError, require};
+use super::{AppError, audit, require};
 use crate::app::App;
+use crate::domain::audit::{AuditAction, AuditEntity, NewAudit};
 use crate::domain::billing::invoice::{Invoice, number, overdue_cutoff};
 use crate::domain::billing::run::{BillingRun, RunKind, within_window};
 use crate::domain::billing::subscription::{Event, EventKind, Status, on_invoice_paid};
 use crate::domain::money::Money;
 use crate::domain::user::{Actor, Role};
 use crate::provisioning::outbox;
-use crate::storage::repo::billing::{self as repo, CutOff, GenerateParams};
+use crate::storage::repo::billing::{self as repo, CutOff, GenerateOutcome, GenerateParams};
 use crate::storage::repo::{invoices, settings, subscriptions};
 use crate::storage::{Exec, StoreError};
 use crate::tx;
@@ -121,7 +122,8 @@ pub async fn generate(
                     suspended: 0,
                     started_at: p.now,
                 };
-                repo::record_run(ex, &run).await?;
+                let run_id = repo::record_run(ex, &run).await?;
+                audit::record_one_tx(ex, generation_entry(&run, run_id, &o)).await?;
                 Ok::<_, StoreError>(o)
             })
             .await
@@ -150,6 +152,26 @@ pub async fn generate(
         total = %summary.total, dry_run, by = %actor.username, forced, "invoice generation"
     );
     Ok(summary)
+}
+
+/// The one audit entry of a generation run: the numbers it handed out (after `after_seq`, up
+/// to `last_seq`, in `year`) and what they total, so that a verification can add them up.
+fn generation_entry(run: &BillingRun, run_id: i64, o: &GenerateOutcome) -> NewAudit {
+    NewAudit::new(
+        &run.actor,
+        AuditAction::InvoicesGenerated,
+        AuditEntity::BillingRun,
+        run_id,
+    )
+    .after(serde_json::json!({
+        "run_date": run.run_date,
+        "forced": run.forced,
+        "year": o.year,
+        "after_seq": o.first_seq_after,
+        "last_seq": o.first_seq_after + o.created,
+        "created": o.created,
+        "total_minor": o.total.minor(),
+    }))
 }
 
 /// Generation by a user (admin or operator).
@@ -246,7 +268,20 @@ pub async fn cut_off(
             suspended: cut.len() as i64,
             started_at: now,
         };
-        repo::record_run(ex, &run).await?;
+        let run_id = repo::record_run(ex, &run).await?;
+        let entry = NewAudit::new(
+            &run.actor,
+            AuditAction::CutOffRun,
+            AuditEntity::BillingRun,
+            run_id,
+        )
+        .after(serde_json::json!({
+            "run_date": date,
+            "overdue_cutoff": cutoff,
+            "suspended": run.suspended,
+            "forced": forced,
+        }));
+        audit::record_one_tx(ex, entry).await?;
         Ok::<_, StoreError>(cut)
     })
     .await?;

@@ -3,8 +3,9 @@
 use chrono::{Datelike, NaiveDate, Utc};
 
 use super::idempotency::{Once, Outcome};
-use super::{AppError, Page, require};
+use super::{AppError, Page, audit, require};
 use crate::app::App;
+use crate::domain::audit::{AuditAction, AuditEntity, NewAudit, invoice_state};
 use crate::domain::billing::invoice::{
     Invoice, InvoiceFilter, InvoiceStatus, InvoiceView, Payment,
 };
@@ -129,7 +130,12 @@ pub async fn void_tx(ex: &mut dyn Exec, id: InvoiceId, by: &str) -> Result<Invoi
         return refuse("a pending payment is recorded on this invoice; settle or fail it first");
     }
     repo::void(ex, id, by, Utc::now()).await?;
+    let before = invoice_state(&inv);
     inv.status = InvoiceStatus::Void;
+    let entry = NewAudit::new(by, AuditAction::InvoiceVoided, AuditEntity::Invoice, id)
+        .before(before)
+        .after(invoice_state(&inv));
+    audit::record_one_tx(ex, entry).await?;
     Ok(inv)
 }
 
@@ -226,8 +232,9 @@ pub async fn create(
         "only an admin or operator may issue invoices",
     )?;
     let issue = check_new(app, &input)?;
+    let by = actor.username.clone();
     let out = tx_once!(app, actor.id, once, |ex| async move {
-        let invoice = create_tx(ex, issue).await?;
+        let invoice = create_tx(ex, issue, &by).await?;
         repo::views_of(ex, &[invoice.id])
             .await?
             .pop()
@@ -240,7 +247,7 @@ pub async fn create(
     Ok(out)
 }
 
-pub async fn create_tx(ex: &mut dyn Exec, issue: Issue) -> Result<Invoice, AppError> {
+pub async fn create_tx(ex: &mut dyn Exec, issue: Issue, by: &str) -> Result<Invoice, AppError> {
     let no_such = || FieldErrors::single("subscription_id", "no such subscription");
     let sub = subscriptions::get_for_update(ex, issue.subscription_id)
         .await?
@@ -282,5 +289,8 @@ pub async fn create_tx(ex: &mut dyn Exec, issue: Issue) -> Result<Invoice, AppEr
         }
     })?;
     billing::set_counter(ex, year, seq).await?;
+    let entry = NewAudit::new(by, AuditAction::InvoiceIssued, AuditEntity::Invoice, inv.id)
+        .after(invoice_state(&inv));
+    audit::record_one_tx(ex, entry).await?;
     Ok(inv)
 }

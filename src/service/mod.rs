@@ -4,6 +4,7 @@
 //! where it writes, an inner `…_tx(ex: &mut dyn Exec, …)` that does the transaction's work and
 //! can be called from another transaction (renewal inside a payment, import batches).
 
+pub mod audit;
 pub mod auth;
 pub mod billing;
 pub mod clients;

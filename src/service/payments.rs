@@ -5,8 +5,9 @@
 use chrono::{NaiveDate, Utc};
 
 use super::idempotency::{Once, Outcome};
-use super::{AppError, Page, billing, require};
+use super::{AppError, Page, audit, billing, require};
 use crate::app::App;
+use crate::domain::audit::{AuditAction, AuditEntity, NewAudit, payment_state};
 use crate::domain::billing::invoice::{
     Invoice, InvoiceStatus, PAYMENT_METHODS, Payment, PaymentFilter, PaymentStatus, accept_payment,
     status_for,
@@ -177,6 +178,14 @@ pub async fn record_tx(
     let id = repo::insert(ex, &new).await?;
     // Read back as stored (timestamps at the database's precision), as later reads show it.
     let payment = repo::get(ex, id).await?.ok_or(StoreError::NotFound)?;
+    let entry = NewAudit::new(
+        actor,
+        AuditAction::PaymentRecorded,
+        AuditEntity::Payment,
+        id,
+    )
+    .after(payment_state(&payment));
+    audit::record_one_tx(ex, entry).await?;
     Ok(Recorded { payment, invoice })
 }
 
@@ -302,7 +311,17 @@ pub async fn set_status_tx(
         settle(ex, &mut invoice, paid, actor, cutoff).await?;
     }
     repo::set_status(ex, id, to).await?;
+    let before = payment_state(&payment);
     let payment = repo::get(ex, id).await?.ok_or(StoreError::NotFound)?;
+    let entry = NewAudit::new(
+        actor,
+        AuditAction::PaymentStatusChanged,
+        AuditEntity::Payment,
+        id,
+    )
+    .before(before)
+    .after(payment_state(&payment));
+    audit::record_one_tx(ex, entry).await?;
     Ok(Recorded { payment, invoice })
 }
 

@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use chrono::Utc;
 
-use super::{AppError, require};
+use super::{AppError, audit, require};
 use crate::app::App;
+use crate::domain::audit::{AuditAction, AuditEntity, NewAudit};
 use crate::domain::settings::{Settings, SettingsDraft};
 use crate::domain::user::{Actor, Role};
 use crate::domain::validation::FieldErrors;
@@ -81,6 +82,16 @@ pub async fn update_tx(
     s.patch(&merged)?;
     let json = serde_json::to_string(&merged).map_err(|e| AppError::Internal(e.to_string()))?;
     repo::save_document(ex, PROVIDER, &json, by, now).await?;
+    let state = |d: &SettingsDraft| serde_json::to_value(d).unwrap_or_default();
+    let entry = NewAudit::new(
+        by,
+        AuditAction::SettingsUpdated,
+        AuditEntity::Settings,
+        PROVIDER,
+    )
+    .before(state(&stored))
+    .after(state(&merged));
+    audit::record_one_tx(ex, entry).await?;
     Ok(s)
 }
 
@@ -149,6 +160,11 @@ pub async fn set_logo(app: &App, actor: &Actor, bytes: Option<Vec<u8>>) -> Resul
         Role::manages_users,
         "only an admin may change settings",
     )?;
+    use sha2::Digest;
+    let state = serde_json::json!(bytes.as_ref().map(|b| serde_json::json!({
+        "bytes": b.len(),
+        "sha256": hex::encode(sha2::Sha256::digest(b)),
+    })));
     let json = match bytes {
         None => "{}".to_owned(),
         Some(bytes) => {
@@ -173,7 +189,10 @@ pub async fn set_logo(app: &App, actor: &Actor, bytes: Option<Vec<u8>>) -> Resul
     tx!(app, write, |ex| async move {
         let now = Utc::now();
         repo::document_for_update(ex, LOGO, &by, now).await?;
-        repo::save_document(ex, LOGO, &json, &by, now).await
+        repo::save_document(ex, LOGO, &json, &by, now).await?;
+        let entry =
+            NewAudit::new(&by, AuditAction::LogoChanged, AuditEntity::Settings, LOGO).after(state);
+        audit::record_one_tx(ex, entry).await
     })
     .await?;
     tracing::info!(by = %actor.username, "logo saved");

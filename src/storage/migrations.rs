@@ -77,6 +77,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "dashboard_indexes",
         sql: include_str!("migrations/0013_dashboard_indexes.sql"),
     },
+    Migration {
+        version: 14,
+        name: "audit",
+        sql: include_str!("migrations/0014_audit.sql"),
+    },
 ];
 
 /// Removes `--` comment lines, which may hold the `;` that separates statements.

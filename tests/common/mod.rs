@@ -721,6 +721,7 @@ impl TestApp {
                 Box::pin(async move {
                     mikronet::service::auth::register_tx(
                         ex,
+                        "system:test",
                         &new.username,
                         &hash,
                         role,

@@ -2,6 +2,7 @@
 //! service, and shapes the response. Every handler is registered once, in [`super::api`],
 //! which serves it and documents it.
 
+pub mod audit;
 pub mod auth;
 pub mod billing;
 pub mod clients;

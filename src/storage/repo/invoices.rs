@@ -264,3 +264,17 @@ pub async fn open_for_client(
     );
     ex.all(&sql, params![client_id]).await
 }
+
+/// Up to `limit` invoices with an id above `after`, in id order (a whole-table read in
+/// chunks, for verification).
+pub async fn after(
+    ex: &mut dyn Exec,
+    after: InvoiceId,
+    limit: i64,
+) -> Result<Vec<Invoice>, StoreError> {
+    ex.all(
+        &select("WHERE i.id > ? ORDER BY i.id LIMIT ?"),
+        params![after, limit],
+    )
+    .await
+}

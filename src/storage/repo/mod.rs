@@ -2,6 +2,7 @@
 //! Every entity's columns are declared once, with [`crate::table!`] or [`crate::record!`],
 //! beside the functions that store it.
 
+pub mod audit;
 pub mod billing;
 pub mod clients;
 pub mod idempotency;
@@ -18,6 +19,7 @@ pub mod tokens;
 pub mod users;
 
 use super::{Exec, Field, StoreError, Value};
+use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::billing::invoice::{InvoiceStatus, PaymentStatus};
 use crate::domain::billing::period::PeriodUnit;
 use crate::domain::billing::run::RunKind;
@@ -40,6 +42,8 @@ crate::word_fields!(
     Transport,
     SuspendMode,
     RunKind,
+    AuditAction,
+    AuditEntity,
 );
 
 /// A WHERE clause built from optional filters, with its parameters in order.

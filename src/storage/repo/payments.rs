@@ -104,3 +104,17 @@ pub async fn page(
     )
     .await
 }
+
+/// Up to `limit` payments with an id above `after`, in id order (a whole-table read in
+/// chunks, for verification).
+pub async fn after(
+    ex: &mut dyn Exec,
+    after: PaymentId,
+    limit: i64,
+) -> Result<Vec<Payment>, StoreError> {
+    ex.all(
+        &select("WHERE p.id > ? ORDER BY p.id LIMIT ?"),
+        params![after, limit],
+    )
+    .await
+}
