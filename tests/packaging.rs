@@ -68,7 +68,8 @@ fn main_page(cmd: clap::Command) -> Vec<u8> {
     ]);
     roff.control("SH", ["EXIT STATUS"]);
     roff.text([roman(
-        "0 done, 1 failed, 2 bad configuration or usage, 3 drift remains (reconcile).",
+        "0 done, 1 failed, 2 bad configuration or usage, 3 drift remains (reconcile) or the \
+         audit trail does not hold (audit verify).",
     )]);
     roff.control("SH", ["SEE ALSO"]);
     roff.text([roman(

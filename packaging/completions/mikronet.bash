@@ -16,6 +16,9 @@ _mikronet() {
             ",$1")
                 cmd="mikronet"
                 ;;
+            mikronet,audit)
+                cmd="mikronet__subcmd__audit"
+                ;;
             mikronet,check-config)
                 cmd="mikronet__subcmd__check__subcmd__config"
                 ;;
@@ -40,6 +43,9 @@ _mikronet() {
             mikronet,serve)
                 cmd="mikronet__subcmd__serve"
                 ;;
+            mikronet__subcmd__audit,verify)
+                cmd="mikronet__subcmd__audit__subcmd__verify"
+                ;;
             *)
                 ;;
         esac
@@ -47,8 +53,44 @@ _mikronet() {
 
     case "${cmd}" in
         mikronet)
-            opts="-h -V --config --help --version serve migrate check-config create-admin provision reconcile generate-invoices rotate-key"
+            opts="-h -V --config --help --version serve migrate check-config create-admin provision reconcile generate-invoices rotate-key audit"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mikronet__subcmd__audit)
+            opts="-h --config --help verify"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mikronet__subcmd__audit__subcmd__verify)
+            opts="-h --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
