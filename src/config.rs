@@ -238,6 +238,9 @@ pub enum ConfigError {
     },
     #[error("invalid configuration: {0}")]
     Invalid(String),
+    /// Values that are each wrong (every one found, in the order of the checks).
+    #[error("invalid configuration: {}", .0.join("; "))]
+    Problems(Vec<String>),
 }
 
 /// Where a key's value came from, for messages that say what to fix.
@@ -356,70 +359,73 @@ impl Config {
                     ConfigError::Invalid(format!("{src}: {key}: {msg}"))
                 }
             })?;
-        config.check().map_err(|(key, msg)| {
-            let src = source_of(key, file, &from_env);
-            ConfigError::Invalid(format!("{src}: {key} {msg}"))
-        })?;
+        let problems: Vec<String> = config
+            .problems()
+            .into_iter()
+            .map(|(key, msg)| format!("{}: {key} {msg}", source_of(key, file, &from_env)))
+            .collect();
+        if !problems.is_empty() {
+            return Err(ConfigError::Problems(problems));
+        }
         Ok(config)
     }
 
     /// Checks every value that can be checked without connecting: the whole configuration is
-    /// refused before anything is opened. `Err((key, what is wrong))`.
-    fn check(&self) -> Result<(), (&'static str, String)> {
-        fn bad(key: &'static str, m: impl Into<String>) -> Result<(), (&'static str, String)> {
-            Err((key, m.into()))
-        }
+    /// refused before anything is opened. Every problem found, as `(key, what is wrong)`.
+    pub fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut found = Vec::new();
+        let mut bad = |key: &'static str, m: &str| found.push((key, m.to_owned()));
         if self.token_ttl_minutes <= 0 {
-            return bad("token_ttl_minutes", "must be positive");
+            bad("token_ttl_minutes", "must be positive");
         }
         if self.max_page_size == 0 {
-            return bad("max_page_size", "must be positive");
+            bad("max_page_size", "must be positive");
         }
         if self.default_page_size == 0 || self.default_page_size > self.max_page_size {
-            return bad(
+            bad(
                 "default_page_size",
                 "must be positive and at most max_page_size",
             );
         }
         if !matches!(self.log_format.as_str(), "text" | "json") {
-            return bad("log_format", "must be text or json");
+            bad("log_format", "must be text or json");
         }
         if let Err(m) = check_log_filter(&self.log) {
-            return bad("log", m);
+            bad("log", &m);
         }
         if self.max_body_bytes < 1024 {
-            return bad("max_body_bytes", "must be at least 1024");
+            bad("max_body_bytes", "must be at least 1024");
         }
         if self.tz().is_none() {
-            return bad(
+            bad(
                 "time_zone",
                 "must be an IANA time zone name such as Asia/Jakarta",
             );
         }
         if self.billing_run_time().is_none() {
-            return bad("billing_time", "must be HH:MM");
+            bad("billing_time", "must be HH:MM");
         }
         if self.backup_run_time().is_none() {
-            return bad("backup_time", "must be HH:MM");
+            bad("backup_time", "must be HH:MM");
         }
         if self.backup_keep == 0 || self.backup_keep > 10_000 {
-            return bad("backup_keep", "must be from 1 to 10000");
+            bad("backup_keep", "must be from 1 to 10000");
         }
         if !self.backup_dir.trim().is_empty() && !self.database_url.starts_with("sqlite:") {
-            return bad(
+            bad(
                 "backup_dir",
                 "schedules SQLite backups only; back up MariaDB/PostgreSQL with mariadb-dump or \
                  pg_dump (README, Backups) and leave backup_dir empty",
             );
         }
         if self.sync_lease_seconds == 0 || self.sync_lease_seconds > 300 {
-            return bad("sync_lease_seconds", "must be from 1 to 300");
+            bad("sync_lease_seconds", "must be from 1 to 300");
         }
         if self.router_probe_seconds == 0 {
-            return bad("router_probe_seconds", "must be positive");
+            bad("router_probe_seconds", "must be positive");
         }
         if self.reconcile_interval_seconds == 0 {
-            return bad("reconcile_interval_seconds", "must be positive");
+            bad("reconcile_interval_seconds", "must be positive");
         }
         for (key, v) in [
             ("invoice_days_before", self.invoice_days_before),
@@ -427,48 +433,48 @@ impl Config {
             ("grace_days", self.grace_days),
         ] {
             if v > 366 {
-                return bad(key, "must be at most 366");
+                bad(key, "must be at most 366");
             }
         }
         if self.billing_date_window_days > 36_500 {
-            return bad("billing_date_window_days", "must be at most 36500");
+            bad("billing_date_window_days", "must be at most 36500");
         }
         if let Err(m) = check_listen(&self.listen) {
-            return bad("listen", m);
+            bad("listen", &m);
         }
         if let Err(m) = check_database_url(&self.database_url) {
-            return bad("database_url", m);
+            bad("database_url", &m);
         }
         if !self.secret_key.is_empty()
             && crate::security::secret_box::SecretBox::from_base64(&self.secret_key).is_err()
         {
-            return bad(
+            bad(
                 "secret_key",
                 "must be 32 random bytes in base64 (openssl rand -base64 32)",
             );
         }
         if self.secret_key.is_empty() && self.secret_key_file.trim().is_empty() {
-            return bad(
+            bad(
                 "secret_key_file",
                 "must name a file when secret_key is empty",
             );
         }
         for p in &self.trusted_proxies {
             if crate::security::net::Cidr::parse(p).is_none() {
-                return bad(
+                bad(
                     "trusted_proxies",
-                    format!("holds '{p}', which is not an address or CIDR (10.0.0.0/8)"),
+                    &format!("holds '{p}', which is not an address or CIDR (10.0.0.0/8)"),
                 );
             }
         }
         if self.login_free_attempts == 0 || self.login_address_free_attempts == 0 {
-            return bad(
+            bad(
                 "login_free_attempts",
                 "and login_address_free_attempts must be positive",
             );
         }
         if self.login_max_delay_seconds == 0 {
-            return bad("login_max_delay_seconds", "must be positive");
+            bad("login_max_delay_seconds", "must be positive");
         }
         for (key, v) in [
             (
@@ -478,10 +484,10 @@ impl Config {
             ("http_body_timeout_seconds", self.http_body_timeout_seconds),
         ] {
             if v == 0 || v > 3600 {
-                return bad(key, "must be 1 to 3600");
+                bad(key, "must be 1 to 3600");
             }
         }
-        Ok(())
+        found
     }
 
     /// The password checks that may run at once.
@@ -609,6 +615,21 @@ mod tests {
         );
         let c = Config::load(None, env(&[("MIKRONET_BACKUP_DIR", "backups")])).unwrap();
         assert_eq!((c.backup_dir.as_str(), c.backup_keep), ("backups", 7));
+        // Every bad value at once, each naming its key and source.
+        match Config::load(
+            None,
+            env(&[("MIKRONET_GRACE_DAYS", "400"), ("MIKRONET_LOG", "loud")]),
+        ) {
+            Err(ConfigError::Problems(p)) => {
+                assert_eq!(p.len(), 2, "{p:?}");
+                assert!(p[0].starts_with("environment variable MIKRONET_LOG: log holds"));
+                assert_eq!(
+                    p[1],
+                    "environment variable MIKRONET_GRACE_DAYS: grace_days must be at most 366"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
         let c = Config::load(None, env(&[("MIKRONET_TIME_ZONE", "Asia/Jakarta")])).unwrap();
         assert_eq!(c.tz(), Some(chrono_tz::Asia::Jakarta));
         std::fs::remove_dir_all(dir).unwrap();

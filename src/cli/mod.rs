@@ -2,6 +2,7 @@
 
 mod audit;
 mod backup;
+mod check_config;
 mod create_admin;
 mod generate;
 mod keys;
@@ -13,7 +14,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::config::Config;
 
@@ -42,6 +43,9 @@ enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Check the configuration as `serve` would load it, and the files it names, without
+    /// starting or connecting; prints OK or every problem, naming its key (exit code 2).
+    CheckConfig,
     /// Create an admin user; the password is read from standard input or a prompt.
     CreateAdmin {
         #[arg(long)]
@@ -115,8 +119,18 @@ fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
 /// the audit trail does not hold (audit verify).
 const DRIFT: u8 = 3;
 
+/// The command line's definition, for the man page and shell completions (tests/packaging.rs).
+pub fn command() -> clap::Command {
+    Cli::command()
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Before the configuration is loaded: it reports every problem itself.
+    if let Some(Command::CheckConfig) = cli.command {
+        return check_config::run(cli.config.as_deref());
+    }
+    let config_file = cli.config.clone();
     let config = match Config::load(cli.config.as_deref(), |k| std::env::var(k).ok()) {
         Ok(c) => c,
         Err(e) => {
@@ -140,6 +154,7 @@ pub fn main() -> ExitCode {
         match cli.command.unwrap_or(Command::Serve { simulate: false }) {
             Command::Serve { simulate } => done(serve::run(config, simulate).await),
             Command::Migrate => done(migrate(config).await),
+            Command::CheckConfig => Ok(check_config::run(config_file.as_deref())),
             Command::CreateAdmin { username } => done(create_admin::run(config, &username).await),
             Command::Provision { once: _ } => done(provision::once(config).await),
             Command::Reconcile { router, apply } => provision::reconcile(config, router, apply)
