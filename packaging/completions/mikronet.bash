@@ -19,6 +19,9 @@ _mikronet() {
             mikronet,audit)
                 cmd="mikronet__subcmd__audit"
                 ;;
+            mikronet,backup)
+                cmd="mikronet__subcmd__backup"
+                ;;
             mikronet,check-config)
                 cmd="mikronet__subcmd__check__subcmd__config"
                 ;;
@@ -37,6 +40,9 @@ _mikronet() {
             mikronet,reconcile)
                 cmd="mikronet__subcmd__reconcile"
                 ;;
+            mikronet,restore)
+                cmd="mikronet__subcmd__restore"
+                ;;
             mikronet,rotate-key)
                 cmd="mikronet__subcmd__rotate__subcmd__key"
                 ;;
@@ -53,7 +59,7 @@ _mikronet() {
 
     case "${cmd}" in
         mikronet)
-            opts="-h -V --config --help --version serve migrate check-config create-admin provision reconcile generate-invoices rotate-key audit"
+            opts="-h -V --config --help --version serve migrate check-config create-admin provision reconcile generate-invoices rotate-key backup restore audit"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -91,6 +97,24 @@ _mikronet() {
         mikronet__subcmd__audit__subcmd__verify)
             opts="-h --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mikronet__subcmd__backup)
+            opts="-h --force --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -215,6 +239,24 @@ _mikronet() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mikronet__subcmd__restore)
+            opts="-h --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

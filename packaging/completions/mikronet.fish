@@ -35,6 +35,8 @@ complete -c mikronet -n "__fish_mikronet_needs_command" -f -a "provision" -d 'Ap
 complete -c mikronet -n "__fish_mikronet_needs_command" -f -a "reconcile" -d 'Compare routers\' PPP secrets with the database and report drift (exit code 3 when drift is found and not repaired)'
 complete -c mikronet -n "__fish_mikronet_needs_command" -f -a "generate-invoices" -d 'Generate the invoices due (the original system\'s cron job), then cut off subscriptions unpaid past their due date and grace. Safe to run any number of times'
 complete -c mikronet -n "__fish_mikronet_needs_command" -f -a "rotate-key" -d 'Make a new secret key and re-seal every stored password under it, in one transaction. Stop every server first; give each the new key before starting it again'
+complete -c mikronet -n "__fish_mikronet_needs_command" -f -a "backup" -d 'SQLite: write a consistent copy of the database to FILE while servers keep running (MariaDB/PostgreSQL: names their own tools and exits 2)'
+complete -c mikronet -n "__fish_mikronet_needs_command" -f -a "restore" -d 'SQLite: restore a backup into the configured database, which must be empty; the backup must have been made with the configured secret key'
 complete -c mikronet -n "__fish_mikronet_needs_command" -f -a "audit" -d 'The audit trail of changes to money, users, settings and routers'
 complete -c mikronet -n "__fish_mikronet_using_subcommand serve" -l config -d 'Configuration file (TOML); environment variables MIKRONET_* override it' -r -F
 complete -c mikronet -n "__fish_mikronet_using_subcommand serve" -l simulate -d 'Also run an in-memory RouterOS simulator and register it as the router `simulator`: a demo needs no MikroTik'
@@ -60,6 +62,11 @@ complete -c mikronet -n "__fish_mikronet_using_subcommand generate-invoices" -s 
 complete -c mikronet -n "__fish_mikronet_using_subcommand rotate-key" -l new-key-file -d 'Where to write the new key (default: secret_key_file; required when the key is set by secret_key)' -r -F
 complete -c mikronet -n "__fish_mikronet_using_subcommand rotate-key" -l config -d 'Configuration file (TOML); environment variables MIKRONET_* override it' -r -F
 complete -c mikronet -n "__fish_mikronet_using_subcommand rotate-key" -s h -l help -d 'Print help'
+complete -c mikronet -n "__fish_mikronet_using_subcommand backup" -l config -d 'Configuration file (TOML); environment variables MIKRONET_* override it' -r -F
+complete -c mikronet -n "__fish_mikronet_using_subcommand backup" -l force -d 'Replace FILE if it exists'
+complete -c mikronet -n "__fish_mikronet_using_subcommand backup" -s h -l help -d 'Print help'
+complete -c mikronet -n "__fish_mikronet_using_subcommand restore" -l config -d 'Configuration file (TOML); environment variables MIKRONET_* override it' -r -F
+complete -c mikronet -n "__fish_mikronet_using_subcommand restore" -s h -l help -d 'Print help'
 complete -c mikronet -n "__fish_mikronet_using_subcommand audit; and not __fish_seen_subcommand_from verify" -l config -d 'Configuration file (TOML); environment variables MIKRONET_* override it' -r -F
 complete -c mikronet -n "__fish_mikronet_using_subcommand audit; and not __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
 complete -c mikronet -n "__fish_mikronet_using_subcommand audit; and not __fish_seen_subcommand_from verify" -f -a "verify" -d 'Re-compute the trail\'s hash chain, naming the first entry that does not hold, and compare every invoice and payment with it (exit code 3 when anything does not hold)'
