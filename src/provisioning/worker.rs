@@ -510,7 +510,20 @@ pub async fn run_once(app: &impl Context) -> Result<RoundStats, StoreError> {
     let mut applied: Vec<JobId> = Vec::new();
     let mut released: Vec<JobId> = Vec::new();
     let mut refused = Vec::new();
+    // Per router: applied, refused, given up.
+    let mut counts: HashMap<RouterId, (u64, u64, u64)> = HashMap::new();
     for (o, result) in outcomes {
+        let count = counts.entry(o.router_id).or_default();
+        match &result {
+            Ok(()) => count.0 += 1,
+            Err(JobError::Unreachable(_)) => {}
+            Err(JobError::Refused(_)) => {
+                count.1 += 1;
+                if o.refusals.saturating_add(1) >= MAX_REFUSALS {
+                    count.2 += 1;
+                }
+            }
+        }
         match result {
             Ok(()) => applied.push(o.id),
             Err(JobError::Unreachable(_)) => released.push(o.id),
@@ -541,6 +554,9 @@ pub async fn run_once(app: &impl Context) -> Result<RoundStats, StoreError> {
             })
         })
         .await?;
+    for (router, (applied, refused, failed)) in counts {
+        app.metrics().sync_round(router.0, applied, refused, failed);
+    }
     if stats.applied + stats.failed > 0 {
         app.synced().send_modify(|n| *n += 1);
     }

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::plans;
 use crate::domain::billing::period::Period;
-use crate::domain::billing::run::BillingRun;
+use crate::domain::billing::run::{BillingRun, RunKind};
 use crate::domain::ids::{ClientId, PlanId, SubscriptionId};
 use crate::domain::money::Money;
 use crate::params;
@@ -31,6 +31,15 @@ pub async fn runs(ex: &mut dyn Exec, limit: i64) -> Result<Vec<BillingRun>, Stor
             BillingRun::from_clause()
         ),
         params![limit],
+    )
+    .await
+}
+
+/// When the latest recorded run of each kind started (by any server).
+pub async fn last_started(ex: &mut dyn Exec) -> Result<Vec<(RunKind, DateTime<Utc>)>, StoreError> {
+    ex.all(
+        "SELECT kind, MAX(started_at) FROM billing_runs GROUP BY kind ORDER BY kind",
+        &[],
     )
     .await
 }
