@@ -38,6 +38,8 @@ pub struct App {
     pub worker_id: String,
     /// The provider's settings in effect (see `service::settings`).
     settings: RwLock<Arc<Settings>>,
+    /// This process's counters and gauges (`GET /metrics`).
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 pub type AppState = Arc<App>;
@@ -96,6 +98,7 @@ impl App {
             connections: Connections::default(),
             jobs_ready: Notify::new(),
             synced: watch::Sender::new(0),
+            metrics: Arc::new(crate::metrics::Metrics::new()),
             worker_id: format!(
                 "{}-{}",
                 std::process::id(),
@@ -214,5 +217,8 @@ impl crate::provisioning::Context for App {
     }
     fn sync_settings(&self) -> crate::provisioning::SyncSettings {
         self.config.sync_settings()
+    }
+    fn metrics(&self) -> &crate::metrics::Metrics {
+        &self.metrics
     }
 }

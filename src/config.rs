@@ -93,6 +93,11 @@ pub struct Config {
     pub backup_time: String,
     /// How many scheduled backups are kept (the newest); older ones are deleted.
     pub backup_keep: u32,
+    /// When set, `GET /metrics` is served on `listen` to requests bearing this token
+    /// (`Authorization: Bearer …`), and required on `metrics_listen` too. Never logged.
+    pub metrics_token: String,
+    /// When set, a second listener on this address serves `/metrics` only.
+    pub metrics_listen: String,
 }
 
 impl Default for Config {
@@ -136,6 +141,8 @@ impl Default for Config {
             backup_dir: String::new(),
             backup_time: "02:30".into(),
             backup_keep: 7,
+            metrics_token: String::new(),
+            metrics_listen: String::new(),
         }
     }
 }
@@ -442,6 +449,24 @@ impl Config {
         if let Err(m) = check_listen(&self.listen) {
             bad("listen", &m);
         }
+        if !self.metrics_token.is_empty()
+            && (self.metrics_token.len() < 16
+                || !self.metrics_token.bytes().all(|b| b.is_ascii_graphic()))
+        {
+            // Never repeated: it is a secret.
+            bad(
+                "metrics_token",
+                "must be at least 16 printable characters without spaces (openssl rand -hex 16)",
+            );
+        }
+        if !self.metrics_listen.is_empty() {
+            if let Err(m) = check_listen(&self.metrics_listen) {
+                bad("metrics_listen", &m);
+            }
+            if self.metrics_listen == self.listen {
+                bad("metrics_listen", "must differ from listen");
+            }
+        }
         if let Err(m) = check_database_url(&self.database_url) {
             bad("database_url", &m);
         }
@@ -630,6 +655,23 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+        let short = Config::load(None, env(&[("MIKRONET_METRICS_TOKEN", "short-secret")]));
+        let message = short.unwrap_err().to_string();
+        assert!(message.contains("metrics_token"), "{message}");
+        assert!(
+            !message.contains("short-secret"),
+            "the token is never repeated"
+        );
+        assert!(Config::load(None, env(&[("MIKRONET_METRICS_LISTEN", "127.0.0.1:8080")])).is_err());
+        let c = Config::load(
+            None,
+            env(&[
+                ("MIKRONET_METRICS_TOKEN", "0123456789abcdef0123"),
+                ("MIKRONET_METRICS_LISTEN", "127.0.0.1:9100"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.metrics_listen, "127.0.0.1:9100");
         let c = Config::load(None, env(&[("MIKRONET_TIME_ZONE", "Asia/Jakarta")])).unwrap();
         assert_eq!(c.tz(), Some(chrono_tz::Asia::Jakarta));
         std::fs::remove_dir_all(dir).unwrap();

@@ -11,6 +11,7 @@ pub mod config;
 pub mod domain;
 pub mod http;
 pub mod i18n;
+pub mod metrics;
 pub mod provisioning;
 pub mod security;
 pub mod service;

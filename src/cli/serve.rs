@@ -34,6 +34,23 @@ pub async fn run(config: Config, simulate: bool) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {listen}"))?;
     tracing::info!(address = %listener.local_addr()?, backend, "MikroNet Billing listening");
     let limits = http::server::Limits::from_config(&app.config);
+    if !app.config.metrics_listen.is_empty() {
+        let at = app.config.metrics_listen.clone();
+        let metrics = tokio::net::TcpListener::bind(&at)
+            .await
+            .with_context(|| format!("cannot listen on {at} (metrics_listen)"))?;
+        tracing::info!(address = %metrics.local_addr()?, "metrics listening");
+        let small = http::server::Limits {
+            max_connections: 64,
+            ..limits
+        };
+        tokio::spawn(http::server::serve(
+            metrics,
+            http::metrics::listener_router(app.clone()),
+            small,
+            std::future::pending::<()>(),
+        ));
+    }
     tracing::info!(
         max_connections = limits.max_connections,
         header_timeout_s = limits.header_timeout.as_secs(),

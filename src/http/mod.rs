@@ -6,6 +6,7 @@ pub mod extract;
 pub mod form;
 pub mod headers;
 pub mod idempotent;
+pub mod metrics;
 pub mod openapi;
 pub mod routes;
 pub mod server;
@@ -121,8 +122,13 @@ pub fn router(app: AppState) -> Router {
     let max_body = app.config.max_body_bytes;
     let (routes, spec) = routes_and_spec(&app);
     docs::publish(&spec);
+    let mut routes = routes.merge(console::routes());
+    // Prometheus text, not JSON, and off unless configured: outside the API document.
+    if !app.config.metrics_token.is_empty() {
+        routes = routes.route("/metrics", axum::routing::get(metrics::metrics));
+    }
+    let count = metrics::CountLayer(app.metrics.clone());
     routes
-        .merge(console::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(app)
@@ -155,6 +161,8 @@ pub fn router(app: AppState) -> Router {
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, Sequential::new()))
+        // Outermost: every answer is counted, a caught panic's 500 and a 413 included.
+        .layer(count)
 }
 
 /// Request ids: a random per-process prefix and a counter. Unique across restarts and

@@ -55,6 +55,8 @@ pub trait Context: Send + Sync {
     /// This process's worker name, written on its leases.
     fn worker_id(&self) -> &str;
     fn sync_settings(&self) -> SyncSettings;
+    /// Where the worker counts what it applied and what routers refused.
+    fn metrics(&self) -> &crate::metrics::Metrics;
 }
 
 impl<T: Context> Context for std::sync::Arc<T> {
@@ -78,5 +80,8 @@ impl<T: Context> Context for std::sync::Arc<T> {
     }
     fn sync_settings(&self) -> SyncSettings {
         (**self).sync_settings()
+    }
+    fn metrics(&self) -> &crate::metrics::Metrics {
+        (**self).metrics()
     }
 }

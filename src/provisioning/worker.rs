@@ -347,7 +347,10 @@ async fn apply_router(app: &impl Context, work: RouterWork) -> (Vec<Outcome>, Ve
             };
             // Whatever kept us out (down, wrong password, not a RouterOS), it is the router's
             // state, not any object's: all stay pending, counted against none.
-            return (fail_all(objects, &JobError::Unreachable(text), ""), Vec::new());
+            return (
+                fail_all(objects, &JobError::Unreachable(text), ""),
+                Vec::new(),
+            );
         }
     };
     let (profile_objects, secret_objects): (Vec<Leased>, Vec<Leased>) = objects
@@ -549,9 +552,22 @@ pub async fn run_once(app: &impl Context) -> Result<RoundStats, StoreError> {
     let mut released: Vec<JobId> = Vec::new();
     let mut refused = Vec::new();
     let mut commands = extra;
+    // Per router: applied, refused, given up.
+    let mut counts: HashMap<RouterId, (u64, u64, u64)> = HashMap::new();
     for (o, sent, result) in outcomes {
         if let Some(entry) = command_entry(&o, sent, &result) {
             commands.push(entry);
+        }
+        let count = counts.entry(o.router_id).or_default();
+        match &result {
+            Ok(()) => count.0 += 1,
+            Err(JobError::Unreachable(_)) => {}
+            Err(JobError::Refused(_)) => {
+                count.1 += 1;
+                if o.refusals.saturating_add(1) >= MAX_REFUSALS {
+                    count.2 += 1;
+                }
+            }
         }
         match result {
             Ok(()) => applied.push(o.id),
@@ -583,6 +599,9 @@ pub async fn run_once(app: &impl Context) -> Result<RoundStats, StoreError> {
             })
         })
         .await?;
+    for (router, (applied, refused, failed)) in counts {
+        app.metrics().sync_round(router.0, applied, refused, failed);
+    }
     if stats.applied + stats.failed > 0 {
         app.synced().send_modify(|n| *n += 1);
     }

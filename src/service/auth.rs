@@ -8,6 +8,7 @@ use crate::app::App;
 use crate::domain::audit::{AuditAction, AuditEntity, NewAudit};
 use crate::domain::ids::UserId;
 use crate::domain::user::{Actor, NewUser, Role, User, UserDraft};
+use crate::metrics::LoginOutcome;
 use crate::security::token_cache::AuthUser;
 use crate::security::{password, token};
 use crate::storage::repo::{settings, tokens, users};
@@ -159,6 +160,7 @@ pub async fn login(
             retry_after,
             "login refused: too many failures"
         );
+        app.metrics.login(LoginOutcome::Throttled);
         return Err(AppError::TooManyRequests { retry_after });
     }
     let name = username.to_owned();
@@ -174,17 +176,20 @@ pub async fn login(
     let Ok(verified) = app.hasher.try_verify(hash, password.to_owned()).await else {
         app.throttle.cancel(username, addr);
         tracing::warn!(addr, "login refused: every password-check slot is busy");
+        app.metrics.login(LoginOutcome::Busy);
         return Err(BUSY);
     };
     let user = match user {
         Some(u) if verified => u,
         _ => {
             tracing::info!(user_tag, addr, "login failed");
+            app.metrics.login(LoginOutcome::Failed);
             return Err(AppError::Unauthorized("invalid username or password"));
         }
     };
     if user.disabled {
         tracing::info!(username = %user.username, addr, "login refused: user disabled");
+        app.metrics.login(LoginOutcome::Failed);
         return Err(AppError::Unauthorized("this user is disabled"));
     }
     app.throttle.succeeded(username, addr);
@@ -207,6 +212,7 @@ pub async fn login(
     ))
     .await?;
     tracing::info!(username = %user.username, "login");
+    app.metrics.login(LoginOutcome::Success);
     Ok(Login {
         token,
         expires_at,

@@ -103,10 +103,44 @@ pub async fn generate(
         now: Utc::now(),
     };
     let window_end = params.window_end;
+    let started = std::time::Instant::now();
+    let outcome = generate_retrying(app, actor, &params, dry_run, forced).await;
+    if !dry_run {
+        let created = outcome.as_ref().ok().map(|o| o.created.max(0) as u64);
+        app.metrics
+            .billing_run(RunKind::Generation, started.elapsed(), created);
+    }
+    let outcome = outcome?;
+    let summary = GenerationSummary {
+        date,
+        window_days,
+        window_end,
+        created: outcome.created,
+        already_existed: outcome.already_existed,
+        total: outcome.total,
+        year: outcome.year,
+        first_seq_after: outcome.first_seq_after,
+        dry_run,
+    };
+    tracing::info!(
+        %date, created = summary.created, already_existed = summary.already_existed,
+        total = %summary.total, dry_run, by = %actor.username, forced, "invoice generation"
+    );
+    Ok(summary)
+}
+
+/// Generation's transaction, retried when a concurrent run collided with it.
+async fn generate_retrying(
+    app: &App,
+    actor: &Actor,
+    params: &GenerateParams,
+    dry_run: bool,
+    forced: bool,
+) -> Result<repo::GenerateOutcome, AppError> {
     // A concurrent run can still collide on the unique key in the rare case the databases
     // let both read before either locked; the loser retries and then finds the work done.
     let mut attempt = 0;
-    let outcome = loop {
+    loop {
         let p = params.clone();
         let result = if dry_run {
             tx!(app, rehearse, |ex| repo::generate(ex, &p)).await
@@ -135,25 +169,9 @@ pub async fn generate(
                 attempt += 1;
                 tokio::time::sleep(Duration::from_millis(20 << attempt)).await;
             }
-            other => break other?,
+            other => return other,
         }
-    };
-    let summary = GenerationSummary {
-        date,
-        window_days,
-        window_end,
-        created: outcome.created,
-        already_existed: outcome.already_existed,
-        total: outcome.total,
-        year: outcome.year,
-        first_seq_after: outcome.first_seq_after,
-        dry_run,
-    };
-    tracing::info!(
-        %date, created = summary.created, already_existed = summary.already_existed,
-        total = %summary.total, dry_run, by = %actor.username, forced, "invoice generation"
-    );
-    Ok(summary)
+    }
 }
 
 /// The one audit entry of a generation run: the numbers it handed out (after `after_seq`, up
@@ -257,6 +275,7 @@ pub async fn cut_off(
         return Ok(Vec::new());
     };
     let by = actor.username.clone();
+    let started = std::time::Instant::now();
     let cut = tx!(app, write, |ex| async move {
         let now = Utc::now();
         let cut = cut_off_tx(ex, cutoff, &by).await?;
@@ -286,7 +305,13 @@ pub async fn cut_off(
         audit::record_one_tx(ex, entry).await?;
         Ok::<_, StoreError>(cut)
     })
-    .await?;
+    .await;
+    app.metrics.billing_run(
+        RunKind::CutOff,
+        started.elapsed(),
+        cut.as_ref().ok().map(|c| c.len() as u64),
+    );
+    let cut = cut?;
     if !cut.is_empty() {
         app.jobs_ready.notify_one();
         tracing::info!(%date, suspended = cut.len(), by = %actor.username, "cut-offs for non-payment");

@@ -13,6 +13,7 @@ mod error;
 pub mod idempotency;
 pub mod invoices;
 pub mod keys;
+pub mod metrics;
 pub mod payments;
 pub mod plans;
 pub mod reports;

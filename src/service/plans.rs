@@ -4,8 +4,8 @@ use chrono::Utc;
 
 use super::idempotency::{Once, Outcome};
 use super::{AppError, audit, require};
-use crate::domain::audit::{AuditAction, AuditEntity, NewAudit, plan_state};
 use crate::app::App;
+use crate::domain::audit::{AuditAction, AuditEntity, NewAudit, plan_state};
 use crate::domain::billing::plan::{Plan, PlanDraft};
 use crate::domain::ids::PlanId;
 use crate::domain::user::{Actor, Role};

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::plans;
 use crate::domain::billing::period::Period;
-use crate::domain::billing::run::BillingRun;
+use crate::domain::billing::run::{BillingRun, RunKind};
 use crate::domain::ids::{ClientId, PlanId, SubscriptionId};
 use crate::domain::money::Money;
 use crate::params;
@@ -161,6 +161,15 @@ pub async fn release_scheduled(
         )
         .await?;
     Ok(n == 1)
+}
+
+/// When the latest recorded run of each kind started (by any server).
+pub async fn last_started(ex: &mut dyn Exec) -> Result<Vec<(RunKind, DateTime<Utc>)>, StoreError> {
+    ex.all(
+        "SELECT kind, MAX(started_at) FROM billing_runs GROUP BY kind ORDER BY kind",
+        &[],
+    )
+    .await
 }
 
 /// One generation run's inputs, all computed by the caller from the configured rules.

@@ -370,6 +370,40 @@ pub async fn stats(ex: &mut dyn Exec, router: RouterId) -> Result<QueueStats, St
     })
 }
 
+/// One router's queue and whether its last contact succeeded, for the metrics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouterQueue {
+    pub router_id: RouterId,
+    pub name: String,
+    /// `None` until a worker has contacted it.
+    pub reachable: Option<bool>,
+    pub pending: i64,
+    pub failed: i64,
+    pub oldest_pending: Option<DateTime<Utc>>,
+}
+crate::record!(RouterQueue {
+    router_id,
+    name,
+    reachable,
+    pending,
+    failed,
+    oldest_pending
+});
+
+/// Every router's queue (as [`stats`] for one) and reachability, in one statement.
+pub async fn queues(ex: &mut dyn Exec) -> Result<Vec<RouterQueue>, StoreError> {
+    ex.all(
+        "SELECT r.id, r.name, r.reachable, \
+         (SELECT COUNT(*) FROM router_sync o WHERE o.router_id = r.id AND o.status = 'pending'), \
+         (SELECT COUNT(*) FROM router_sync o WHERE o.router_id = r.id AND o.status = 'failed'), \
+         (SELECT MIN(o.changed_at) FROM router_sync o \
+          WHERE o.router_id = r.id AND o.status = 'pending') \
+         FROM routers r ORDER BY r.id",
+        &[],
+    )
+    .await
+}
+
 /// Pending objects in all: the workers' backlog.
 pub async fn pending_count(ex: &mut dyn Exec) -> Result<i64, StoreError> {
     ex.one(
