@@ -46,6 +46,8 @@ async fn the_readme_details_example(app: TestApp) {
             "invoice_id" => invoice,
         );
     });
+    // The audit trail holds after the flow, and the books agree with it.
+    app.audit_holds().await;
 }
 
 async fn generation_window_boundaries_and_idempotency(app: TestApp) {
@@ -125,6 +127,8 @@ async fn generation_window_boundaries_and_idempotency(app: TestApp) {
         .await
         .expect(200);
     assert_eq!(r.json["data"]["created"], 0);
+    // The audit trail holds after the flow, and the books agree with it.
+    app.audit_holds().await;
 }
 
 /// Eight servers' worth of pools generating at once: each invoice exists once, numbered
@@ -172,6 +176,8 @@ async fn concurrent_generation_creates_each_invoice_once(app: TestApp) {
     numbers.sort();
     let expected: Vec<String> = (1..=40).map(|n| format!("INV-2025-{n:06}")).collect();
     assert_eq!(numbers, expected);
+    // The audit trail holds after the flow, and the books agree with it.
+    app.audit_holds().await;
 }
 
 async fn partial_payments_overpayment_and_renewal(app: TestApp) {
@@ -284,6 +290,8 @@ async fn partial_payments_overpayment_and_renewal(app: TestApp) {
     )
     .await
     .expect(403);
+    // The audit trail holds after the flow, and the books agree with it.
+    app.audit_holds().await;
 }
 
 async fn idempotency_keys_make_retries_safe(app: TestApp) {
@@ -324,6 +332,8 @@ async fn idempotency_keys_make_retries_safe(app: TestApp) {
         .expect(200);
     assert_eq!(r.json["data"]["payments"].as_array().unwrap().len(), 2);
     assert_eq!(r.json["data"]["paid_amount"].to_string(), "60000.00");
+    // The audit trail holds after the flow, and the books agree with it.
+    app.audit_holds().await;
 }
 
 async fn unpaid_past_due_is_cut_off_and_payment_restores(app: TestApp) {
@@ -412,6 +422,8 @@ async fn unpaid_past_due_is_cut_off_and_payment_restores(app: TestApp) {
             ("reactivated".into(), "admin".into())
         ]
     );
+    // The audit trail holds after the flow, and the books agree with it.
+    app.audit_holds().await;
 }
 
 async fn grace_days_delay_the_cut_off(app: TestApp) {
@@ -483,6 +495,8 @@ async fn pending_payments_count_once_confirmed(app: TestApp) {
         .await
         .expect(200);
     assert_eq!(r.json["data"]["end_date"], "2024-02-29");
+    // The audit trail holds after the flow, and the books agree with it.
+    app.audit_holds().await;
 }
 
 async fn voiding_and_reports(app: TestApp) {
@@ -554,6 +568,8 @@ async fn voiding_and_reports(app: TestApp) {
         .expect(400);
     let cashier = app.user(Some(&admin), "kasir", "cashier").await;
     app.get("/reports/summary", &cashier).await.expect(403);
+    // The audit trail holds after the flow, and the books agree with it.
+    app.audit_holds().await;
 }
 
 async fn plans_and_subscriptions_validate(app: TestApp) {

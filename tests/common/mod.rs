@@ -941,6 +941,14 @@ impl TestApp {
             .await
     }
 
+    /// `mikronet audit verify`'s check on this database: the chain is intact and every invoice
+    /// and payment agrees with it.
+    pub async fn audit_holds(&self) {
+        let v = mikronet::service::audit::verify(self.db()).await.unwrap();
+        assert!(v.ok(), "{v:?}");
+        assert!(v.entries > 0);
+    }
+
     /// The ids of a subscription's invoices, oldest first.
     pub async fn invoices_of(&self, token: &str, subscription: i64) -> Vec<Value> {
         let r = self
