@@ -11,10 +11,7 @@ use axum::http::Method;
 use common::{KEY, TestApp};
 use mikronet::provisioning::worker;
 use mikronet::storage::Exec;
-use routeros::sim::{SimConfig, Simulator};
 use serde_json::Value;
-
-const ROUTER_PASSWORD: &str = "Router-Pa55-word";
 
 /// `mikronet audit verify` against the test's database: exit code and standard output.
 fn verify_cli(app: &TestApp) -> (i32, String) {
@@ -55,26 +52,9 @@ async fn of_action(app: &TestApp, admin: &str, action: &str) -> Vec<Value> {
 }
 
 async fn a_billing_flow_is_audited_and_verifies(app: TestApp) {
-    let sim = Simulator::start(SimConfig {
-        password: ROUTER_PASSWORD.into(),
-        identity: "core-1".into(),
-        ..SimConfig::default()
-    })
-    .await
-    .unwrap();
+    let sim = common::simulator().await;
     let admin = app.admin().await;
-    let r = app
-        .post(
-            "/routers",
-            Some(&admin),
-            &format!(
-                r#"{{"name":"core-1","host":"127.0.0.1","port":{},"transport":"api","username":"admin","password":"{ROUTER_PASSWORD}"}}"#,
-                sim.api_addr.port()
-            ),
-        )
-        .await
-        .expect(201);
-    let router = r.json["data"]["router_id"].as_i64().unwrap();
+    let router = app.add_router(&admin, &sim).await;
     let plan = app.create_plan(&admin, "Home", "150000.50").await;
     let mut subs = Vec::new();
     for i in 0..3 {

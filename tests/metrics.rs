@@ -12,10 +12,8 @@ use axum::http::Method;
 use common::TestApp;
 use mikronet::provisioning::worker;
 use mikronet::storage::Backend;
-use routeros::sim::{SimConfig, Simulator};
 
 const TOKEN: &str = "metrics-token-0123456789abcdef";
-const ROUTER_PASSWORD: &str = "Router-Pa55-word";
 
 async fn app(backend: Backend) -> Option<TestApp> {
     TestApp::with_config(backend, |c| {
@@ -163,25 +161,9 @@ async fn off_unless_configured_and_behind_the_token(app: TestApp) {
 }
 
 async fn counters_move_with_requests_logins_billing_and_routers(app: TestApp) {
-    let sim = Simulator::start(SimConfig {
-        password: ROUTER_PASSWORD.into(),
-        identity: "core-1".into(),
-        ..SimConfig::default()
-    })
-    .await
-    .unwrap();
+    let sim = common::simulator().await;
     let admin = app.admin().await;
-    let body = format!(
-        r#"{{"name":"core-1","host":"127.0.0.1","port":{},"transport":"api","username":"admin","password":"{ROUTER_PASSWORD}"}}"#,
-        sim.api_addr.port()
-    );
-    let router = app
-        .post("/routers", Some(&admin), &body)
-        .await
-        .expect(201)
-        .json["data"]["router_id"]
-        .as_i64()
-        .unwrap();
+    let router = app.add_router(&admin, &sim).await;
     let client = app.create_client(&admin, "John Doe", "abc123").await;
     let plan = app.create_plan(&admin, "Home", "100000").await;
     app.subscribe(&admin, client, plan, "2024-01-01", "2024-01-31")

@@ -14,34 +14,13 @@ use common::TestApp;
 use mikronet::domain::secret::SyncKind;
 use mikronet::provisioning::worker;
 use mikronet::storage::Backend;
-use routeros::sim::{SimConfig, SimHandle, Simulator};
+use routeros::sim::SimHandle;
 use serde_json::Value;
-
-const ROUTER_PASSWORD: &str = "Router-Pa55-word";
-
-async fn simulator() -> SimHandle {
-    Simulator::start(SimConfig {
-        password: ROUTER_PASSWORD.into(),
-        identity: "core-1".into(),
-        ..SimConfig::default()
-    })
-    .await
-    .unwrap()
-}
 
 /// A test app whose manual switches do not wait for the router (they are queued while it is
 /// down; waiting three seconds each would only slow the test).
 async fn app(backend: Backend) -> Option<TestApp> {
     TestApp::with_config(backend, |c| c.switch_wait_ms = 0).await
-}
-
-async fn add_router(app: &TestApp, admin: &str, sim: &SimHandle) -> i64 {
-    let body = format!(
-        r#"{{"name":"core-1","host":"127.0.0.1","port":{},"transport":"api","username":"admin","password":"{ROUTER_PASSWORD}"}}"#,
-        sim.api_addr.port()
-    );
-    let r = app.post("/routers", Some(admin), &body).await.expect(201);
-    r.json["data"]["router_id"].as_i64().unwrap()
 }
 
 /// Runs worker rounds until nothing is left to do, skipping the reconnect backoff.
@@ -161,9 +140,9 @@ async fn switch(app: &TestApp, admin: &str, client: i64, enable: bool) -> Value 
 /// renames are queued, the router comes back after a reset with an empty configuration, and
 /// the plan is not saved again.
 async fn a_reset_router_with_queued_changes_converges_and_retry_replays_nothing(app: TestApp) {
-    let sim = simulator().await;
+    let sim = common::simulator().await;
     let admin = app.admin().await;
-    let router = add_router(&app, &admin, &sim).await;
+    let router = app.add_router(&admin, &sim).await;
     let plan = app.create_plan(&admin, "Home", "100000").await;
     let mut clients = Vec::new();
     for i in 0..300 {
@@ -247,9 +226,9 @@ async fn a_reset_router_with_queued_changes_converges_and_retry_replays_nothing(
 
 /// 2,000 changes, and the router drops every connection half-way through them.
 async fn a_router_dropping_mid_burst_loses_nothing(app: TestApp) {
-    let sim = simulator().await;
+    let sim = common::simulator().await;
     let admin = app.admin().await;
-    let router = add_router(&app, &admin, &sim).await;
+    let router = app.add_router(&admin, &sim).await;
     let plan = app.create_plan(&admin, "Home", "100000").await;
     let mut clients = Vec::new();
     for i in 0..100 {
@@ -292,9 +271,9 @@ async fn a_router_dropping_mid_burst_loses_nothing(app: TestApp) {
 
 /// A worker that dies holding leases: another worker serves those clients within seconds.
 async fn a_dead_workers_leases_are_taken_over(app: TestApp) {
-    let sim = simulator().await;
+    let sim = common::simulator().await;
     let admin = app.admin().await;
-    add_router(&app, &admin, &sim).await;
+    app.add_router(&admin, &sim).await;
     let client = app.create_client(&admin, "John Doe", "abc123").await;
     settle(&app).await;
     switch(&app, &admin, client, false).await;
@@ -341,9 +320,9 @@ async fn a_dead_workers_leases_are_taken_over(app: TestApp) {
 
 /// Reconcile with apply on a router reset to an empty configuration.
 async fn reconcile_rebuilds_a_reset_router_and_reports_each_repair(app: TestApp) {
-    let sim = simulator().await;
+    let sim = common::simulator().await;
     let admin = app.admin().await;
-    let router = add_router(&app, &admin, &sim).await;
+    let router = app.add_router(&admin, &sim).await;
     let plan = app.create_plan(&admin, "Home", "100000").await;
     let mut clients = Vec::new();
     for i in 0..20 {

@@ -514,22 +514,7 @@ pub async fn scheduler(app: Arc<App>) {
             }
             continue;
         }
-        let today = now.date_naive();
-        let next_day = if now.time() >= at {
-            today.succ_opt().unwrap_or(today)
-        } else {
-            today
-        };
-        let next = next_day
-            .and_time(at)
-            .and_local_timezone(now.timezone())
-            .earliest()
-            .map(|t| t.with_timezone(&Utc));
-        let wait = next
-            .and_then(|t| (t - Utc::now()).to_std().ok())
-            .unwrap_or(Duration::from_secs(60))
-            .min(Duration::from_secs(3600));
-        tokio::time::sleep(wait).await;
+        tokio::time::sleep(super::until_next(now, at)).await;
     }
 }
 

@@ -630,21 +630,7 @@ pub async fn scheduler(app: std::sync::Arc<App>) {
                 }
             }
         }
-        let next_day = if now.time() >= at {
-            today.succ_opt().unwrap_or(today)
-        } else {
-            today
-        };
-        let next = next_day
-            .and_time(at)
-            .and_local_timezone(tz)
-            .earliest()
-            .map(|t| t.with_timezone(&Utc));
-        let wait = next
-            .and_then(|t| (t - Utc::now()).to_std().ok())
-            .unwrap_or(Duration::from_secs(60))
-            .min(Duration::from_secs(3600));
-        tokio::time::sleep(wait).await;
+        tokio::time::sleep(super::until_next(now, at)).await;
     }
 }
 

@@ -39,6 +39,32 @@ impl Page {
     }
 }
 
+/// How long a daily task waits from `now` (in the provider's time zone) until the next `at`
+/// local time: today's if it is still ahead, else tomorrow's. At most an hour, so that a
+/// changed clock or time zone is noticed; a minute when the local time does not exist.
+pub(crate) fn until_next(
+    now: chrono::DateTime<chrono_tz::Tz>,
+    at: chrono::NaiveTime,
+) -> std::time::Duration {
+    use std::time::Duration;
+    let today = now.date_naive();
+    let day = if now.time() >= at {
+        today.succ_opt().unwrap_or(today)
+    } else {
+        today
+    };
+    day.and_time(at)
+        .and_local_timezone(now.timezone())
+        .earliest()
+        .and_then(|t| {
+            (t.with_timezone(&chrono::Utc) - now.with_timezone(&chrono::Utc))
+                .to_std()
+                .ok()
+        })
+        .unwrap_or(Duration::from_secs(60))
+        .min(Duration::from_secs(3600))
+}
+
 /// Refuses the caller unless `allowed` says their role may act.
 pub(crate) fn require(
     actor: &Actor,
@@ -106,4 +132,25 @@ macro_rules! tx {
             })
         })
     };
+}
+
+#[cfg(test)]
+mod until_next_tests {
+    use super::until_next;
+    use chrono::{NaiveTime, TimeZone};
+    use std::time::Duration;
+
+    #[test]
+    fn the_next_local_time_is_today_or_tomorrow_and_at_most_an_hour_away() {
+        let tz = chrono_tz::Asia::Jakarta;
+        let at = NaiveTime::from_hms_opt(2, 30, 0).unwrap();
+        let before = tz.with_ymd_and_hms(2026, 12, 1, 2, 0, 0).unwrap();
+        assert_eq!(until_next(before, at), Duration::from_secs(1800));
+        let after = tz.with_ymd_and_hms(2026, 12, 1, 2, 30, 0).unwrap();
+        assert_eq!(until_next(after, at), Duration::from_secs(3600));
+        let evening = tz.with_ymd_and_hms(2026, 12, 1, 23, 59, 0).unwrap();
+        assert_eq!(until_next(evening, at), Duration::from_secs(3600));
+        let close = tz.with_ymd_and_hms(2026, 12, 1, 2, 29, 0).unwrap();
+        assert_eq!(until_next(close, at), Duration::from_secs(60));
+    }
 }

@@ -896,7 +896,32 @@ macro_rules! backend_tests {
     };
 }
 
+/// The password of [`simulator`]'s admin.
+pub const ROUTER_PASSWORD: &str = "Router-Pa55-word";
+
+/// A RouterOS simulator named `core-1` with the admin password [`ROUTER_PASSWORD`].
+pub async fn simulator() -> routeros::sim::SimHandle {
+    routeros::sim::Simulator::start(routeros::sim::SimConfig {
+        password: ROUTER_PASSWORD.into(),
+        identity: "core-1".into(),
+        ..routeros::sim::SimConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
 impl TestApp {
+    /// Registers the simulator as the router `core-1` over the API transport; its id.
+    pub async fn add_router(&self, admin: &str, sim: &routeros::sim::SimHandle) -> i64 {
+        let body = format!(
+            r#"{{"name":"core-1","host":"127.0.0.1","port":{},"transport":"api","username":"admin","password":"{ROUTER_PASSWORD}"}}"#,
+            sim.api_addr.port()
+        );
+        let r = self.post("/routers", Some(admin), &body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        r.json["data"]["router_id"].as_i64().unwrap()
+    }
+
     pub async fn create_plan(&self, token: &str, name: &str, price: &str) -> i64 {
         let body = format!(
             r#"{{"plan_name":"{name}","price":{price},"ppp_profile_name":"{name}-profile","rate_limit":"10M/10M"}}"#
