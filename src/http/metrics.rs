@@ -20,7 +20,6 @@ use axum::Router;
 use axum::extract::{MatchedPath, State};
 use axum::http::{HeaderMap, HeaderValue, Request, Response, StatusCode, header};
 use axum::response::IntoResponse;
-use axum::routing::get;
 use sha2::{Digest, Sha256};
 
 use crate::app::AppState;
@@ -120,7 +119,12 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// `GET /metrics`: the registry in the Prometheus text format, the database's gauges read
-/// now. With `metrics_token` set, a request without it is 401.
+/// now. With `metrics_token` set, a request without it is 401. Served (and so documented)
+/// only when `metrics_token` is set, or on `metrics_listen`.
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    responses((status = 200, description = "Prometheus text format 0.0.4 (README, Metrics)",
+        content_type = "text/plain", body = String),
+        (status = 401, description = "without the metrics token", body = crate::http::error::ErrorBody)))]
 pub async fn metrics(State(app): State<AppState>, headers: HeaderMap) -> axum::response::Response {
     let token = &app.config.metrics_token;
     if !token.is_empty() && !bearer(&headers).is_some_and(|t| token_matches(token, t)) {
@@ -152,8 +156,10 @@ pub async fn metrics(State(app): State<AppState>, headers: HeaderMap) -> axum::r
 
 /// What `metrics_listen` serves: `/metrics` and nothing else (404 JSON).
 pub fn listener_router(app: AppState) -> Router {
-    Router::new()
-        .route("/metrics", get(metrics))
+    let (router, _) = utoipa_axum::router::OpenApiRouter::new()
+        .routes(utoipa_axum::routes!(metrics))
+        .split_for_parts();
+    router
         .fallback(|| async { ApiError::not_found("no such route") })
         .with_state(app)
 }

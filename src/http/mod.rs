@@ -47,6 +47,12 @@ pub fn api(app: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(docs::openapi_json))
         .routes(routes!(docs::docs))
         .routes(routes!(docs::redoc_js));
+    // Prometheus text, with its own token: served on `listen` only when that token is set.
+    let public = if app.config.metrics_token.is_empty() {
+        public
+    } else {
+        public.routes(routes!(metrics::metrics))
+    };
     let mut protected = OpenApiRouter::new()
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))
@@ -122,11 +128,7 @@ pub fn router(app: AppState) -> Router {
     let max_body = app.config.max_body_bytes;
     let (routes, spec) = routes_and_spec(&app);
     docs::publish(&spec);
-    let mut routes = routes.merge(console::routes());
-    // Prometheus text, not JSON, and off unless configured: outside the API document.
-    if !app.config.metrics_token.is_empty() {
-        routes = routes.route("/metrics", axum::routing::get(metrics::metrics));
-    }
+    let routes = routes.merge(console::routes());
     let count = metrics::CountLayer(app.metrics.clone());
     routes
         .fallback(not_found)

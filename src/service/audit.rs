@@ -15,7 +15,7 @@ use crate::domain::ids::{InvoiceId, PaymentId};
 use crate::domain::user::{Actor, Role};
 use crate::storage::repo::audit::{self as repo, AuditFilter};
 use crate::storage::repo::{invoices, payments};
-use crate::storage::{Db, Exec, StoreError};
+use crate::storage::{Backend, Db, Exec, StoreError};
 use crate::tx;
 
 pub use crate::storage::repo::audit::AuditFilter as Filter;
@@ -69,13 +69,6 @@ impl Verification {
 }
 
 const CHUNK: i64 = 5_000;
-
-/// One read transaction on a bare database (verification runs from the command line too).
-macro_rules! read {
-    ($db:expr, |$ex:ident| $body:expr) => {
-        $db.read(move |$ex| Box::pin(async move { $body.await }))
-    };
-}
 
 /// The latest audited state of every payment, what hand-issued invoices and generation runs
 /// said they issued, and which invoices were voided.
@@ -141,16 +134,16 @@ impl Audited {
     }
 }
 
-/// Reads the chain from entry `after` (hash `hash`) to its end, noting the states; returns the
-/// last entry's number and hash.
+/// Reads the chain from the start to its end, noting the states; returns the last entry's
+/// number and hash.
 async fn scan(
-    db: &Db,
+    ex: &mut dyn Exec,
     v: &mut Verification,
     audited: &mut Audited,
-    (mut seq, mut hash): (i64, String),
-) -> Result<(i64, String), AppError> {
+) -> Result<(i64, String), StoreError> {
+    let (mut seq, mut hash) = (0, GENESIS_HASH.to_owned());
     loop {
-        let chunk = read!(db, |ex| repo::after(ex, seq, CHUNK)).await?;
+        let chunk = repo::after(ex, seq, CHUNK).await?;
         let Some(last) = chunk.last() else {
             return Ok((seq, hash));
         };
@@ -168,17 +161,25 @@ async fn scan(
 /// Re-computes the chain and names the first entry that does not hold; then compares every
 /// invoice and payment made since the trail began with what the trail says of it, and every
 /// invoice's paid amount with the sum of its successful payments. Safe on a serving
-/// database: entries written while it reads are read too before the books are judged.
+/// database: everything is read in one transaction, at one moment (PostgreSQL's repeatable
+/// read; MariaDB's and SQLite's read transactions are snapshots already).
 pub async fn verify(db: &Db) -> Result<Verification, AppError> {
+    Ok(db.read(|ex| Box::pin(verify_tx(ex))).await?)
+}
+
+async fn verify_tx(ex: &mut dyn Exec) -> Result<Verification, StoreError> {
+    if ex.backend() == Backend::Postgres {
+        ex.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", &[])
+            .await?;
+    }
     let mut v = Verification::default();
     let mut audited = Audited::default();
-    let end = scan(db, &mut v, &mut audited, (0, GENESIS_HASH.to_owned())).await?;
-    // The books, read after the trail: anything they hold was audited in its own transaction,
-    // so the rest of the chain, read next, covers it.
+    let head = repo::head(ex).await?;
+    let end = scan(ex, &mut v, &mut audited).await?;
     let mut pays = Vec::new();
     let mut after = PaymentId(0);
     loop {
-        let chunk = read!(db, |ex| payments::after(ex, after, CHUNK)).await?;
+        let chunk = payments::after(ex, after, CHUNK).await?;
         let Some(last) = chunk.last() else { break };
         after = last.id;
         pays.extend(chunk);
@@ -186,13 +187,11 @@ pub async fn verify(db: &Db) -> Result<Verification, AppError> {
     let mut invs = Vec::new();
     let mut after = InvoiceId(0);
     loop {
-        let chunk = read!(db, |ex| invoices::after(ex, after, CHUNK)).await?;
+        let chunk = invoices::after(ex, after, CHUNK).await?;
         let Some(last) = chunk.last() else { break };
         after = last.id;
         invs.extend(chunk);
     }
-    let end = scan(db, &mut v, &mut audited, end).await?;
-    let head = read!(db, |ex| repo::head(ex)).await?;
     if v.broken_at.is_none() && (head.last_seq, head.last_hash.as_str()) != (end.0, &*end.1) {
         v.broken_at = Some((
             end.0 + 1,

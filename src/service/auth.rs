@@ -327,6 +327,8 @@ pub async fn change_password(
             .await?
             .ok_or_else(|| AppError::NotFound("user".into()))?;
         users::update(ex, &user, Some(&hash), now).await?;
+        let revoked = tokens::revoke_all(ex, id, Some(&k), now).await?;
+        // Last, as every audited change: the trail's head is the last lock taken.
         let entry = NewAudit::new(
             &user.username,
             AuditAction::UserPasswordChanged,
@@ -334,7 +336,7 @@ pub async fn change_password(
             id,
         );
         audit::record_one_tx(ex, entry).await?;
-        Ok::<_, AppError>(tokens::revoke_all(ex, id, Some(&k), now).await?)
+        Ok::<_, AppError>(revoked)
     })
     .await?;
     app.tokens.remove_user(id, Some(&keep));

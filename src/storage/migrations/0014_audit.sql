@@ -9,7 +9,7 @@ CREATE TABLE audit_log (
     actor VARCHAR(64) NOT NULL,
     action VARCHAR(32) NOT NULL,
     entity VARCHAR(32) NOT NULL,
-    entity_id VARCHAR(64) NOT NULL,
+    entity_id VARCHAR(128) NOT NULL,
     before_state {long_text} NULL,
     after_state {long_text} NULL,
     prev_hash CHAR(64) NOT NULL,

@@ -47,7 +47,9 @@ const ROWS_PER_INSERT: usize = 200;
 
 /// Appends `entries` after the chain's head, in order, inside the caller's write transaction.
 /// The head is locked until the transaction ends, so concurrent appends chain one after the
-/// other in commit order; a transaction rolled back takes its entries with it.
+/// other in commit order; a transaction rolled back takes its entries with it. Call it as the
+/// transaction's last step: a lock taken after the head's could deadlock with another
+/// transaction that holds it and waits for the head.
 pub async fn append(
     ex: &mut dyn Exec,
     entries: Vec<NewAudit>,
