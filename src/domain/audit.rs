@@ -99,7 +99,7 @@ impl NewAudit {
 }
 
 /// One stored entry.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
     /// Entries are numbered 1, 2, 3, … without gaps.
     pub seq: i64,

@@ -8,33 +8,28 @@ use chrono::Utc;
 
 use super::{AppError, Page, require};
 use crate::domain::audit::{
-    AuditAction, AuditEntity, AuditEntry, GENESIS_HASH, NewAudit, first_break, payment_money,
+    AuditAction, AuditEntry, GENESIS_HASH, NewAudit, first_break, payment_money,
 };
 use crate::domain::billing::invoice::{InvoiceStatus, PaymentStatus};
 use crate::domain::ids::{InvoiceId, PaymentId};
 use crate::domain::user::{Actor, Role};
-use crate::storage::repo::audit::{self as repo, AuditFilter};
+use crate::storage::repo::audit as repo;
 use crate::storage::repo::{invoices, payments};
 use crate::storage::{Backend, Db, Exec, StoreError};
 use crate::tx;
 
 pub use crate::storage::repo::audit::AuditFilter as Filter;
 
-/// Appends entries in the caller's transaction (see [`repo::append`]).
-pub(crate) async fn record_tx(ex: &mut dyn Exec, entries: Vec<NewAudit>) -> Result<(), StoreError> {
-    repo::append(ex, entries, Utc::now()).await
-}
-
-/// Appends one entry in the caller's transaction.
-pub(crate) async fn record_one_tx(ex: &mut dyn Exec, entry: NewAudit) -> Result<(), StoreError> {
-    record_tx(ex, vec![entry]).await
+/// Appends one entry in the caller's transaction, as its last step (see [`repo::append`]).
+pub(crate) async fn record_tx(ex: &mut dyn Exec, entry: NewAudit) -> Result<(), StoreError> {
+    repo::append(ex, vec![entry], Utc::now()).await
 }
 
 /// One page of entries, newest first (admin).
 pub async fn list(
     app: &crate::app::App,
     actor: &Actor,
-    filter: AuditFilter,
+    filter: Filter,
     page: Page,
 ) -> Result<(Vec<AuditEntry>, i64), AppError> {
     require(
@@ -315,13 +310,4 @@ async fn verify_tx(ex: &mut dyn Exec) -> Result<Verification, StoreError> {
         }
     }
     Ok(v)
-}
-
-/// The entity words, for a filter's error message.
-pub fn entity_words() -> String {
-    AuditEntity::ALL
-        .iter()
-        .map(|e| e.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
 }

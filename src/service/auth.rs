@@ -86,7 +86,7 @@ pub async fn register(
             users::update(ex, &user, None, now).await?;
             let entry = NewAudit::new(&by, AuditAction::UserUpdated, AuditEntity::User, id)
                 .after(user_state(&user));
-            audit::record_one_tx(ex, entry).await?;
+            audit::record_tx(ex, entry).await?;
         }
         Ok::<_, AppError>(user)
     })
@@ -120,7 +120,7 @@ pub async fn register_tx(
         })?;
     let entry = NewAudit::new(by, AuditAction::UserCreated, AuditEntity::User, id)
         .after(serde_json::json!({"username": username, "role": role.as_str(), "disabled": false}));
-    audit::record_one_tx(ex, entry).await?;
+    audit::record_tx(ex, entry).await?;
     Ok(id)
 }
 
@@ -335,7 +335,7 @@ pub async fn change_password(
             AuditEntity::User,
             id,
         );
-        audit::record_one_tx(ex, entry).await?;
+        audit::record_tx(ex, entry).await?;
         Ok::<_, AppError>(revoked)
     })
     .await?;
@@ -415,7 +415,7 @@ pub async fn update_user(
         let entry = NewAudit::new(&by, AuditAction::UserUpdated, AuditEntity::User, id)
             .before(user_state(&before))
             .after(after);
-        audit::record_one_tx(ex, entry).await?;
+        audit::record_tx(ex, entry).await?;
         Ok::<_, AppError>(user)
     })
     .await?;
@@ -442,7 +442,7 @@ pub async fn delete_user(app: &App, actor: &Actor, id: UserId) -> Result<(), App
         tokens::revoke_all(ex, id, None, now).await?;
         let entry = NewAudit::new(&by, AuditAction::UserDeleted, AuditEntity::User, id)
             .before(user_state(&user));
-        audit::record_one_tx(ex, entry).await?;
+        audit::record_tx(ex, entry).await?;
         Ok::<_, AppError>(user.username)
     })
     .await?;
@@ -463,7 +463,7 @@ pub async fn revoke_tokens(app: &App, actor: &Actor, id: UserId) -> Result<u64, 
         let n = tokens::revoke_all(ex, id, None, now).await?;
         let entry = NewAudit::new(&by, AuditAction::UserTokensRevoked, AuditEntity::User, id)
             .after(serde_json::json!({"revoked": n}));
-        audit::record_one_tx(ex, entry).await?;
+        audit::record_tx(ex, entry).await?;
         Ok::<_, AppError>(n)
     })
     .await?;

@@ -159,7 +159,7 @@ async fn generate_retrying(
                     started_at: p.now,
                 };
                 let run_id = repo::record_run(ex, &run).await?;
-                audit::record_one_tx(ex, generation_entry(&run, run_id, &o)).await?;
+                audit::record_tx(ex, generation_entry(&run, run_id, &o)).await?;
                 Ok::<_, StoreError>(o)
             })
             .await
@@ -302,7 +302,7 @@ pub async fn cut_off(
             "suspended": run.suspended,
             "forced": forced,
         }));
-        audit::record_one_tx(ex, entry).await?;
+        audit::record_tx(ex, entry).await?;
         Ok::<_, StoreError>(cut)
     })
     .await;

@@ -135,7 +135,7 @@ pub async fn void_tx(ex: &mut dyn Exec, id: InvoiceId, by: &str) -> Result<Invoi
     let entry = NewAudit::new(by, AuditAction::InvoiceVoided, AuditEntity::Invoice, id)
         .before(before)
         .after(invoice_state(&inv));
-    audit::record_one_tx(ex, entry).await?;
+    audit::record_tx(ex, entry).await?;
     Ok(inv)
 }
 
@@ -291,6 +291,6 @@ pub async fn create_tx(ex: &mut dyn Exec, issue: Issue, by: &str) -> Result<Invo
     billing::set_counter(ex, year, seq).await?;
     let entry = NewAudit::new(by, AuditAction::InvoiceIssued, AuditEntity::Invoice, inv.id)
         .after(invoice_state(&inv));
-    audit::record_one_tx(ex, entry).await?;
+    audit::record_tx(ex, entry).await?;
     Ok(inv)
 }

@@ -118,14 +118,7 @@ pub enum OnFirstStart {
 /// The key for `db`, checked against the database's key check value.
 pub async fn load(db: &Db, config: &Config, mode: OnFirstStart) -> anyhow::Result<SecretBox> {
     let (key, source) = read_key(config)?;
-    let (check, sample) = db
-        .read(|ex| {
-            Box::pin(async move {
-                let check = settings::get(ex, KEY_CHECK).await?;
-                let sample = sealed::sample(ex).await?;
-                Ok::<_, StoreError>((check, sample))
-            })
-        })
+    let (check, sample) = stored_check(db)
         .await
         .context("cannot read the key check value")?;
     let restore = |what: &str| {
@@ -196,16 +189,20 @@ fn judge(key: &SecretBox, check: Option<&str>, sample: Option<&Sealed>) -> KeyFi
 /// Whether `key` is the key of `db` (a served database or a backup), by the check value
 /// [`load`] checks at every start. Reads only.
 pub async fn fit(db: &Db, key: &SecretBox) -> Result<KeyFit, StoreError> {
-    let (check, sample) = db
-        .read(|ex| {
-            Box::pin(async move {
-                let check = settings::get(ex, KEY_CHECK).await?;
-                let sample = sealed::sample(ex).await?;
-                Ok::<_, StoreError>((check, sample))
-            })
-        })
-        .await?;
+    let (check, sample) = stored_check(db).await?;
     Ok(judge(key, check.as_deref(), sample.as_ref()))
+}
+
+/// What a database holds to tell its key by: the key check value, and one sealed value.
+async fn stored_check(db: &Db) -> Result<(Option<String>, Option<Sealed>), StoreError> {
+    db.read(|ex| {
+        Box::pin(async move {
+            let check = settings::get(ex, KEY_CHECK).await?;
+            let sample = sealed::sample(ex).await?;
+            Ok::<_, StoreError>((check, sample))
+        })
+    })
+    .await
 }
 
 /// Writes the database's key check value for `key` (which must be its key: see [`fit`]);

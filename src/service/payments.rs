@@ -185,7 +185,7 @@ pub async fn record_tx(
         id,
     )
     .after(payment_state(&payment));
-    audit::record_one_tx(ex, entry).await?;
+    audit::record_tx(ex, entry).await?;
     Ok(Recorded { payment, invoice })
 }
 
@@ -321,7 +321,7 @@ pub async fn set_status_tx(
     )
     .before(before)
     .after(payment_state(&payment));
-    audit::record_one_tx(ex, entry).await?;
+    audit::record_tx(ex, entry).await?;
     Ok(Recorded { payment, invoice })
 }
 

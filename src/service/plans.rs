@@ -56,7 +56,7 @@ pub async fn create_tx(ex: &mut dyn Exec, mut p: Plan, by: &str) -> Result<Plan,
     outbox::plan_changed(ex, p.id).await?;
     let entry =
         NewAudit::new(by, AuditAction::PlanCreated, AuditEntity::Plan, p.id).after(plan_state(&p));
-    audit::record_one_tx(ex, entry).await?;
+    audit::record_tx(ex, entry).await?;
     Ok(p)
 }
 
@@ -101,7 +101,7 @@ pub async fn update_tx(
     let entry = NewAudit::new(by, AuditAction::PlanUpdated, AuditEntity::Plan, id)
         .before(before)
         .after(plan_state(&p));
-    audit::record_one_tx(ex, entry).await?;
+    audit::record_tx(ex, entry).await?;
     Ok(p)
 }
 
@@ -118,7 +118,7 @@ pub async fn delete(app: &App, actor: &Actor, id: PlanId) -> Result<(), AppError
         ))?;
         let entry = NewAudit::new(&by, AuditAction::PlanDeleted, AuditEntity::Plan, id)
             .before(plan_state(&before));
-        audit::record_one_tx(ex, entry).await?;
+        audit::record_tx(ex, entry).await?;
         Ok::<_, AppError>(true)
     })
     .await?;

@@ -91,7 +91,7 @@ pub async fn update_tx(
     )
     .before(state(&stored))
     .after(state(&merged));
-    audit::record_one_tx(ex, entry).await?;
+    audit::record_tx(ex, entry).await?;
     Ok(s)
 }
 
@@ -192,7 +192,7 @@ pub async fn set_logo(app: &App, actor: &Actor, bytes: Option<Vec<u8>>) -> Resul
         repo::save_document(ex, LOGO, &json, &by, now).await?;
         let entry =
             NewAudit::new(&by, AuditAction::LogoChanged, AuditEntity::Settings, LOGO).after(state);
-        audit::record_one_tx(ex, entry).await
+        audit::record_tx(ex, entry).await
     })
     .await?;
     tracing::info!(by = %actor.username, "logo saved");
