@@ -5,6 +5,7 @@ mod backup;
 mod check_config;
 mod create_admin;
 mod generate;
+mod import;
 mod keys;
 mod progress;
 mod provision;
@@ -96,6 +97,12 @@ enum Command {
     /// SQLite: restore a backup into the configured database, which must be empty; the backup
     /// must have been made with the configured secret key.
     Restore { file: PathBuf },
+    /// Move a provider in: import from the original system, phpNuxBill or a router
+    /// (`--dry-run` prints the plan and changes nothing).
+    Import {
+        #[command(subcommand)]
+        from: import::ImportCommand,
+    },
     /// The audit trail of changes to money, users, settings and routers.
     Audit {
         #[command(subcommand)]
@@ -172,6 +179,7 @@ pub fn main() -> ExitCode {
             Command::RotateKey { new_key_file } => done(keys::rotate(config, new_key_file).await),
             Command::Backup { file, force } => backup::backup(config, &file, force).await,
             Command::Restore { file } => backup::restore(config, &file).await,
+            Command::Import { from } => done(import::run(config, from).await),
             Command::Audit {
                 action: AuditCommand::Verify,
             } => audit::verify(config).await.map(|ok| {

@@ -36,6 +36,13 @@ impl Progress {
         self.bar.set_position(done);
         self.bar.set_message(what);
     }
+
+    /// Rows of a phase: the bar's length becomes the phase's `total`.
+    pub fn rows(&self, what: &str, done: u64, total: u64) {
+        self.bar.set_length(total.max(1));
+        self.bar.set_position(done);
+        self.bar.set_message(format!("{what} {done}/{total}"));
+    }
 }
 
 impl Drop for Progress {

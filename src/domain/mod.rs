@@ -11,6 +11,7 @@ pub mod audit;
 pub mod billing;
 pub mod client;
 pub mod ids;
+pub mod import;
 pub mod money;
 pub mod phone;
 pub mod report;

@@ -11,6 +11,7 @@ pub mod billing;
 pub mod clients;
 mod error;
 pub mod idempotency;
+pub mod import;
 pub mod invoices;
 pub mod keys;
 pub mod metrics;

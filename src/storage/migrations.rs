@@ -87,6 +87,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "scheduled_runs",
         sql: include_str!("migrations/0015_scheduled_runs.sql"),
     },
+    Migration {
+        version: 16,
+        name: "import_map",
+        sql: include_str!("migrations/0016_import_map.sql"),
+    },
 ];
 
 /// Removes `--` comment lines, which may hold the `;` that separates statements.

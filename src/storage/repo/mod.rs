@@ -6,6 +6,7 @@ pub mod audit;
 pub mod billing;
 pub mod clients;
 pub mod idempotency;
+pub mod imports;
 pub mod invoices;
 pub mod payments;
 pub mod plans;
@@ -25,6 +26,7 @@ use crate::domain::billing::period::PeriodUnit;
 use crate::domain::billing::run::RunKind;
 use crate::domain::billing::subscription::{EventKind, Status};
 use crate::domain::client::ClientEventKind;
+use crate::domain::import::{Entity as ImportEntity, Source as ImportSource};
 use crate::domain::router::{SuspendMode, Transport};
 use crate::domain::secret::{SyncKind, SyncStatus};
 use crate::domain::user::Role;
@@ -44,6 +46,8 @@ crate::word_fields!(
     RunKind,
     AuditAction,
     AuditEntity,
+    ImportSource,
+    ImportEntity,
 );
 
 /// A WHERE clause built from optional filters, with its parameters in order.

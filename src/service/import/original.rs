@@ -1,0 +1,1 @@
+//! Import from original (to be written).

@@ -1,0 +1,1 @@
+//! Import from phpnuxbill (to be written).

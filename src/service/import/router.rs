@@ -1,0 +1,1 @@
+//! Import from router (to be written).
