@@ -8,6 +8,7 @@ pub mod headers;
 pub mod idempotent;
 pub mod metrics;
 pub mod openapi;
+pub mod pdf;
 pub mod routes;
 pub mod server;
 
@@ -95,10 +96,12 @@ pub fn api(app: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(billing::run))
         .routes(routes!(billing::runs))
         .routes(routes!(billing::get_invoice))
+        .routes(routes!(billing::invoice_pdf))
         .routes(routes!(billing::void_invoice))
         .routes(routes!(billing::invoice_payments, billing::pay_invoice))
         .routes(routes!(billing::list_payments, billing::create_payment))
         .routes(routes!(billing::get_payment, billing::set_payment_status))
+        .routes(routes!(billing::payment_receipt))
         .routes(routes!(billing::summary))
         .routes(routes!(routers::list, routers::create))
         .routes(routes!(routers::get, routers::update, routers::delete))

@@ -626,13 +626,15 @@ impl TestApp {
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        let text = String::from_utf8(bytes.to_vec()).unwrap();
+        // A PDF is not text: `text` is then its lossy reading, `bytes` the body as sent.
+        let text = String::from_utf8_lossy(&bytes).into_owned();
         let json = serde_json::from_str(&text).unwrap_or(Value::Null);
         Resp {
             status,
             headers,
             text,
             json,
+            bytes: bytes.to_vec(),
         }
     }
 
@@ -838,6 +840,7 @@ pub struct Resp {
     pub headers: HeaderMap,
     pub text: String,
     pub json: Value,
+    pub bytes: Vec<u8>,
 }
 
 impl Resp {

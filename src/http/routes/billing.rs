@@ -19,6 +19,7 @@ use crate::domain::report::Summary;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{Auth, Id, JsonBody, Query};
 use crate::http::idempotent::{self, IdempotencyKey, Keyed, Retry};
+use crate::http::pdf::{self, DocumentQuery};
 use crate::service::billing::{self, GenerationSummary};
 use crate::service::payments::{PaymentInput, Recorded};
 use crate::service::{AppError, invoices, payments, reports};
@@ -156,6 +157,23 @@ pub async fn get_invoice(
     let mut json = InvoiceJson::new(inv, app.today());
     json.payments = Some(pays.into_iter().map(PaymentJson::from).collect());
     Ok(envelope("Invoice retrieved successfully", json))
+}
+
+/// The invoice as PDF (A4, or a 58/80 mm thermal roll), in the reader's language: provider,
+/// client, number, lines, total, amount paid, balance due, due date and how to pay.
+#[utoipa::path(get, path = "/invoices/{id}/pdf", tag = "invoices",
+    params(("id" = i64, Path, description = "invoice id"), DocumentQuery),
+    responses((status = 200, description = "the invoice", content_type = "application/pdf", body = Vec<u8>),
+        (status = 400, body = ErrorBody, description = "`lang` or `paper` is not one of its choices"),
+        (status = 404, body = ErrorBody)))]
+pub async fn invoice_pdf(
+    State(app): State<AppState>,
+    Id(id): Id<InvoiceId>,
+    Query(q): Query<DocumentQuery>,
+) -> Result<Response, ApiError> {
+    q.choice(&app.settings())?;
+    let doc = invoices::document(&app, id).await?;
+    Ok(pdf::invoice(&app, &doc, &q).await?)
 }
 
 /// Voids an invoice on which no money was recorded (admin). The number is not reused.
@@ -508,6 +526,22 @@ pub async fn get_payment(
 ) -> Result<Json<Envelope<PaymentJson>>, ApiError> {
     let p = payments::get(&app, id).await?;
     Ok(envelope("Payment retrieved successfully", p.into()))
+}
+
+/// The payment's receipt as PDF (A4, or a 58/80 mm thermal roll), in the reader's language.
+#[utoipa::path(get, path = "/payments/{id}/receipt", tag = "payments",
+    params(("id" = i64, Path, description = "payment id"), DocumentQuery),
+    responses((status = 200, description = "the receipt", content_type = "application/pdf", body = Vec<u8>),
+        (status = 400, body = ErrorBody, description = "`lang` or `paper` is not one of its choices"),
+        (status = 404, body = ErrorBody)))]
+pub async fn payment_receipt(
+    State(app): State<AppState>,
+    Id(id): Id<PaymentId>,
+    Query(q): Query<DocumentQuery>,
+) -> Result<Response, ApiError> {
+    q.choice(&app.settings())?;
+    let r = payments::receipt(&app, id).await?;
+    Ok(pdf::receipt(&app, &r, &q).await?)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
