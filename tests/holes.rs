@@ -93,11 +93,13 @@ async fn a_voided_period_is_invoiced_again(app: TestApp) {
     app.post(&format!("/invoices/{second}/void"), Some(&admin), "{}")
         .await
         .expect(200);
+    let body = format!(
+        r#"{{"subscription_id":{sub},"invoice_date":"2024-01-29","due_date":"2024-02-05"}}"#
+    );
     let r = app.post("/invoice", Some(&admin), &body).await.expect(201);
     assert_eq!(
-        r.json["data"]["invoice_number"], "INV-2024-000003",
-        "{}",
-        r.text
+        periods(&app, &admin, sub).await[2],
+        row("INV-2024-000003", "2024-02-01", "2024-02-29", "pending")
     );
     let third = r.json["data"]["invoice_id"].as_i64().unwrap();
 
