@@ -1,12 +1,14 @@
 -- A void invoice no longer holds its period: the period is billable again (the next
 -- generation run, or POST /invoice, issues a replacement numbered anew), while the void
 -- invoice keeps its number and its period for the record. The unique key on (subscription,
--- period start) becomes one over the invoices that are not void. PostgreSQL and SQLite have
--- partial indexes; MariaDB/MySQL index a generated column that is the period start while the
--- invoice is not void and NULL once it is (NULLs never collide in a unique index).
+-- period start) becomes one on (subscription, the period start while the invoice is not void,
+-- NULL once it is): NULLs never collide in a unique index. It is a whole index, not a partial
+-- one, so it still serves every lookup of a subscription's invoices (its first column), and
+-- invoices keep one index for it. PostgreSQL and SQLite index the expression; MariaDB/MySQL
+-- index a generated column of it (MariaDB has no index on an expression).
 @postgres ALTER TABLE invoices DROP CONSTRAINT uq_invoices_subscription_period;
-@postgres CREATE UNIQUE INDEX uq_invoices_open_period ON invoices (subscription_id, period_start)
-    WHERE status <> 'void';
+@postgres CREATE UNIQUE INDEX uq_invoices_open_period ON invoices
+    (subscription_id, (CASE WHEN status <> 'void' THEN period_start END));
 @mysql ALTER TABLE invoices ADD COLUMN open_period_start DATE
     AS (CASE WHEN status <> 'void' THEN period_start END) VIRTUAL;
 -- Created before the old key is dropped: it starts with subscription_id, so the foreign key
@@ -49,7 +51,7 @@
 @sqlite ALTER TABLE invoices_rebuilt RENAME TO invoices;
 @sqlite CREATE INDEX ix_invoices_overdue ON invoices (status, due_date, client_id, total_minor, paid_minor);
 @sqlite CREATE INDEX ix_invoices_date_amounts ON invoices (invoice_date, status, total_minor);
-@sqlite CREATE UNIQUE INDEX uq_invoices_open_period ON invoices (subscription_id, period_start)
-    WHERE status <> 'void';
+@sqlite CREATE UNIQUE INDEX uq_invoices_open_period ON invoices
+    (subscription_id, (CASE WHEN status <> 'void' THEN period_start END));
 @sqlite INSERT INTO payments SELECT * FROM payments_kept;
 @sqlite DROP TABLE payments_kept
