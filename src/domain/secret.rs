@@ -117,10 +117,7 @@ pub fn secret_state(
     isolation_profile: Option<&str>,
 ) -> SecretState {
     let plan_profile = subscription.map_or(DEFAULT_PROFILE, |(_, p)| p);
-    let cut_off = held
-        || subscription.is_some_and(|(s, _)| {
-            matches!(s, Status::Suspended | Status::Expired | Status::Cancelled)
-        });
+    let cut_off = held || subscription.is_some_and(|(s, _)| s.cuts_off());
     match (cut_off, mode, isolation_profile) {
         (false, _, _) => SecretState {
             profile: plan_profile.to_owned(),

@@ -8,7 +8,7 @@ use super::idempotency::{Once, Outcome};
 use super::{AppError, Page, require};
 use crate::app::App;
 use crate::domain::billing::invoice::{Invoice, Payment};
-use crate::domain::billing::subscription::Subscription;
+use crate::domain::billing::subscription::{Status, Subscription, deciding};
 use crate::domain::client::{Client, ClientDraft, ClientEvent, ClientEventKind, Overdue, Standing};
 use crate::domain::ids::{ClientId, InvoiceId, JobId, PlanId, RouterId, SubscriptionId};
 use crate::domain::secret::SyncKind;
@@ -367,9 +367,10 @@ pub struct Switched {
     pub applied: bool,
 }
 
-/// Cuts a client off now (`enable == false`) or restores them, whatever the billing state.
-/// A disconnect is an operator's hold: billing does not reconnect the client until an operator
-/// does. Recorded in the client's history; applied through the router outbox, and answered
+/// Cuts a client off now (`enable == false`) or lifts an operator's hold. A disconnect is an
+/// operator's hold: billing does not reconnect the client until an operator does. An enable
+/// does not override billing: while the client's subscription keeps them cut off it is refused
+/// (a conflict saying why), so the answer never claims a change the router will not hold. Recorded in the client's history; applied through the router outbox, and answered
 /// after at most `switch_wait_ms` whether or not the router has taken it yet.
 pub async fn switch_connection(
     app: &App,
@@ -413,6 +414,12 @@ async fn switch_tx(
             message: "the client is on no router; assign one first".into(),
         });
     };
+    if enable && let Some(why) = cut_off_by_billing(ex, id).await? {
+        return Err(AppError::Conflict {
+            field: "subscription_id",
+            message: format!("PPP Secret '{}' stays disabled: {why}", c.ppp_secret_name),
+        });
+    }
     clients::set_held(ex, id, !enable).await?;
     outbox::client_changed(ex, id).await?;
     let (job, version) = sync::version_of(ex, router, SyncKind::Secret, id.0)
@@ -432,6 +439,40 @@ async fn switch_tx(
     };
     clients::record_event(ex, &event).await?;
     Ok((c.ppp_secret_name, job, version))
+}
+
+/// Why the client's secret stays cut off whatever a manual switch says: the subscription that
+/// decides it is suspended (for an unpaid invoice), expired or cancelled. An enable then would
+/// not happen, so it is refused rather than answered as done.
+async fn cut_off_by_billing(ex: &mut dyn Exec, id: ClientId) -> Result<Option<String>, AppError> {
+    let subs = subscriptions::for_client(ex, id).await?;
+    let Some(sub) = deciding(&subs).filter(|s| s.status.cuts_off()) else {
+        return Ok(None);
+    };
+    if sub.status != Status::Suspended {
+        return Ok(Some(format!(
+            "subscription {} is {}; put the client on a plan to reconnect",
+            sub.id,
+            sub.status.as_str()
+        )));
+    }
+    let unpaid = invoices::open_for_client(ex, id)
+        .await?
+        .into_iter()
+        .find(|i| i.subscription_id == sub.id);
+    Ok(Some(match unpaid {
+        Some(i) => format!(
+            "subscription {} is suspended for unpaid invoice {}, due {}; record its payment to \
+             reconnect",
+            sub.id,
+            i.number(),
+            i.due_date
+        ),
+        None => format!(
+            "subscription {} is suspended; make it active with PUT /subscriptions/{} to reconnect",
+            sub.id, sub.id
+        ),
+    }))
 }
 
 pub async fn history(app: &App, id: ClientId) -> Result<Vec<ClientEvent>, AppError> {

@@ -104,7 +104,8 @@ pub async fn list(
     tx!(app, read, |ex| repo::page(ex, &filter, limit, offset)).await
 }
 
-/// Voids an invoice that no money has settled (admin). Its number stays used.
+/// Voids an invoice that no money has settled (admin). Its number stays used; its period is
+/// billable again: the next generation run (or `POST /invoice`) issues a replacement.
 pub async fn void(app: &App, actor: &Actor, id: InvoiceId) -> Result<Invoice, AppError> {
     require(
         actor,
@@ -217,7 +218,8 @@ fn check_new(app: &App, input: &NewInvoice) -> Result<Issue, AppError> {
 }
 
 /// Issues now, by hand, the invoice generation would issue next for one subscription: its next
-/// period, numbered in the same yearly sequence. Generation later skips that period. Answers
+/// period, numbered in the same yearly sequence (a conflict when an invoice that is not void
+/// shares a day with it). Generation later skips that period. Answers
 /// the invoice as the original routes show it (with the client's name); once per
 /// `Idempotency-Key`.
 pub async fn create(
@@ -262,6 +264,20 @@ pub async fn create_tx(ex: &mut dyn Exec, issue: Issue, by: &str) -> Result<Invo
         .ok_or_else(|| FieldErrors::single("subscription_id", "has no next period"))?;
     let year = issue.invoice_date.year();
     let seq = billing::lock_counter(ex, year).await? + 1;
+    // Under the subscription's row lock and the counter's, as generation checks it.
+    if let Some(other) = repo::overlapping(ex, sub.id, period_start, period_end).await? {
+        return Err(AppError::Conflict {
+            field: "subscription_id",
+            message: format!(
+                "the subscription's next period ({period_start} to {period_end}) overlaps \
+                 invoice {} ({} to {}, {}); void that invoice to issue this one",
+                other.number(),
+                other.period_start,
+                other.period_end,
+                other.status.as_str()
+            ),
+        });
+    }
     let mut inv = Invoice {
         id: InvoiceId(0),
         year,

@@ -10,7 +10,7 @@ use crate::domain::billing::period::Period;
 use crate::domain::billing::plan::Plan;
 use crate::domain::billing::subscription::{
     Event, EventKind, NamedSubscription, Status, Subscription, SubscriptionDraft,
-    SubscriptionFilter,
+    SubscriptionFilter, end_date_conflict,
 };
 use crate::domain::client::Client;
 use crate::domain::ids::{ClientId, PlanId, SubscriptionId};
@@ -19,7 +19,7 @@ use crate::domain::validation::FieldErrors;
 use crate::provisioning::outbox;
 use crate::storage::Exec;
 use crate::storage::repo::subscriptions as repo;
-use crate::storage::repo::{clients, plans};
+use crate::storage::repo::{clients, invoices, plans};
 use crate::{tx, tx_once};
 
 const REFUSED: &str = "only an admin or operator may change subscriptions";
@@ -178,7 +178,8 @@ pub async fn new_form(app: &App, client_id: Option<ClientId>) -> Result<NewForm,
 }
 
 /// Changes the given fields. A status change must be allowed by the domain rules and is
-/// recorded; so is a change of dates.
+/// recorded; so is a change of dates. `end_date` changes only where no invoiced periods can
+/// overlap (a conflict otherwise, see [`end_date_conflict`]).
 pub async fn update(
     app: &App,
     actor: &Actor,
@@ -208,6 +209,14 @@ pub async fn update_tx(
     }
     if s == before {
         return Ok(s);
+    }
+    if s.end_date != before.end_date
+        && let Some(message) = end_date_conflict(&invoices::billed(ex, id).await?, s.end_date)
+    {
+        return Err(AppError::Conflict {
+            field: "end_date",
+            message,
+        });
     }
     let now = Utc::now();
     repo::update(ex, &s, now).await?;

@@ -92,6 +92,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "import_map",
         sql: include_str!("migrations/0016_import_map.sql"),
     },
+    Migration {
+        version: 20,
+        name: "open_periods",
+        sql: include_str!("migrations/0020_open_periods.sql"),
+    },
 ];
 
 /// Removes `--` comment lines, which may hold the `;` that separates statements.

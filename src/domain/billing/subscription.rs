@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::invoice::Invoice;
 use super::period::Period;
 use crate::domain::ids::{ClientId, PlanId, SubscriptionId};
 use crate::domain::validation::FieldErrors;
@@ -25,6 +26,47 @@ impl Status {
     pub fn may_become(self, to: Status) -> bool {
         self != to && self != Status::Cancelled
     }
+
+    /// Whether a subscription in this status keeps its client's secret cut off.
+    pub fn cuts_off(self) -> bool {
+        matches!(
+            self,
+            Status::Suspended | Status::Expired | Status::Cancelled
+        )
+    }
+}
+
+/// The subscription that decides a client's secret, as the router sync picks it: the active
+/// one (the latest of several), else the latest.
+pub fn deciding(subs: &[Subscription]) -> Option<&Subscription> {
+    subs.iter()
+        .filter(|s| s.status == Status::Active)
+        .max_by_key(|s| s.id)
+        .or_else(|| subs.iter().max_by_key(|s| s.id))
+}
+
+/// Why `end_date` may not become `new_end`, given the subscription's invoices that are not
+/// void: invoiced periods must never overlap. The next period starts the day after the end
+/// date, so while an invoice is open the end date stays (that invoice is the next period), and
+/// it never moves back into a period already invoiced. Moving it later is always fine.
+pub fn end_date_conflict(billed: &[Invoice], new_end: NaiveDate) -> Option<String> {
+    if let Some(open) = billed.iter().find(|i| i.status.is_open()) {
+        return Some(format!(
+            "invoice {} for {} to {} is open; record its payment or void it before changing \
+             end_date",
+            open.number(),
+            open.period_start,
+            open.period_end
+        ));
+    }
+    let last = billed.iter().max_by_key(|i| i.period_end)?;
+    (new_end < last.period_end).then(|| {
+        format!(
+            "the subscription is invoiced to {} (invoice {}); end_date cannot be earlier",
+            last.period_end,
+            last.number()
+        )
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -261,6 +303,49 @@ mod tests {
         assert!(Status::Suspended.may_become(Status::Active));
         assert!(!Status::Cancelled.may_become(Status::Active));
         assert!(!Status::Active.may_become(Status::Active));
+    }
+
+    #[test]
+    fn end_date_moves_only_where_no_period_overlaps() {
+        use crate::domain::billing::invoice::InvoiceStatus;
+        use crate::domain::ids::InvoiceId;
+        use crate::domain::money::Money;
+        let inv = |seq: i64, start: &str, end: &str, status: InvoiceStatus| Invoice {
+            id: InvoiceId(seq),
+            year: 2024,
+            seq,
+            client_id: ClientId(1),
+            subscription_id: SubscriptionId(1),
+            period_start: d(start),
+            period_end: d(end),
+            invoice_date: d("2024-01-27"),
+            due_date: d("2024-02-03"),
+            total: Money::from_minor(100),
+            paid: Money::ZERO,
+            status,
+        };
+        assert_eq!(end_date_conflict(&[], d("2020-01-01")), None);
+        let open = [inv(
+            1,
+            "2024-02-01",
+            "2024-02-29",
+            InvoiceStatus::PartiallyPaid,
+        )];
+        let why = end_date_conflict(&open, d("2024-03-31")).unwrap();
+        assert!(
+            why.contains("INV-2024-000001") && why.contains("open"),
+            "{why}"
+        );
+        let paid = [
+            inv(1, "2024-02-01", "2024-02-29", InvoiceStatus::Paid),
+            inv(2, "2024-01-01", "2024-01-31", InvoiceStatus::Paid),
+        ];
+        let why = end_date_conflict(&paid, d("2024-02-28")).unwrap();
+        assert!(why.contains("2024-02-29"), "{why}");
+        assert_eq!(end_date_conflict(&paid, d("2024-02-29")), None);
+        assert_eq!(end_date_conflict(&paid, d("2024-03-10")), None);
+        assert!(Status::Suspended.cuts_off() && Status::Cancelled.cuts_off());
+        assert!(!Status::Active.cuts_off());
     }
 
     #[test]

@@ -176,7 +176,9 @@ pub async fn invoice_pdf(
     Ok(pdf::invoice(&app, &doc, &q).await?)
 }
 
-/// Voids an invoice on which no money was recorded (admin). The number is not reused.
+/// Voids an invoice on which no money was recorded (admin). The number is not reused. The
+/// period is billable again: the next generation run issues a replacement, numbered anew (or
+/// `POST /invoice` at once).
 #[utoipa::path(post, path = "/invoices/{id}/void", tag = "invoices",
     params(("id" = i64, Path, description = "invoice id")),
     responses((status = 200, body = Envelope<InvoiceJson>), (status = 404, body = ErrorBody),

@@ -169,11 +169,15 @@ pub async fn create_for_client(
     created(&app, &auth, retry, &body, SubscriptionJson::from).await
 }
 
-/// Changes plan, dates or status (admin, operator); status changes are recorded.
+/// Changes plan, dates or status (admin, operator); status changes are recorded. `end_date`
+/// changes only where no invoiced periods can overlap: not while an invoice of the
+/// subscription is open, and never to before the end of its last invoiced period (409).
 #[utoipa::path(put, path = "/subscriptions/{id}", tag = "subscriptions",
     request_body = SubscriptionDraft,
     params(("id" = i64, Path, description = "subscription id")),
-    responses((status = 200, body = Envelope<SubscriptionJson>), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Envelope<SubscriptionJson>), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody,
+            description = "end_date with an invoice open, or before the end of the invoiced periods")))]
 pub async fn update(
     State(app): State<AppState>,
     auth: Auth,

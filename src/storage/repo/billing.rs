@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::plans;
+use super::{invoices, plans};
 use crate::domain::billing::period::Period;
 use crate::domain::billing::run::{BillingRun, RunKind};
 use crate::domain::ids::{ClientId, PlanId, SubscriptionId};
@@ -281,9 +281,11 @@ pub async fn set_counter(ex: &mut dyn Exec, year: i32, last_seq: i64) -> Result<
 /// Creates the next period's invoice for every active subscription ending on or before
 /// `window_end` that does not have it yet, numbered in sequence for the invoice date's year.
 ///
+/// A period is skipped when an invoice of the subscription that is not void shares a day with
+/// it ([`invoices::overlaps`]): a voided period is invoiced again, an overlapping one never.
 /// The year's counter row is locked first, so concurrent runs queue there and each sees the
-/// invoices the previous one committed; the unique key on (subscription, period start) is the
-/// last guard. Must run inside a write transaction.
+/// invoices the previous one committed; the unique key on (subscription, period start) of the
+/// invoices that are not void is the last guard. Must run inside a write transaction.
 pub async fn generate(
     ex: &mut dyn Exec,
     p: &GenerateParams,
@@ -304,8 +306,8 @@ pub async fn generate(
                  JOIN plans p ON p.id = s.plan_id \
                  JOIN billing_periods bp ON bp.end_date = s.end_date \
                    AND bp.period_unit = p.period_unit AND bp.period_count = p.period_count \
-                 WHERE {DUE} AND NOT EXISTS (SELECT 1 FROM invoices i \
-                   WHERE i.subscription_id = s.id AND i.period_start = bp.period_start)"
+                 WHERE {DUE} AND NOT EXISTS (SELECT 1 FROM invoices i WHERE {})",
+                invoices::overlaps("s.id", "bp.period_start", "bp.period_end")
             ),
             params![
                 i64::from(year),

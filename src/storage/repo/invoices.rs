@@ -71,6 +71,43 @@ pub async fn void(
     Ok(())
 }
 
+/// The condition (SQL) that an invoice `i` of the subscription `sub`, not void, shares a day
+/// with the period from `start` to `end` (each an SQL expression): an invoice is issued only
+/// when none does, so invoiced periods of one subscription never overlap.
+pub fn overlaps(sub: &str, start: &str, end: &str) -> String {
+    format!(
+        "i.subscription_id = {sub} AND i.status <> 'void' \
+         AND i.period_start <= {end} AND i.period_end >= {start}"
+    )
+}
+
+/// The earliest invoice of the subscription, not void, that shares a day with the period.
+pub async fn overlapping(
+    ex: &mut dyn Exec,
+    subscription_id: SubscriptionId,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Result<Option<Invoice>, StoreError> {
+    let tail = format!(
+        "WHERE {} ORDER BY i.period_start LIMIT 1",
+        overlaps("?", "?", "?")
+    );
+    ex.first(&select(&tail), params![subscription_id, end, start])
+        .await
+}
+
+/// The subscription's invoices that are not void, by period: what it has been billed.
+pub async fn billed(
+    ex: &mut dyn Exec,
+    subscription_id: SubscriptionId,
+) -> Result<Vec<Invoice>, StoreError> {
+    ex.all(
+        &select("WHERE i.subscription_id = ? AND i.status <> 'void' ORDER BY i.period_start"),
+        params![subscription_id],
+    )
+    .await
+}
+
 /// Whether the subscription has another open invoice due on or before `cutoff`.
 pub async fn other_overdue(
     ex: &mut dyn Exec,

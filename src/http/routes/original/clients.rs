@@ -123,8 +123,11 @@ pub struct SwitchQuery {
     pub reason: Option<String>,
 }
 
-/// Connects or disconnects one client now, whatever the billing state (admin, operator).
-/// `disable` is an operator's hold: payments do not reconnect the client until `enable`.
+/// Disconnects one client now whatever the billing state, or lifts that hold (admin,
+/// operator). `disable` is an operator's hold: payments do not reconnect the client until
+/// `enable`. `enable` does not override billing: while the client's subscription is
+/// suspended, expired or cancelled it is a 409 on `subscription_id` saying why, and nothing
+/// changes.
 /// The change goes through the router queue; the answer waits up to `switch_wait_ms` for it.
 /// A `reason` (query parameter) is kept in the client's history.
 ///
@@ -135,7 +138,8 @@ pub struct SwitchQuery {
     responses((status = 200, body = SwitchJson, description = "applied on the router"),
         (status = 202, body = SwitchJson, description = "queued: the router has not answered yet"),
         (status = 400, body = ErrorBody, description = "unknown action"),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "client on no router")))]
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody,
+            description = "client on no router, or an enable its subscription (suspended, expired, cancelled) keeps from happening")))]
 pub async fn connection(
     State(app): State<AppState>,
     auth: Auth,

@@ -179,7 +179,9 @@ pub async fn create(
 #[utoipa::path(put, path = "/subscription/{id}", tag = "original",
     request_body = SubscriptionDraft,
     params(("id" = i64, Path, description = "subscription id")),
-    responses((status = 200, body = Envelope<SubscriptionJson>), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Envelope<SubscriptionJson>), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody,
+            description = "end_date with an invoice open, or before the end of the invoiced periods")))]
 pub async fn update(
     State(app): State<AppState>,
     auth: Auth,
