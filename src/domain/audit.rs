@@ -19,6 +19,9 @@ words! {
         InvoiceIssued = "invoice_issued",
         /// One generation run: its date and the range of invoice numbers it handed out.
         InvoicesGenerated = "invoices_generated",
+        /// Invoices an import brought in: the range of numbers it handed out in one year and
+        /// their total, as a generation run's entry says.
+        InvoicesImported = "invoices_imported",
         InvoiceVoided = "invoice_voided",
         /// One cut-off run: which subscriptions it suspended.
         CutOffRun = "cut_off_run",

@@ -7,6 +7,8 @@
 //! decision in one [`Plan`]. The plan is what a dry run prints and the endpoint returns, what a
 //! real run's summary counts, and what the skipped-rows CSV is written from.
 
+pub mod phpnuxbill;
+
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -105,7 +105,7 @@ impl Audited {
             (AuditAction::InvoiceVoided, Some(id)) => {
                 self.voided.insert(id);
             }
-            (AuditAction::InvoicesGenerated, _) => {
+            (AuditAction::InvoicesGenerated | AuditAction::InvoicesImported, _) => {
                 if let (Some(year), Some(from_seq), Some(to_seq), Some(created), Some(total)) = (
                     field("year"),
                     field("after_seq"),

@@ -84,3 +84,22 @@ pub async fn follow_ids(ex: &mut dyn Exec, table: &'static str) -> Result<(), St
     }
     Ok(())
 }
+
+/// The largest id of `table` (0 when empty): an import numbers the rows it creates after it.
+pub async fn max_id(ex: &mut dyn Exec, table: &'static str) -> Result<i64, StoreError> {
+    ex.one(&format!("SELECT COALESCE(MAX(id), 0) FROM {table}"), &[])
+        .await
+}
+
+/// Every value of the unique text column `column` of `table` with its row's id (clients by
+/// PPP secret name, plans by name …): what an import links to instead of creating twice.
+pub async fn ids_by(
+    ex: &mut dyn Exec,
+    table: &'static str,
+    column: &'static str,
+) -> Result<HashMap<String, i64>, StoreError> {
+    let rows: Vec<(String, i64)> = ex
+        .all(&format!("SELECT {column}, id FROM {table}"), &[])
+        .await?;
+    Ok(rows.into_iter().collect())
+}
