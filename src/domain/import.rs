@@ -9,6 +9,7 @@
 
 pub mod phpnuxbill;
 
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -282,6 +283,39 @@ impl Plan {
     }
 }
 
+/// A source's date text (`YYYY-MM-DD`, with or without a time after it) as a calendar date,
+/// or why it is none: MySQL stores `0000-00-00` and, without strict mode, `2024-02-30`; an
+/// import reports such a row instead of inventing a date.
+pub fn parse_source_date(text: &str) -> Result<NaiveDate, String> {
+    let t = text.trim();
+    let day = t.get(..10).unwrap_or(t);
+    let rest = t.get(10..).unwrap_or("");
+    if !(rest.is_empty() || rest.starts_with(' ') || rest.starts_with('T')) {
+        return Err(format!("'{t}' is not a date (YYYY-MM-DD)"));
+    }
+    if day.starts_with("0000-") || day.ends_with("-00") || day.get(4..8) == Some("-00-") {
+        return Err(format!("'{day}' is not a date (a zero date)"));
+    }
+    NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .ok()
+        .filter(|_| day.len() == 10)
+        .ok_or_else(|| format!("'{day}' is not a date"))
+}
+
+/// A source's DATETIME/TIMESTAMP text (`YYYY-MM-DD HH:MM:SS[.ffffff]`, taken as UTC) as an
+/// instant, or why it is none (as [`parse_source_date`]).
+pub fn parse_source_timestamp(text: &str) -> Result<DateTime<Utc>, String> {
+    let t = text.trim();
+    let day = parse_source_date(t)?;
+    let time = t.get(11..).unwrap_or("");
+    if time.is_empty() {
+        return Ok(day.and_time(NaiveTime::MIN).and_utc());
+    }
+    NaiveTime::parse_from_str(time, "%H:%M:%S%.f")
+        .map(|tm| day.and_time(tm).and_utc())
+        .map_err(|_| format!("'{t}' is not a time of day"))
+}
+
 fn verb(a: Action, dry_run: bool) -> &'static str {
     match (a, dry_run) {
         (Action::Create, false) => "created",
@@ -300,6 +334,36 @@ fn order<W: crate::domain::words::Word>(w: W) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn impossible_source_dates_are_reported_not_invented() {
+        let d = |s| parse_source_date(s);
+        assert_eq!(
+            d("2024-02-29"),
+            Ok(NaiveDate::from_ymd_opt(2024, 2, 29).unwrap())
+        );
+        assert_eq!(d("2024-02-29 13:00:00").unwrap().to_string(), "2024-02-29");
+        for bad in [
+            "0000-00-00",
+            "2024-00-10",
+            "2024-03-00",
+            "2023-02-29",
+            "2024-02-30",
+            "x",
+            "",
+        ] {
+            assert!(d(bad).is_err(), "{bad}");
+        }
+        assert!(d("0000-00-00").unwrap_err().contains("zero date"));
+        assert_eq!(
+            parse_source_timestamp("2025-01-02 03:04:05")
+                .unwrap()
+                .to_rfc3339(),
+            "2025-01-02T03:04:05+00:00"
+        );
+        assert!(parse_source_timestamp("0000-00-00 00:00:00").is_err());
+        assert!(parse_source_timestamp("2025-01-02 25:00:00").is_err());
+    }
 
     #[test]
     fn counts_are_exact_and_ordered_while_steps_are_capped() {
