@@ -262,7 +262,7 @@ impl Plan {
                 .filter(|(_, n)| *n > 0)
                 .map(|(a, n)| format!("{n} {}", verb(*a, self.dry_run)))
                 .collect();
-            out.push_str(&format!("  {e:<13} {}\n", parts.join(", ")));
+            out.push_str(&format!("  {:<13} {}\n", e.as_str(), parts.join(", ")));
         }
         if self.changed() == 0 && !self.dry_run {
             out.push_str("  nothing new: every row was imported before or is skipped\n");

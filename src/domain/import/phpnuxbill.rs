@@ -9,17 +9,10 @@ use crate::domain::money::Money;
 use crate::domain::user::Role;
 
 /// A price as phpNuxBill stores it (a VARCHAR holding a number, e.g. `150000`, `150000.50`),
-/// read exactly. Surrounding blanks are ignored and zeros past the cents dropped
-/// (`10000.500`); anything else (`Rp 10.000`, `abc`, a negative) is refused.
+/// read exactly ([`Money::parse_decimal`]: zeros past the cents are dropped, anything else
+/// past them refused); `Rp 10.000`, `abc` or a negative are refused.
 pub fn price(text: &str) -> Result<Money, String> {
-    let t = text.trim();
-    let t = match t.split_once('.') {
-        Some((whole, frac)) if frac.len() > 2 && frac[2..].bytes().all(|b| b == b'0') => {
-            &t[..whole.len() + 3]
-        }
-        _ => t,
-    };
-    match Money::parse(t) {
+    match Money::parse_decimal(text) {
         Ok(m) if m >= Money::ZERO => Ok(m),
         Ok(_) => Err(format!("price '{text}' is negative")),
         Err(why) => Err(format!("price '{text}' is not a number: {why}")),
@@ -65,7 +58,9 @@ pub fn rate_limit(
     } else {
         Ok((
             limit,
-            Some(format!("burst '{burst}' is not RouterOS's burst syntax: left out")),
+            Some(format!(
+                "burst '{burst}' is not RouterOS's burst syntax: left out"
+            )),
         ))
     }
 }

@@ -21,9 +21,7 @@ use crate::domain::billing::invoice::{Invoice, InvoiceStatus, Payment, PaymentSt
 use crate::domain::billing::plan::Plan as OurPlan;
 use crate::domain::billing::subscription::{Status, Subscription};
 use crate::domain::client::Client;
-use crate::domain::ids::{
-    ClientId, InvoiceId, PaymentId, PlanId, RouterId, SubscriptionId,
-};
+use crate::domain::ids::{ClientId, InvoiceId, PaymentId, PlanId, RouterId, SubscriptionId};
 use crate::domain::import::{parse_source_date, phpnuxbill as rules};
 use crate::domain::money::Money;
 use crate::domain::router::{Router, RouterSettings, SuspendMode, Transport};
@@ -54,9 +52,9 @@ pub async fn run(
         Role::manages_users,
         "only an admin may import a provider's data",
     )?;
-    let source = SourceDb::open(from_url).await.map_err(|e| {
-        AppError::Unavailable(format!("cannot read the phpNuxBill database: {e}"))
-    })?;
+    let source = SourceDb::open(from_url)
+        .await
+        .map_err(|e| AppError::Unavailable(format!("cannot read the phpNuxBill database: {e}")))?;
     let read = read_source(&source, progress).await?;
     let ours = app
         .db
@@ -179,7 +177,13 @@ async fn read_source(source: &SourceDb, progress: &dyn Progress) -> Result<Read,
     let bandwidth = table(
         source,
         "tbl_bandwidth",
-        &["rate_down", "rate_down_unit", "rate_up", "rate_up_unit", "burst"],
+        &[
+            "rate_down",
+            "rate_down_unit",
+            "rate_up",
+            "rate_up_unit",
+            "burst",
+        ],
         false,
     )
     .await?;
@@ -375,6 +379,9 @@ struct NewInvoice {
 /// The rows a real run writes, in the order they depend on each other.
 #[derive(Default)]
 struct Work {
+    /// Source rows linked to rows that were here: recorded in the import map, so that the
+    /// next run finds them imported.
+    links: Vec<(Entity, String, i64)>,
     routers: Vec<(String, Router)>,
     plans: Vec<(String, OurPlan)>,
     users: Vec<NewStaff>,
@@ -434,7 +441,13 @@ fn decide_routers(
             continue;
         }
         if let Some(our) = ours.routers.get(&name).copied() {
-            plan.link(Entity::Router, k, our, format!("a router named '{name}' is here"));
+            work.links.push((Entity::Router, k.clone(), our));
+            plan.link(
+                Entity::Router,
+                k,
+                our,
+                format!("a router named '{name}' is here"),
+            );
             ids.insert(r["name"].clone(), our);
             continue;
         }
@@ -521,7 +534,13 @@ fn decide_plans(
             continue;
         }
         if let Some(our) = ours.plans.get(&name).copied() {
-            plan.link(Entity::Plan, k, our, format!("a plan named '{name}' is here"));
+            work.links.push((Entity::Plan, k.clone(), our));
+            plan.link(
+                Entity::Plan,
+                k,
+                our,
+                format!("a plan named '{name}' is here"),
+            );
             ids.insert(*id, Ok(our));
             continue;
         }
@@ -594,6 +613,7 @@ fn decide_users(read: &Read, ours: &Ours, plan: &mut Plan, dry: bool, work: &mut
             continue;
         }
         if let Some(our) = ours.users.get(&username).copied() {
+            work.links.push((Entity::User, k.clone(), our));
             plan.link(
                 Entity::User,
                 k,
@@ -635,13 +655,11 @@ fn decide_users(read: &Read, ours: &Ours, plan: &mut Plan, dry: bool, work: &mut
     }
 }
 
-/// A customer imported as a client: our id, and whether this import made it (only those get
-/// subscriptions and invoices; a client that was here already keeps its own).
+/// A customer imported as (or linked to) a client: the source's id and ours.
 #[derive(Clone, Copy)]
 struct Imported {
     source_id: i64,
     id: i64,
-    ours: bool,
 }
 
 /// Each customer's current recharge: the latest one that is `on`, else the latest.
@@ -695,6 +713,16 @@ fn decide_clients(
             );
             continue;
         }
+        // Reported on every run: the balance is never carried over (no account credit yet).
+        match rules::price(&c["balance"]) {
+            Ok(b) if b > Money::ZERO => plan.skip(
+                Entity::Credit,
+                k.clone(),
+                format!("balance {b} not carried over: there is no account credit yet"),
+            ),
+            Ok(_) => {}
+            Err(why) => plan.skip(Entity::Credit, k.clone(), format!("balance: {why}")),
+        }
         let username = c["username"].trim();
         if let Some(our) = ours.mapped(Entity::Client, &k) {
             plan.unchanged(Entity::Client, k, our);
@@ -703,12 +731,12 @@ fn decide_clients(
                 Imported {
                     source_id: *id,
                     id: our,
-                    ours: true,
                 },
             );
             continue;
         }
         if let Some(our) = ours.clients.get(username).copied() {
+            work.links.push((Entity::Client, k.clone(), our));
             plan.link(
                 Entity::Client,
                 k,
@@ -720,7 +748,6 @@ fn decide_clients(
                 Imported {
                     source_id: *id,
                     id: our,
-                    ours: false,
                 },
             );
             continue;
@@ -746,7 +773,11 @@ fn decide_clients(
             pppoe
         };
         if password.is_empty() {
-            plan.skip(Entity::Client, k, "no PPPoE password (nor a portal password)");
+            plan.skip(
+                Entity::Client,
+                k,
+                "no PPPoE password (nor a portal password)",
+            );
             continue;
         }
         let mut notes = Vec::new();
@@ -809,20 +840,10 @@ fn decide_clients(
             Imported {
                 source_id: *id,
                 id: our,
-                ours: true,
             },
         );
         let note = (!notes.is_empty()).then(|| notes.join("; "));
-        created(plan, Entity::Client, k.clone(), our, dry, note);
-        match rules::price(&c["balance"]) {
-            Ok(b) if b > Money::ZERO => plan.skip(
-                Entity::Credit,
-                k,
-                format!("balance {b} not carried over: there is no account credit yet"),
-            ),
-            Ok(_) => {}
-            Err(why) => plan.skip(Entity::Credit, k, format!("balance: {why}")),
-        }
+        created(plan, Entity::Client, k, our, dry, note);
     }
     out
 }
@@ -832,8 +853,13 @@ fn checked_secret_name(username: &str) -> Result<String, String> {
     if username.is_empty() || username.chars().count() > 64 {
         return Err(format!("username '{username}' is empty or longer than 64"));
     }
-    if username.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(format!("username '{username}' has blanks: not a PPP secret name"));
+    if username
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(format!(
+            "username '{username}' has blanks: not a PPP secret name"
+        ));
     }
     Ok(username.to_owned())
 }
@@ -882,14 +908,6 @@ fn decide_subscriptions(
         if let Some(our) = ours.mapped(Entity::Subscription, &map_key) {
             plan.unchanged(Entity::Subscription, k, our);
             subs.insert(username.to_owned(), our);
-            continue;
-        }
-        if !client.ours {
-            plan.skip(
-                Entity::Subscription,
-                k,
-                "its client was here before the import: its subscriptions are left as they are",
-            );
             continue;
         }
         match subscription_row(r, client, plans) {
@@ -1045,6 +1063,7 @@ async fn apply(
 ) -> Result<(), AppError> {
     let now = Utc::now();
     let Work {
+        links,
         routers,
         plans,
         users,
@@ -1052,9 +1071,18 @@ async fn apply(
         subscriptions,
         invoices,
     } = work;
+    apply_in_batches(app, "links", links, BATCH, progress, links_batch(now)).await?;
     apply_in_batches(app, "routers", routers, BATCH, progress, routers_batch(now)).await?;
     let by_plans = by.to_owned();
-    apply_in_batches(app, "plans", plans, BATCH, progress, plans_batch(by_plans, now)).await?;
+    apply_in_batches(
+        app,
+        "plans",
+        plans,
+        BATCH,
+        progress,
+        plans_batch(by_plans, now),
+    )
+    .await?;
     apply_users(app, by, users, plan, progress, now).await?;
     apply_in_batches(app, "clients", clients, BATCH, progress, clients_batch(now)).await?;
     apply_in_batches(
@@ -1093,6 +1121,26 @@ async fn finish_batch(
 
 fn stamps(now: DateTime<Utc>) -> Vec<Value> {
     vec![now.into(), now.into()]
+}
+
+fn links_batch(now: DateTime<Utc>) -> ApplyBatch<(Entity, String, i64)> {
+    Arc::new(move |ex, rows| {
+        Box::pin(async move {
+            let mut by_entity: BTreeMap<usize, (Entity, Vec<(String, i64)>)> = BTreeMap::new();
+            for (e, k, id) in rows {
+                let at = Entity::ALL.iter().position(|x| *x == e).unwrap_or(0);
+                by_entity
+                    .entry(at)
+                    .or_insert((e, Vec::new()))
+                    .1
+                    .push((k, id));
+            }
+            for (e, keys) in by_entity.into_values() {
+                imports::record_many(ex, SRC, e, &keys, now).await?;
+            }
+            Ok(())
+        })
+    })
 }
 
 fn routers_batch(now: DateTime<Utc>) -> ApplyBatch<(String, Router)> {
@@ -1198,8 +1246,10 @@ async fn apply_users(
 fn clients_batch(now: DateTime<Utc>) -> ApplyBatch<NewClient> {
     Arc::new(move |ex, rows| {
         Box::pin(async move {
-            let keys: Vec<(String, i64)> =
-                rows.iter().map(|c| (c.key.clone(), c.client.id.0)).collect();
+            let keys: Vec<(String, i64)> = rows
+                .iter()
+                .map(|c| (c.key.clone(), c.client.id.0))
+                .collect();
             let rows: Vec<(Client, Vec<Value>)> = rows
                 .into_iter()
                 .map(|c| {
