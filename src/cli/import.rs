@@ -54,15 +54,16 @@ pub enum ImportCommand {
 pub async fn run(config: Config, command: ImportCommand) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let report_dir = report_dir(&config);
+    let app = crate::app::App::open(config).await?;
+    let actor = crate::domain::user::Actor::system("import");
     let plan = match command {
-        ImportCommand::Original { .. }
-        | ImportCommand::Phpnuxbill { .. }
-        | ImportCommand::Router { .. } => {
-            let _ = (import::BATCH, Bar::new());
+        ImportCommand::Original { from, dry_run } => {
+            import::original::run(&app, &actor, &from, dry_run, &Bar::new()).await?
+        }
+        ImportCommand::Phpnuxbill { .. } | ImportCommand::Router { .. } => {
             anyhow::bail!("this import is not written yet")
         }
     };
-    #[allow(unreachable_code)]
     finish(&plan, &report_dir, started)
 }
 
