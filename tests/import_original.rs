@@ -284,11 +284,8 @@ async fn original_system_is_imported(app: TestApp) {
             ["1", "Home 10M", "15000050", "month", "1", "home-10m", "true"],
             ["2", "Bisnis \"50\" Mbps", "50000000", "month", "1", "biz-50m", "true"],
         ]
-        .map(|r| r.map(str::to_owned).to_vec())
+        .map(|r| bool_as_stored(&r, app.backend))
         .to_vec()
-        .iter()
-        .map(|r| fix_bool(r, app.backend))
-        .collect::<Vec<_>>()
     );
     assert_eq!(
         rows(&app, "SELECT id, name, phone_number, address, ppp_secret_name, ppp_password_enc, router_id FROM clients ORDER BY id").await,
@@ -403,14 +400,12 @@ fn strs(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| (*s).to_owned()).collect()
 }
 
-/// SQLite and MariaDB keep booleans as integers.
-fn fix_bool(r: &[String], backend: mikronet::storage::Backend) -> Vec<String> {
+/// SQLite keeps booleans as integers.
+fn bool_as_stored(r: &[&str], backend: mikronet::storage::Backend) -> Vec<String> {
     r.iter()
-        .map(|v| match (v.as_str(), backend) {
-            ("true", mikronet::storage::Backend::Sqlite | mikronet::storage::Backend::MySql) => {
-                "1".to_owned()
-            }
-            _ => v.clone(),
+        .map(|v| match (*v, backend) {
+            ("true", mikronet::storage::Backend::Sqlite) => "1".to_owned(),
+            _ => (*v).to_owned(),
         })
         .collect()
 }
