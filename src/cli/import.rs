@@ -56,17 +56,19 @@ pub enum ImportCommand {
 pub async fn run(config: Config, command: ImportCommand) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let report_dir = report_dir(&config);
+    let app = App::open(config).await?;
+    let actor = Actor::system("import");
     let plan = match command {
+        ImportCommand::Original { from, dry_run } => {
+            import::original::run(&app, &actor, &from, dry_run, &Bar::new()).await?
+        }
         ImportCommand::Phpnuxbill { from, dry_run } => {
-            let app = App::open(config).await?;
             let bar = Bar::new();
-            let plan =
-                import::phpnuxbill::run(&app, &Actor::system("import"), &from, dry_run, &bar).await;
+            let plan = import::phpnuxbill::run(&app, &actor, &from, dry_run, &bar).await;
             bar.print_revealed();
             plan?
         }
-        ImportCommand::Original { .. } | ImportCommand::Router { .. } => {
-            let _ = import::BATCH;
+        ImportCommand::Router { .. } => {
             anyhow::bail!("this import is not written yet")
         }
     };

@@ -19,10 +19,13 @@ words! {
         InvoiceIssued = "invoice_issued",
         /// One generation run: its date and the range of invoice numbers it handed out.
         InvoicesGenerated = "invoices_generated",
-        /// Invoices an import brought in: the range of numbers it handed out in one year and
-        /// their total, as a generation run's entry says.
-        InvoicesImported = "invoices_imported",
         InvoiceVoided = "invoice_voided",
+        /// One batch of an import: the invoices it numbered in one year (a range of numbers,
+        /// as a generation run's), with their count and total.
+        InvoicesImported = "invoices_imported",
+        /// One batch of an import: the payments it recorded (a range of payment ids), with
+        /// their count and total.
+        PaymentsImported = "payments_imported",
         /// One cut-off run: which subscriptions it suspended.
         CutOffRun = "cut_off_run",
         PaymentRecorded = "payment_recorded",

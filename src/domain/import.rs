@@ -11,6 +11,10 @@ pub mod phpnuxbill;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::Serialize;
+
+use crate::domain::billing::invoice::InvoiceStatus;
+use crate::domain::billing::subscription::Status as SubscriptionStatus;
+use crate::domain::user::Role;
 use utoipa::ToSchema;
 
 crate::words! {
@@ -316,6 +320,49 @@ pub fn parse_source_timestamp(text: &str) -> Result<DateTime<Utc>, String> {
         .map_err(|_| format!("'{t}' is not a time of day"))
 }
 
+/// The original system's subscription status in our words: `active` stays active;
+/// `inactive` is `expired` once its end date has passed, else `suspended` (a hold, as the
+/// original routes take an incoming `inactive`).
+pub fn original_subscription_status(
+    status: &str,
+    end: NaiveDate,
+    today: NaiveDate,
+) -> Result<SubscriptionStatus, String> {
+    match status.trim().to_ascii_lowercase().as_str() {
+        "active" => Ok(SubscriptionStatus::Active),
+        "inactive" if end < today => Ok(SubscriptionStatus::Expired),
+        "inactive" => Ok(SubscriptionStatus::Suspended),
+        other => Err(format!("status '{other}' is neither active nor inactive")),
+    }
+}
+
+/// The original system's invoice status in our words: `pending` and `overdue` are open
+/// (`pending`: overdue is derived from the due date here), `paid` is paid.
+pub fn original_invoice_status(status: &str) -> Result<InvoiceStatus, String> {
+    match status.trim().to_ascii_lowercase().as_str() {
+        "pending" | "overdue" => Ok(InvoiceStatus::Pending),
+        "paid" => Ok(InvoiceStatus::Paid),
+        other => Err(format!(
+            "invoice_status '{other}' is none of pending, paid, overdue"
+        )),
+    }
+}
+
+/// The original system's user role here: our three words keep theirs; any other (the
+/// original checked none) becomes `cashier`, the role with the fewest rights, with a note.
+pub fn original_role(role: &str) -> (Role, Option<String>) {
+    match Role::parse(&role.trim().to_ascii_lowercase()) {
+        Some(r) => (r, None),
+        None => (
+            Role::Cashier,
+            Some(format!(
+                "role '{}' has no meaning here: imported as cashier (fewest rights)",
+                role.trim()
+            )),
+        ),
+    }
+}
+
 fn verb(a: Action, dry_run: bool) -> &'static str {
     match (a, dry_run) {
         (Action::Create, false) => "created",
@@ -334,6 +381,24 @@ fn order<W: crate::domain::words::Word>(w: W) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn original_words_map_to_ours() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 1, d).unwrap();
+        let sub = |s, end| original_subscription_status(s, day(end), day(15));
+        assert_eq!(sub("active", 1), Ok(SubscriptionStatus::Active));
+        assert_eq!(sub("inactive", 14), Ok(SubscriptionStatus::Expired));
+        assert_eq!(sub("Inactive", 15), Ok(SubscriptionStatus::Suspended));
+        assert!(sub("paused", 15).is_err());
+        assert_eq!(
+            original_invoice_status("overdue"),
+            Ok(InvoiceStatus::Pending)
+        );
+        assert_eq!(original_invoice_status("paid"), Ok(InvoiceStatus::Paid));
+        assert!(original_invoice_status("void").is_err());
+        assert_eq!(original_role("Admin"), (Role::Admin, None));
+        assert_eq!(original_role("staff").0, Role::Cashier);
+    }
 
     #[test]
     fn impossible_source_dates_are_reported_not_invented() {

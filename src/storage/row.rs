@@ -518,45 +518,6 @@ impl dyn Exec + '_ {
         .await
     }
 
-    /// Inserts many rows with the keys they carry (an import that numbers its rows itself) and
-    /// `extra` write-only columns, named in `extra_cols`, after each: multi-row INSERTs, each
-    /// under every backend's parameter limit. On PostgreSQL the caller moves the table's
-    /// sequence past the keys afterwards (`repo::imports::follow_ids`).
-    pub async fn insert_rows<T: Table>(
-        &mut self,
-        rows: &[(T, Vec<Value>)],
-        extra_cols: &[&str],
-    ) -> Result<(), StoreError> {
-        let Some((first, _)) = rows.first() else {
-            return Ok(());
-        };
-        let mut columns = format!("id, {}", T::insert_list());
-        for c in extra_cols {
-            columns.push_str(", ");
-            columns.push_str(c);
-        }
-        let width = first.values().len() + 1 + extra_cols.len();
-        let per_statement = (30_000 / width).clamp(1, 1_000);
-        let marks = format!("({})", vec!["?"; width].join(", "));
-        for chunk in rows.chunks(per_statement) {
-            let mut params = Vec::with_capacity(chunk.len() * width);
-            for (row, extra) in chunk {
-                row.write(&mut params);
-                params.extend(extra.iter().cloned());
-            }
-            self.execute(
-                &format!(
-                    "INSERT INTO {} ({columns}) VALUES {}",
-                    T::TABLE,
-                    vec![marks.as_str(); chunk.len()].join(", ")
-                ),
-                &params,
-            )
-            .await?;
-        }
-        Ok(())
-    }
-
     /// Writes every column of `row` but its key, and `extra` assignments after them, to the row
     /// with `row`'s key; returns whether it exists.
     pub async fn update_row<T: Table>(

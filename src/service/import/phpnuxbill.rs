@@ -16,7 +16,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use super::{ApplyBatch, BATCH, Entity, Plan, Progress, Source, apply_in_batches};
 use crate::app::App;
-use crate::domain::audit::{AuditAction, AuditEntity, NewAudit, payment_state, plan_state};
+use crate::domain::audit::{AuditAction, AuditEntity, NewAudit, plan_state};
 use crate::domain::billing::invoice::{Invoice, InvoiceStatus, Payment, PaymentStatus};
 use crate::domain::billing::plan::Plan as OurPlan;
 use crate::domain::billing::subscription::{Status, Subscription};
@@ -331,10 +331,10 @@ impl Ours {
         }
         Ok(Ours {
             mapped,
-            routers: imports::ids_by(ex, "routers", "name").await?,
-            plans: imports::ids_by(ex, "plans", "name").await?,
-            clients: imports::ids_by(ex, "clients", "ppp_secret_name").await?,
-            users: imports::ids_by(ex, "users", "username").await?,
+            routers: imports::by_key(ex, "routers", "name").await?,
+            plans: imports::by_key(ex, "plans", "name").await?,
+            clients: imports::by_key(ex, "clients", "ppp_secret_name").await?,
+            users: imports::by_key(ex, "users", "username").await?,
             next,
         })
     }
@@ -1119,8 +1119,11 @@ async fn finish_batch(
     imports::follow_ids(ex, table).await
 }
 
-fn stamps(now: DateTime<Utc>) -> Vec<Value> {
-    vec![now.into(), now.into()]
+const STAMPS: &[&str] = &["created_at", "updated_at"];
+
+/// The creation and update times of a new row.
+fn stamps<T>(now: DateTime<Utc>) -> impl Fn(&T, &mut Vec<Value>) {
+    move |_, out| out.extend([now.into(), now.into()])
 }
 
 fn links_batch(now: DateTime<Utc>) -> ApplyBatch<(Entity, String, i64)> {
@@ -1147,9 +1150,8 @@ fn routers_batch(now: DateTime<Utc>) -> ApplyBatch<(String, Router)> {
     Arc::new(move |ex, rows| {
         Box::pin(async move {
             let keys: Vec<(String, i64)> = rows.iter().map(|(k, r)| (k.clone(), r.id.0)).collect();
-            let rows: Vec<(Router, Vec<Value>)> =
-                rows.into_iter().map(|(_, r)| (r, stamps(now))).collect();
-            ex.insert_rows(&rows, &["created_at", "updated_at"]).await?;
+            let rows: Vec<&Router> = rows.iter().map(|(_, r)| r).collect();
+            imports::insert_with_ids(ex, &rows, STAMPS, stamps(now)).await?;
             finish_batch(ex, Entity::Router, "routers", &keys, now).await?;
             Ok(())
         })
@@ -1168,9 +1170,8 @@ fn plans_batch(by: String, now: DateTime<Utc>) -> ApplyBatch<(String, OurPlan)> 
                         .after(plan_state(p))
                 })
                 .collect();
-            let rows: Vec<(OurPlan, Vec<Value>)> =
-                rows.into_iter().map(|(_, p)| (p, stamps(now))).collect();
-            ex.insert_rows(&rows, &["created_at", "updated_at"]).await?;
+            let rows: Vec<&OurPlan> = rows.iter().map(|(_, p)| p).collect();
+            imports::insert_with_ids(ex, &rows, STAMPS, stamps(now)).await?;
             finish_batch(ex, Entity::Plan, "plans", &keys, now).await?;
             audit_repo::append(ex, entries, now).await?;
             Ok(())
@@ -1250,18 +1251,19 @@ fn clients_batch(now: DateTime<Utc>) -> ApplyBatch<NewClient> {
                 .iter()
                 .map(|c| (c.key.clone(), c.client.id.0))
                 .collect();
-            let rows: Vec<(Client, Vec<Value>)> = rows
-                .into_iter()
-                .map(|c| {
-                    (
-                        c.client,
-                        vec![c.password.0.into(), c.held.into(), now.into(), now.into()],
-                    )
-                })
+            let extra: HashMap<i64, (&Sealed, bool)> = rows
+                .iter()
+                .map(|c| (c.client.id.0, (&c.password, c.held)))
                 .collect();
-            ex.insert_rows(
-                &rows,
+            let clients: Vec<&Client> = rows.iter().map(|c| &c.client).collect();
+            imports::insert_with_ids(
+                ex,
+                &clients,
                 &["ppp_password_enc", "held", "created_at", "updated_at"],
+                |c, out| {
+                    let (password, held) = extra[&c.id.0];
+                    out.extend([password.into(), held.into(), now.into(), now.into()]);
+                },
             )
             .await?;
             finish_batch(ex, Entity::Client, "clients", &keys, now).await?;
@@ -1274,9 +1276,8 @@ fn subscriptions_batch(now: DateTime<Utc>) -> ApplyBatch<(String, Subscription)>
     Arc::new(move |ex, rows| {
         Box::pin(async move {
             let keys: Vec<(String, i64)> = rows.iter().map(|(k, s)| (k.clone(), s.id.0)).collect();
-            let rows: Vec<(Subscription, Vec<Value>)> =
-                rows.into_iter().map(|(_, s)| (s, stamps(now))).collect();
-            ex.insert_rows(&rows, &["created_at", "updated_at"]).await?;
+            let rows: Vec<&Subscription> = rows.iter().map(|(_, s)| s).collect();
+            imports::insert_with_ids(ex, &rows, STAMPS, stamps(now)).await?;
             finish_batch(ex, Entity::Subscription, "subscriptions", &keys, now).await?;
             Ok(())
         })
@@ -1284,9 +1285,10 @@ fn subscriptions_batch(now: DateTime<Utc>) -> ApplyBatch<(String, Subscription)>
 }
 
 /// Invoices are numbered in our series, in the year of their date, under that year's counter
-/// (the phpNuxBill `INV-…` string stays as the payment's reference). The audit trail gets one
-/// entry per year and batch for the invoices (the numbers it handed out and their total, as a
-/// generation run's) and one per payment.
+/// (the phpNuxBill `INV-…` string stays as the payment's reference). The audit trail gets, per
+/// batch, one entry per year for the invoices (the numbers it handed out and their total, as a
+/// generation run's) and one for the payments (their id range and total); `audit verify`
+/// checks both.
 fn invoices_batch(by: String, now: DateTime<Utc>) -> ApplyBatch<NewInvoice> {
     Arc::new(move |ex, rows| {
         let by = by.clone();
@@ -1313,7 +1315,7 @@ fn invoices_batch(by: String, now: DateTime<Utc>) -> ApplyBatch<NewInvoice> {
                         &by,
                         AuditAction::InvoicesImported,
                         AuditEntity::BillingRun,
-                        "import:phpnuxbill",
+                        format!("import:{SRC}"),
                     )
                     .after(serde_json::json!({
                         "source": SRC.as_str(),
@@ -1329,25 +1331,32 @@ fn invoices_batch(by: String, now: DateTime<Utc>) -> ApplyBatch<NewInvoice> {
                 .iter()
                 .map(|r| (r.key.clone(), r.invoice.id.0))
                 .collect();
-            let mut invoices = Vec::with_capacity(rows.len());
-            let mut payments = Vec::with_capacity(rows.len());
-            for r in rows {
-                if let Some(p) = r.payment {
-                    entries.push(
-                        NewAudit::new(
-                            &by,
-                            AuditAction::PaymentRecorded,
-                            AuditEntity::Payment,
-                            p.id,
-                        )
-                        .after(payment_state(&p)),
-                    );
-                    payments.push((p, Vec::new()));
-                }
-                invoices.push((r.invoice, vec![now.into()]));
+            let invoices: Vec<&Invoice> = rows.iter().map(|r| &r.invoice).collect();
+            let payments: Vec<&Payment> = rows.iter().filter_map(|r| r.payment.as_ref()).collect();
+            imports::insert_with_ids(ex, &invoices, &["created_at"], |_, out| {
+                out.push(now.into())
+            })
+            .await?;
+            imports::insert_with_ids(ex, &payments, &[], |_, _| {}).await?;
+            // The batch's payments have consecutive ids (numbered in the plan in this order).
+            if let (Some(first), Some(last)) = (payments.first(), payments.last()) {
+                let total: i64 = payments.iter().map(|p| p.amount.minor()).sum();
+                entries.push(
+                    NewAudit::new(
+                        &by,
+                        AuditAction::PaymentsImported,
+                        AuditEntity::Payment,
+                        format!("{}..{}", first.id, last.id),
+                    )
+                    .after(serde_json::json!({
+                        "source": SRC.as_str(),
+                        "after_seq": first.id.0 - 1,
+                        "last_seq": last.id.0,
+                        "created": payments.len(),
+                        "total_minor": total,
+                    })),
+                );
             }
-            ex.insert_rows(&invoices, &["created_at"]).await?;
-            ex.insert_rows(&payments, &[]).await?;
             finish_batch(ex, Entity::Invoice, "invoices", &keys, now).await?;
             imports::follow_ids(ex, "payments").await?;
             audit_repo::append(ex, entries, now).await?;
