@@ -877,16 +877,16 @@ fn decide_subscriptions(
     work: &mut Work,
 ) -> Subs {
     let current = current_recharges(read);
+    let by_source: HashMap<i64, Imported> = clients.values().map(|c| (c.source_id, *c)).collect();
     let mut subs = Subs::new();
     for (i, (id, r)) in read.recharges.iter().enumerate() {
         let k = key("tbl_user_recharges", *id);
         let username = r["username"].trim();
         let customer_id: i64 = r["customer_id"].trim().parse().unwrap_or(0);
-        let Some(client) = clients
-            .values()
-            .find(|c| c.source_id == customer_id)
+        let Some(client) = by_source
+            .get(&customer_id)
+            .or_else(|| clients.get(username))
             .copied()
-            .or_else(|| clients.get(username).copied())
         else {
             plan.skip(
                 Entity::Subscription,
