@@ -7,8 +7,10 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 
 use super::progress::Progress;
+use crate::app::App;
 use crate::config::Config;
 use crate::domain::import::Plan;
+use crate::domain::user::Actor;
 use crate::service::import;
 
 #[derive(Debug, Subcommand)]
@@ -54,15 +56,22 @@ pub enum ImportCommand {
 pub async fn run(config: Config, command: ImportCommand) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let report_dir = report_dir(&config);
+    let app = App::open(config).await?;
+    let actor = Actor::system("import");
     let plan = match command {
-        ImportCommand::Original { .. }
-        | ImportCommand::Phpnuxbill { .. }
-        | ImportCommand::Router { .. } => {
-            let _ = (import::BATCH, Bar::new());
+        ImportCommand::Original { from, dry_run } => {
+            import::original::run(&app, &actor, &from, dry_run, &Bar::new()).await?
+        }
+        ImportCommand::Phpnuxbill { from, dry_run } => {
+            let bar = Bar::new();
+            let plan = import::phpnuxbill::run(&app, &actor, &from, dry_run, &bar).await;
+            bar.print_revealed();
+            plan?
+        }
+        ImportCommand::Router { .. } => {
             anyhow::bail!("this import is not written yet")
         }
     };
-    #[allow(unreachable_code)]
     finish(&plan, &report_dir, started)
 }
 
@@ -106,17 +115,40 @@ fn report_dir(config: &Config) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// The terminal's progress display for an import's phases.
-struct Bar(Progress);
+/// The terminal's progress display for an import's phases, and the one-time passwords the
+/// import gave, printed once it ends (on standard output only: never logged).
+struct Bar(Progress, std::sync::Mutex<Vec<(String, String)>>);
 
 impl Bar {
     fn new() -> Bar {
-        Bar(Progress::new(1))
+        Bar(Progress::new(1), std::sync::Mutex::default())
+    }
+
+    /// Ends the display and prints each one-time password, once.
+    fn print_revealed(self) {
+        drop(self.0);
+        let revealed = self.1.into_inner().unwrap_or_default();
+        if revealed.is_empty() {
+            return;
+        }
+        println!(
+            "one-time passwords of the imported staff (shown only now: hand each over, and \
+             have it changed at the first login):"
+        );
+        for (username, password) in revealed {
+            println!("  {username}: {password}");
+        }
     }
 }
 
 impl import::Progress for Bar {
     fn step(&self, what: &str, done: u64, total: u64) {
         self.0.rows(what, done, total);
+    }
+
+    fn reveal(&self, username: &str, password: &str) {
+        if let Ok(mut r) = self.1.lock() {
+            r.push((username.to_owned(), password.to_owned()));
+        }
     }
 }

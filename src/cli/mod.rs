@@ -5,7 +5,7 @@ mod backup;
 mod check_config;
 mod create_admin;
 mod generate;
-mod import;
+pub mod import;
 mod keys;
 mod progress;
 mod provision;

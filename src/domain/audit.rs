@@ -20,6 +20,12 @@ words! {
         /// One generation run: its date and the range of invoice numbers it handed out.
         InvoicesGenerated = "invoices_generated",
         InvoiceVoided = "invoice_voided",
+        /// One batch of an import: the invoices it numbered in one year (a range of numbers,
+        /// as a generation run's), with their count and total.
+        InvoicesImported = "invoices_imported",
+        /// One batch of an import: the payments it recorded (a range of payment ids), with
+        /// their count and total.
+        PaymentsImported = "payments_imported",
         /// One cut-off run: which subscriptions it suspended.
         CutOffRun = "cut_off_run",
         PaymentRecorded = "payment_recorded",

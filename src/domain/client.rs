@@ -144,6 +144,23 @@ impl Client {
     /// Validates a registration: every field but `router_id` is required.
     pub fn validate(d: &ClientDraft) -> Result<NewClient, FieldErrors> {
         let mut e = FieldErrors::default();
+        let password = required(&mut e, "password", d.password.as_deref(), check_password);
+        // The fields pass only when the password's errors are none too: it is then `Some`.
+        let client = Client::validate_fields(d, e)?;
+        Ok(NewClient {
+            client,
+            password: password.unwrap_or_default(),
+        })
+    }
+
+    /// Validates a client's fields without a PPP password: an imported client whose password
+    /// only its router knows (stored as no password until a router import fills it in).
+    pub fn validate_imported(d: &ClientDraft) -> Result<Client, FieldErrors> {
+        Client::validate_fields(d, FieldErrors::default())
+    }
+
+    /// Every field but the password; `e` holds the password's errors, if any.
+    fn validate_fields(d: &ClientDraft, mut e: FieldErrors) -> Result<Client, FieldErrors> {
         let name = required_text(&mut e, "name", d.name.as_deref(), NAME.0, NAME.1);
         let phone_number = required(
             &mut e,
@@ -164,25 +181,19 @@ impl Client {
             d.ppp_secret_name.as_deref(),
             check_ppp_name,
         );
-        let password = required(&mut e, "password", d.password.as_deref(), check_password);
-        match (name, phone_number, address, ppp_secret_name, password) {
-            (
-                Some(name),
-                Some(phone_number),
-                Some(address),
-                Some(ppp_secret_name),
-                Some(password),
-            ) => Ok(NewClient {
-                client: Client {
+        match (name, phone_number, address, ppp_secret_name) {
+            (Some(name), Some(phone_number), Some(address), Some(ppp_secret_name))
+                if e.is_empty() =>
+            {
+                Ok(Client {
                     id: ClientId(0),
                     name,
                     phone_number,
                     address,
                     ppp_secret_name,
                     router_id: d.router_id,
-                },
-                password,
-            }),
+                })
+            }
             _ => Err(e),
         }
     }

@@ -7,7 +7,14 @@
 //! decision in one [`Plan`]. The plan is what a dry run prints and the endpoint returns, what a
 //! real run's summary counts, and what the skipped-rows CSV is written from.
 
+pub mod phpnuxbill;
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::Serialize;
+
+use crate::domain::billing::invoice::InvoiceStatus;
+use crate::domain::billing::subscription::Status as SubscriptionStatus;
+use crate::domain::user::Role;
 use utoipa::ToSchema;
 
 crate::words! {
@@ -259,7 +266,7 @@ impl Plan {
                 .filter(|(_, n)| *n > 0)
                 .map(|(a, n)| format!("{n} {}", verb(*a, self.dry_run)))
                 .collect();
-            out.push_str(&format!("  {e:<13} {}\n", parts.join(", ")));
+            out.push_str(&format!("  {:<13} {}\n", e.as_str(), parts.join(", ")));
         }
         if self.changed() == 0 && !self.dry_run {
             out.push_str("  nothing new: every row was imported before or is skipped\n");
@@ -277,6 +284,82 @@ impl Plan {
             }
         }
         out
+    }
+}
+
+/// A source's date text (`YYYY-MM-DD`, with or without a time after it) as a calendar date,
+/// or why it is none: MySQL stores `0000-00-00` and, without strict mode, `2024-02-30`; an
+/// import reports such a row instead of inventing a date.
+pub fn parse_source_date(text: &str) -> Result<NaiveDate, String> {
+    let t = text.trim();
+    let day = t.get(..10).unwrap_or(t);
+    let rest = t.get(10..).unwrap_or("");
+    if !(rest.is_empty() || rest.starts_with(' ') || rest.starts_with('T')) {
+        return Err(format!("'{t}' is not a date (YYYY-MM-DD)"));
+    }
+    if day.starts_with("0000-") || day.ends_with("-00") || day.get(4..8) == Some("-00-") {
+        return Err(format!("'{day}' is not a date (a zero date)"));
+    }
+    NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .ok()
+        .filter(|_| day.len() == 10)
+        .ok_or_else(|| format!("'{day}' is not a date"))
+}
+
+/// A source's DATETIME/TIMESTAMP text (`YYYY-MM-DD HH:MM:SS[.ffffff]`, taken as UTC) as an
+/// instant, or why it is none (as [`parse_source_date`]).
+pub fn parse_source_timestamp(text: &str) -> Result<DateTime<Utc>, String> {
+    let t = text.trim();
+    let day = parse_source_date(t)?;
+    let time = t.get(11..).unwrap_or("");
+    if time.is_empty() {
+        return Ok(day.and_time(NaiveTime::MIN).and_utc());
+    }
+    NaiveTime::parse_from_str(time, "%H:%M:%S%.f")
+        .map(|tm| day.and_time(tm).and_utc())
+        .map_err(|_| format!("'{t}' is not a time of day"))
+}
+
+/// The original system's subscription status in our words: `active` stays active;
+/// `inactive` is `expired` once its end date has passed, else `suspended` (a hold, as the
+/// original routes take an incoming `inactive`).
+pub fn original_subscription_status(
+    status: &str,
+    end: NaiveDate,
+    today: NaiveDate,
+) -> Result<SubscriptionStatus, String> {
+    match status.trim().to_ascii_lowercase().as_str() {
+        "active" => Ok(SubscriptionStatus::Active),
+        "inactive" if end < today => Ok(SubscriptionStatus::Expired),
+        "inactive" => Ok(SubscriptionStatus::Suspended),
+        other => Err(format!("status '{other}' is neither active nor inactive")),
+    }
+}
+
+/// The original system's invoice status in our words: `pending` and `overdue` are open
+/// (`pending`: overdue is derived from the due date here), `paid` is paid.
+pub fn original_invoice_status(status: &str) -> Result<InvoiceStatus, String> {
+    match status.trim().to_ascii_lowercase().as_str() {
+        "pending" | "overdue" => Ok(InvoiceStatus::Pending),
+        "paid" => Ok(InvoiceStatus::Paid),
+        other => Err(format!(
+            "invoice_status '{other}' is none of pending, paid, overdue"
+        )),
+    }
+}
+
+/// The original system's user role here: our three words keep theirs; any other (the
+/// original checked none) becomes `cashier`, the role with the fewest rights, with a note.
+pub fn original_role(role: &str) -> (Role, Option<String>) {
+    match Role::parse(&role.trim().to_ascii_lowercase()) {
+        Some(r) => (r, None),
+        None => (
+            Role::Cashier,
+            Some(format!(
+                "role '{}' has no meaning here: imported as cashier (fewest rights)",
+                role.trim()
+            )),
+        ),
     }
 }
 
@@ -298,6 +381,54 @@ fn order<W: crate::domain::words::Word>(w: W) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn original_words_map_to_ours() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 1, d).unwrap();
+        let sub = |s, end| original_subscription_status(s, day(end), day(15));
+        assert_eq!(sub("active", 1), Ok(SubscriptionStatus::Active));
+        assert_eq!(sub("inactive", 14), Ok(SubscriptionStatus::Expired));
+        assert_eq!(sub("Inactive", 15), Ok(SubscriptionStatus::Suspended));
+        assert!(sub("paused", 15).is_err());
+        assert_eq!(
+            original_invoice_status("overdue"),
+            Ok(InvoiceStatus::Pending)
+        );
+        assert_eq!(original_invoice_status("paid"), Ok(InvoiceStatus::Paid));
+        assert!(original_invoice_status("void").is_err());
+        assert_eq!(original_role("Admin"), (Role::Admin, None));
+        assert_eq!(original_role("staff").0, Role::Cashier);
+    }
+
+    #[test]
+    fn impossible_source_dates_are_reported_not_invented() {
+        let d = |s| parse_source_date(s);
+        assert_eq!(
+            d("2024-02-29"),
+            Ok(NaiveDate::from_ymd_opt(2024, 2, 29).unwrap())
+        );
+        assert_eq!(d("2024-02-29 13:00:00").unwrap().to_string(), "2024-02-29");
+        for bad in [
+            "0000-00-00",
+            "2024-00-10",
+            "2024-03-00",
+            "2023-02-29",
+            "2024-02-30",
+            "x",
+            "",
+        ] {
+            assert!(d(bad).is_err(), "{bad}");
+        }
+        assert!(d("0000-00-00").unwrap_err().contains("zero date"));
+        assert_eq!(
+            parse_source_timestamp("2025-01-02 03:04:05")
+                .unwrap()
+                .to_rfc3339(),
+            "2025-01-02T03:04:05+00:00"
+        );
+        assert!(parse_source_timestamp("0000-00-00 00:00:00").is_err());
+        assert!(parse_source_timestamp("2025-01-02 25:00:00").is_err());
+    }
 
     #[test]
     fn counts_are_exact_and_ordered_while_steps_are_capped() {

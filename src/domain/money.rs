@@ -68,6 +68,26 @@ impl Money {
     }
 }
 
+impl Money {
+    /// Parses a database's exact DECIMAL text (`150000.50`, `150000.5000`, `-3`, `7.`):
+    /// decimals past the second must be zeros, since an amount is never rounded on the way in.
+    pub fn parse_decimal(s: &str) -> Result<Money, &'static str> {
+        let s = s.trim();
+        let s = s.strip_prefix('+').unwrap_or(s);
+        match s.split_once('.') {
+            Some((whole, frac)) if frac.len() > 2 => {
+                let (kept, rest) = frac.split_at(2);
+                if !rest.bytes().all(|b| b == b'0') {
+                    return Err("has more than two decimals (it would have to be rounded)");
+                }
+                Money::parse(&format!("{whole}.{kept}"))
+            }
+            Some((whole, "")) => Money::parse(whole),
+            _ => Money::parse(s),
+        }
+    }
+}
+
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sign = if self.0 < 0 { "-" } else { "" };
@@ -136,6 +156,19 @@ impl utoipa::ToSchema for Money {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_of_a_database_stay_exact() {
+        assert_eq!(Money::parse_decimal("150000.50"), Ok(Money(15_000_050)));
+        assert_eq!(Money::parse_decimal("150000.5000"), Ok(Money(15_000_050)));
+        assert_eq!(Money::parse_decimal("7."), Ok(Money(700)));
+        assert_eq!(Money::parse_decimal(" -3 "), Ok(Money(-300)));
+        assert_eq!(Money::parse_decimal("0.00"), Ok(Money(0)));
+        assert!(Money::parse_decimal("1.005").is_err());
+        assert!(Money::parse_decimal("abc").is_err());
+        assert!(Money::parse_decimal("").is_err());
+        assert!(Money::parse_decimal("1e5").is_err());
+    }
 
     #[test]
     fn parse_and_display_are_exact() {

@@ -132,6 +132,20 @@ pub fn check_password(e: &mut FieldErrors, field: &str, p: &str) -> Option<Strin
     }
 }
 
+/// A user name: 3 to 64 letters, digits and `. _ - @` (required).
+pub fn check_username(e: &mut FieldErrors, v: Option<&str>) -> Option<String> {
+    let username = required_text(e, "username", v, 3, 64)?;
+    if username
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
+    {
+        Some(username)
+    } else {
+        e.add("username", "may contain only letters, digits and . _ - @");
+        None
+    }
+}
+
 /// What an update of a user changes (all or nothing, checked by [`User::patch`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserChange {
@@ -187,14 +201,7 @@ impl User {
     /// Validates a user to create. `default_role` applies when the draft names none.
     pub fn validate(d: &UserDraft, default_role: Role) -> Result<NewUser, FieldErrors> {
         let mut e = FieldErrors::default();
-        let username = required_text(&mut e, "username", d.username.as_deref(), 3, 64);
-        if let Some(u) = &username
-            && !u
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
-        {
-            e.add("username", "may contain only letters, digits and . _ - @");
-        }
+        let username = check_username(&mut e, d.username.as_deref());
         let password = match d.password.as_deref() {
             None => {
                 e.add("password", "is required");

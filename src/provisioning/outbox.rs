@@ -101,6 +101,12 @@ pub async fn desired_secrets(
             deciding.entry(client).or_insert((status, profile));
         }
         for f in facts.into_iter().filter(|f| f.router_id == Some(router.id)) {
+            if f.password.0.is_empty() {
+                // No password yet (an imported client: only the router knows it, and a
+                // router import fills it in): nothing is pushed, and nothing is removed.
+                out.remove(&f.id);
+                continue;
+            }
             let sub = deciding.get(&f.id);
             let state = secret_state(
                 f.held,

@@ -38,6 +38,13 @@ fn is_bcrypt(hash: &str) -> bool {
     ["$2y$", "$2a$", "$2b$"].iter().any(|p| hash.starts_with(p))
 }
 
+/// Whether a hash written by another system can be kept as it is and checked at login: PHP's
+/// `password_hash` (bcrypt, `$2y$…`, 60 characters) or an Argon2 PHC string.
+pub fn is_importable(hash: &str) -> bool {
+    (is_bcrypt(hash) && hash.len() == 60)
+        || PasswordHash::new(hash).is_ok_and(|h| h.algorithm.as_str().starts_with("argon2"))
+}
+
 /// Whether a stored hash is not this server's own kind (an imported bcrypt hash, or Argon2
 /// with other parameters): after a successful login it is replaced.
 pub fn needs_rehash(hash: &str) -> bool {

@@ -72,6 +72,8 @@ struct Audited {
     payments: HashMap<i64, (i64, i64, i64, String)>,
     issued: HashMap<i64, (i64, i64)>,
     runs: Vec<Run>,
+    /// Imports' batches of payments: `year` 0, the range is of payment ids.
+    payment_runs: Vec<Run>,
     voided: HashSet<i64>,
 }
 
@@ -105,15 +107,21 @@ impl Audited {
             (AuditAction::InvoiceVoided, Some(id)) => {
                 self.voided.insert(id);
             }
-            (AuditAction::InvoicesGenerated, _) => {
+            (AuditAction::InvoicesGenerated | AuditAction::InvoicesImported, _)
+            | (AuditAction::PaymentsImported, _) => {
                 if let (Some(year), Some(from_seq), Some(to_seq), Some(created), Some(total)) = (
-                    field("year"),
+                    field("year").or(Some(0)),
                     field("after_seq"),
                     field("last_seq"),
                     field("created"),
                     field("total_minor"),
                 ) {
-                    self.runs.push(Run {
+                    let runs = if e.action == AuditAction::PaymentsImported {
+                        &mut self.payment_runs
+                    } else {
+                        &mut self.runs
+                    };
+                    runs.push(Run {
                         entry: e.seq,
                         year,
                         from_seq,
@@ -209,9 +217,19 @@ async fn verify_tx(ex: &mut dyn Exec) -> Result<Verification, StoreError> {
         }
         v.payments_checked += 1;
         match audited.payments.get(&p.id.0) {
-            None => v
-                .mismatches
-                .push(format!("payment {} has no audit entry", p.id)),
+            None => match audited
+                .payment_runs
+                .iter_mut()
+                .find(|r| r.from_seq < p.id.0 && p.id.0 <= r.to_seq)
+            {
+                Some(r) => {
+                    r.seen.0 += 1;
+                    r.seen.1 += p.amount.minor();
+                }
+                None => v
+                    .mismatches
+                    .push(format!("payment {} has no audit entry", p.id)),
+            },
             Some((entry, invoice, amount, status)) => {
                 if (*invoice, *amount, status.as_str())
                     != (p.invoice_id.0, p.amount.minor(), p.status.as_str())
@@ -291,6 +309,21 @@ async fn verify_tx(ex: &mut dyn Exec) -> Result<Verification, StoreError> {
                 i.id,
                 i.number()
             )),
+        }
+    }
+    for r in &audited.payment_runs {
+        if r.seen != (r.created, r.total) {
+            v.mismatches.push(format!(
+                "the payments of import entry {} (ids {}..={}) are {} totalling {}, but the \
+                 entry says {} totalling {}",
+                r.entry,
+                r.from_seq + 1,
+                r.to_seq,
+                r.seen.0,
+                crate::domain::money::Money::from_minor(r.seen.1),
+                r.created,
+                crate::domain::money::Money::from_minor(r.total),
+            ));
         }
     }
     for r in &audited.runs {

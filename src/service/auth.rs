@@ -125,7 +125,7 @@ pub async fn register_tx(
 }
 
 /// What the audit trail keeps of a user (never a password hash).
-fn user_state(u: &User) -> serde_json::Value {
+pub(crate) fn user_state(u: &User) -> serde_json::Value {
     serde_json::json!({"username": u.username, "role": u.role.as_str(), "disabled": u.disabled})
 }
 

@@ -11,6 +11,7 @@ mod health;
 pub mod migrations;
 pub mod repo;
 pub mod row;
+pub mod source;
 mod sql;
 mod sqlite;
 mod sqlx_backend;
@@ -115,6 +116,17 @@ impl Db {
     /// As [`Db::connect`], but a missing SQLite file is an error, not a new database.
     pub async fn connect_existing(url: &str, max_connections: u32) -> Result<Db, StoreError> {
         Self::open(url, max_connections, false).await
+    }
+
+    /// A MySQL/MariaDB database of someone else's (an import's source), each connection of
+    /// its pool read-only: the server refuses any write. Nothing is migrated.
+    pub async fn connect_read_only(url: &str, max_connections: u32) -> Result<Db, StoreError> {
+        Ok(Db {
+            inner: Arc::new(Inner::Sqlx(
+                sqlx_backend::SqlxPool::connect_read_only(url, max_connections).await?,
+            )),
+            health: Arc::default(),
+        })
     }
 
     async fn open(url: &str, max_connections: u32, create: bool) -> Result<Db, StoreError> {

@@ -45,6 +45,29 @@ impl SqlxPool {
         }
     }
 
+    /// A MySQL/MariaDB pool whose every connection starts read-only (`SET SESSION
+    /// TRANSACTION READ ONLY`): the server refuses any write through it.
+    pub async fn connect_read_only(url: &str, max: u32) -> Result<Self, StoreError> {
+        if !(url.starts_with("mysql:") || url.starts_with("mariadb:")) {
+            return Err(StoreError::Database(
+                "the source must be a mysql:// or mariadb:// URL".into(),
+            ));
+        }
+        let url = url.replacen("mariadb:", "mysql:", 1);
+        let pool = options::<MySql>(max)
+            .after_connect(|c, _| {
+                Box::pin(async move {
+                    sqlx_core::raw_sql::raw_sql("SET SESSION TRANSACTION READ ONLY")
+                        .execute(c)
+                        .await
+                        .map(|_| ())
+                })
+            })
+            .connect(&url)
+            .await?;
+        Ok(SqlxPool::MySql(pool))
+    }
+
     pub fn backend(&self) -> Backend {
         match self {
             SqlxPool::MySql(_) => Backend::MySql,

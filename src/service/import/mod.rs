@@ -28,6 +28,11 @@ pub const BATCH: usize = 2_000;
 pub trait Progress: Send + Sync {
     /// `done` of `total` rows of the phase `what` (e.g. "clients") are applied.
     fn step(&self, what: &str, done: u64, total: u64);
+
+    /// A one-time password an import gave `username` (an imported staff member whose old
+    /// hash could not be kept): shown once, to the operator running the import, and never
+    /// logged or returned in a plan. Dropped where nobody can see it.
+    fn reveal(&self, _username: &str, _password: &str) {}
 }
 
 /// No progress shown.
