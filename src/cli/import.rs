@@ -55,15 +55,61 @@ pub async fn run(config: Config, command: ImportCommand) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let report_dir = report_dir(&config);
     let plan = match command {
-        ImportCommand::Original { .. }
-        | ImportCommand::Phpnuxbill { .. }
-        | ImportCommand::Router { .. } => {
-            let _ = (import::BATCH, Bar::new());
+        ImportCommand::Router {
+            router,
+            dry_run,
+            only_link,
+            prices,
+        } => {
+            let prices = match prices {
+                Some(file) => {
+                    let text = std::fs::read_to_string(&file)
+                        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+                    import::router::parse_prices(&text)
+                        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?
+                }
+                None => Default::default(),
+            };
+            let app = crate::app::App::open(config).await?;
+            let options = import::router::Options {
+                dry_run,
+                only_link,
+                prices,
+            };
+            let bar = Bar::new();
+            let by = crate::domain::user::Actor::system("cli");
+            let plan = import::router::run(
+                &app,
+                &by,
+                crate::domain::ids::RouterId(router),
+                options,
+                &bar,
+            )
+            .await;
+            drop(bar);
+            plan.map_err(explain)?
+        }
+        ImportCommand::Original { .. } | ImportCommand::Phpnuxbill { .. } => {
+            let _ = import::BATCH;
             anyhow::bail!("this import is not written yet")
         }
     };
-    #[allow(unreachable_code)]
     finish(&plan, &report_dir, started)
+}
+
+/// An import's refusal as a terminal shows it: each field with what is wrong with it.
+fn explain(e: crate::service::AppError) -> anyhow::Error {
+    use crate::service::AppError;
+    match e {
+        AppError::Validation(f) | AppError::BadRequest { errors: f, .. } => anyhow::anyhow!(
+            "{}",
+            f.0.iter()
+                .map(|(field, m)| format!("{field}: {m}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+        e => anyhow::anyhow!("{e}"),
+    }
 }
 
 /// Prints the summary and writes the skipped rows' CSV.

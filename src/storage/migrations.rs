@@ -92,6 +92,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "import_map",
         sql: include_str!("migrations/0016_import_map.sql"),
     },
+    Migration {
+        version: 18,
+        name: "unpriced_plans",
+        sql: include_str!("migrations/0018_unpriced_plans.sql"),
+    },
 ];
 
 /// Removes `--` comment lines, which may hold the `;` that separates statements.
