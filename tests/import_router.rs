@@ -169,7 +169,10 @@ async fn import_a_router(app: TestApp) {
         .await
         .unwrap();
     assert!(dry.dry_run);
-    assert_eq!(rows(&dry, Entity::Client, Action::Create), (SECRETS - 2) as u64);
+    assert_eq!(
+        rows(&dry, Entity::Client, Action::Create),
+        (SECRETS - 2) as u64
+    );
     assert_eq!(rows(&dry, Entity::Client, Action::Link), 2);
     assert_eq!(rows(&dry, Entity::Plan, Action::Create), 4);
     assert_eq!(rows(&dry, Entity::Plan, Action::Link), 1);
@@ -182,7 +185,11 @@ async fn import_a_router(app: TestApp) {
         skipped,
         ["/ppp/profile default", "/ppp/profile default-encryption"]
     );
-    assert!(dry.steps.iter().all(|s| s.action == Action::Link || s.id.is_none()));
+    assert!(
+        dry.steps
+            .iter()
+            .all(|s| s.action == Action::Link || s.id.is_none())
+    );
     let link = dry
         .steps
         .iter()
@@ -228,8 +235,15 @@ async fn import_a_router(app: TestApp) {
         took.as_millis()
     );
     assert!(!done.dry_run);
-    assert_eq!(done.counts, dry.counts, "the run did what the dry run planned");
-    assert!(done.steps.iter().all(|s| s.action == Action::Skip || s.id.is_some()));
+    assert_eq!(
+        done.counts, dry.counts,
+        "the run did what the dry run planned"
+    );
+    assert!(
+        done.steps
+            .iter()
+            .all(|s| s.action == Action::Skip || s.id.is_some())
+    );
     let after = counts(&app).await;
     let grew = |table: &str| {
         let n = |c: &[(&str, i64)]| c.iter().find(|(t, _)| *t == table).unwrap().1;
@@ -244,7 +258,7 @@ async fn import_a_router(app: TestApp) {
         (SECRETS + 5) as i64 + expected_subscriptions() as i64
     );
     // Fields, client by client.
-    type Row = (i64, String, String, String, Option<i64>, bool, Sealed);
+    type Row = ((i64, String, String, String), (Option<i64>, bool, Sealed));
     let all: Vec<Row> = app
         .db()
         .read(|ex| {
@@ -260,7 +274,7 @@ async fn import_a_router(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(all.len(), SECRETS);
-    for (i, (id, cname, phone, address, router_id, held, sealed)) in all.iter().enumerate() {
+    for (i, ((id, cname, phone, address), (router_id, held, sealed))) in all.iter().enumerate() {
         assert_eq!(*router_id, Some(router), "{i}");
         assert_eq!(app.app.secrets.open(sealed).unwrap(), password(i), "{i}");
         assert!(!sealed.0.contains(&password(i)));
@@ -294,9 +308,27 @@ async fn import_a_router(app: TestApp) {
         .await
         .unwrap();
     let want: Vec<(String, i64, bool, bool, Option<String>)> = vec![
-        ("biz-20m".into(), 0, false, true, Some(PROFILES[3].1.unwrap().into())),
-        ("gold-profile".into(), 25_000_000, true, false, Some("10M/10M".into())),
-        ("home-10m".into(), 15_000_050, true, false, Some("10M/10M".into())),
+        (
+            "biz-20m".into(),
+            0,
+            false,
+            true,
+            Some(PROFILES[3].1.unwrap().into()),
+        ),
+        (
+            "gold-profile".into(),
+            25_000_000,
+            true,
+            false,
+            Some("10M/10M".into()),
+        ),
+        (
+            "home-10m".into(),
+            15_000_050,
+            true,
+            false,
+            Some("10M/10M".into()),
+        ),
         ("home-5m".into(), 0, false, true, Some("5M/5M".into())),
         ("night".into(), 0, false, true, None),
     ];
@@ -331,7 +363,11 @@ async fn import_a_router(app: TestApp) {
         })
         .collect();
     assert_eq!(statuses, want);
-    assert_eq!(router_view(&sim), on_router, "the import itself writes to no router");
+    assert_eq!(
+        router_view(&sim),
+        on_router,
+        "the import itself writes to no router"
+    );
 
     // The worker takes the secrets over: our comment, nothing else.
     settle(&app).await;
@@ -340,7 +376,7 @@ async fn import_a_router(app: TestApp) {
     let client_of: BTreeMap<String, i64> = all
         .iter()
         .enumerate()
-        .map(|(i, row)| (name(i), row.0))
+        .map(|(i, row)| (name(i), row.0.0))
         .collect();
     for (was, is) in on_router.iter().zip(&now_on) {
         let mut was = was.clone();
@@ -365,7 +401,14 @@ async fn import_a_router(app: TestApp) {
         .await
         .expect(200);
     let d = &r.json["data"];
-    for field in ["missing", "extra", "wrong", "missing_profiles", "wrong_profiles", "left_alone"] {
+    for field in [
+        "missing",
+        "extra",
+        "wrong",
+        "missing_profiles",
+        "wrong_profiles",
+        "left_alone",
+    ] {
         assert_eq!(d[field], Value::Array(vec![]), "{field}: {}", r.text);
     }
     assert_eq!(d["drift_remains"], false);

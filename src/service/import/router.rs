@@ -37,8 +37,8 @@ use crate::domain::secret::{DEFAULT_PROFILE, client_of_comment};
 use crate::domain::user::{Actor, Role};
 use crate::domain::validation::FieldErrors;
 use crate::provisioning::{connections, outbox};
-use crate::service::{AppError, clients as client_service, plans as plan_service, require};
 use crate::service::subscriptions as subscription_service;
+use crate::service::{AppError, clients as client_service, plans as plan_service, require};
 use crate::storage::repo::{clients, imports, plans, routers};
 use crate::storage::{Exec, StoreError};
 use crate::tx;
@@ -400,7 +400,10 @@ fn decide(
             });
             continue;
         }
-        if p.rate_limit.as_deref().is_some_and(|r| !valid_rate_limit(r)) {
+        if p.rate_limit
+            .as_deref()
+            .is_some_and(|r| !valid_rate_limit(r))
+        {
             plan.skip(
                 Entity::Plan,
                 source,
@@ -476,7 +479,10 @@ fn decide(
         let (mut subscription, mut held, mut note) = (None, false, None);
         if Some(profile) == isolation {
             held = true;
-            note = Some("on the isolation profile: held (cut off) until an operator puts it on a plan".to_owned());
+            note = Some(
+                "on the isolation profile: held (cut off) until an operator puts it on a plan"
+                    .to_owned(),
+            );
         } else if profile == DEFAULT_PROFILE {
             held = s.disabled;
         } else if by_profile.contains_key(profile) {
@@ -521,7 +527,10 @@ fn decide(
                 }
                 ClientWork::Link(
                     c.clone(),
-                    format!("ppp_secret_name of client {}; password from the router", c.id),
+                    format!(
+                        "ppp_secret_name of client {}; password from the router",
+                        c.id
+                    ),
                 )
             }
             None if options.only_link => {
@@ -645,8 +654,7 @@ async fn apply(
                         }
                     };
                     marked.push(id);
-                    imports::record(ex, Source::Router, Entity::Client, &w.key, id.0, now)
-                        .await?;
+                    imports::record(ex, Source::Router, Entity::Client, &w.key, id.0, now).await?;
                     if w.held {
                         clients::set_held(ex, id, true).await?;
                         let event = ClientEvent {
@@ -722,7 +730,12 @@ mod tests {
         }
     }
 
-    fn secret(name: &str, profile: &str, disabled: bool, comment: Option<&str>) -> routeros::Secret {
+    fn secret(
+        name: &str,
+        profile: &str,
+        disabled: bool,
+        comment: Option<&str>,
+    ) -> routeros::Secret {
         routeros::Secret {
             profile: Some(profile.into()),
             disabled,
@@ -789,15 +802,15 @@ mod tests {
             .plans
             .iter()
             .map(|w| match w {
-                PlanWork::Create {
-                    plan, unpriced, ..
-                } => (plan.name.as_str(), plan.active, *unpriced),
+                PlanWork::Create { plan, unpriced, .. } => {
+                    (plan.name.as_str(), plan.active, *unpriced)
+                }
                 PlanWork::Link { .. } => ("link", false, false),
             })
             .collect();
         assert_eq!(
             created,
-            [("Profile p5", false, true), ("home-10m", true, false)]
+            [("home-10m", true, false), ("Profile p5", false, true)]
         );
         let by: HashMap<&str, &SecretWork> = d
             .secrets
@@ -891,7 +904,10 @@ mod tests {
         assert_eq!(d.secrets.len(), 1);
         assert!(matches!(&d.secrets[0].client, ClientWork::Link(c, _) if c.id == ClientId(4)));
         let plan = d.planned();
-        assert_eq!(plan.rows(Entity::Client, super::super::Action::Unchanged), 1);
+        assert_eq!(
+            plan.rows(Entity::Client, super::super::Action::Unchanged),
+            1
+        );
         assert_eq!(plan.skipped().count(), 1);
         // A bad price names its field.
         let mut options = Options::default();
@@ -903,9 +919,14 @@ mod tests {
                 period_count: None,
             },
         );
-        let Err(AppError::Validation(e)) =
-            decide(&r, &secrets, &[profile("home", None)], &here, &options, today())
-        else {
+        let Err(AppError::Validation(e)) = decide(
+            &r,
+            &secrets,
+            &[profile("home", None)],
+            &here,
+            &options,
+            today(),
+        ) else {
             panic!()
         };
         assert!(e.0.contains_key("prices.home.price"), "{e:?}");
