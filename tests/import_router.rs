@@ -51,11 +51,11 @@ fn profile(i: usize) -> &'static str {
 }
 
 fn disabled(i: usize) -> bool {
-    i % 7 == 0
+    i.is_multiple_of(7)
 }
 
 fn comment(i: usize) -> Option<String> {
-    (i % 3 == 0).then(|| format!("Pelanggan {i} Ñandú O'Brien"))
+    i.is_multiple_of(3).then(|| format!("Pelanggan {i} Ñandú O'Brien"))
 }
 
 fn load(sim: &SimHandle) {
@@ -66,7 +66,7 @@ fn load(sim: &SimHandle) {
         profile: Some(profile(i).into()),
         disabled: disabled(i),
         comment: comment(i),
-        service: (i % 2 == 0).then(|| "pppoe".to_owned()),
+        service: i.is_multiple_of(2).then(|| "pppoe".to_owned()),
         ..routeros::Secret::new(name(i), password(i))
     });
     sim.state().load_secrets(secrets).unwrap();
