@@ -16,7 +16,6 @@ use mikronet::domain::ids::RouterId;
 use mikronet::domain::import::{Action, Entity, Plan};
 use mikronet::domain::user::Actor;
 use mikronet::domain::validation::Sealed;
-use mikronet::provisioning::worker;
 use mikronet::service::import::{Quiet, router as import};
 use routeros::sim::SimHandle;
 use serde_json::Value;
@@ -55,7 +54,8 @@ fn disabled(i: usize) -> bool {
 }
 
 fn comment(i: usize) -> Option<String> {
-    i.is_multiple_of(3).then(|| format!("Pelanggan {i} Ñandú O'Brien"))
+    i.is_multiple_of(3)
+        .then(|| format!("Pelanggan {i} Ñandú O'Brien"))
 }
 
 fn load(sim: &SimHandle) {
@@ -110,24 +110,6 @@ async fn counts(app: &TestApp) -> Vec<(&'static str, i64)> {
 
 fn rows(plan: &Plan, e: Entity, a: Action) -> u64 {
     plan.rows(e, a)
-}
-
-/// Runs worker rounds until nothing is pending.
-async fn settle(app: &TestApp) {
-    for _ in 0..20 {
-        let s = worker::drain(&app.app).await.unwrap();
-        let pending: i64 = app
-            .db()
-            .read(|ex| {
-                Box::pin(async move { mikronet::storage::repo::sync::pending_count(ex).await })
-            })
-            .await
-            .unwrap();
-        if pending == 0 && s.failed == 0 {
-            return;
-        }
-    }
-    panic!("the router sync did not settle");
 }
 
 fn expected_subscriptions() -> u64 {
@@ -370,7 +352,7 @@ async fn import_a_router(app: TestApp) {
     );
 
     // The worker takes the secrets over: our comment, nothing else.
-    settle(&app).await;
+    app.settle().await;
     let now_on = router_view(&sim);
     assert_eq!(now_on.len(), on_router.len());
     let client_of: BTreeMap<String, i64> = all
@@ -446,7 +428,7 @@ async fn import_a_router(app: TestApp) {
         ]
     );
     assert_eq!(counts(&app).await, settled);
-    settle(&app).await;
+    app.settle().await;
     assert_eq!(router_view(&sim), now_on);
 
     // Invoices: only priced plans' subscriptions are invoiced.
