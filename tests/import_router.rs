@@ -517,3 +517,186 @@ async fn endpoint_refusals(app: TestApp) {
 }
 
 backend_tests!(import_a_router, endpoint_refusals);
+
+/// Runs the `mikronet` binary on `app`'s database (off the runtime's threads: the simulator
+/// answers it from them).
+async fn mikronet(app: &TestApp, args: &[&str]) -> std::process::Output {
+    let url = app.app.config.database_url.clone();
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    tokio::task::spawn_blocking(move || {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_mikronet"));
+        for (k, _) in std::env::vars() {
+            if k.starts_with("MIKRONET_") || k == "DATABASE_URL" {
+                cmd.env_remove(k);
+            }
+        }
+        cmd.args(&args)
+            .env("MIKRONET_DATABASE_URL", url)
+            .env("MIKRONET_SECRET_KEY", common::KEY)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_plans_imports_and_says_what_it_did() {
+    let app = TestApp::new(mikronet::storage::Backend::Sqlite)
+        .await
+        .unwrap();
+    let admin = app.admin().await;
+    let sim = common::simulator().await;
+    load(&sim);
+    let router = app.add_router(&admin, &sim).await.to_string();
+    let on_router = router_view(&sim);
+    let before = counts(&app).await;
+    let out = mikronet(
+        &app,
+        &["import", "router", "--router", &router, "--dry-run"],
+    )
+    .await;
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("import from router (dry run: nothing was changed)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("client        500 to create"), "{stdout}");
+    assert!(
+        stdout.contains("plan          5 to create, 2 skipped"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("plan /ppp/profile default: a built-in profile: no plan"),
+        "{stdout}"
+    );
+    let csv = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("skipped rows written to "))
+        .unwrap()
+        .to_owned();
+    let written = std::fs::read_to_string(&csv).unwrap();
+    assert!(
+        written.starts_with("entity,source,reason\nplan,/ppp/profile default,"),
+        "{written}"
+    );
+    std::fs::remove_file(&csv).unwrap();
+    assert_eq!(counts(&app).await, before);
+    assert_eq!(router_view(&sim), on_router);
+
+    let prices = std::env::temp_dir().join(format!("prices-{}.toml", uuid::Uuid::new_v4()));
+    std::fs::write(&prices, "[home-10m]\nprice = \"150000.50\"\n[night]\nprice = 1\nperiod_unit = \"day\"\nperiod_count = 7\n").unwrap();
+    let prices_arg = prices.display().to_string();
+    let out = mikronet(
+        &app,
+        &[
+            "import",
+            "router",
+            "--router",
+            &router,
+            "--prices",
+            &prices_arg,
+        ],
+    )
+    .await;
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!(
+        "the command: {}",
+        stdout
+            .lines()
+            .filter(|l| l.starts_with("took"))
+            .collect::<String>()
+    );
+    assert!(stdout.contains("client        500 created"), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "subscription  {} created",
+            expected_subscriptions()
+        )),
+        "{stdout}"
+    );
+    let csv = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("skipped rows written to "))
+        .unwrap()
+        .to_owned();
+    std::fs::remove_file(&csv).unwrap();
+    let priced: Vec<(String, i64, bool)> = app
+        .db()
+        .read(|ex| {
+            Box::pin(async move {
+                ex.all(
+                    "SELECT ppp_profile, price_minor, unpriced FROM plans WHERE active = ? ORDER BY ppp_profile",
+                    mikronet::params![true],
+                )
+                .await
+            })
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        priced,
+        [
+            ("home-10m".to_owned(), 15_000_050, false),
+            ("night".into(), 100, false)
+        ]
+    );
+    let out = mikronet(&app, &["provision", "--once"]).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = mikronet(&app, &["reconcile"]).await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = mikronet(&app, &["import", "router", "--router", &router]).await;
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        stdout.contains("nothing new: every row was imported before or is skipped"),
+        "{stdout}"
+    );
+    if let Some(csv) = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("skipped rows written to "))
+    {
+        std::fs::remove_file(csv).unwrap();
+    }
+    // A bad price file names the profile and the field; nothing is written.
+    std::fs::write(&prices, "[home-5m]\nprice = \"-3\"\n").unwrap();
+    let settled = counts(&app).await;
+    let out = mikronet(
+        &app,
+        &[
+            "import",
+            "router",
+            "--router",
+            &router,
+            "--prices",
+            &prices_arg,
+        ],
+    )
+    .await;
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("prices.home-5m.price: must not be negative"),
+        "{stderr}"
+    );
+    assert_eq!(counts(&app).await, settled);
+    std::fs::remove_file(&prices).unwrap();
+}

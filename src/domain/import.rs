@@ -259,7 +259,8 @@ impl Plan {
                 .filter(|(_, n)| *n > 0)
                 .map(|(a, n)| format!("{n} {}", verb(*a, self.dry_run)))
                 .collect();
-            out.push_str(&format!("  {e:<13} {}\n", parts.join(", ")));
+            // Padded as text: a word's Display ignores width.
+            out.push_str(&format!("  {:<13} {}\n", e.to_string(), parts.join(", ")));
         }
         if self.changed() == 0 && !self.dry_run {
             out.push_str("  nothing new: every row was imported before or is skipped\n");
