@@ -934,6 +934,33 @@ mod tests {
     }
 
     #[test]
+    fn an_isolating_router_cuts_off_by_profile() {
+        let r = router(SuspendMode::Isolate, Some("isolir"));
+        let profiles = [profile("isolir", None), profile("home", Some("5M/5M"))];
+        let secrets = [
+            secret("cut", "isolir", false, None),
+            secret("off", "home", true, None),
+        ];
+        let d = decide(
+            &r,
+            &secrets,
+            &profiles,
+            &empty(),
+            &Options::default(),
+            today(),
+        )
+        .unwrap();
+        assert_eq!(d.plans.len(), 1, "the isolation profile is no plan");
+        let cut = &d.secrets[0];
+        assert!(cut.held && cut.subscription.is_none());
+        let off = &d.secrets[1];
+        assert_eq!(off.subscription, Some(("home".into(), Status::Suspended)));
+        assert!(off.note.as_deref().unwrap().contains("isolation profile"));
+        let skipped: Vec<&str> = d.plan.skipped().map(|s| s.source.as_str()).collect();
+        assert_eq!(skipped, ["/ppp/profile isolir"]);
+    }
+
+    #[test]
     fn price_lists_read_as_toml() {
         let p = parse_prices(
             "[home-10m]\nprice = \"150000.50\"\n[biz]\nprice = 300000\nperiod_unit = \"day\"\nperiod_count = 30\n",
