@@ -628,40 +628,6 @@ async fn routers_are_added_edited_and_listed(app: TestApp) {
 
 const ROUTER_PASSWORD: &str = "Router-Pa55-word";
 
-/// Runs worker rounds until nothing is left to do, skipping the reconnect backoff.
-async fn settle(app: &TestApp) {
-    for _ in 0..50 {
-        app.db()
-            .write(|ex| {
-                Box::pin(async move {
-                    ex.execute("UPDATE routers SET retry_at = NULL", &[])
-                        .await?;
-                    ex.execute(
-                        "UPDATE router_sync SET next_attempt_at = ? WHERE status = 'pending'",
-                        mikronet::params![chrono::Utc::now()],
-                    )
-                    .await
-                })
-            })
-            .await
-            .unwrap();
-        mikronet::provisioning::worker::drain(&app.app)
-            .await
-            .unwrap();
-        let pending: i64 = app
-            .db()
-            .read(|ex| {
-                Box::pin(async move { mikronet::storage::repo::sync::pending_count(ex).await })
-            })
-            .await
-            .unwrap();
-        if pending == 0 {
-            return;
-        }
-    }
-    panic!("the router sync did not settle");
-}
-
 async fn reconcile_shows_the_drift_then_each_repair(app: TestApp) {
     let sim = routeros::sim::Simulator::start(routeros::sim::SimConfig {
         password: ROUTER_PASSWORD.into(),
@@ -697,7 +663,7 @@ async fn reconcile_shows_the_drift_then_each_repair(app: TestApp) {
         app.subscribe(&admin, c, plan, "2026-11-01", "2026-12-31")
             .await;
     }
-    settle(&app).await;
+    app.settle().await;
 
     // Asked now: the router answers with its identity.
     let r = app

@@ -23,40 +23,6 @@ async fn app(backend: Backend) -> Option<TestApp> {
     TestApp::with_config(backend, |c| c.switch_wait_ms = 0).await
 }
 
-/// Runs worker rounds until nothing is left to do, skipping the reconnect backoff.
-async fn settle(app: &TestApp) -> worker::RoundStats {
-    let mut total = worker::RoundStats::default();
-    for _ in 0..50 {
-        app.db()
-            .write(|ex| {
-                Box::pin(async move {
-                    ex.execute("UPDATE routers SET retry_at = NULL", &[])
-                        .await?;
-                    ex.execute(
-                        "UPDATE router_sync SET next_attempt_at = ? WHERE status = 'pending'",
-                        mikronet::params![chrono::Utc::now()],
-                    )
-                    .await
-                })
-            })
-            .await
-            .unwrap();
-        let s = worker::drain(&app.app).await.unwrap();
-        total += s;
-        let pending: i64 = app
-            .db()
-            .read(|ex| {
-                Box::pin(async move { mikronet::storage::repo::sync::pending_count(ex).await })
-            })
-            .await
-            .unwrap();
-        if pending == 0 {
-            return total;
-        }
-    }
-    panic!("the router sync did not settle: {total:?}");
-}
-
 /// What the database says every client's secret should be: name → (password, disabled).
 async fn expected(app: &TestApp, admin: &str, clients: &[i64]) -> HashMap<String, bool> {
     let mut out = HashMap::new();
@@ -153,7 +119,7 @@ async fn a_reset_router_with_queued_changes_converges_and_retry_replays_nothing(
             .await;
         clients.push(c);
     }
-    settle(&app).await;
+    app.settle().await;
     assert_eq!(sim.state().secrets().len(), 300);
 
     sim.set_down(true).await.unwrap();
@@ -188,7 +154,7 @@ async fn a_reset_router_with_queued_changes_converges_and_retry_replays_nothing(
     assert!(sim.state().profile("Home-profile").is_none());
     sim.set_down(false).await.unwrap();
 
-    let s = settle(&app).await;
+    let s = app.settle().await;
     assert_eq!(s.failed, 0, "{s:?}");
     assert!(
         sim.state().profile("Home-profile").is_some(),
@@ -203,7 +169,7 @@ async fn a_reset_router_with_queued_changes_converges_and_retry_replays_nothing(
         let r = switch(&app, &admin, c, true).await;
         assert!(r["status"] == "queued" || r["status"] == "applied");
     }
-    settle(&app).await;
+    app.settle().await;
     app.call(
         Method::POST,
         &format!("/routers/{router}/jobs/retry"),
@@ -212,7 +178,7 @@ async fn a_reset_router_with_queued_changes_converges_and_retry_replays_nothing(
     )
     .await
     .expect(200);
-    settle(&app).await;
+    app.settle().await;
     let want = expected(&app, &admin, &clients).await;
     assert!(!want["c0"], "switched back on and stays on");
     for i in 0..10 {
@@ -239,7 +205,7 @@ async fn a_router_dropping_mid_burst_loses_nothing(app: TestApp) {
             .await;
         clients.push(c);
     }
-    settle(&app).await;
+    app.settle().await;
     sim.drop_after_commands(150);
     let mut passwords = HashMap::new();
     // Twenty changes per client: alternating holds and password changes, interleaved with
@@ -259,7 +225,7 @@ async fn a_router_dropping_mid_burst_loses_nothing(app: TestApp) {
         }
         worker::run_once(&app.app).await.unwrap();
     }
-    let s = settle(&app).await;
+    let s = app.settle().await;
     assert_eq!(s.failed, 0, "{s:?}");
     let want = expected(&app, &admin, &clients).await;
     assert!(
@@ -275,7 +241,7 @@ async fn a_dead_workers_leases_are_taken_over(app: TestApp) {
     let admin = app.admin().await;
     app.add_router(&admin, &sim).await;
     let client = app.create_client(&admin, "John Doe", "abc123").await;
-    settle(&app).await;
+    app.settle().await;
     switch(&app, &admin, client, false).await;
     // A worker in another process leases the change and is killed before applying it.
     let leased = app
@@ -333,7 +299,7 @@ async fn reconcile_rebuilds_a_reset_router_and_reports_each_repair(app: TestApp)
             .await;
         clients.push(c);
     }
-    settle(&app).await;
+    app.settle().await;
     sim.reset_configuration();
     sim.state()
         .add_secret("office-printer", "hand-made")

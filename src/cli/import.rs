@@ -60,19 +60,65 @@ pub async fn run(config: Config, command: ImportCommand) -> anyhow::Result<()> {
     let actor = Actor::system("import");
     let plan = match command {
         ImportCommand::Original { from, dry_run } => {
-            import::original::run(&app, &actor, &from, dry_run, &Bar::new()).await?
+            import::original::run(&app, &actor, &from, dry_run, &Bar::new())
+                .await
+                .map_err(explain)?
         }
         ImportCommand::Phpnuxbill { from, dry_run } => {
             let bar = Bar::new();
             let plan = import::phpnuxbill::run(&app, &actor, &from, dry_run, &bar).await;
             bar.print_revealed();
-            plan?
+            plan.map_err(explain)?
         }
-        ImportCommand::Router { .. } => {
-            anyhow::bail!("this import is not written yet")
+        ImportCommand::Router {
+            router,
+            dry_run,
+            only_link,
+            prices,
+        } => {
+            let prices = match prices {
+                Some(file) => {
+                    let text = std::fs::read_to_string(&file)
+                        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+                    import::router::parse_prices(&text)
+                        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?
+                }
+                None => Default::default(),
+            };
+            let options = import::router::Options {
+                dry_run,
+                only_link,
+                prices,
+            };
+            let bar = Bar::new();
+            let plan = import::router::run(
+                &app,
+                &actor,
+                crate::domain::ids::RouterId(router),
+                options,
+                &bar,
+            )
+            .await;
+            drop(bar);
+            plan.map_err(explain)?
         }
     };
     finish(&plan, &report_dir, started)
+}
+
+/// An import's refusal as a terminal shows it: each field with what is wrong with it.
+fn explain(e: crate::service::AppError) -> anyhow::Error {
+    use crate::service::AppError;
+    match e {
+        AppError::Validation(f) | AppError::BadRequest { errors: f, .. } => anyhow::anyhow!(
+            "{}",
+            f.0.iter()
+                .map(|(field, m)| format!("{field}: {m}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+        e => anyhow::anyhow!("{e}"),
+    }
 }
 
 /// Prints the summary and writes the skipped rows' CSV.

@@ -251,6 +251,45 @@ impl Client {
     }
 }
 
+/// What an imported client's phone number and address hold until an operator fills them in:
+/// nothing. Registration and every edit require both, so an empty one can only be an
+/// imported client's, still to be completed (`WHERE phone_number = ''` finds them).
+pub const MISSING: &str = "";
+
+impl Client {
+    /// A client found on a router (a PPP secret nobody here knew): named after the secret's
+    /// comment when that reads as a name (3 to 100 characters, not one of our own
+    /// `mikronet:` comments), else after the secret; phone number and address
+    /// [`MISSING`]. The secret's name must be one we can manage (see `ppp_secret_name`).
+    pub fn imported(
+        comment: Option<&str>,
+        secret_name: &str,
+        router_id: RouterId,
+    ) -> Result<Client, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let ppp_secret_name = check_ppp_name(&mut e, secret_name);
+        let name = comment
+            .map(str::trim)
+            .filter(|c| !c.starts_with("mikronet:"))
+            .and_then(|c| checked_text(&mut FieldErrors::default(), "name", c, NAME.0, NAME.1))
+            .unwrap_or_else(|| secret_name.to_owned());
+        let ppp_secret_name = ppp_secret_name.ok_or(e)?;
+        Ok(Client {
+            id: ClientId(0),
+            name,
+            phone_number: MISSING.to_owned(),
+            address: MISSING.to_owned(),
+            ppp_secret_name,
+            router_id: Some(router_id),
+        })
+    }
+
+    /// Whether an operator still has to fill in the phone number or the address.
+    pub fn details_missing(&self) -> bool {
+        self.phone_number == MISSING || self.address == MISSING
+    }
+}
+
 words! {
     /// What a client's history records.
     pub enum ClientEventKind {
@@ -470,6 +509,23 @@ mod tests {
             Some("new-secret")
         );
     }
+    #[test]
+    fn imported_clients_take_the_comment_as_name_and_miss_phone_and_address() {
+        let r = RouterId(3);
+        let c = Client::imported(Some("  Budi Santoso "), "budi", r).unwrap();
+        assert_eq!(
+            (c.name.as_str(), c.ppp_secret_name.as_str(), c.router_id),
+            ("Budi Santoso", "budi", Some(r))
+        );
+        assert!(c.details_missing());
+        assert_eq!((c.phone_number.as_str(), c.address.as_str()), ("", ""));
+        for comment in [None, Some(""), Some("ab"), Some("mikronet:client:7")] {
+            assert_eq!(Client::imported(comment, "x1", r).unwrap().name, "x1");
+        }
+        let e = Client::imported(Some("Ok Name"), "two words", r).unwrap_err();
+        assert!(e.0.contains_key("ppp_secret_name"), "{e:?}");
+    }
+
     #[test]
     fn standing_follows_the_best_subscription() {
         use Status::*;

@@ -110,6 +110,7 @@ pub fn api(app: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(routers::retry_all))
         .routes(routes!(routers::retry_one))
         .routes(routes!(routers::reconcile))
+        .routes(routes!(routers::import))
         .routes(routes!(settings::get, settings::update))
         .routes(routes!(audit::list))
         .merge(original::routes());

@@ -213,9 +213,15 @@ async fn apply_secret(
         Some(s) => {
             let now_profile = s.profile.as_deref().unwrap_or(DEFAULT_PROFILE);
             profile_changed = now_profile != state.profile;
+            // A secret for any service serves PPPoE too: one found on the router (an
+            // imported one) keeps it, so taking it over changes no more than the comment.
+            let service = match s.service.as_deref() {
+                Some("any") => "any",
+                _ => "pppoe",
+            };
             let wanted = (
                 Some(password.as_str()),
-                Some("pppoe"),
+                Some(service),
                 state.profile.as_str(),
                 state.disabled,
                 Some(comment.as_str()),
@@ -234,7 +240,7 @@ async fn apply_secret(
                 let update = SecretUpdate {
                     name: Some(name.clone()),
                     password: Some(password.clone()),
-                    service: Some("pppoe".into()),
+                    service: Some(service.into()),
                     profile: Some(state.profile.clone()),
                     disabled: Some(state.disabled),
                     comment: Some(comment.clone()),

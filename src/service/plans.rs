@@ -97,6 +97,10 @@ pub async fn update_tx(
     plans::update(ex, &p, Utc::now())
         .await
         .map_err(name_taken(&p.name))?;
+    if draft.price.is_some() {
+        // An imported plan waiting for its price has it now: its subscriptions are invoiced.
+        plans::set_unpriced(ex, id, false).await?;
+    }
     outbox::plan_changed(ex, p.id).await?;
     let entry = NewAudit::new(by, AuditAction::PlanUpdated, AuditEntity::Plan, id)
         .before(before)

@@ -71,7 +71,16 @@ pub async fn create_tx(
         // Missing fields: validation names them before anything is looked up.
         _ => Period::MONTHLY,
     };
-    let mut s = Subscription::validate(draft, period)?;
+    let s = Subscription::validate(draft, period)?;
+    insert_tx(ex, s, actor).await
+}
+
+/// Stores a validated subscription with its `created` event and marks its client's secret.
+pub async fn insert_tx(
+    ex: &mut dyn Exec,
+    mut s: Subscription,
+    actor: &str,
+) -> Result<Subscription, AppError> {
     let now = Utc::now();
     s.id = repo::insert(ex, &s, now).await?;
     repo::record(

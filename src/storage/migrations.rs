@@ -93,9 +93,14 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0016_import_map.sql"),
     },
     Migration {
-        version: 20,
+        version: 17,
+        name: "unpriced_plans",
+        sql: include_str!("migrations/0017_unpriced_plans.sql"),
+    },
+    Migration {
+        version: 18,
         name: "open_periods",
-        sql: include_str!("migrations/0020_open_periods.sql"),
+        sql: include_str!("migrations/0018_open_periods.sql"),
     },
 ];
 

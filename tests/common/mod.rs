@@ -914,6 +914,44 @@ pub async fn simulator() -> routeros::sim::SimHandle {
 }
 
 impl TestApp {
+    /// Runs router sync rounds until nothing is left to do, skipping the reconnect backoff;
+    /// what they did.
+    pub async fn settle(&self) -> mikronet::provisioning::worker::RoundStats {
+        let mut total = mikronet::provisioning::worker::RoundStats::default();
+        for _ in 0..50 {
+            self.db()
+                .write(|ex| {
+                    Box::pin(async move {
+                        ex.execute("UPDATE routers SET retry_at = NULL", &[])
+                            .await?;
+                        ex.execute(
+                            "UPDATE router_sync SET next_attempt_at = ? WHERE status = 'pending'",
+                            mikronet::params![chrono::Utc::now()],
+                        )
+                        .await
+                    })
+                })
+                .await
+                .unwrap();
+            total += mikronet::provisioning::worker::drain(&self.app)
+                .await
+                .unwrap();
+            let pending: i64 = self
+                .db()
+                .read(|ex| {
+                    Box::pin(async move { mikronet::storage::repo::sync::pending_count(ex).await })
+                })
+                .await
+                .unwrap();
+            if pending == 0 {
+                return total;
+            }
+        }
+        panic!("the router sync did not settle: {total:?}");
+    }
+}
+
+impl TestApp {
     /// Registers the simulator as the router `core-1` over the API transport; its id.
     pub async fn add_router(&self, admin: &str, sim: &routeros::sim::SimHandle) -> i64 {
         let body = format!(

@@ -336,3 +336,55 @@ pub async fn reconcile(
     let report = svc::reconcile(&app, &auth.actor, id, q.apply.unwrap_or(false)).await?;
     Ok(envelope("Reconcile finished", report))
 }
+
+/// How an import from the router runs.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ImportQuery {
+    /// Required. `true`: answer the plan and change nothing anywhere; `false`: import.
+    pub dry_run: Option<bool>,
+    /// Only link secrets to existing clients; create no clients (default false).
+    pub only_link: Option<bool>,
+}
+
+/// Imports the router's `/ppp/secret` and `/ppp/profile` lists: each profile becomes a plan
+/// (inactive and unpriced: price it with `PATCH /plans/{id}`) or is linked to the plan that
+/// names it; each secret is linked to the client with its `ppp_secret_name` or becomes a new
+/// client (phone number and address left empty for an operator to fill), its password stored
+/// sealed; a disabled secret's subscription is suspended. The worker then writes our comment on
+/// each imported secret and profile, nothing else. The answer is the plan: what was (or, with
+/// `dry_run=true`, would be) created, linked, left (imported before) and skipped, and why. A
+/// second run creates nothing.
+#[utoipa::path(post, path = "/routers/{id}/import", tag = "routers",
+    params(("id" = i64, Path, description = "router id"), ImportQuery),
+    responses((status = 200, body = Envelope<crate::domain::import::Plan>),
+        (status = 400, body = ErrorBody, description = "dry_run or only_link missing or not true/false"),
+        (status = 404, body = ErrorBody, description = "no such router"),
+        (status = 502, body = ErrorBody, description = "the router cannot be reached")))]
+pub async fn import(
+    State(app): State<AppState>,
+    auth: Auth,
+    Id(id): Id<RouterId>,
+    Query(q): Query<ImportQuery>,
+) -> Result<Json<Envelope<crate::domain::import::Plan>>, ApiError> {
+    use crate::service::import::{Quiet, router as import};
+    let dry_run = q.dry_run.ok_or_else(|| {
+        crate::service::AppError::bad_request(
+            "dry_run",
+            "is required: true plans the import, false runs it",
+        )
+    })?;
+    let options = import::Options {
+        dry_run,
+        only_link: q.only_link.unwrap_or(false),
+        prices: Default::default(),
+    };
+    let plan = import::run(&app, &auth.actor, id, options, &Quiet).await?;
+    let message = if plan.dry_run {
+        "Import planned; nothing was changed"
+    } else {
+        "Import finished"
+    };
+    Ok(envelope(message, plan))
+}

@@ -192,7 +192,10 @@ pub struct GenerateOutcome {
     pub total: Money,
 }
 
-const DUE: &str = "s.status = 'active' AND s.end_date <= ?";
+/// Active subscriptions ending by the window's end, on plans with a price (an imported plan
+/// waits `unpriced` until an operator prices it).
+const DUE: &str = "s.status = 'active' AND s.end_date <= ? \
+                   AND s.plan_id NOT IN (SELECT up.id FROM plans up WHERE up.unpriced = TRUE)";
 
 /// Computes, with the domain's calendar rules, the next period for every (end date, billing
 /// period) pair among due subscriptions, into `billing_periods`; returns how many

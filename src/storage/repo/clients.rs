@@ -291,6 +291,23 @@ pub async fn ids_on_router(
     .await
 }
 
+/// The clients whose PPP secrets have one of `names`, 500 names a statement.
+pub async fn with_secret_names(
+    ex: &mut dyn Exec,
+    names: &[String],
+) -> Result<Vec<Client>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in names.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let args: Vec<Value> = chunk.iter().map(|n| Value::from(n.as_str())).collect();
+        out.extend(
+            ex.all::<Client>(&select(&format!("c.ppp_secret_name IN ({marks})")), &args)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
 /// Puts an operator's hold on a client, or lifts it.
 pub async fn set_held(ex: &mut dyn Exec, id: ClientId, held: bool) -> Result<bool, StoreError> {
     Ok(ex

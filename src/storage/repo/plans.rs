@@ -52,3 +52,23 @@ pub async fn delete(ex: &mut dyn Exec, id: PlanId) -> Result<bool, StoreError> {
         .await?
         > 0)
 }
+
+/// Marks a plan as still to be priced (an import's), or as priced: generation invoices only
+/// the subscriptions of priced plans.
+pub async fn set_unpriced(ex: &mut dyn Exec, id: PlanId, unpriced: bool) -> Result<(), StoreError> {
+    ex.execute(
+        "UPDATE plans SET unpriced = ? WHERE id = ?",
+        params![unpriced, id],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The plans still to be priced.
+pub async fn unpriced(ex: &mut dyn Exec) -> Result<Vec<PlanId>, StoreError> {
+    ex.all(
+        "SELECT id FROM plans WHERE unpriced = ? ORDER BY id",
+        params![true],
+    )
+    .await
+}
