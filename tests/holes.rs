@@ -44,6 +44,42 @@ async fn periods(app: &TestApp, admin: &str, sub: i64) -> Vec<(String, String, S
         .collect()
 }
 
+/// Moves the end date behind the server's back (no checks).
+async fn set_end_date(app: &TestApp, sub: i64, date: &'static str) {
+    let date: chrono::NaiveDate = date.parse().unwrap();
+    app.db()
+        .write(move |ex: &mut dyn Exec| {
+            Box::pin(async move {
+                ex.execute(
+                    "UPDATE subscriptions SET end_date = ? WHERE id = ?",
+                    mikronet::params![date, sub],
+                )
+                .await
+            })
+        })
+        .await
+        .unwrap();
+}
+
+/// The billing run of 6 February cuts off exactly `sub` (its invoice due by the 5th unpaid).
+async fn cut_off_on_6_february(app: &TestApp, admin: &str, sub: i64) {
+    let r = app
+        .call(
+            Method::POST,
+            "/billing/run?date=2024-02-06",
+            Some(admin),
+            None,
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        r.json["data"]["suspended_subscription_ids"],
+        serde_json::json!([sub]),
+        "{}",
+        r.text
+    );
+}
+
 fn row(n: &str, start: &str, end: &str, status: &str) -> (String, String, String, String) {
     (n.into(), start.into(), end.into(), status.into())
 }
@@ -104,21 +140,7 @@ async fn a_voided_period_is_invoiced_again(app: TestApp) {
     let third = r.json["data"]["invoice_id"].as_i64().unwrap();
 
     // Unpaid past due, it cuts the client off; paid, it renews the subscription.
-    let r = app
-        .call(
-            Method::POST,
-            "/billing/run?date=2024-02-06",
-            Some(&admin),
-            None,
-        )
-        .await
-        .expect(200);
-    assert_eq!(
-        r.json["data"]["suspended_subscription_ids"],
-        serde_json::json!([sub]),
-        "{}",
-        r.text
-    );
+    cut_off_on_6_february(&app, &admin, sub).await;
     app.pay(
         &admin,
         third,
@@ -160,18 +182,7 @@ async fn invoiced_periods_never_overlap(app: TestApp) {
 
     // Where invoices are created, an overlap is refused whatever the dates say: move the end
     // date behind the server's back.
-    app.db()
-        .write(move |ex: &mut dyn Exec| {
-            Box::pin(async move {
-                ex.execute(
-                    "UPDATE subscriptions SET end_date = ? WHERE id = ?",
-                    mikronet::params![chrono::NaiveDate::from_ymd_opt(2024, 2, 10).unwrap(), sub],
-                )
-                .await
-            })
-        })
-        .await
-        .unwrap();
+    set_end_date(&app, sub, "2024-02-10").await;
     let g = app.generate(&admin, "2024-02-08").await;
     assert_eq!(g["created"], 0, "11 Feb–10 Mar overlaps 1–29 Feb: {g}");
     let body = format!(r#"{{"subscription_id":{sub}}}"#);
@@ -192,18 +203,7 @@ async fn invoiced_periods_never_overlap(app: TestApp) {
 
     // Paid, the invoice moves the end date to 29 Feb; moving it back behind the paid period
     // would bill those days again, so that is refused too. Later is fine.
-    app.db()
-        .write(move |ex: &mut dyn Exec| {
-            Box::pin(async move {
-                ex.execute(
-                    "UPDATE subscriptions SET end_date = ? WHERE id = ?",
-                    mikronet::params![chrono::NaiveDate::from_ymd_opt(2024, 1, 31).unwrap(), sub],
-                )
-                .await
-            })
-        })
-        .await
-        .unwrap();
+    set_end_date(&app, sub, "2024-01-31").await;
     app.pay(
         &admin,
         invoice,
@@ -264,19 +264,7 @@ async fn an_enable_that_cannot_hold_says_so(app: TestApp) {
     let admin = app.admin().await;
     app.add_router(&admin, &sim).await;
     let (client, sub, invoice) = invoiced(&app, &admin).await;
-    let r = app
-        .call(
-            Method::POST,
-            "/billing/run?date=2024-02-06",
-            Some(&admin),
-            None,
-        )
-        .await
-        .expect(200);
-    assert_eq!(
-        r.json["data"]["suspended_subscription_ids"],
-        serde_json::json!([sub])
-    );
+    cut_off_on_6_february(&app, &admin, sub).await;
     worker::drain(&app.app).await.unwrap();
     assert_eq!(disabled(&sim).as_deref(), Some("true"));
 

@@ -540,6 +540,27 @@ async fn mikronet(app: &TestApp, args: &[&str]) -> std::process::Output {
     .unwrap()
 }
 
+/// The skipped rows' CSV the command named in `stdout`, read and removed.
+fn take_csv(stdout: &str) -> Option<String> {
+    let file = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("skipped rows written to "))?;
+    let text = std::fs::read_to_string(file).unwrap();
+    std::fs::remove_file(file).unwrap();
+    Some(text)
+}
+
+/// The command's standard output; it must have succeeded.
+fn succeeded(out: &std::process::Output) -> String {
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_command_plans_imports_and_says_what_it_did() {
     let app = TestApp::new(mikronet::storage::Backend::Sqlite)
@@ -556,12 +577,7 @@ async fn the_command_plans_imports_and_says_what_it_did() {
         &["import", "router", "--router", &router, "--dry-run"],
     )
     .await;
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = succeeded(&out);
     assert!(
         stdout.contains("import from router (dry run: nothing was changed)"),
         "{stdout}"
@@ -575,41 +591,27 @@ async fn the_command_plans_imports_and_says_what_it_did() {
         stdout.contains("plan /ppp/profile default: a built-in profile: no plan"),
         "{stdout}"
     );
-    let csv = stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("skipped rows written to "))
-        .unwrap()
-        .to_owned();
-    let written = std::fs::read_to_string(&csv).unwrap();
+    let written = take_csv(&stdout).unwrap();
     assert!(
         written.starts_with("entity,source,reason\nplan,/ppp/profile default,"),
         "{written}"
     );
-    std::fs::remove_file(&csv).unwrap();
     assert_eq!(counts(&app).await, before);
     assert_eq!(router_view(&sim), on_router);
 
     let prices = std::env::temp_dir().join(format!("prices-{}.toml", uuid::Uuid::new_v4()));
     std::fs::write(&prices, "[home-10m]\nprice = \"150000.50\"\n[night]\nprice = 1\nperiod_unit = \"day\"\nperiod_count = 7\n").unwrap();
     let prices_arg = prices.display().to_string();
-    let out = mikronet(
-        &app,
-        &[
-            "import",
-            "router",
-            "--router",
-            &router,
-            "--prices",
-            &prices_arg,
-        ],
-    )
-    .await;
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let with_prices = [
+        "import",
+        "router",
+        "--router",
+        &router,
+        "--prices",
+        &prices_arg,
+    ];
+    let out = mikronet(&app, &with_prices).await;
+    let stdout = succeeded(&out);
     eprintln!(
         "the command: {}",
         stdout
@@ -625,12 +627,7 @@ async fn the_command_plans_imports_and_says_what_it_did() {
         )),
         "{stdout}"
     );
-    let csv = stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("skipped rows written to "))
-        .unwrap()
-        .to_owned();
-    std::fs::remove_file(&csv).unwrap();
+    assert!(take_csv(&stdout).is_some());
     let priced: Vec<(String, i64, bool)> = app
         .db()
         .read(|ex| {
@@ -670,27 +667,11 @@ async fn the_command_plans_imports_and_says_what_it_did() {
         stdout.contains("nothing new: every row was imported before or is skipped"),
         "{stdout}"
     );
-    if let Some(csv) = stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("skipped rows written to "))
-    {
-        std::fs::remove_file(csv).unwrap();
-    }
+    take_csv(&stdout);
     // A bad price file names the profile and the field; nothing is written.
     std::fs::write(&prices, "[home-5m]\nprice = \"-3\"\n").unwrap();
     let settled = counts(&app).await;
-    let out = mikronet(
-        &app,
-        &[
-            "import",
-            "router",
-            "--router",
-            &router,
-            "--prices",
-            &prices_arg,
-        ],
-    )
-    .await;
+    let out = mikronet(&app, &with_prices).await;
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
