@@ -830,12 +830,10 @@ impl Run<'_> {
         let by_invoice = if self.plan.dry_run {
             HashMap::new()
         } else {
-            let found = self
-                .app
+            self.app
                 .db
                 .read(|ex| Box::pin(imports::mapped(ex, SOURCE, Entity::Payment)))
-                .await?;
-            found
+                .await?
         };
         let mut links = Vec::new();
         for r in rows {
