@@ -40,7 +40,11 @@ async fn exec(c: &mut MySqlConnection, sql: &str) -> anyhow::Result<()> {
 async fn fill_source(server: &str, clients: i64) -> anyhow::Result<String> {
     let mut c = MySqlConnection::connect(&format!("{server}/mysql")).await?;
     exec(&mut c, &format!("DROP DATABASE IF EXISTS {SOURCE_DB}")).await?;
-    exec(&mut c, &format!("CREATE DATABASE {SOURCE_DB} CHARACTER SET utf8mb4")).await?;
+    exec(
+        &mut c,
+        &format!("CREATE DATABASE {SOURCE_DB} CHARACTER SET utf8mb4"),
+    )
+    .await?;
     let url = format!("{server}/{SOURCE_DB}");
     let mut c = MySqlConnection::connect(&url).await?;
     for stmt in SCHEMA.split(';') {
@@ -53,8 +57,8 @@ async fn fill_source(server: &str, clients: i64) -> anyhow::Result<String> {
             exec(&mut c, &stmt).await?;
         }
     }
-    let hash = bcrypt::hash_with_result("bench-password", 4)?
-        .format_for_version(bcrypt::Version::TwoY);
+    let hash =
+        bcrypt::hash_with_result("bench-password", 4)?.format_for_version(bcrypt::Version::TwoY);
     for sql in [
         "INSERT INTO plan VALUES (1, 'Home 10M', 150000.50, 'home-10m'), \
          (2, 'Home 20M', 200000.00, 'home-20m'), (3, 'Home 50M', 350000.25, 'home-50m'), \
@@ -160,7 +164,10 @@ async fn main() -> anyhow::Result<()> {
     let app = App::new(config, db, SecretBox::from_base64(KEY)?);
     let actor = Actor::system("bench");
     for attempt in ["import", "second run"] {
-        println!("{attempt} into {}:", mikronet::app::describe_database(&target));
+        println!(
+            "{attempt} into {}:",
+            mikronet::app::describe_database(&target)
+        );
         let t = Instant::now();
         let plan = original::run(&app, &actor, &source, false, &Phases(t)).await?;
         let took = t.elapsed().as_secs_f64();
@@ -174,6 +181,10 @@ async fn main() -> anyhow::Result<()> {
         );
     }
     let v = mikronet::service::audit::verify(&app.db).await?;
-    println!("audit verify: {} ({} entries)", if v.ok() { "ok" } else { "MISMATCH" }, v.entries);
+    println!(
+        "audit verify: {} ({} entries)",
+        if v.ok() { "ok" } else { "MISMATCH" },
+        v.entries
+    );
     Ok(())
 }
