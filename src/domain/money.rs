@@ -78,7 +78,7 @@ impl Money {
             Some((whole, frac)) if frac.len() > 2 => {
                 let (kept, rest) = frac.split_at(2);
                 if !rest.bytes().all(|b| b == b'0') {
-                    return Err("has more than two decimals (it would have to be rounded)");
+                    return Err("must have at most two decimals");
                 }
                 Money::parse(&format!("{whole}.{kept}"))
             }

@@ -311,30 +311,29 @@ async fn verify_tx(ex: &mut dyn Exec) -> Result<Verification, StoreError> {
             )),
         }
     }
-    for r in &audited.payment_runs {
+    let payment_runs = audited.payment_runs.iter().map(|r| {
+        let what = format!(
+            "the payments of import entry {} (ids {}..={})",
+            r.entry,
+            r.from_seq + 1,
+            r.to_seq
+        );
+        (r, what)
+    });
+    let invoice_runs = audited.runs.iter().map(|r| {
+        let what = format!(
+            "the invoices of generation run entry {} ({} numbers {}..={})",
+            r.entry,
+            r.year,
+            r.from_seq + 1,
+            r.to_seq
+        );
+        (r, what)
+    });
+    for (r, what) in payment_runs.chain(invoice_runs) {
         if r.seen != (r.created, r.total) {
             v.mismatches.push(format!(
-                "the payments of import entry {} (ids {}..={}) are {} totalling {}, but the \
-                 entry says {} totalling {}",
-                r.entry,
-                r.from_seq + 1,
-                r.to_seq,
-                r.seen.0,
-                crate::domain::money::Money::from_minor(r.seen.1),
-                r.created,
-                crate::domain::money::Money::from_minor(r.total),
-            ));
-        }
-    }
-    for r in &audited.runs {
-        if r.seen != (r.created, r.total) {
-            v.mismatches.push(format!(
-                "the invoices of generation run entry {} ({} numbers {}..={}) are {} totalling \
-                 {}, but the entry says {} totalling {}",
-                r.entry,
-                r.year,
-                r.from_seq + 1,
-                r.to_seq,
+                "{what} are {} totalling {}, but the entry says {} totalling {}",
                 r.seen.0,
                 crate::domain::money::Money::from_minor(r.seen.1),
                 r.created,

@@ -102,7 +102,7 @@ CREATE TABLE `tbl_transactions` (
   PRIMARY KEY (`id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
--- Later versions made `method` free text (a gateway's name); the importer reads it as text.
+-- Later versions made `method` free text (a gateway's name): the importer reads it as text.
 ALTER TABLE `tbl_transactions` MODIFY `method` varchar(128) NOT NULL DEFAULT '';
 
 CREATE TABLE `tbl_users` (

@@ -241,6 +241,19 @@ struct SubFacts {
     period: Period,
 }
 
+/// An invoice row as decided: what its invoice (and payment) will be.
+struct Decided {
+    sub: i64,
+    facts: SubFacts,
+    invoice_date: NaiveDate,
+    due_date: NaiveDate,
+    total: Money,
+    status: InvoiceStatus,
+    /// Paid: the payment's date and method.
+    with: Option<(NaiveDate, String)>,
+    period_end: NaiveDate,
+}
+
 /// A paid invoice's payment as the original recorded it on the invoice.
 struct PaidWith {
     date: NaiveDate,
@@ -531,7 +544,6 @@ impl Run<'_> {
     /// Returns what the invoices need of each subscription, by its source key.
     async fn subscriptions(&mut self) -> Result<HashMap<i64, SubFacts>, AppError> {
         let table = self.tables.subscription.clone();
-        let (clients, plans) = (self.tables.clients.clone(), self.tables.plan.clone());
         let rows = self
             .read(
                 Entity::Subscription,
@@ -544,30 +556,7 @@ impl Run<'_> {
         let mut new: Vec<(i64, Subscription)> = Vec::new();
         for r in rows {
             let source = format!("{table}#{}", r.key);
-            let decided = (|| {
-                let client = key(&r, 0, "client_id")?;
-                let client = self.resolved(Entity::Client, client).ok_or_else(|| {
-                    self.unresolved(Entity::Client, &clients, "client_id", client)
-                })?;
-                let plan = key(&r, 1, "plan_id")?;
-                let plan = self
-                    .resolved(Entity::Plan, plan)
-                    .ok_or_else(|| self.unresolved(Entity::Plan, &plans, "plan_id", plan))?;
-                let start = date(&r, 2, "start_date")?;
-                let end = date(&r, 3, "end_date")?;
-                if end < start {
-                    return Err(format!("end_date {end} is before start_date {start}"));
-                }
-                let status = original_subscription_status(text(&r, 4), end, self.today)?;
-                Ok(Subscription {
-                    id: SubscriptionId(0),
-                    client_id: ClientId(client),
-                    plan_id: PlanId(plan),
-                    start_date: start,
-                    end_date: end,
-                    status,
-                })
-            })();
+            let decided = self.decide_subscription(&r);
             if self.before(Entity::Subscription, &source, r.key) {
                 if let (Ok(s), Some(id)) = (&decided, self.resolved(Entity::Subscription, r.key)) {
                     facts.insert(r.key, self.facts(id, s));
@@ -599,6 +588,91 @@ impl Run<'_> {
         Ok(facts)
     }
 
+    /// A subscription row in our terms, or why it cannot be imported.
+    fn decide_subscription(&self, r: &SourceRow) -> Result<Subscription, String> {
+        let client = key(r, 0, "client_id")?;
+        let client = self.resolved(Entity::Client, client).ok_or_else(|| {
+            self.unresolved(Entity::Client, &self.tables.clients, "client_id", client)
+        })?;
+        let plan = key(r, 1, "plan_id")?;
+        let plan = self
+            .resolved(Entity::Plan, plan)
+            .ok_or_else(|| self.unresolved(Entity::Plan, &self.tables.plan, "plan_id", plan))?;
+        let start = date(r, 2, "start_date")?;
+        let end = date(r, 3, "end_date")?;
+        if end < start {
+            return Err(format!("end_date {end} is before start_date {start}"));
+        }
+        let status = original_subscription_status(text(r, 4), end, self.today)?;
+        Ok(Subscription {
+            id: SubscriptionId(0),
+            client_id: ClientId(client),
+            plan_id: PlanId(plan),
+            start_date: start,
+            end_date: end,
+            status,
+        })
+    }
+
+    /// An invoice row in our terms, or why it cannot be imported.
+    fn decide_invoice(
+        &self,
+        r: &SourceRow,
+        subs: &HashMap<i64, SubFacts>,
+    ) -> Result<Decided, String> {
+        let sub = key(r, 0, "subscription_id")?;
+        let facts = subs.get(&sub).copied().ok_or_else(|| {
+            self.unresolved(
+                Entity::Subscription,
+                &self.tables.subscription,
+                "subscription_id",
+                sub,
+            )
+        })?;
+        let invoice_date = date(r, 1, "invoice_date")?;
+        let due_date = date(r, 2, "due_date")?;
+        if due_date < invoice_date {
+            return Err(format!(
+                "due_date {due_date} is before invoice_date {invoice_date}"
+            ));
+        }
+        let total = Money::parse_decimal(text(r, 3))
+            .map_err(|e| format!("total_amount '{}' {e}", text(r, 3)))?;
+        if total < Money::ZERO {
+            return Err(format!("total_amount {total} is negative"));
+        }
+        let status = original_invoice_status(text(r, 4))?;
+        let with = if status == InvoiceStatus::Paid {
+            let method = text(r, 5).trim();
+            if method.is_empty() || method.len() > 32 {
+                return Err(
+                    "invoice_status is paid but payment_method is missing or longer \
+                                 than 32 characters"
+                        .into(),
+                );
+            }
+            let date = date(r, 6, "payment_date")
+                .map_err(|e| format!("invoice_status is paid but {e}"))?;
+            Some((date, method.to_owned()))
+        } else {
+            None
+        };
+        let period_end = facts
+            .period
+            .first_end(invoice_date)
+            .ok_or_else(|| format!("invoice_date {invoice_date} is out of range"))?;
+        Ok(Decided {
+            sub,
+            facts,
+            invoice_date,
+            due_date,
+            total,
+            status,
+            with,
+            period_end,
+        })
+    }
+
     fn facts(&self, id: i64, s: &Subscription) -> SubFacts {
         SubFacts {
             id,
@@ -615,7 +689,6 @@ impl Run<'_> {
     /// Returns the paid invoices, for the `payment` table's rows to be matched with.
     async fn invoices(&mut self, subs: &HashMap<i64, SubFacts>) -> Result<PaidIndex, AppError> {
         let table = self.tables.invoice.clone();
-        let subs_table = self.tables.subscription.clone();
         let cols = [
             "subscription_id",
             "invoice_date",
@@ -650,56 +723,15 @@ impl Run<'_> {
             for r in rows {
                 after = r.key;
                 let source = format!("{table}#{}", r.key);
-                let decided = (|| {
-                    let sub = key(&r, 0, "subscription_id")?;
-                    let facts = subs.get(&sub).copied().ok_or_else(|| {
-                        self.unresolved(Entity::Subscription, &subs_table, "subscription_id", sub)
-                    })?;
-                    let invoice_date = date(&r, 1, "invoice_date")?;
-                    let due_date = date(&r, 2, "due_date")?;
-                    if due_date < invoice_date {
-                        return Err(format!(
-                            "due_date {due_date} is before invoice_date {invoice_date}"
-                        ));
-                    }
-                    let total = Money::parse_decimal(text(&r, 3))
-                        .map_err(|e| format!("total_amount '{}' {e}", text(&r, 3)))?;
-                    if total < Money::ZERO {
-                        return Err(format!("total_amount {total} is negative"));
-                    }
-                    let status = original_invoice_status(text(&r, 4))?;
-                    let with = if status == InvoiceStatus::Paid {
-                        let method = text(&r, 5).trim();
-                        if method.is_empty() || method.len() > 32 {
-                            return Err(
-                                "invoice_status is paid but payment_method is missing or longer \
-                                 than 32 characters"
-                                    .into(),
-                            );
-                        }
-                        let date = date(&r, 6, "payment_date")
-                            .map_err(|e| format!("invoice_status is paid but {e}"))?;
-                        Some((date, method.to_owned()))
-                    } else {
-                        None
-                    };
-                    let period_end = facts
-                        .period
-                        .first_end(invoice_date)
-                        .ok_or_else(|| format!("invoice_date {invoice_date} is out of range"))?;
-                    Ok((
-                        sub,
-                        facts,
-                        invoice_date,
-                        due_date,
-                        total,
-                        status,
-                        with,
-                        period_end,
-                    ))
-                })();
+                let decided = self.decide_invoice(&r, subs);
                 if self.before(Entity::Invoice, &source, r.key) {
-                    if let Ok((sub, _, _, _, total, _, Some((date, _)), _)) = decided {
+                    if let Ok(Decided {
+                        sub,
+                        total,
+                        with: Some((date, _)),
+                        ..
+                    }) = decided
+                    {
                         paid.insert((sub, total.minor(), date), r.key);
                     }
                     let payment = self
@@ -712,14 +744,22 @@ impl Run<'_> {
                     }
                     continue;
                 }
-                let (sub, facts, invoice_date, due_date, total, status, with, period_end) =
-                    match decided {
-                        Ok(d) => d,
-                        Err(why) => {
-                            self.plan.skip(Entity::Invoice, source, why);
-                            continue;
-                        }
-                    };
+                let Decided {
+                    sub,
+                    facts,
+                    invoice_date,
+                    due_date,
+                    total,
+                    status,
+                    with,
+                    period_end,
+                } = match decided {
+                    Ok(d) => d,
+                    Err(why) => {
+                        self.plan.skip(Entity::Invoice, source, why);
+                        continue;
+                    }
+                };
                 if let Some(&first) = periods.get(&(facts.id, invoice_date)) {
                     self.plan.skip(
                         Entity::Invoice,
@@ -843,19 +883,7 @@ impl Run<'_> {
                 self.plan.unchanged(Entity::Payment, source, id);
                 continue;
             }
-            let decided =
-                (|| {
-                    let sub = key(&r, 0, "subscription_id")?;
-                    let date = date(&r, 1, "payment_date")?;
-                    let amount = Money::parse_decimal(text(&r, 2))
-                        .map_err(|e| format!("amount '{}' {e}", text(&r, 2)))?;
-                    paid.get(&(sub, amount.minor(), date)).copied().ok_or_else(|| {
-                    format!(
-                        "no paid invoice of subscription_id {sub} for {amount} paid on {date}: \
-                         the original's unfinished payment table; record it by hand if it is real"
-                    )
-                })
-                })();
+            let decided = match_payment(&r, paid);
             match decided {
                 Ok(invoice) => {
                     let found = by_invoice.get(&payment_key("invoice", invoice)).copied();
@@ -960,6 +988,22 @@ impl Run<'_> {
         )
         .await
     }
+}
+
+/// The paid invoice (its source key) a row of the `payment` table paid, or why none.
+fn match_payment(r: &SourceRow, paid: &PaidIndex) -> Result<i64, String> {
+    let sub = key(r, 0, "subscription_id")?;
+    let date = date(r, 1, "payment_date")?;
+    let amount =
+        Money::parse_decimal(text(r, 2)).map_err(|e| format!("amount '{}' {e}", text(r, 2)))?;
+    paid.get(&(sub, amount.minor(), date))
+        .copied()
+        .ok_or_else(|| {
+            format!(
+                "no paid invoice of subscription_id {sub} for {amount} paid on {date}: \
+                         the original's unfinished payment table; record it by hand if it is real"
+            )
+        })
 }
 
 /// The import map's key of a payment: the invoice it came from (`invoice#12`) or the row of
