@@ -31,6 +31,9 @@ _mikronet() {
             mikronet,generate-invoices)
                 cmd="mikronet__subcmd__generate__subcmd__invoices"
                 ;;
+            mikronet,import)
+                cmd="mikronet__subcmd__import"
+                ;;
             mikronet,migrate)
                 cmd="mikronet__subcmd__migrate"
                 ;;
@@ -52,6 +55,15 @@ _mikronet() {
             mikronet__subcmd__audit,verify)
                 cmd="mikronet__subcmd__audit__subcmd__verify"
                 ;;
+            mikronet__subcmd__import,original)
+                cmd="mikronet__subcmd__import__subcmd__original"
+                ;;
+            mikronet__subcmd__import,phpnuxbill)
+                cmd="mikronet__subcmd__import__subcmd__phpnuxbill"
+                ;;
+            mikronet__subcmd__import,router)
+                cmd="mikronet__subcmd__import__subcmd__router"
+                ;;
             *)
                 ;;
         esac
@@ -59,7 +71,7 @@ _mikronet() {
 
     case "${cmd}" in
         mikronet)
-            opts="-h -V --config --help --version serve migrate check-config create-admin provision reconcile generate-invoices rotate-key backup restore audit"
+            opts="-h -V --config --help --version serve migrate check-config create-admin provision reconcile generate-invoices rotate-key backup restore import audit"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -178,6 +190,94 @@ _mikronet() {
             fi
             case "${prev}" in
                 --date)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mikronet__subcmd__import)
+            opts="-h --config --help original phpnuxbill router"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mikronet__subcmd__import__subcmd__original)
+            opts="-h --from --dry-run --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mikronet__subcmd__import__subcmd__phpnuxbill)
+            opts="-h --from --dry-run --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mikronet__subcmd__import__subcmd__router)
+            opts="-h --router --dry-run --only-link --prices --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --router)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prices)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -37,6 +37,7 @@ complete -c mikronet -n "__fish_mikronet_needs_command" -f -a "generate-invoices
 complete -c mikronet -n "__fish_mikronet_needs_command" -f -a "rotate-key" -d 'Make a new secret key and re-seal every stored password under it, in one transaction. Stop every server first; give each the new key before starting it again'
 complete -c mikronet -n "__fish_mikronet_needs_command" -f -a "backup" -d 'SQLite: write a consistent copy of the database to FILE while servers keep running (MariaDB/PostgreSQL: names their own tools and exits 2)'
 complete -c mikronet -n "__fish_mikronet_needs_command" -f -a "restore" -d 'SQLite: restore a backup into the configured database, which must be empty; the backup must have been made with the configured secret key'
+complete -c mikronet -n "__fish_mikronet_needs_command" -f -a "import" -d 'Move a provider in: import from the original system, phpNuxBill or a router (`--dry-run` prints the plan and changes nothing)'
 complete -c mikronet -n "__fish_mikronet_needs_command" -f -a "audit" -d 'The audit trail of changes to money, users, settings and routers'
 complete -c mikronet -n "__fish_mikronet_using_subcommand serve" -l config -d 'Configuration file (TOML); environment variables MIKRONET_* override it' -r -F
 complete -c mikronet -n "__fish_mikronet_using_subcommand serve" -l simulate -d 'Also run an in-memory RouterOS simulator and register it as the router `simulator`: a demo needs no MikroTik'
@@ -67,6 +68,25 @@ complete -c mikronet -n "__fish_mikronet_using_subcommand backup" -l force -d 'R
 complete -c mikronet -n "__fish_mikronet_using_subcommand backup" -s h -l help -d 'Print help'
 complete -c mikronet -n "__fish_mikronet_using_subcommand restore" -l config -d 'Configuration file (TOML); environment variables MIKRONET_* override it' -r -F
 complete -c mikronet -n "__fish_mikronet_using_subcommand restore" -s h -l help -d 'Print help'
+complete -c mikronet -n "__fish_mikronet_using_subcommand import; and not __fish_seen_subcommand_from original phpnuxbill router" -l config -d 'Configuration file (TOML); environment variables MIKRONET_* override it' -r -F
+complete -c mikronet -n "__fish_mikronet_using_subcommand import; and not __fish_seen_subcommand_from original phpnuxbill router" -s h -l help -d 'Print help'
+complete -c mikronet -n "__fish_mikronet_using_subcommand import; and not __fish_seen_subcommand_from original phpnuxbill router" -f -a "original" -d 'From the original PHP system\'s MySQL database (`clients`/`Clients`, `plan`, `subscription`, `invoice`, `payment`, `users`)'
+complete -c mikronet -n "__fish_mikronet_using_subcommand import; and not __fish_seen_subcommand_from original phpnuxbill router" -f -a "phpnuxbill" -d 'From a phpNuxBill MySQL database (PPPoE customers, plans, recharges, transactions, routers, staff)'
+complete -c mikronet -n "__fish_mikronet_using_subcommand import; and not __fish_seen_subcommand_from original phpnuxbill router" -f -a "router" -d 'From a router\'s PPP secrets and profiles (the router must be registered here)'
+complete -c mikronet -n "__fish_mikronet_using_subcommand import; and __fish_seen_subcommand_from original" -l from -d 'The original\'s database, e.g. mysql://user:pass@host/db' -r
+complete -c mikronet -n "__fish_mikronet_using_subcommand import; and __fish_seen_subcommand_from original" -l config -d 'Configuration file (TOML); environment variables MIKRONET_* override it' -r -F
+complete -c mikronet -n "__fish_mikronet_using_subcommand import; and __fish_seen_subcommand_from original" -l dry-run -d 'Print the plan; change nothing anywhere'
+complete -c mikronet -n "__fish_mikronet_using_subcommand import; and __fish_seen_subcommand_from original" -s h -l help -d 'Print help'
+complete -c mikronet -n "__fish_mikronet_using_subcommand import; and __fish_seen_subcommand_from phpnuxbill" -l from -d 'phpNuxBill\'s database, e.g. mysql://user:pass@host/phpnuxbill' -r
+complete -c mikronet -n "__fish_mikronet_using_subcommand import; and __fish_seen_subcommand_from phpnuxbill" -l config -d 'Configuration file (TOML); environment variables MIKRONET_* override it' -r -F
+complete -c mikronet -n "__fish_mikronet_using_subcommand import; and __fish_seen_subcommand_from phpnuxbill" -l dry-run -d 'Print the plan; change nothing anywhere'
+complete -c mikronet -n "__fish_mikronet_using_subcommand import; and __fish_seen_subcommand_from phpnuxbill" -s h -l help -d 'Print help'
+complete -c mikronet -n "__fish_mikronet_using_subcommand import; and __fish_seen_subcommand_from router" -l router -d 'The router\'s id here' -r
+complete -c mikronet -n "__fish_mikronet_using_subcommand import; and __fish_seen_subcommand_from router" -l prices -d 'Prices of the router\'s profiles (TOML: profile name → price and period)' -r -F
+complete -c mikronet -n "__fish_mikronet_using_subcommand import; and __fish_seen_subcommand_from router" -l config -d 'Configuration file (TOML); environment variables MIKRONET_* override it' -r -F
+complete -c mikronet -n "__fish_mikronet_using_subcommand import; and __fish_seen_subcommand_from router" -l dry-run -d 'Print the plan; change nothing anywhere'
+complete -c mikronet -n "__fish_mikronet_using_subcommand import; and __fish_seen_subcommand_from router" -l only-link -d 'Only link secrets to existing clients; create no clients'
+complete -c mikronet -n "__fish_mikronet_using_subcommand import; and __fish_seen_subcommand_from router" -s h -l help -d 'Print help'
 complete -c mikronet -n "__fish_mikronet_using_subcommand audit; and not __fish_seen_subcommand_from verify" -l config -d 'Configuration file (TOML); environment variables MIKRONET_* override it' -r -F
 complete -c mikronet -n "__fish_mikronet_using_subcommand audit; and not __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
 complete -c mikronet -n "__fish_mikronet_using_subcommand audit; and not __fish_seen_subcommand_from verify" -f -a "verify" -d 'Re-compute the trail\'s hash chain, naming the first entry that does not hold, and compare every invoice and payment with it (exit code 3 when anything does not hold)'
