@@ -41,6 +41,7 @@ pub struct DocumentQuery {
     #[param(value_type = Option<String>, example = "id")]
     pub lang: Option<String>,
     /// `a4` (default), `58` or `80` (a thermal roll, mm wide).
+    #[param(inline)]
     pub paper: Option<Paper>,
 }
 
