@@ -363,6 +363,58 @@ pub fn original_role(role: &str) -> (Role, Option<String>) {
     }
 }
 
+/// The audit entry of one year's invoices an import batch numbered `after + 1 ..= last`, with
+/// their total: shaped as a generation run's, so `audit verify` checks both the same way.
+pub fn invoices_imported(
+    by: &str,
+    source: Source,
+    year: i32,
+    after: i64,
+    last: i64,
+    total_minor: i64,
+) -> crate::domain::audit::NewAudit {
+    use crate::domain::audit::{AuditAction, AuditEntity, NewAudit};
+    NewAudit::new(
+        by,
+        AuditAction::InvoicesImported,
+        AuditEntity::BillingRun,
+        format!("import:{source}"),
+    )
+    .after(serde_json::json!({
+        "source": source.as_str(),
+        "year": year,
+        "after_seq": after,
+        "last_seq": last,
+        "created": last - after,
+        "total_minor": total_minor,
+    }))
+}
+
+/// The audit entry of the payments an import batch created with the consecutive ids
+/// `first ..= last`, with their total.
+pub fn payments_imported(
+    by: &str,
+    source: Source,
+    first: i64,
+    last: i64,
+    total_minor: i64,
+) -> crate::domain::audit::NewAudit {
+    use crate::domain::audit::{AuditAction, AuditEntity, NewAudit};
+    NewAudit::new(
+        by,
+        AuditAction::PaymentsImported,
+        AuditEntity::Payment,
+        format!("{first}..{last}"),
+    )
+    .after(serde_json::json!({
+        "source": source.as_str(),
+        "after_seq": first - 1,
+        "last_seq": last,
+        "created": last - first + 1,
+        "total_minor": total_minor,
+    }))
+}
+
 fn verb(a: Action, dry_run: bool) -> &'static str {
     match (a, dry_run) {
         (Action::Create, false) => "created",

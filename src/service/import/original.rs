@@ -29,8 +29,8 @@ use crate::domain::billing::subscription::Subscription;
 use crate::domain::client::{Client, ClientDraft};
 use crate::domain::ids::{ClientId, InvoiceId, PaymentId, PlanId, SubscriptionId, UserId};
 use crate::domain::import::{
-    Entity, Plan, Source, original_invoice_status, original_role, original_subscription_status,
-    parse_source_date, parse_source_timestamp,
+    Entity, Plan, Source, invoices_imported, original_invoice_status, original_role,
+    original_subscription_status, parse_source_date, parse_source_timestamp, payments_imported,
 };
 use crate::domain::money::Money;
 use crate::domain::user::{Actor, Role, User, check_username};
@@ -1140,38 +1140,12 @@ async fn apply_invoices(
     imports::record_many(ex, SOURCE, Entity::Payment, &pay_map, now).await?;
 
     for (year, (after, last, total)) in &years {
-        let entry = NewAudit::new(
-            by,
-            AuditAction::InvoicesImported,
-            AuditEntity::BillingRun,
-            format!("import:{SOURCE}"),
-        )
-        .after(serde_json::json!({
-            "source": SOURCE.as_str(),
-            "year": year,
-            "after_seq": after,
-            "last_seq": last,
-            "created": last - after,
-            "total_minor": total,
-        }));
+        let entry = invoices_imported(by, SOURCE, *year, *after, *last, *total);
         audit::record_tx(ex, entry).await?;
     }
     if !pays.is_empty() {
         let last = first + pays.len() as i64 - 1;
-        let entry = NewAudit::new(
-            by,
-            AuditAction::PaymentsImported,
-            AuditEntity::Payment,
-            format!("{first}..{last}"),
-        )
-        .after(serde_json::json!({
-            "source": SOURCE.as_str(),
-            "after_seq": first - 1,
-            "last_seq": last,
-            "created": pays.len(),
-            "total_minor": paid_total,
-        }));
-        audit::record_tx(ex, entry).await?;
+        audit::record_tx(ex, payments_imported(by, SOURCE, first, last, paid_total)).await?;
     }
     Ok(())
 }

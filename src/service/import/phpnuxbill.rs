@@ -22,7 +22,9 @@ use crate::domain::billing::plan::Plan as OurPlan;
 use crate::domain::billing::subscription::{Status, Subscription};
 use crate::domain::client::Client;
 use crate::domain::ids::{ClientId, InvoiceId, PaymentId, PlanId, RouterId, SubscriptionId};
-use crate::domain::import::{parse_source_date, phpnuxbill as rules};
+use crate::domain::import::{
+    invoices_imported, parse_source_date, payments_imported, phpnuxbill as rules,
+};
 use crate::domain::money::Money;
 use crate::domain::router::{Router, RouterSettings, SuspendMode, Transport};
 use crate::domain::user::{Actor, Role, User};
@@ -1310,22 +1312,14 @@ fn invoices_batch(by: String, now: DateTime<Utc>) -> ApplyBatch<NewInvoice> {
                 }
                 let last = after + at.len() as i64;
                 billing::set_counter(ex, *year, last).await?;
-                entries.push(
-                    NewAudit::new(
-                        &by,
-                        AuditAction::InvoicesImported,
-                        AuditEntity::BillingRun,
-                        format!("import:{SRC}"),
-                    )
-                    .after(serde_json::json!({
-                        "source": SRC.as_str(),
-                        "year": year,
-                        "after_seq": after,
-                        "last_seq": last,
-                        "created": at.len(),
-                        "total_minor": total.minor(),
-                    })),
-                );
+                entries.push(invoices_imported(
+                    &by,
+                    SRC,
+                    *year,
+                    after,
+                    last,
+                    total.minor(),
+                ));
             }
             let keys: Vec<(String, i64)> = rows
                 .iter()
@@ -1341,21 +1335,7 @@ fn invoices_batch(by: String, now: DateTime<Utc>) -> ApplyBatch<NewInvoice> {
             // The batch's payments have consecutive ids (numbered in the plan in this order).
             if let (Some(first), Some(last)) = (payments.first(), payments.last()) {
                 let total: i64 = payments.iter().map(|p| p.amount.minor()).sum();
-                entries.push(
-                    NewAudit::new(
-                        &by,
-                        AuditAction::PaymentsImported,
-                        AuditEntity::Payment,
-                        format!("{}..{}", first.id, last.id),
-                    )
-                    .after(serde_json::json!({
-                        "source": SRC.as_str(),
-                        "after_seq": first.id.0 - 1,
-                        "last_seq": last.id.0,
-                        "created": payments.len(),
-                        "total_minor": total,
-                    })),
-                );
+                entries.push(payments_imported(&by, SRC, first.id.0, last.id.0, total));
             }
             finish_batch(ex, Entity::Invoice, "invoices", &keys, now).await?;
             imports::follow_ids(ex, "payments").await?;
