@@ -186,20 +186,8 @@ pub async fn invoice(
     let c = q.choice(&app.settings())?;
     let f = Frame::new(app, c.lang).await?;
     let inv = &doc.invoice;
-    let paid = doc
-        .payments
-        .iter()
-        .filter(|p| p.status == PaymentStatus::Success)
-        .try_fold(Money::ZERO, |sum, p| sum.checked_add(p.amount))
-        .ok_or_else(|| AppError::Internal("the payments overflow".into()))?;
-    let due = match inv.status {
-        InvoiceStatus::Void => Money::ZERO,
-        _ => inv
-            .total
-            .checked_sub(paid)
-            .filter(|m| *m > Money::ZERO)
-            .unwrap_or(Money::ZERO),
-    };
+    // The invoice keeps the sum of its successful payments; what is owed follows from it.
+    let (paid, due) = (inv.paid, inv.outstanding());
     let period = format_date_range(inv.period_start, inv.period_end, c.lang);
     let status = match inv.status {
         InvoiceStatus::Paid => Some(t(c.lang, "doc-stamp-paid")),
