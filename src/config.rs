@@ -67,6 +67,11 @@ pub struct Config {
     pub invoice_due_days: u32,
     /// Days after the due date before an unpaid subscription is cut off.
     pub grace_days: u32,
+    /// A subscription suspended this many days becomes `expired` in the daily run; 0: never.
+    pub expire_after_days: u32,
+    /// What an expired client's secret becomes on the router: `disable` (kept, disabled, as
+    /// while suspended) or `remove` (deleted; it comes back if the client is reactivated).
+    pub expired_secret: String,
     /// Over HTTP, billing and generation runs take dates at most this many days from today
     /// (an admin may go further with `force=true`; the CLI takes any date).
     pub billing_date_window_days: u32,
@@ -129,6 +134,8 @@ impl Default for Config {
             invoice_days_before: 4,
             invoice_due_days: 7,
             grace_days: 0,
+            expire_after_days: 0,
+            expired_secret: "disable".into(),
             billing_date_window_days: 31,
             billing_scheduler: true,
             billing_time: "00:05".into(),
@@ -443,6 +450,12 @@ impl Config {
                 bad(key, "must be at most 366");
             }
         }
+        if self.expire_after_days > 3660 {
+            bad("expire_after_days", "must be at most 3660 (0: never)");
+        }
+        if !matches!(self.expired_secret.as_str(), "disable" | "remove") {
+            bad("expired_secret", "must be disable or remove");
+        }
         if self.billing_date_window_days > 36_500 {
             bad("billing_date_window_days", "must be at most 36500");
         }
@@ -550,7 +563,16 @@ impl Config {
             invoice_days_before: self.invoice_days_before,
             invoice_due_days: self.invoice_due_days,
             grace_days: self.grace_days,
+            payment_methods: crate::domain::billing::invoice::DEFAULT_PAYMENT_METHODS
+                .iter()
+                .map(|m| (*m).to_owned())
+                .collect(),
         }
+    }
+
+    /// Whether an expired client's secret is removed from the router (`expired_secret`).
+    pub fn remove_expired_secrets(&self) -> bool {
+        self.expired_secret == "remove"
     }
 
     pub fn sync_settings(&self) -> crate::provisioning::SyncSettings {
@@ -560,6 +582,7 @@ impl Config {
             reconcile_every: Duration::from_secs(self.reconcile_interval_seconds),
             probe_every: Duration::from_secs(self.router_probe_seconds),
             reconcile_wait: Duration::from_secs(self.reconcile_wait_seconds),
+            remove_expired: self.remove_expired_secrets(),
         }
     }
 
@@ -629,6 +652,13 @@ mod tests {
         assert!(Config::load(None, env(&[("MIKRONET_BILLING_TIME", "25:00")])).is_err());
         assert!(Config::load(None, env(&[("MIKRONET_BACKUP_TIME", "3am")])).is_err());
         assert!(Config::load(None, env(&[("MIKRONET_BACKUP_KEEP", "0")])).is_err());
+        assert!(Config::load(None, env(&[("MIKRONET_EXPIRED_SECRET", "delete")])).is_err());
+        assert!(Config::load(None, env(&[("MIKRONET_EXPIRE_AFTER_DAYS", "5000")])).is_err());
+        let c = Config::load(None, env(&[("MIKRONET_EXPIRE_AFTER_DAYS", "30")])).unwrap();
+        assert_eq!(
+            (c.expire_after_days, c.remove_expired_secrets()),
+            (30, false)
+        );
         let servers = env(&[
             ("MIKRONET_BACKUP_DIR", "/var/backups/mikronet"),
             ("DATABASE_URL", "postgres://postgres@127.0.0.1/test"),

@@ -298,6 +298,7 @@ async fn settings_form_saves_and_shows_errors_by_their_fields(app: TestApp) {
         "invoice_days_before",
         "invoice_due_days",
         "grace_days",
+        "payment_methods",
     ] {
         assert!(
             r.text.contains(&format!("name=\"{name}\"")),
@@ -320,6 +321,7 @@ async fn settings_form_saves_and_shows_errors_by_their_fields(app: TestApp) {
                 ("invoice_days_before", "5"),
                 ("invoice_due_days", "10"),
                 ("grace_days", "3"),
+                ("payment_methods", "cash, qris,gopay"),
             ],
         )
         .await;
@@ -333,6 +335,10 @@ async fn settings_form_saves_and_shows_errors_by_their_fields(app: TestApp) {
     assert_eq!(d["invoice_days_before"], 5);
     assert_eq!(d["invoice_due_days"], 10);
     assert_eq!(d["grace_days"], 3);
+    assert_eq!(
+        d["payment_methods"],
+        serde_json::json!(["cash", "qris", "gopay"])
+    );
     // In effect at once: the frame shows the new name, in the new default language.
     let r = app
         .page("/console/settings?done=saved", &admin)
@@ -349,10 +355,21 @@ async fn settings_form_saves_and_shows_errors_by_their_fields(app: TestApp) {
                 ("grace_days", "400"),
                 ("provider_name", "Net Baru"),
                 ("time_zone", "Mars/Olympus"),
+                ("payment_methods", "cash, Bank Transfer"),
             ],
         )
         .await;
     assert_eq!(r.status, 422, "{}", r.text);
+    assert!(
+        text_of(&r.text, "f-payment_methods-error").contains("Bank")
+            && text_of(&r.text, "f-payment_methods-error").contains("is not a lower-case word"),
+        "{}",
+        r.text
+    );
+    assert!(
+        r.text.contains("value=\"cash, Bank, Transfer\""),
+        "what was typed, as words"
+    );
     assert!(
         text_of(&r.text, "f-grace_days-error").contains("366"),
         "{}",

@@ -655,7 +655,7 @@ async fn several_schedulers_run_the_day_once(backend: Backend) {
     let mut ran = Vec::new();
     for t in tasks {
         match t.await.unwrap() {
-            Scheduled::Ran(summary, cut) => ran.push((summary.created, cut.len())),
+            Scheduled::Ran(run) => ran.push((run.generation.created, run.cut.len())),
             Scheduled::Skipped(claim) => assert!(
                 matches!(claim, DailyClaim::Held { .. } | DailyClaim::Done),
                 "{claim:?}"
@@ -679,20 +679,6 @@ async fn postgres() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mysql() {
     three_servers_on_one_database(Backend::MySql).await;
-}
-
-/// One test per backend for each `async fn name(backend: Backend)`.
-macro_rules! per_backend {
-    ($($name:ident),* $(,)?) => {
-        $(mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() { super::$name(mikronet::storage::Backend::Sqlite).await }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn mysql() { super::$name(mikronet::storage::Backend::MySql).await }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() { super::$name(mikronet::storage::Backend::Postgres).await }
-        })*
-    };
 }
 
 per_backend!(

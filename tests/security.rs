@@ -10,22 +10,6 @@ use common::TestApp;
 use mikronet::config::Config;
 use mikronet::storage::Backend;
 
-/// One test per backend for each `async fn name(backend: Backend)` that builds its own app.
-macro_rules! per_backend {
-    ($($name:ident),* $(,)?) => {
-        mod per_backend {
-            $(mod $name {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() { super::super::$name(mikronet::storage::Backend::Sqlite).await }
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn mysql() { super::super::$name(mikronet::storage::Backend::MySql).await }
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() { super::super::$name(mikronet::storage::Backend::Postgres).await }
-            })*
-        }
-    };
-}
-
 /// Fires `n` logins at once from `peer`; returns how many got each status.
 async fn burst(app: &Arc<TestApp>, n: usize, peer: &str, user: &str, pw: &str) -> Vec<u16> {
     let mut tasks = Vec::new();

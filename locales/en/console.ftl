@@ -230,6 +230,7 @@ invoices-run-first = First number
 invoices-run-last = Last number
 invoices-run-total = Amount invoiced
 invoices-run-cut-off = Subscriptions cut off
+invoices-run-expired = Subscriptions expired
 invoices-run-show = Show the invoices of this run
 # Cashier (cashier.rs)
 cashier-search-label = Client name, phone or PPP name
@@ -298,6 +299,8 @@ field-time-zone = Time zone
 field-invoice-days-before = Days before the end date to invoice
 field-invoice-due-days = Days until an invoice is due
 field-grace-days = Grace days before cut-off
+field-payment-methods = Payment methods accepted
+settings-payment-methods-hint = Words separated by commas, in the order the payment form offers them: cash, bank_transfer, qris, … (a method of your own, such as gopay, is shown as you type it).
 field-is-default = Default router for new clients
 routers-new = New router
 routers-edit = Edit router

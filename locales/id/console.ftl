@@ -212,6 +212,7 @@ invoices-run-first = Nomor pertama
 invoices-run-last = Nomor terakhir
 invoices-run-total = Jumlah ditagih
 invoices-run-cut-off = Langganan diisolir
+invoices-run-expired = Langganan kedaluwarsa
 invoices-run-show = Tampilkan tagihan dari proses ini
 # Cashier (cashier.rs)
 cashier-search-label = Nama, nomor telepon atau nama PPP pelanggan
@@ -280,6 +281,8 @@ field-time-zone = Zona waktu
 field-invoice-days-before = Hari sebelum tanggal berakhir untuk menagih
 field-invoice-due-days = Hari sampai tagihan jatuh tempo
 field-grace-days = Hari tenggang sebelum pemutusan
+field-payment-methods = Metode pembayaran yang diterima
+settings-payment-methods-hint = Kata-kata dipisahkan koma, sesuai urutan di formulir pembayaran: cash, bank_transfer, qris, … (metode Anda sendiri, misalnya gopay, ditampilkan seperti yang Anda ketik).
 field-is-default = Router bawaan untuk pelanggan baru
 routers-new = Router baru
 routers-edit = Ubah router

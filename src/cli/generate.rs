@@ -22,15 +22,22 @@ pub async fn run(config: Config, date: Option<NaiveDate>, dry_run: bool) -> anyh
     progress.step(1, "generating invoices");
     let by = Actor::system("cli");
     let summary = billing::generate(&app, &by, date, dry_run, false).await?;
-    let cut = if dry_run {
-        0
+    let (cut, expired) = if dry_run {
+        (0, 0)
     } else {
         progress.step(2, "cutting off unpaid subscriptions");
-        billing::cut_off(&app, &by, date, false).await?.len()
+        let cut = billing::cut_off(&app, &by, date, false).await?.len();
+        (cut, billing::expire(&app, date).await?.len())
     };
     progress.step(3, "done");
     drop(progress);
     println!("{}", summary_text(&summary, cut, today));
+    if expired > 0 {
+        println!(
+            "{expired} suspended subscription(s) expired (suspended {} days)",
+            app.config.expire_after_days
+        );
+    }
     println!("took {:.2} s", start.elapsed().as_secs_f64());
     Ok(())
 }

@@ -28,6 +28,8 @@ words! {
         PaymentsImported = "payments_imported",
         /// One cut-off run: which subscriptions it suspended.
         CutOffRun = "cut_off_run",
+        /// One expiry step of a daily run: which suspended subscriptions became expired.
+        SubscriptionsExpired = "subscriptions_expired",
         PaymentRecorded = "payment_recorded",
         /// A pending payment confirmed (`success`) or rejected (`failed`).
         PaymentStatusChanged = "payment_status_changed",
@@ -52,6 +54,7 @@ words! {
     pub enum AuditEntity {
         Invoice = "invoice",
         BillingRun = "billing_run",
+        Subscription = "subscription",
         Payment = "payment",
         User = "user",
         Plan = "plan",

@@ -134,6 +134,13 @@ pub fn secret_state(
     }
 }
 
+/// Whether a client on a router keeps a secret there: always, except an expired client when
+/// the provider removes expired secrets (`expired_secret = "remove"`) and no operator holds
+/// the client (a hold keeps the secret, disabled, until it is lifted).
+pub fn secret_kept(held: bool, deciding: Option<Status>, remove_expired: bool) -> bool {
+    held || !remove_expired || deciding != Some(Status::Expired)
+}
+
 /// The comment that marks a secret as ours; reconcile never touches a secret without it.
 pub fn comment_for(client_id: ClientId) -> String {
     format!("mikronet:client:{client_id}")
@@ -169,6 +176,21 @@ pub fn reconnect_backoff(outages: u32) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_expired_secret_goes_only_when_the_provider_removes_them() {
+        let expired = Some(Status::Expired);
+        assert!(
+            secret_kept(false, expired, false),
+            "kept disabled by default"
+        );
+        assert!(!secret_kept(false, expired, true));
+        assert!(secret_kept(true, expired, true), "a held client keeps it");
+        for s in [Status::Active, Status::Suspended, Status::Cancelled] {
+            assert!(secret_kept(false, Some(s), true), "{s:?}");
+        }
+        assert!(secret_kept(false, None, true), "no subscription");
+    }
 
     #[test]
     fn cut_off_by_status_or_hold_per_router_mode() {

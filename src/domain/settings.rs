@@ -30,6 +30,9 @@ pub struct Settings {
     pub invoice_due_days: u32,
     /// Days after the due date before an unpaid subscription is cut off.
     pub grace_days: u32,
+    /// The payment methods payments may name, in the order forms offer them.
+    #[schema(example = json!(["cash", "bank_transfer", "qris"]))]
+    pub payment_methods: Vec<String>,
 }
 
 /// The fields an admin may save; absent fields keep their value. Also the form of the
@@ -65,7 +68,65 @@ pub struct SettingsDraft {
     pub invoice_due_days: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grace_days: Option<u32>,
+    /// The whole list (it replaces the one in effect): a JSON array, or one text of words
+    /// separated by commas or spaces (the console's form). Each a lower-case word of letters,
+    /// digits and `_`, at most 32 characters; 1 to 20 of them, none twice.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "method_list"
+    )]
+    #[schema(value_type = Option<Vec<String>>, example = json!(["cash", "bank_transfer", "qris", "gopay"]))]
+    pub payment_methods: Option<Vec<String>>,
 }
+
+/// `payment_methods` as a JSON array or as one text (`cash, qris gopay`).
+fn method_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Given {
+        List(Vec<String>),
+        Text(String),
+    }
+    Ok(match Option::<Given>::deserialize(d)? {
+        None => None,
+        Some(Given::List(l)) => Some(l),
+        Some(Given::Text(t)) => Some(
+            t.split(|c: char| c == ',' || c.is_whitespace())
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        ),
+    })
+}
+
+/// The longest list of payment methods and the longest method.
+const MAX_METHODS: usize = 20;
+const MAX_METHOD_LEN: usize = 32;
+
+/// The problem with a list of payment methods, if any.
+fn methods_problem(list: &[String]) -> Option<String> {
+    if list.is_empty() || list.len() > MAX_METHODS {
+        return Some(format!("must name 1 to {MAX_METHODS} payment methods"));
+    }
+    for (i, m) in list.iter().enumerate() {
+        let word = m.len() <= MAX_METHOD_LEN
+            && m.starts_with(|c: char| c.is_ascii_lowercase())
+            && m.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !word {
+            return Some(format!("'{m}{NOT_A_METHOD}"));
+        }
+        if list[..i].contains(m) {
+            return Some(format!("names '{m}' twice"));
+        }
+    }
+    None
+}
+
+/// What a method that is no word is told, after `'` and its name.
+pub const NOT_A_METHOD: &str =
+    "' is not a lower-case word of letters, digits and _ of at most 32 characters";
 
 /// The currencies money can be shown in (see `i18n::format::Currency`).
 pub const CURRENCIES: &[&str] = &["IDR", "USD", "EUR", "SGD", "MYR"];
@@ -89,7 +150,8 @@ impl SettingsDraft {
             time_zone,
             invoice_days_before,
             invoice_due_days,
-            grace_days
+            grace_days,
+            payment_methods
         )
     }
 }
@@ -178,6 +240,12 @@ impl Settings {
         if let Some(v) = days(&mut e, "grace_days", d.grace_days) {
             next.grace_days = v;
         }
+        if let Some(list) = &d.payment_methods {
+            match methods_problem(list) {
+                Some(problem) => e.add("payment_methods", problem),
+                None => next.payment_methods = list.clone(),
+            }
+        }
         e.into_result(())?;
         *self = next;
         Ok(())
@@ -201,6 +269,7 @@ mod tests {
             invoice_days_before: 4,
             invoice_due_days: 7,
             grace_days: 0,
+            payment_methods: vec!["cash".into()],
         }
     }
 
@@ -232,6 +301,45 @@ mod tests {
         })
         .unwrap();
         assert_eq!(s.tax_number, None, "an empty value clears it");
+    }
+
+    #[test]
+    fn payment_methods_are_words_listed_once_as_an_array_or_a_text() {
+        let draft: SettingsDraft =
+            serde_json::from_str(r#"{"payment_methods":"cash, qris  gopay,"}"#).unwrap();
+        assert_eq!(
+            draft.payment_methods.as_deref(),
+            Some(&["cash".to_owned(), "qris".into(), "gopay".into()][..])
+        );
+        let draft: SettingsDraft =
+            serde_json::from_str(r#"{"payment_methods":["cash","ovo"]}"#).unwrap();
+        let mut s = base();
+        s.patch(&draft).unwrap();
+        assert_eq!(s.payment_methods, ["cash", "ovo"]);
+        for (bad, says) in [
+            (r#"[]"#, "1 to 20"),
+            (r#"["cash","cash"]"#, "twice"),
+            (r#"["Cash"]"#, "'Cash' is not a lower-case word"),
+            (r#"["e-wallet"]"#, "lower-case"),
+            (r#"["1st"]"#, "lower-case"),
+            (r#""""#, "1 to 20"),
+        ] {
+            let draft: SettingsDraft =
+                serde_json::from_str(&format!(r#"{{"payment_methods":{bad}}}"#)).unwrap();
+            let e = s.patch(&draft).unwrap_err();
+            assert!(e.0["payment_methods"].contains(says), "{bad}: {e:?}");
+            assert_eq!(s.payment_methods, ["cash", "ovo"], "{bad} changed nothing");
+        }
+        let long = format!(r#"{{"payment_methods":["{}"]}}"#, "a".repeat(33));
+        let draft: SettingsDraft = serde_json::from_str(&long).unwrap();
+        assert!(s.patch(&draft).is_err());
+        let many: Vec<String> = (0..21).map(|i| format!("m{i}")).collect();
+        let draft = SettingsDraft {
+            payment_methods: Some(many),
+            ..Default::default()
+        };
+        assert!(s.patch(&draft).is_err());
+        assert!(serde_json::from_str::<SettingsDraft>(r#"{"payment_methods":5}"#).is_err());
     }
 
     #[test]

@@ -239,7 +239,7 @@ pub async fn receipt(app: &App, r: &Receipt, q: &DocumentQuery) -> Result<Respon
         client: party(&r.client),
         number: number.clone(),
         payment_date: f.date(p.payment_date),
-        method: Catalog::global().label(c.lang, "payment-method", &p.payment_method),
+        method: Catalog::global().payment_method(c.lang, &p.payment_method),
         reference: p.reference.clone(),
         amount: f.money(p.amount),
         paid_invoices: vec![PaidInvoice {

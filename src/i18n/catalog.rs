@@ -229,6 +229,17 @@ impl Catalog {
         }
     }
 
+    /// A payment method's name: the catalogue's for the methods it knows, else the method
+    /// itself as the provider saved it (`gopay`), without the warning [`Self::label`] logs.
+    pub fn payment_method(&self, lang: Lang, method: &str) -> String {
+        let key = format!("payment-method-{}", method.replace('_', "-"));
+        if self.has(lang, &key) {
+            self.t(lang, &key)
+        } else {
+            method.to_owned()
+        }
+    }
+
     /// Every message id of `lang`, sorted; terms keep their leading `-`.
     pub fn ids(&self, lang: Lang) -> impl Iterator<Item = &str> {
         self.ids[lang.index()].keys().map(String::as_str)

@@ -11,7 +11,7 @@ use parking_lot::Mutex;
 use super::catalog::SOURCES;
 use super::format::{Currency, DateStyle, format_date, format_money, refusal};
 use super::{Arg, Catalog, Lang};
-use crate::domain::billing::invoice::{InvoiceStatus, PAYMENT_METHODS, PaymentStatus};
+use crate::domain::billing::invoice::{DEFAULT_PAYMENT_METHODS, InvoiceStatus, PaymentStatus};
 use crate::domain::billing::subscription::Status;
 use crate::domain::money::Money;
 use crate::domain::user::Role;
@@ -414,11 +414,7 @@ fn every_domain_code_has_a_label() {
         let status = PaymentStatus::parse(s).unwrap();
         codes.push(("payment-status", status.as_str()));
     }
-    for m in PAYMENT_METHODS
-        .iter()
-        .copied()
-        .chain(["qris", "virtual_account"])
-    {
+    for m in DEFAULT_PAYMENT_METHODS {
         codes.push(("payment-method", m));
     }
     for r in [Role::Admin, Role::Operator, Role::Cashier] {
@@ -439,6 +435,12 @@ fn every_domain_code_has_a_label() {
         "Diisolir"
     );
     assert_eq!(c.label(Lang::En, "payment-method", "e_wallet"), "E-wallet");
+    assert_eq!(c.payment_method(Lang::Id, "qris"), "QRIS");
+    assert_eq!(
+        c.payment_method(Lang::Id, "gopay"),
+        "gopay",
+        "a provider's own method is shown as saved"
+    );
     assert_eq!(c.field_label(Lang::Id, "phone_number"), "Nomor telepon");
     assert_eq!(c.field_label(Lang::En, "router_id"), "Router");
     assert_eq!(
@@ -508,6 +510,21 @@ fn domain_validation_messages_in_both_languages() {
             "tidak boleh sebelum tanggal mulai",
         ),
         ("has too few digits", "has too few digits", "terlalu pendek"),
+        (
+            "must name 1 to 20 payment methods",
+            "must name 1 to 20 payment methods",
+            "harus berisi 1 sampai 20 metode pembayaran",
+        ),
+        (
+            "'Go Pay' is not a lower-case word of letters, digits and _ of at most 32 characters",
+            "'Go Pay' is not a lower-case word of letters, digits and _ of at most 32 characters",
+            "'Go Pay' bukan satu kata huruf kecil dari huruf, angka dan _ (paling banyak 32 karakter)",
+        ),
+        (
+            "names 'qris' twice",
+            "names 'qris' twice",
+            "menyebut 'qris' dua kali",
+        ),
         (
             refusal::AMBIGUOUS,
             refusal::AMBIGUOUS,

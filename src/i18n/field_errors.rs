@@ -148,6 +148,15 @@ fn recognise(phrase: &str) -> Option<Recognised<'_>> {
     if let Some(r) = phrase.strip_prefix("must be from ") {
         return two("error-number-range", r);
     }
+    if let Some(r) = inner("must name ", " payment methods") {
+        return two("error-methods-count", r);
+    }
+    if let Some(m) = inner("'", crate::domain::settings::NOT_A_METHOD) {
+        return Some(("error-method-word", vec![("name", Arg::from(m))]));
+    }
+    if let Some(m) = inner("names '", "' twice") {
+        return Some(("error-method-twice", vec![("name", Arg::from(m))]));
+    }
     if let Some(list) = phrase.strip_prefix("must be one of ") {
         return Some(("error-one-of", vec![("options", Arg::from(list))]));
     }

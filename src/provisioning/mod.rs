@@ -29,6 +29,8 @@ pub struct SyncSettings {
     pub probe_every: Duration,
     /// How long a reconcile with apply waits for its repairs.
     pub reconcile_wait: Duration,
+    /// An expired client's secret is removed from its router rather than kept disabled.
+    pub remove_expired: bool,
 }
 
 impl Default for SyncSettings {
@@ -38,6 +40,7 @@ impl Default for SyncSettings {
             reconcile_every: Duration::from_secs(3600),
             probe_every: Duration::from_secs(30),
             reconcile_wait: Duration::from_secs(30),
+            remove_expired: false,
         }
     }
 }

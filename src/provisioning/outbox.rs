@@ -11,7 +11,7 @@ use crate::domain::billing::plan::Plan;
 use crate::domain::billing::subscription::Status;
 use crate::domain::ids::{ClientId, PlanId, RouterId};
 use crate::domain::router::Router;
-use crate::domain::secret::{DesiredSecret, ProfileState, SyncKind, secret_state};
+use crate::domain::secret::{DesiredSecret, ProfileState, SyncKind, secret_kept, secret_state};
 use crate::domain::validation::Sealed;
 use crate::storage::repo::{plans, sync};
 use crate::storage::{Exec, StoreError, Value};
@@ -63,11 +63,13 @@ crate::record!(ClientFacts {
 });
 
 /// What the database says each client's secret should be on `router` now: present with its
-/// state when the client is on that router, absent otherwise (deleted, or moved away).
+/// state when the client is on that router, absent otherwise (deleted, moved away, or expired
+/// with `remove_expired`).
 pub async fn desired_secrets(
     ex: &mut dyn Exec,
     router: &Router,
     clients: &[ClientId],
+    remove_expired: bool,
 ) -> Result<HashMap<ClientId, DesiredSecret>, StoreError> {
     let mut out: HashMap<ClientId, DesiredSecret> = clients
         .iter()
@@ -108,6 +110,9 @@ pub async fn desired_secrets(
                 continue;
             }
             let sub = deciding.get(&f.id);
+            if !secret_kept(f.held, sub.map(|(s, _)| *s), remove_expired) {
+                continue;
+            }
             let state = secret_state(
                 f.held,
                 sub.map(|(s, p)| (*s, p.as_str())),

@@ -93,6 +93,7 @@ async fn compare(app: &impl Context, router: &Router) -> Result<(Drift, Repairs)
     let profiles_on_router = api.list_profiles().await?;
     let router_id = router.id;
     let r = router.clone();
+    let remove_expired = app.sync_settings().remove_expired;
     // Clients whose secrets carry our comment, whether or not they are still here.
     let commented: HashSet<ClientId> = on_router
         .iter()
@@ -105,7 +106,7 @@ async fn compare(app: &impl Context, router: &Router) -> Result<(Drift, Repairs)
                 let mut ids = clients::ids_on_router(ex, router_id).await?;
                 let here: HashSet<ClientId> = ids.iter().copied().collect();
                 ids.extend(commented.into_iter().filter(|c| !here.contains(c)));
-                let desired = outbox::desired_secrets(ex, &r, &ids).await?;
+                let desired = outbox::desired_secrets(ex, &r, &ids, remove_expired).await?;
                 let plans = outbox::plan_profiles(ex).await?;
                 Ok::<_, StoreError>((desired, plans))
             })

@@ -295,13 +295,15 @@ async fn load(
         .filter(|o| o.kind == SyncKind::Secret)
         .map(|o| ClientId(o.object_id))
         .collect();
+    let remove_expired = app.sync_settings().remove_expired;
     app.db()
         .read(move |ex| {
             Box::pin(async move {
                 let Some(router) = routers::get(ex, router_id).await? else {
                     return Ok(None);
                 };
-                let secrets = super::outbox::desired_secrets(ex, &router, &clients).await?;
+                let secrets =
+                    super::outbox::desired_secrets(ex, &router, &clients, remove_expired).await?;
                 let profiles = super::outbox::plan_profiles(ex).await?;
                 Ok(Some(RouterWork {
                     router,

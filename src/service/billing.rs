@@ -9,7 +9,9 @@ use crate::app::App;
 use crate::domain::audit::{AuditAction, AuditEntity, NewAudit};
 use crate::domain::billing::invoice::{Invoice, number, overdue_cutoff};
 use crate::domain::billing::run::{BillingRun, RunKind, within_window};
-use crate::domain::billing::subscription::{Event, EventKind, Status, on_invoice_paid};
+use crate::domain::billing::subscription::{
+    Event, EventKind, Status, expiry_cutoff, on_invoice_paid,
+};
 use crate::domain::money::Money;
 use crate::domain::user::{Actor, Role};
 use crate::provisioning::outbox;
@@ -210,21 +212,19 @@ pub async fn generate_as(
     generate(app, actor, date, dry_run, forced).await
 }
 
-/// The daily run by a user (admin or operator): generation, then cut-offs.
+/// The daily run by a user (admin or operator): generation, cut-offs, then expiry.
 pub async fn run_as(
     app: &App,
     actor: &Actor,
     date: NaiveDate,
     forced: bool,
-) -> Result<(GenerationSummary, Vec<CutOff>), AppError> {
+) -> Result<DailyRun, AppError> {
     require(
         actor,
         Role::manages_billing,
         "only an admin or operator may run billing",
     )?;
-    let summary = generate(app, actor, date, false, forced).await?;
-    let cut = cut_off(app, actor, date, forced).await?;
-    Ok((summary, cut))
+    steps(app, actor, date, forced).await
 }
 
 /// The daily run started by a user for `date` (default today): the date checked against the
@@ -235,7 +235,7 @@ pub async fn run_by_hand(
     actor: &Actor,
     date: Option<NaiveDate>,
     force: bool,
-) -> Result<(GenerationSummary, Vec<CutOff>), AppError> {
+) -> Result<DailyRun, AppError> {
     let (date, forced) = run_date(app, actor, date, force, false)?;
     run_as(app, actor, date, forced).await
 }
@@ -331,14 +331,10 @@ pub async fn cut_off_tx(
     Ok(cut)
 }
 
-/// The daily run: generation, then cut-offs, by `actor` (`system:scheduler` in `serve`).
-pub async fn daily(
-    app: &App,
-    actor: &Actor,
-    date: NaiveDate,
-) -> Result<(GenerationSummary, Vec<CutOff>), AppError> {
-    let summary = generate(app, actor, date, false, false).await?;
-    let cut = cut_off(app, actor, date, false).await?;
+/// The daily run: generation, cut-offs, then expiry, by `actor` (`system:scheduler` in
+/// `serve`).
+pub async fn daily(app: &App, actor: &Actor, date: NaiveDate) -> Result<DailyRun, AppError> {
+    let run = steps(app, actor, date, false).await?;
     let day = date.to_string();
     tx!(app, write, |ex| settings::put(
         ex,
@@ -346,7 +342,86 @@ pub async fn daily(
         &day
     ))
     .await?;
-    Ok((summary, cut))
+    Ok(run)
+}
+
+/// What a daily run did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DailyRun {
+    pub generation: GenerationSummary,
+    /// Subscriptions suspended for invoices unpaid past due date and grace.
+    pub cut: Vec<CutOff>,
+    /// Subscriptions suspended `expire_after_days` that became expired.
+    pub expired: Vec<CutOff>,
+}
+
+impl DailyRun {
+    /// The subscriptions of `cut` or `expired`, by id.
+    pub fn ids(subs: &[CutOff]) -> Vec<crate::domain::ids::SubscriptionId> {
+        subs.iter().map(|c| c.subscription_id).collect()
+    }
+}
+
+/// The daily run's steps, each in its own transaction: generation, cut-offs, expiry.
+async fn steps(
+    app: &App,
+    actor: &Actor,
+    date: NaiveDate,
+    forced: bool,
+) -> Result<DailyRun, AppError> {
+    let generation = generate(app, actor, date, false, forced).await?;
+    let cut = cut_off(app, actor, date, forced).await?;
+    let expired = expire(app, date).await?;
+    Ok(DailyRun {
+        generation,
+        cut,
+        expired,
+    })
+}
+
+/// Who expiry is recorded as: the rule, whoever started the run.
+pub const EXPIRY_ACTOR: &str = "system";
+
+/// Marks expired what has been suspended `expire_after_days` on `date` (nothing when 0), and
+/// queues each client's secret: kept disabled, or removed with `expired_secret = "remove"`.
+pub async fn expire(app: &App, date: NaiveDate) -> Result<Vec<CutOff>, AppError> {
+    let days = app.config.expire_after_days;
+    let Some(before) = expiry_cutoff(date, days, app.settings().tz()) else {
+        return Ok(Vec::new());
+    };
+    let reason = format!("suspended for {days} days");
+    let expired = tx!(app, write, |ex| expire_tx(ex, before, &reason)).await?;
+    if !expired.is_empty() {
+        app.jobs_ready.notify_one();
+        tracing::info!(%date, expired = expired.len(), "suspended subscriptions expired");
+    }
+    Ok(expired)
+}
+
+/// Expires what was suspended before `before`, queues each client's secret, and records the
+/// step in the audit log.
+pub async fn expire_tx(
+    ex: &mut dyn Exec,
+    before: DateTime<Utc>,
+    reason: &str,
+) -> Result<Vec<CutOff>, StoreError> {
+    let now = Utc::now();
+    let expired = repo::expire_suspended(ex, before, now, EXPIRY_ACTOR, reason).await?;
+    if expired.is_empty() {
+        return Ok(expired);
+    }
+    let clients: Vec<_> = expired.iter().map(|c| c.client_id).collect();
+    outbox::clients_changed(ex, &clients).await?;
+    let ids: Vec<_> = expired.iter().map(|c| c.subscription_id).collect();
+    let entry = NewAudit::new(
+        EXPIRY_ACTOR,
+        AuditAction::SubscriptionsExpired,
+        AuditEntity::Subscription,
+        ids[0].0,
+    )
+    .after(serde_json::json!({ "reason": reason, "subscription_ids": ids }));
+    audit::record_tx(ex, entry).await?;
+    Ok(expired)
 }
 
 /// The daily run's name in `scheduled_runs`.
@@ -475,7 +550,7 @@ async fn keep_daily_claim(app: &App, date: NaiveDate, holder: &str) -> std::conv
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scheduled {
     /// This process ran it.
-    Ran(GenerationSummary, Vec<CutOff>),
+    Ran(DailyRun),
     /// Another process holds it or has done it.
     Skipped(DailyClaim),
 }
@@ -508,7 +583,7 @@ pub async fn daily_once(app: &App, holder: &str, date: NaiveDate) -> Result<Sche
     };
     let h = holder.to_owned();
     match result {
-        Ok((summary, cut)) => {
+        Ok(run) => {
             let now = Utc::now();
             let finished = tx!(app, write, |ex| repo::finish_scheduled(
                 ex, DAILY_JOB, date, &h, now
@@ -517,7 +592,7 @@ pub async fn daily_once(app: &App, holder: &str, date: NaiveDate) -> Result<Sche
             if !finished {
                 tracing::warn!(%date, "the daily billing run finished after another server took it over");
             }
-            Ok(Scheduled::Ran(summary, cut))
+            Ok(Scheduled::Ran(run))
         }
         Err(e) => {
             if let Err(release) = tx!(app, write, |ex| repo::release_scheduled(

@@ -9,8 +9,7 @@ use super::{AppError, Page, audit, billing, require};
 use crate::app::App;
 use crate::domain::audit::{AuditAction, AuditEntity, NewAudit, payment_state};
 use crate::domain::billing::invoice::{
-    Invoice, InvoiceStatus, PAYMENT_METHODS, Payment, PaymentFilter, PaymentStatus, accept_payment,
-    status_for,
+    Invoice, InvoiceStatus, Payment, PaymentFilter, PaymentStatus, accept_payment, status_for,
 };
 use crate::domain::ids::{InvoiceId, PaymentId};
 use crate::domain::money::Money;
@@ -45,7 +44,12 @@ pub struct Checked {
     status: PaymentStatus,
 }
 
-fn check(input: PaymentInput, today: NaiveDate) -> Result<Checked, FieldErrors> {
+/// `input` checked against today and the payment methods in effect (setting `payment_methods`).
+fn check(
+    input: PaymentInput,
+    today: NaiveDate,
+    methods: &[String],
+) -> Result<Checked, FieldErrors> {
     let mut e = FieldErrors::default();
     let amount = input.amount;
     if amount.is_none() {
@@ -56,11 +60,11 @@ fn check(input: PaymentInput, today: NaiveDate) -> Result<Checked, FieldErrors> 
             e.add("payment_method", "is required");
             None
         }
-        Some(m) if PAYMENT_METHODS.contains(&m) => Some(m.to_owned()),
+        Some(m) if methods.iter().any(|known| known == m) => Some(m.to_owned()),
         Some(_) => {
             e.add(
                 "payment_method",
-                format!("must be one of {}", PAYMENT_METHODS.join(", ")),
+                format!("must be one of {}", methods.join(", ")),
             );
             None
         }
@@ -123,7 +127,7 @@ pub async fn record(
         Role::records_payments,
         "this role may not record payments",
     )?;
-    let c = check(input, app.today())?;
+    let c = check(input, app.today(), &app.settings().payment_methods)?;
     let by = actor.username.clone();
     let cutoff = billing::cutoff_today(app);
     let out = tx_once!(app, actor.id, once, |ex| record_tx(
@@ -205,6 +209,7 @@ pub async fn settle_in_full(
         "this role may not record payments",
     )?;
     let today = app.today();
+    let methods = app.settings().payment_methods.clone();
     let by = actor.username.clone();
     let cutoff = billing::cutoff_today(app);
     let invoice = tx!(app, write, |ex| async move {
@@ -223,7 +228,7 @@ pub async fn settle_in_full(
             reference: None,
             status: None,
         };
-        let c = check(input, today)?;
+        let c = check(input, today, &methods)?;
         Ok::<_, AppError>(record_tx(ex, invoice_id, &c, &by, cutoff).await?.invoice)
     })
     .await?;
@@ -407,7 +412,8 @@ mod tests {
 
     #[test]
     fn input_rules() {
-        let e = check(PaymentInput::default(), d("2025-01-05")).unwrap_err();
+        let methods = ["cash".to_owned(), "gopay".into()];
+        let e = check(PaymentInput::default(), d("2025-01-05"), &methods).unwrap_err();
         assert!(e.0.contains_key("amount") && e.0.contains_key("payment_method"));
         let e = check(
             PaymentInput {
@@ -418,16 +424,19 @@ mod tests {
                 ..Default::default()
             },
             d("2025-01-05"),
+            &methods,
         )
         .unwrap_err();
         assert_eq!(e.0.len(), 3, "{e:?}");
+        assert_eq!(e.0["payment_method"], "must be one of cash, gopay");
         let c = check(
             PaymentInput {
                 amount: Some(Money::from_minor(100)),
-                payment_method: Some("cash".into()),
+                payment_method: Some("gopay".into()),
                 ..Default::default()
             },
             d("2025-01-05"),
+            &methods,
         )
         .unwrap();
         assert_eq!(

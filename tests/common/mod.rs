@@ -868,6 +868,22 @@ impl Resp {
     }
 }
 
+/// One test per backend for each `async fn name(backend: Backend)` listed, for tests that
+/// build their own app (another configuration, several servers).
+#[macro_export]
+macro_rules! per_backend {
+    ($($name:ident),* $(,)?) => {
+        $(mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() { super::$name(mikronet::storage::Backend::Sqlite).await }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn mysql() { super::$name(mikronet::storage::Backend::MySql).await }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() { super::$name(mikronet::storage::Backend::Postgres).await }
+        })*
+    };
+}
+
 /// Generates one test per backend for each `async fn name(app: TestApp)` listed.
 #[macro_export]
 macro_rules! backend_tests {

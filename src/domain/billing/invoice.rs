@@ -191,8 +191,17 @@ words! {
     }
 }
 
-/// The payment methods the original system knew; others are refused so reports stay clean.
-pub const PAYMENT_METHODS: &[&str] = &["cash", "bank_transfer", "credit_card", "e_wallet"];
+/// The payment methods a provider accepts until an admin saves its own list (setting
+/// `payment_methods`): the original system's four and the two most Indonesian payers use.
+/// A payment with a method not in the list in effect is refused, so reports stay clean.
+pub const DEFAULT_PAYMENT_METHODS: &[&str] = &[
+    "cash",
+    "bank_transfer",
+    "credit_card",
+    "e_wallet",
+    "qris",
+    "virtual_account",
+];
 
 #[cfg(test)]
 mod tests {

@@ -257,6 +257,26 @@ pub fn dates(
     Ok((start, end))
 }
 
+/// The instant before which a suspension must have begun for the subscription to expire in
+/// `date`'s run, counting calendar days in `tz`: suspended on local day D, it expires on day
+/// D + `days`. None for `days` 0 (never).
+pub fn expiry_cutoff(date: NaiveDate, days: u32, tz: chrono_tz::Tz) -> Option<DateTime<Utc>> {
+    use chrono::TimeZone;
+    if days == 0 {
+        return None;
+    }
+    let first_kept = date.checked_sub_days(chrono::Days::new(u64::from(days) - 1))?;
+    let midnight = first_kept.and_hms_opt(0, 0, 0)?;
+    // Where a DST jump skips midnight, the day starts at the first instant after it.
+    tz.from_local_datetime(&midnight)
+        .earliest()
+        .or_else(|| {
+            tz.from_local_datetime(&(midnight + chrono::Duration::hours(1)))
+                .earliest()
+        })
+        .map(|t| t.with_timezone(&Utc))
+}
+
 /// What happens to a subscription when one of its invoices becomes fully paid: the end date
 /// moves to the end of the period that invoice covered (never backwards), and a subscription
 /// cut off for non-payment comes back unless something else still holds it.
@@ -277,6 +297,27 @@ pub fn on_invoice_paid(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn expiry_counts_calendar_days_in_the_providers_zone() {
+        let jakarta = chrono_tz::Asia::Jakarta;
+        assert_eq!(expiry_cutoff(d("2024-04-02"), 0, jakarta), None, "never");
+        // Suspended on 3 March (Jakarta) with 30 days: expires in the run of 2 April.
+        let cutoff = expiry_cutoff(d("2024-04-02"), 30, jakarta).unwrap();
+        assert_eq!(cutoff.to_rfc3339(), "2024-03-03T17:00:00+00:00");
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        assert!(at("2024-03-03T23:59:00+07:00") < cutoff, "3 March expires");
+        assert!(
+            at("2024-03-04T00:00:00+07:00") >= cutoff,
+            "4 March waits a day"
+        );
+        // One day: suspended yesterday expires today; across a leap day too.
+        let cutoff = expiry_cutoff(d("2024-03-01"), 1, chrono_tz::UTC).unwrap();
+        assert_eq!(cutoff.to_rfc3339(), "2024-03-01T00:00:00+00:00");
+        // A zone whose midnight is skipped (Santiago, 2024-09-08) starts that day at 01:00.
+        let cutoff = expiry_cutoff(d("2024-09-08"), 1, chrono_tz::America::Santiago).unwrap();
+        assert_eq!(cutoff.to_rfc3339(), "2024-09-08T04:00:00+00:00");
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

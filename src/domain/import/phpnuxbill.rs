@@ -1,7 +1,7 @@
 //! How phpNuxBill's rows map onto ours (see the README's *From phpNuxBill*): pure rules, each
 //! returning what a source value becomes, or why it cannot be imported (the skip's reason).
 
-use crate::domain::billing::invoice::PAYMENT_METHODS;
+use crate::domain::billing::invoice::DEFAULT_PAYMENT_METHODS;
 use crate::domain::billing::period::{Period, PeriodUnit};
 use crate::domain::billing::plan::valid_rate_limit;
 use crate::domain::billing::subscription::Status;
@@ -155,7 +155,7 @@ pub fn payment_method(method: &str) -> &'static str {
     } else {
         "e_wallet"
     };
-    PAYMENT_METHODS
+    DEFAULT_PAYMENT_METHODS
         .iter()
         .copied()
         .find(|p| *p == pick)

@@ -15,7 +15,6 @@ use super::billing_kit as kit;
 use super::session::{Ctx, PathId, Posted};
 use super::ui::{self, FormErrors, Input, csrf_field, page, t, t_args};
 use crate::app::AppState;
-use crate::domain::billing::invoice::PAYMENT_METHODS;
 use crate::domain::client::Client;
 use crate::domain::ids::{ClientId, InvoiceId, PaymentId};
 use crate::domain::phone::wa_me_link;
@@ -190,14 +189,11 @@ fn pay_page(
 ) -> Response {
     let i = &doc.invoice;
     let today = ctx.settings.today();
-    let methods: Vec<(String, String)> = PAYMENT_METHODS
+    let methods: Vec<(String, String)> = ctx
+        .settings
+        .payment_methods
         .iter()
-        .map(|m| {
-            (
-                (*m).to_owned(),
-                Catalog::global().label(ctx.lang, "payment-method", m),
-            )
-        })
+        .map(|m| (m.clone(), Catalog::global().payment_method(ctx.lang, m)))
         .collect();
     let amount = form
         .amount
@@ -344,7 +340,7 @@ async fn receipt(
         Err(e) => return ui::error_page(&ctx, &e),
     };
     let p = &r.payment;
-    let method = Catalog::global().label(ctx.lang, "payment-method", &p.payment_method);
+    let method = Catalog::global().payment_method(ctx.lang, &p.payment_method);
     let status_word = Catalog::global().label(ctx.lang, "invoice-status", r.status.as_str());
     let (paid, remaining, date) = (
         ui::money(&ctx, p.amount),

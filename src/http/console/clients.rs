@@ -582,7 +582,7 @@ fn timeline(ctx: &Ctx, o: &ClientOverview, today: chrono::NaiveDate) -> Markup {
                                 (t_args(ctx, "clients-timeline-payment", &[
                                     ("amount", Arg::from(money(ctx, p.amount))),
                                     ("number", Arg::from(inv.number())),
-                                    ("method", Arg::from(crate::i18n::Catalog::global().label(ctx.lang, "payment-method", &p.payment_method))),
+                                    ("method", Arg::from(crate::i18n::Catalog::global().payment_method(ctx.lang, &p.payment_method))),
                                     ("by", Arg::from(p.recorded_by.as_str())),
                                 ]))
                                 " "

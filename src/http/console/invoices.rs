@@ -17,9 +17,8 @@ use crate::domain::billing::invoice::{InvoiceFilter, InvoiceStatus};
 use crate::domain::ids::{ClientId, InvoiceId};
 use crate::i18n::format::format_date_range;
 use crate::i18n::{Arg, Catalog};
-use crate::service::billing::GenerationSummary;
+use crate::service::billing::DailyRun;
 use crate::service::{billing, invoices as svc};
-use crate::storage::repo::billing::CutOff;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -39,12 +38,7 @@ struct ListQuery {
 }
 
 /// The billing run's form and, once run, what it did.
-fn billing_run(
-    ctx: &Ctx,
-    date: &str,
-    result: Option<&(GenerationSummary, Vec<CutOff>)>,
-    errors: &FormErrors,
-) -> Markup {
+fn billing_run(ctx: &Ctx, date: &str, result: Option<&DailyRun>, errors: &FormErrors) -> Markup {
     html! {
         section #billing-run aria-labelledby="billing-run-title" {
             h2 #billing-run-title { (t(ctx, "invoices-billing-run")) }
@@ -58,7 +52,7 @@ fn billing_run(
                     button.primary #run-billing type="submit" { (t(ctx, "invoices-run")) }
                 }
             }
-            @if let Some((s, cut)) = result {
+            @if let Some(DailyRun { generation: s, cut, expired }) = result {
                 div.card.notice #billing-result role="status" {
                     dl.facts {
                         dt { (t(ctx, "invoices-run-created")) } dd #billing-created { (s.created) }
@@ -67,6 +61,9 @@ fn billing_run(
                         dt { (t(ctx, "invoices-run-last")) } dd #billing-last { (s.last_number().unwrap_or_else(|| "—".into())) }
                         dt { (t(ctx, "invoices-run-total")) } dd { (ui::money(ctx, s.total)) }
                         dt { (t(ctx, "invoices-run-cut-off")) } dd #billing-cut-off { (cut.len()) }
+                        @if !expired.is_empty() {
+                            dt { (t(ctx, "invoices-run-expired")) } dd #billing-expired { (expired.len()) }
+                        }
                     }
                     @if s.created > 0 {
                         p { a href=(kit::href("/console/invoices", &[("from", Some(&s.date.to_string())), ("to", Some(&s.date.to_string()))])) { (t(ctx, "invoices-run-show")) } }
@@ -212,7 +209,7 @@ async fn run_billing(State(app): State<AppState>, posted: Posted<RunForm>) -> Re
     let ctx = posted.ctx;
     let form = posted.form.unwrap_or_default();
     let typed = form.date.clone().unwrap_or_default();
-    let answer = |result: Option<&(GenerationSummary, Vec<CutOff>)>, errors: &FormErrors| {
+    let answer = |result: Option<&DailyRun>, errors: &FormErrors| {
         let refused = !errors.is_empty();
         let section = billing_run(&ctx, &typed, result, errors);
         if ctx.htmx {
@@ -330,7 +327,7 @@ async fn show(
                             @for p in &doc.payments {
                                 tr {
                                     td data-label=(h_date) { a href=(format!("/console/payments/{}/receipt", p.id)) { (ui::date(&ctx, p.payment_date)) } }
-                                    td data-label=(h_method) { (Catalog::global().label(ctx.lang, "payment-method", &p.payment_method)) }
+                                    td data-label=(h_method) { (Catalog::global().payment_method(ctx.lang, &p.payment_method)) }
                                     td data-label=(h_reference) { (p.reference.as_deref().unwrap_or("—")) }
                                     td.num data-label=(h_amount) { (ui::money(&ctx, p.amount)) }
                                     td data-label=(h_status) { (ui::badge(&ctx, "payment-status", p.status.as_str())) }

@@ -84,6 +84,8 @@ fn form_page(
                     (ui::field(ctx, "invoice_days_before", Input::Number, &number(draft.invoice_days_before, s.invoice_days_before), errors, true))
                     (ui::field(ctx, "invoice_due_days", Input::Number, &number(draft.invoice_due_days, s.invoice_due_days), errors, true))
                     (ui::field(ctx, "grace_days", Input::Number, &number(draft.grace_days, s.grace_days), errors, true))
+                    (ui::field(ctx, "payment_methods", Input::Text, &draft.payment_methods.as_ref().unwrap_or(&s.payment_methods).join(", "), errors, true))
+                    p.hint #f-payment-methods-hint { (t(ctx, "settings-payment-methods-hint")) }
                 }
                 div.buttons { button type="submit" { (t(ctx, "action-save")) } }
             }

@@ -20,7 +20,7 @@ use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{Auth, Id, JsonBody, Query};
 use crate::http::idempotent::{self, IdempotencyKey, Keyed, Retry};
 use crate::http::pdf::{self, DocumentQuery};
-use crate::service::billing::{self, GenerationSummary};
+use crate::service::billing::{self, DailyRun, GenerationSummary};
 use crate::service::payments::{PaymentInput, Recorded};
 use crate::service::{AppError, invoices, payments, reports};
 
@@ -279,10 +279,13 @@ pub struct BillingRunJson {
     pub generation: GenerationJson,
     /// Subscriptions cut off for invoices unpaid past their due date and grace.
     pub suspended_subscription_ids: Vec<SubscriptionId>,
+    /// Subscriptions suspended `expire_after_days` (configuration) that became expired.
+    pub expired_subscription_ids: Vec<SubscriptionId>,
 }
 
 /// The daily billing run by hand (admin, operator): generation as `/invoices/generate`, then
-/// cut-offs of subscriptions with invoices unpaid past due date plus grace on `date`.
+/// cut-offs of subscriptions with invoices unpaid past due date plus grace on `date`, then
+/// expiry of subscriptions suspended `expire_after_days` (when configured).
 #[utoipa::path(post, path = "/billing/run", tag = "invoices", params(DateQuery),
     responses((status = 200, body = Envelope<BillingRunJson>),
         (status = 400, body = ErrorBody, description = "date outside the window"),
@@ -292,13 +295,13 @@ pub async fn run(
     auth: Auth,
     Query(q): Query<DateQuery>,
 ) -> Result<Json<Envelope<BillingRunJson>>, ApiError> {
-    let (summary, cut) =
-        billing::run_by_hand(&app, &auth.actor, q.date, q.force.unwrap_or(false)).await?;
+    let run = billing::run_by_hand(&app, &auth.actor, q.date, q.force.unwrap_or(false)).await?;
     Ok(envelope(
         "Billing run completed",
         BillingRunJson {
-            generation: (&summary).into(),
-            suspended_subscription_ids: cut.iter().map(|c| c.subscription_id).collect(),
+            generation: (&run.generation).into(),
+            suspended_subscription_ids: DailyRun::ids(&run.cut),
+            expired_subscription_ids: DailyRun::ids(&run.expired),
         },
     ))
 }
@@ -376,7 +379,8 @@ pub struct PaymentBody {
     pub amount: Option<Money>,
     /// Defaults to today.
     pub payment_date: Option<NaiveDate>,
-    /// `cash`, `bank_transfer`, `credit_card` or `e_wallet`.
+    /// One of the setting `payment_methods` (default `cash`, `bank_transfer`, `credit_card`,
+    /// `e_wallet`, `qris`, `virtual_account`).
     #[schema(example = "bank_transfer")]
     pub payment_method: Option<String>,
     pub reference: Option<String>,

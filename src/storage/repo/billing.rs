@@ -403,3 +403,62 @@ pub async fn suspend_overdue(
     }
     Ok(cut)
 }
+
+/// Marks expired every suspended subscription whose latest suspension (its last event into
+/// `suspended`, or its last change when it has none, as an imported one) happened before
+/// `suspended_before`, and records each as a `status_changed` event by `actor` with `reason`.
+/// Must run inside a write transaction.
+pub async fn expire_suspended(
+    ex: &mut dyn Exec,
+    suspended_before: DateTime<Utc>,
+    now: DateTime<Utc>,
+    actor: &str,
+    reason: &str,
+) -> Result<Vec<CutOff>, StoreError> {
+    let rows: Vec<(SubscriptionId, ClientId, NaiveDate)> = ex
+        .all(
+            "SELECT s.id, s.client_id, s.end_date FROM subscriptions s \
+             WHERE s.status = 'suspended' AND COALESCE((SELECT MAX(e.created_at) \
+               FROM subscription_events e WHERE e.subscription_id = s.id \
+               AND e.to_status = 'suspended'), s.updated_at) < ? ORDER BY s.id{for_update}",
+            params![suspended_before],
+        )
+        .await?;
+    let mut expired = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(500) {
+        let mut ids: Vec<Value> = vec![now.into()];
+        let mut events: Vec<Value> = Vec::new();
+        for &(id, client_id, end) in chunk {
+            ids.push(id.into());
+            events.extend(
+                params![id, client_id, end, end, actor, reason, now]
+                    .iter()
+                    .cloned(),
+            );
+            expired.push(CutOff {
+                subscription_id: id,
+                client_id,
+            });
+        }
+        let marks = vec!["?"; chunk.len()].join(", ");
+        ex.execute(
+            &format!(
+                "UPDATE subscriptions SET status = 'expired', updated_at = ? WHERE id IN ({marks})"
+            ),
+            &ids,
+        )
+        .await?;
+        let rows_sql =
+            vec!["(?, ?, 'status_changed', 'suspended', 'expired', ?, ?, ?, ?, ?)"; chunk.len()]
+                .join(", ");
+        ex.execute(
+            &format!(
+                "INSERT INTO subscription_events (subscription_id, client_id, kind, from_status, \
+                 to_status, old_end_date, new_end_date, actor, reason, created_at) VALUES {rows_sql}"
+            ),
+            &events,
+        )
+        .await?;
+    }
+    Ok(expired)
+}

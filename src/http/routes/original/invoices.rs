@@ -88,7 +88,7 @@ pub struct InvoiceBody {
     pub total_amount: Option<Money>,
     /// `pending`, `paid`, `overdue` or `void`.
     pub invoice_status: Option<String>,
-    /// With `invoice_status` `paid`: `cash` (default), `bank_transfer`, `credit_card`, `e_wallet`.
+    /// With `invoice_status` `paid`: one of the setting `payment_methods` (default `cash`).
     pub payment_method: Option<String>,
     /// With `invoice_status` `paid`; default today.
     pub payment_date: Option<NaiveDate>,
