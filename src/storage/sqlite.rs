@@ -18,7 +18,6 @@ use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags, ToSql};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use super::value::TIMESTAMP_TEXT;
 use super::{Backend, Exec, Row, StoreError, TxMode, Value};
 
 /// `sqlite://path`, `sqlite:path` or `sqlite::memory:`-free forms; `None` for other URLs.
@@ -300,11 +299,11 @@ impl ToSql for Value {
 }
 
 fn date_text(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    super::value::format_date(d)
 }
 
 fn timestamp_text(t: DateTime<Utc>) -> String {
-    t.format(TIMESTAMP_TEXT).to_string()
+    super::value::format_timestamp(t)
 }
 
 fn read_row(row: &rusqlite::Row<'_>, columns: usize) -> rusqlite::Result<Row> {

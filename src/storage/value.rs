@@ -142,6 +142,63 @@ pub(crate) fn parse_timestamp(t: &str) -> Option<NaiveDateTime> {
     )
 }
 
+/// `YYYY-MM-DD`, as SQLite stores dates. Hand-written like [`parse_date`]: an import binds
+/// millions of dates, and chrono's format-string path cost several seconds of them.
+pub(crate) fn format_date(d: NaiveDate) -> String {
+    let mut out = String::with_capacity(10);
+    if !push_date(&mut out, d) {
+        return d.format("%Y-%m-%d").to_string();
+    }
+    out
+}
+
+/// [`TIMESTAMP_TEXT`], hand-written like [`format_date`] (chrono for what is outside the
+/// fixed width: years past 9999, a leap second).
+pub(crate) fn format_timestamp(t: DateTime<Utc>) -> String {
+    use chrono::Timelike;
+    let nanos = t.nanosecond();
+    let mut out = String::with_capacity(27);
+    if nanos >= 1_000_000_000 || !push_date(&mut out, t.date_naive()) {
+        return t.format(TIMESTAMP_TEXT).to_string();
+    }
+    out.push('T');
+    push_digits(&mut out, t.hour(), 2);
+    out.push(':');
+    push_digits(&mut out, t.minute(), 2);
+    out.push(':');
+    push_digits(&mut out, t.second(), 2);
+    out.push('.');
+    push_digits(&mut out, nanos / 1_000, 6);
+    out.push('Z');
+    out
+}
+
+/// Appends `YYYY-MM-DD`; false (nothing appended) for a year outside 0..=9999.
+fn push_date(out: &mut String, d: NaiveDate) -> bool {
+    use chrono::Datelike;
+    let Ok(year) = u32::try_from(d.year()) else {
+        return false;
+    };
+    if year > 9999 {
+        return false;
+    }
+    push_digits(out, year, 4);
+    out.push('-');
+    push_digits(out, d.month(), 2);
+    out.push('-');
+    push_digits(out, d.day(), 2);
+    true
+}
+
+/// Appends `n` as exactly `width` decimal digits (n < 10^width).
+fn push_digits(out: &mut String, n: u32, width: u32) {
+    let mut div = 10u32.pow(width - 1);
+    while div > 0 {
+        out.push(char::from(b'0' + ((n / div) % 10) as u8));
+        div /= 10;
+    }
+}
+
 /// One result row, its columns in SELECT order; read it through a [`super::Cursor`].
 #[derive(Debug, Clone)]
 pub struct Row(pub(crate) Vec<Value>);
@@ -175,6 +232,21 @@ mod tests {
             NaiveDateTime::parse_from_str(ts, TIMESTAMP_TEXT).ok()
         );
         assert_eq!(parse_timestamp("2026-11-25T24:00:00.000000Z"), None);
+        for d in ["2024-02-29", "0001-01-01", "9999-12-31", "2026-01-09"] {
+            let d = parse_date(d).unwrap_or_default();
+            assert_eq!(format_date(d), d.format("%Y-%m-%d").to_string());
+        }
+        for ts in [
+            "2026-11-25T14:48:37.000123Z",
+            "2026-01-01T00:00:00.000000Z",
+            "1999-12-31T23:59:59.999999Z",
+        ] {
+            let t = parse_timestamp(ts).unwrap_or_default().and_utc();
+            assert_eq!(format_timestamp(t), t.format(TIMESTAMP_TEXT).to_string());
+            assert_eq!(format_timestamp(t), ts);
+        }
+        let far = NaiveDate::from_ymd_opt(12_345, 1, 2).unwrap_or_default();
+        assert_eq!(format_date(far), far.format("%Y-%m-%d").to_string());
     }
 
     #[test]

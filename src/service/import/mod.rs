@@ -58,8 +58,32 @@ pub async fn apply_in_batches<T: Send + 'static>(
     apply: ApplyBatch<T>,
 ) -> Result<(), AppError> {
     let total = items.len() as u64;
-    let mut done = 0u64;
     progress.step(what, 0, total);
+    let mut done = 0u64;
+    apply_part(
+        app,
+        what,
+        items,
+        batch,
+        (&mut done, total),
+        progress,
+        &apply,
+    )
+    .await
+}
+
+/// Applies part of a phase whose rows are decided as the source is read (the next page is
+/// read while this part is written), as [`apply_in_batches`] applies a whole one: `done` counts
+/// the phase's rows applied so far, of about `total` (the caller reports the phase as done).
+pub async fn apply_part<T: Send + 'static>(
+    app: &App,
+    what: &str,
+    items: Vec<T>,
+    batch: usize,
+    (done, total): (&mut u64, u64),
+    progress: &dyn Progress,
+    apply: &ApplyBatch<T>,
+) -> Result<(), AppError> {
     let mut items = items.into_iter().peekable();
     while items.peek().is_some() {
         let chunk: Vec<T> = items.by_ref().take(batch.max(1)).collect();
@@ -68,8 +92,8 @@ pub async fn apply_in_batches<T: Send + 'static>(
         app.db
             .write(move |ex| Box::pin(async move { apply(ex, chunk).await }))
             .await?;
-        done += n;
-        progress.step(what, done, total);
+        *done += n;
+        progress.step(what, *done, total);
     }
     Ok(())
 }

@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
-use super::{ApplyBatch, BATCH, Progress, apply_in_batches};
+use super::{ApplyBatch, BATCH, Progress, apply_in_batches, apply_part};
 use crate::app::App;
 use crate::domain::audit::{AuditAction, AuditEntity, NewAudit, plan_state};
 use crate::domain::billing::invoice::{Invoice, InvoiceStatus, Payment, PaymentStatus};
@@ -38,7 +38,7 @@ use crate::domain::validation::FieldErrors;
 use crate::provisioning::outbox;
 use crate::service::{AppError, audit, require};
 use crate::storage::repo::{billing, imports, plans};
-use crate::storage::source::{SourceDb, SourceRow};
+use crate::storage::source::{PAGE, SourceDb, SourceRow};
 use crate::storage::{Exec, StoreError, Value};
 
 const SOURCE: Source = Source::Original;
@@ -140,14 +140,16 @@ impl Ours {
             (Entity::Client, "clients"),
             (Entity::Subscription, "subscriptions"),
             (Entity::Invoice, "invoices"),
-            (Entity::Payment, "payments"),
             (Entity::User, "users"),
         ] {
             map.insert(e, imports::mapped(ex, SOURCE, e).await?);
-            if e != Entity::Payment {
-                ids.insert(e, Ids::new(imports::ids(ex, table).await?));
-            }
+            ids.insert(e, Ids::new(imports::ids(ex, table).await?));
         }
+        let payments = match map.get(&Entity::Invoice) {
+            Some(invoices) if !invoices.is_empty() => payment_map(ex, invoices).await?,
+            _ => imports::mapped(ex, SOURCE, Entity::Payment).await?,
+        };
+        map.insert(Entity::Payment, payments);
         let mut names = HashMap::new();
         for (e, table, column) in [
             (Entity::Plan, "plans", "name"),
@@ -706,17 +708,15 @@ impl Run<'_> {
         let mut existing: Option<HashSet<(i64, NaiveDate)>> = None;
         let mut read = 0u64;
         let mut after = i64::MIN;
+        let (by, now) = (self.by.clone(), self.now);
+        let apply: ApplyBatch<NewInvoice> = Arc::new(move |ex, batch| {
+            let by = by.clone();
+            Box::pin(async move { apply_invoices(ex, batch, &by, now).await })
+        });
+        let (src, app, progress) = (self.src, self.app, self.progress);
+        let mut written = 0u64;
+        let mut rows = src.page(&table, "invoice_id", &cols, after, PAGE).await?;
         loop {
-            let rows = self
-                .src
-                .page(
-                    &table,
-                    "invoice_id",
-                    &cols,
-                    after,
-                    crate::storage::source::PAGE,
-                )
-                .await?;
             let n = rows.len();
             read += n as u64;
             self.progress.step(&format!("reading {table}"), read, total);
@@ -828,21 +828,32 @@ impl Run<'_> {
                     paid: paid_with,
                 });
             }
-            if n < crate::storage::source::PAGE {
+            // The whole batches decided so far are written while the next page is read (both
+            // wait mostly on a database: the source's server, our writer); the rest waits
+            // for the next page's rows.
+            if self.plan.dry_run {
+                new.clear();
+            }
+            let rest = new.split_off(new.len() - new.len() % BATCH);
+            let ready = std::mem::replace(&mut new, rest);
+            let part = (&mut written, total);
+            if n < PAGE {
+                let mut last = ready;
+                last.append(&mut new);
+                apply_part(app, "invoices", last, BATCH, part, progress, &apply).await?;
                 break;
             }
+            let (next, wrote) = tokio::join!(
+                src.page(&table, "invoice_id", &cols, after, PAGE),
+                apply_part(app, "invoices", ready, BATCH, part, progress, &apply),
+            );
+            wrote?;
+            rows = next?;
         }
         drop(existing);
-        let (by, now) = (self.by.clone(), self.now);
-        self.apply(
-            "invoices",
-            new,
-            Arc::new(move |ex, batch| {
-                let by = by.clone();
-                Box::pin(async move { apply_invoices(ex, batch, &by, now).await })
-            }),
-        )
-        .await?;
+        if written > 0 {
+            progress.step("invoices", written, written);
+        }
         Ok(paid)
     }
 
@@ -867,12 +878,18 @@ impl Run<'_> {
                 ],
             )
             .await?;
-        let by_invoice = if self.plan.dry_run {
+        let by_invoice = if self.plan.dry_run || rows.is_empty() {
             HashMap::new()
         } else {
+            // The invoices imported before and now, as the import map has them.
+            let invoices: HashMap<String, i64> = self
+                .resolved
+                .get(&Entity::Invoice)
+                .map(|m| m.iter().map(|(k, id)| (k.to_string(), *id)).collect())
+                .unwrap_or_default();
             self.app
                 .db
-                .read(|ex| Box::pin(imports::mapped(ex, SOURCE, Entity::Payment)))
+                .read(move |ex| Box::pin(async move { payment_map(ex, &invoices).await }))
                 .await?
         };
         let mut links = Vec::new();
@@ -1006,10 +1023,32 @@ fn match_payment(r: &SourceRow, paid: &PaidIndex) -> Result<i64, String> {
         })
 }
 
-/// The import map's key of a payment: the invoice it came from (`invoice#12`) or the row of
-/// the `payment` table it was linked from (`payment#3`).
-fn payment_key(table: &str, key: i64) -> String {
+/// The key of a payment: the invoice it came from (`invoice#12`) or the row of the `payment`
+/// table it was linked from (`payment#3`, in the import map).
+fn payment_key(table: &str, key: impl std::fmt::Display) -> String {
     format!("{table}#{key}")
+}
+
+/// What the payment of an imported paid invoice has as its reference, before the invoice's key.
+const PAID_REFERENCE: &str = "original invoice ";
+
+/// Every payment of ours that came from the original, by [`payment_key`]: the rows of the
+/// `payment` table linked (import map), and the payment of each imported paid invoice: it
+/// has no import-map row of its own (a million fewer rows for a year of invoices) but is the
+/// first payment of the invoice that `invoices` (source key → our id) names whose reference
+/// is [`PAID_REFERENCE`] and that key, so a payment recorded later by hand is never taken
+/// for it. (A database imported before has such rows in the import map too: read as well.)
+async fn payment_map(
+    ex: &mut dyn Exec,
+    invoices: &HashMap<String, i64>,
+) -> Result<HashMap<String, i64>, StoreError> {
+    let mut map = imports::mapped(ex, SOURCE, Entity::Payment).await?;
+    for (key, id, invoice) in imports::payments_by_reference(ex, PAID_REFERENCE).await? {
+        if invoices.get(&key) == Some(&invoice) {
+            map.entry(payment_key("invoice", key)).or_insert(id);
+        }
+    }
+    Ok(map)
 }
 
 /// The import map's rows of one batch: (source key, our id).
@@ -1113,7 +1152,6 @@ async fn apply_invoices(
 
     let first = imports::last_payment_id(ex).await? + 1;
     let mut pays: Vec<Payment> = Vec::new();
-    let mut pay_map: Vec<(String, i64)> = Vec::new();
     for n in &batch {
         let Some(with) = &n.paid else { continue };
         if n.invoice.total <= Money::ZERO {
@@ -1126,18 +1164,16 @@ async fn apply_invoices(
             amount: n.invoice.total,
             payment_date: with.date,
             payment_method: with.method.to_string(),
-            reference: Some(format!("original invoice {}", n.key)),
+            reference: Some(format!("{PAID_REFERENCE}{}", n.key)),
             status: PaymentStatus::Success,
             recorded_by: by.to_owned(),
             created_at: now,
         });
-        pay_map.push((payment_key("invoice", n.key), id));
     }
     let paid_total: i64 = pays.iter().map(|p| p.amount.minor()).sum();
     let pay_rows: Vec<&Payment> = pays.iter().collect();
     imports::insert_with_ids(ex, &pay_rows, &[], |_, _| {}).await?;
     imports::follow_ids(ex, "payments").await?;
-    imports::record_many(ex, SOURCE, Entity::Payment, &pay_map, now).await?;
 
     for (year, (after, last, total)) in &years {
         let entry = invoices_imported(by, SOURCE, *year, *after, *last, *total);

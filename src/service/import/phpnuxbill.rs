@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
-use super::{ApplyBatch, BATCH, Entity, Plan, Progress, Source, apply_in_batches};
+use super::{ApplyBatch, BATCH, Entity, Plan, Progress, Source, apply_in_batches, apply_part};
 use crate::app::App;
 use crate::domain::audit::{AuditAction, AuditEntity, NewAudit, plan_state};
 use crate::domain::billing::invoice::{Invoice, InvoiceStatus, Payment, PaymentStatus};
@@ -31,7 +31,7 @@ use crate::domain::user::{Actor, Role, User};
 use crate::domain::validation::Sealed;
 use crate::service::{AppError, auth, require};
 use crate::storage::repo::{audit as audit_repo, billing, imports, users};
-use crate::storage::source::{SourceDb, SourceRow};
+use crate::storage::source::{PAGE, SourceDb, SourceRow};
 use crate::storage::{Exec, StoreError, Value};
 
 const SRC: Source = Source::Phpnuxbill;
@@ -63,11 +63,31 @@ pub async fn run(
         .read(|ex| Box::pin(async move { Ours::load(ex).await }))
         .await?;
     let mut plan = Plan::new(SRC, dry_run);
-    let work = decide(app, &read, ours, &mut plan, dry_run);
+    let (work, mut billed) = decide(app, &read, ours, &mut plan, dry_run);
+    let now = Utc::now();
+    if !dry_run {
+        apply(app, &actor.username, work, &mut plan, progress, now).await?;
+    }
+    transactions(
+        app,
+        &source,
+        &mut billed,
+        &mut plan,
+        &actor.username,
+        progress,
+        now,
+    )
+    .await?;
+    for v in &read.vouchers {
+        plan.skip(
+            Entity::Client,
+            key("tbl_voucher", *v),
+            "a hotspot voucher: hotspot service has no counterpart here",
+        );
+    }
     if dry_run {
         return Ok(plan);
     }
-    apply(app, &actor.username, work, &mut plan, progress).await?;
     tracing::info!(
         changed = plan.changed(),
         skipped = plan.skipped().count(),
@@ -83,8 +103,13 @@ pub async fn run(
 struct Cols(HashMap<&'static str, usize>);
 
 impl Cols {
-    fn get<'r>(&self, r: &'r SourceRow, col: &str) -> &'r str {
-        self.0.get(col).and_then(|i| r.text(*i)).unwrap_or("")
+    /// Takes the column's text out of the row (no copy: there may be millions of rows).
+    fn take(&self, r: &mut SourceRow, col: &str) -> String {
+        self.0
+            .get(col)
+            .and_then(|i| r.cols.get_mut(*i))
+            .and_then(Option::take)
+            .unwrap_or_default()
     }
 }
 
@@ -96,24 +121,45 @@ async fn each_row(
     wanted: &[&'static str],
     mut each: impl FnMut(&Cols, SourceRow),
 ) -> Result<bool, AppError> {
-    let Some(name) = source.table(table).map(str::to_owned) else {
+    let Some(t) = SourceTable::find(source, table, wanted).await? else {
         return Ok(false);
     };
-    let present = source.columns(&name).await?;
-    let have: Vec<&'static str> = wanted
-        .iter()
-        .copied()
-        .filter(|w| present.iter().any(|p| p == w))
-        .collect();
-    let cols = Cols(have.iter().enumerate().map(|(i, c)| (*c, i)).collect());
     source
-        .each_page(&name, "id", &have, |rows| {
+        .each_page(&t.name, "id", &t.have, |rows| {
             for r in rows {
-                each(&cols, r);
+                each(&t.cols, r);
             }
         })
         .await?;
     Ok(true)
+}
+
+/// A source table as the source spells it, with the wanted columns it has.
+struct SourceTable {
+    name: String,
+    have: Vec<&'static str>,
+    cols: Cols,
+}
+
+impl SourceTable {
+    /// `None` when the source has no such table (any letter case).
+    async fn find(
+        source: &SourceDb,
+        table: &str,
+        wanted: &[&'static str],
+    ) -> Result<Option<SourceTable>, AppError> {
+        let Some(name) = source.table(table).map(str::to_owned) else {
+            return Ok(None);
+        };
+        let present = source.columns(&name).await?;
+        let have: Vec<&'static str> = wanted
+            .iter()
+            .copied()
+            .filter(|w| present.iter().any(|p| p == w))
+            .collect();
+        let cols = Cols(have.iter().enumerate().map(|(i, c)| (*c, i)).collect());
+        Ok(Some(SourceTable { name, have, cols }))
+    }
 }
 
 /// A source table read whole (the small ones), as (id, column → text).
@@ -126,11 +172,8 @@ async fn table(
     required: bool,
 ) -> Result<Rows, AppError> {
     let mut out = Vec::new();
-    let found = each_row(source, name, wanted, |cols, r| {
-        let m = wanted
-            .iter()
-            .map(|w| (*w, cols.get(&r, w).to_owned()))
-            .collect();
+    let found = each_row(source, name, wanted, |cols, mut r| {
+        let m = wanted.iter().map(|w| (*w, cols.take(&mut r, w))).collect();
         out.push((r.key, m));
     })
     .await?;
@@ -155,14 +198,39 @@ struct Txn {
     kind: String,
 }
 
-/// What the source holds.
+/// The columns of `tbl_transactions` read.
+const TXN_COLUMNS: [&str; 7] = [
+    "invoice",
+    "username",
+    "price",
+    "recharged_on",
+    "expiration",
+    "method",
+    "type",
+];
+
+impl Txn {
+    fn from_row(c: &Cols, mut r: SourceRow) -> Txn {
+        Txn {
+            id: r.key,
+            invoice: c.take(&mut r, "invoice"),
+            username: c.take(&mut r, "username"),
+            price: c.take(&mut r, "price"),
+            recharged_on: c.take(&mut r, "recharged_on"),
+            expiration: c.take(&mut r, "expiration"),
+            method: c.take(&mut r, "method"),
+            kind: c.take(&mut r, "type"),
+        }
+    }
+}
+
+/// What the source holds but its transactions (read and applied page by page).
 struct Read {
     routers: Rows,
     bandwidth: Rows,
     plans: Rows,
     customers: Rows,
     recharges: Rows,
-    transactions: Vec<Txn>,
     users: Rows,
     vouchers: Vec<i64>,
 }
@@ -241,34 +309,6 @@ async fn read_source(source: &SourceDb, progress: &dyn Progress) -> Result<Read,
     )
     .await?;
     progress.step("reading phpNuxBill", 5, 8);
-    let mut transactions = Vec::new();
-    each_row(
-        source,
-        "tbl_transactions",
-        &[
-            "invoice",
-            "username",
-            "price",
-            "recharged_on",
-            "expiration",
-            "method",
-            "type",
-        ],
-        |c, r| {
-            transactions.push(Txn {
-                id: r.key,
-                invoice: c.get(&r, "invoice").to_owned(),
-                username: c.get(&r, "username").to_owned(),
-                price: c.get(&r, "price").to_owned(),
-                recharged_on: c.get(&r, "recharged_on").to_owned(),
-                expiration: c.get(&r, "expiration").to_owned(),
-                method: c.get(&r, "method").to_owned(),
-                kind: c.get(&r, "type").to_owned(),
-            })
-        },
-    )
-    .await?;
-    progress.step("reading phpNuxBill", 7, 8);
     let users = table(
         source,
         "tbl_users",
@@ -285,7 +325,6 @@ async fn read_source(source: &SourceDb, progress: &dyn Progress) -> Result<Read,
         plans,
         customers,
         recharges,
-        transactions,
         users,
         vouchers,
     })
@@ -389,7 +428,6 @@ struct Work {
     users: Vec<NewStaff>,
     clients: Vec<NewClient>,
     subscriptions: Vec<(String, Subscription)>,
-    invoices: Vec<NewInvoice>,
 }
 
 fn key(table: &str, id: i64) -> String {
@@ -406,22 +444,87 @@ fn created(plan: &mut Plan, e: Entity, source: String, id: i64, dry: bool, note:
     }
 }
 
-fn decide(app: &App, read: &Read, mut ours: Ours, plan: &mut Plan, dry: bool) -> Work {
+/// Decides every row but the transactions; returns the work and what the transactions are
+/// then decided against.
+fn decide(app: &App, read: &Read, mut ours: Ours, plan: &mut Plan, dry: bool) -> (Work, Billed) {
     let mut work = Work::default();
     let routers = decide_routers(app, read, &mut ours, plan, dry, &mut work);
     let plans = decide_plans(read, &mut ours, plan, dry, &mut work);
     decide_users(read, &ours, plan, dry, &mut work);
     let clients = decide_clients(app, read, &routers, &mut ours, plan, dry, &mut work);
     let subs = decide_subscriptions(read, &clients, &plans, &mut ours, plan, dry, &mut work);
-    decide_invoices(read, &clients, &subs, &mut ours, plan, dry, &mut work);
-    for v in &read.vouchers {
-        plan.skip(
-            Entity::Client,
-            key("tbl_voucher", *v),
-            "a hotspot voucher: hotspot service has no counterpart here",
+    let billed = Billed {
+        clients,
+        subs,
+        ours,
+        periods: HashSet::new(),
+        dry,
+    };
+    (work, billed)
+}
+
+/// What the transactions are decided against: the customers imported (or linked) and their
+/// subscriptions, our ids, and the (subscription, period start) pairs seen so far.
+struct Billed {
+    clients: HashMap<String, Imported>,
+    subs: Subs,
+    ours: Ours,
+    periods: HashSet<(i64, NaiveDate)>,
+    dry: bool,
+}
+
+/// `tbl_transactions`, page by page: each page is decided, and on a real run the whole batches
+/// decided so far are written while the next page is read (both wait mostly on a database:
+/// the source's server, our writer), so the largest table never sits in memory whole.
+async fn transactions(
+    app: &App,
+    source: &SourceDb,
+    billed: &mut Billed,
+    plan: &mut Plan,
+    by: &str,
+    progress: &dyn Progress,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let Some(t) = SourceTable::find(source, "tbl_transactions", &TXN_COLUMNS).await? else {
+        return Ok(());
+    };
+    let what = format!("reading {}", t.name);
+    let total = source.count(&t.name).await?;
+    let apply = invoices_batch(by.to_owned(), now);
+    let (mut read, mut written) = (0u64, 0u64);
+    let mut new: Vec<NewInvoice> = Vec::new();
+    let mut rows = source.page(&t.name, "id", &t.have, i64::MIN, PAGE).await?;
+    loop {
+        let n = rows.len();
+        read += n as u64;
+        progress.step(&what, read, total);
+        let after = rows.last().map_or(i64::MAX, |r| r.key);
+        for r in rows {
+            decide_invoice(&Txn::from_row(&t.cols, r), billed, plan, now, &mut new);
+        }
+        if billed.dry {
+            new.clear();
+        }
+        let rest = new.split_off(new.len() - new.len() % BATCH);
+        let ready = std::mem::replace(&mut new, rest);
+        let part = (&mut written, total);
+        if n < PAGE {
+            let mut last = ready;
+            last.append(&mut new);
+            apply_part(app, "invoices", last, BATCH, part, progress, &apply).await?;
+            break;
+        }
+        let (next, wrote) = tokio::join!(
+            source.page(&t.name, "id", &t.have, after, PAGE),
+            apply_part(app, "invoices", ready, BATCH, part, progress, &apply),
         );
+        wrote?;
+        rows = next?;
     }
-    work
+    if written > 0 {
+        progress.step("invoices", written, written);
+    }
+    Ok(())
 }
 
 /// Source router name → our router id.
@@ -957,24 +1060,28 @@ fn subscription_row(
     ))
 }
 
-fn decide_invoices(
-    read: &Read,
-    clients: &HashMap<String, Imported>,
-    subs: &Subs,
-    ours: &mut Ours,
+fn decide_invoice(
+    t: &Txn,
+    billed: &mut Billed,
     plan: &mut Plan,
-    dry: bool,
-    work: &mut Work,
+    now: DateTime<Utc>,
+    out: &mut Vec<NewInvoice>,
 ) {
-    let mut periods: HashSet<(i64, NaiveDate)> = HashSet::new();
-    let now = Utc::now();
-    for t in &read.transactions {
+    let Billed {
+        clients,
+        subs,
+        ours,
+        periods,
+        dry,
+    } = billed;
+    let dry = *dry;
+    {
         let k = key("tbl_transactions", t.id);
         if let Some(our) = ours.mapped(Entity::Invoice, &k) {
             plan.unchanged(Entity::Invoice, k, our);
-            continue;
+            return;
         }
-        match invoice_row(t, clients, subs, &mut periods) {
+        match invoice_row(t, clients, subs, periods) {
             Ok((mut invoice, paid)) => {
                 let our = ours.take("invoices");
                 invoice.id = InvoiceId(our);
@@ -994,7 +1101,7 @@ fn decide_invoices(
                 }
                 let note = payment.is_none().then(|| "price 0: no payment".to_owned());
                 created(plan, Entity::Invoice, k.clone(), our, dry, note);
-                work.invoices.push(NewInvoice {
+                out.push(NewInvoice {
                     key: k,
                     invoice,
                     payment,
@@ -1062,8 +1169,8 @@ async fn apply(
     work: Work,
     plan: &mut Plan,
     progress: &dyn Progress,
+    now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let now = Utc::now();
     let Work {
         links,
         routers,
@@ -1071,7 +1178,6 @@ async fn apply(
         users,
         clients,
         subscriptions,
-        invoices,
     } = work;
     apply_in_batches(app, "links", links, BATCH, progress, links_batch(now)).await?;
     apply_in_batches(app, "routers", routers, BATCH, progress, routers_batch(now)).await?;
@@ -1094,15 +1200,6 @@ async fn apply(
         BATCH,
         progress,
         subscriptions_batch(now),
-    )
-    .await?;
-    apply_in_batches(
-        app,
-        "invoices",
-        invoices,
-        BATCH,
-        progress,
-        invoices_batch(by.to_owned(), now),
     )
     .await?;
     Ok(())

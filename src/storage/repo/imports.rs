@@ -24,6 +24,28 @@ pub async fn mapped(
     Ok(rows.into_iter().collect())
 }
 
+/// The payments whose reference starts with `prefix` (as an import writes them: the prefix,
+/// then the source row's key), in id order: (the key after the prefix, payment id, invoice id).
+/// One scan of the payments; the caller checks each against its import map.
+pub async fn payments_by_reference(
+    ex: &mut dyn Exec,
+    prefix: &str,
+) -> Result<Vec<(String, i64, i64)>, StoreError> {
+    let rows: Vec<(i64, i64, Option<String>)> = ex
+        .all(
+            "SELECT id, invoice_id, reference FROM payments WHERE reference LIKE ? ORDER BY id",
+            params![format!("{prefix}%")],
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, invoice, reference)| {
+            let key = reference?.strip_prefix(prefix)?.to_owned();
+            Some((key, id, invoice))
+        })
+        .collect())
+}
+
 /// Records that `key` of `source` became our `id`.
 pub async fn record(
     ex: &mut dyn Exec,
