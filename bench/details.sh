@@ -32,8 +32,16 @@ curl -s -H "Authorization: Bearer $token" "$url" >"$dir/www/client/$id/details"
 echo "== one response ($(wc -c <"$dir/www/client/$id/details") bytes), machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== idle RSS: $(ps -o rss= -p "$server") KiB"
 wrk -t2 -c32 -d5s -H "Authorization: Bearer $token" "$url" >/dev/null
+# The server's own CPU time (user, system) in clock ticks, from /proc.
+cpu() { awk '{print $14, $15}' "/proc/$server/stat"; }
+tick=$(getconf CLK_TCK)
+read -r user0 sys0 < <(cpu)
 echo "== mikronet: wrk -t2 -c32 -d$duration"
 wrk -t2 -c32 -d"$duration" --latency -H "Authorization: Bearer $token" "$url" | tee "$dir/ours.txt"
+read -r user1 sys1 < <(cpu)
+awk -v u=$((user1 - user0)) -v s=$((sys1 - sys0)) -v t="$tick" \
+  -v n="$(awk '/requests in/ {print $1}' "$dir/ours.txt")" \
+  'BEGIN { printf "== server CPU per request: %.0f µs (user %.0f, system %.0f) over %d requests\n", (u + s) * 1e6 / t / n, u * 1e6 / t / n, s * 1e6 / t / n, n }'
 echo "== RSS after load: $(ps -o rss= -p "$server") KiB; log lines written: $(wc -l <"$dir/server.log")"
 
 # nginx with its usual production settings (a worker per core, keep-alive, access log off as

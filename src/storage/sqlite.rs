@@ -313,9 +313,12 @@ fn read_row(row: &rusqlite::Row<'_>, columns: usize) -> rusqlite::Result<Row> {
             ValueRef::Null => Value::Null(super::Kind::Text),
             ValueRef::Integer(v) => Value::Int(v),
             ValueRef::Real(v) => Value::Text(v.to_string()),
-            ValueRef::Text(t) | ValueRef::Blob(t) => {
-                Value::Text(String::from_utf8_lossy(t).into_owned())
-            }
+            // Valid UTF-8 (every text this program writes) is copied once; only a foreign
+            // file's bad bytes take the lossy path.
+            ValueRef::Text(t) | ValueRef::Blob(t) => Value::Text(match std::str::from_utf8(t) {
+                Ok(s) => s.to_owned(),
+                Err(_) => String::from_utf8_lossy(t).into_owned(),
+            }),
         });
     }
     Ok(Row(values))

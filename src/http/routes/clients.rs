@@ -209,6 +209,7 @@ pub async fn delete(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DetailPaymentJson {
     pub payment_status: PaymentStatus,
+    #[serde(serialize_with = "super::iso_date")]
     pub payment_date: NaiveDate,
     #[schema(example = "credit_card")]
     pub payment_method: String,
@@ -218,7 +219,9 @@ pub struct DetailPaymentJson {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DetailInvoiceJson {
     pub invoice_id: InvoiceId,
+    #[serde(serialize_with = "super::iso_date")]
     pub invoice_date: NaiveDate,
+    #[serde(serialize_with = "super::iso_date")]
     pub due_date: NaiveDate,
     /// A JSON number with two decimals, e.g. `100000.00`.
     pub total_amount: Money,
@@ -230,7 +233,9 @@ pub struct DetailInvoiceJson {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DetailSubscriptionJson {
     pub subscription_id: SubscriptionId,
+    #[serde(serialize_with = "super::iso_date")]
     pub start_date: NaiveDate,
+    #[serde(serialize_with = "super::iso_date")]
     pub end_date: NaiveDate,
     pub status: Status,
     pub invoices: Vec<DetailInvoiceJson>,

@@ -69,17 +69,20 @@ pub async fn for_invoice(
     .await
 }
 
-/// All payments of a client's invoices, through the subscription and invoice indexes.
+/// All payments of a client's invoices, through the subscription and invoice indexes, oldest
+/// (lowest id) first; sorted here, not by SQLite's sorter (see [`super::invoices::for_client`]).
 pub async fn for_client(
     ex: &mut dyn Exec,
     client_id: ClientId,
 ) -> Result<Vec<Payment>, StoreError> {
     let sql = format!(
         "SELECT {} FROM subscriptions s JOIN invoices i ON i.subscription_id = s.id \
-         JOIN payments p ON p.invoice_id = i.id WHERE s.client_id = ? ORDER BY p.id",
+         JOIN payments p ON p.invoice_id = i.id WHERE s.client_id = ?",
         Payment::select_list()
     );
-    ex.all(&sql, params![client_id]).await
+    let mut all: Vec<Payment> = ex.all(&sql, params![client_id]).await?;
+    all.sort_unstable_by_key(|p| p.id);
+    Ok(all)
 }
 
 pub async fn page(
