@@ -10,6 +10,7 @@
 pub mod audit;
 pub mod billing;
 pub mod client;
+pub mod date_text;
 pub mod ids;
 pub mod import;
 pub mod money;

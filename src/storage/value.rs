@@ -175,19 +175,13 @@ pub(crate) fn format_timestamp(t: DateTime<Utc>) -> String {
 
 /// Appends `YYYY-MM-DD`; false (nothing appended) for a year outside 0..=9999.
 fn push_date(out: &mut String, d: NaiveDate) -> bool {
-    use chrono::Datelike;
-    let Ok(year) = u32::try_from(d.year()) else {
-        return false;
-    };
-    if year > 9999 {
-        return false;
+    match crate::domain::date_text::ymd(d) {
+        Some(b) => {
+            out.push_str(crate::domain::date_text::ymd_str(&b));
+            true
+        }
+        None => false,
     }
-    push_digits(out, year, 4);
-    out.push('-');
-    push_digits(out, d.month(), 2);
-    out.push('-');
-    push_digits(out, d.day(), 2);
-    true
 }
 
 /// Appends `n` as exactly `width` decimal digits (n < 10^width).

@@ -28,23 +28,11 @@ use crate::service::{AppError, Page};
 /// character escaping writer, which cost a tenth of a whole `/client/{id}/details` answer.
 /// Years outside 0–9999 (signed, wider) are left to chrono.
 pub fn iso_date<S: serde::Serializer>(d: &chrono::NaiveDate, s: S) -> Result<S::Ok, S::Error> {
-    use chrono::Datelike;
-    let year = d.year();
-    if !(0..=9999).contains(&year) {
-        return d.serialize(s);
+    use crate::domain::date_text::{ymd, ymd_str};
+    match ymd(*d) {
+        Some(b) => s.serialize_str(ymd_str(&b)),
+        None => d.serialize(s),
     }
-    let mut b = *b"0000-00-00";
-    let digits = |b: &mut [u8], mut v: u32| {
-        for c in b.iter_mut().rev() {
-            *c = b'0' + (v % 10) as u8;
-            v /= 10;
-        }
-    };
-    digits(&mut b[0..4], year.unsigned_abs());
-    digits(&mut b[5..7], d.month());
-    digits(&mut b[8..10], d.day());
-    // Only ASCII digits and dashes were written.
-    s.serialize_str(std::str::from_utf8(&b).unwrap_or_default())
 }
 
 /// `{"message": …}`

@@ -173,9 +173,9 @@ fn cheapest_run(counts: &[i64]) -> (usize, usize) {
     let mut best_cost = counts.iter().sum::<i64>();
     for start in 0..=last {
         let (mut walk, mut rarest) = (0i64, i64::MAX);
-        for end in start..=last {
-            walk += counts[end];
-            rarest = rarest.min(counts[end]);
+        for (end, &count) in counts.iter().enumerate().skip(start) {
+            walk += count;
+            rarest = rarest.min(count);
             if (start, end) == (0, last) {
                 continue;
             }
