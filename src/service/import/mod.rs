@@ -72,6 +72,16 @@ pub async fn apply_in_batches<T: Send + 'static>(
     .await
 }
 
+/// Of the rows decided so far, those to write now: the whole batches, leaving the rest in
+/// `decided` for the next page's rows to complete; on the last page, everything.
+pub fn take_ready<T>(decided: &mut Vec<T>, last_page: bool) -> Vec<T> {
+    if last_page {
+        return std::mem::take(decided);
+    }
+    let rest = decided.split_off(decided.len() - decided.len() % BATCH);
+    std::mem::replace(decided, rest)
+}
+
 /// Applies part of a phase whose rows are decided as the source is read (the next page is
 /// read while this part is written), as [`apply_in_batches`] applies a whole one: `done` counts
 /// the phase's rows applied so far, of about `total` (the caller reports the phase as done).

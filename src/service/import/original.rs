@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
-use super::{ApplyBatch, BATCH, Progress, apply_in_batches, apply_part};
+use super::{ApplyBatch, BATCH, Progress, apply_in_batches, apply_part, take_ready};
 use crate::app::App;
 use crate::domain::audit::{AuditAction, AuditEntity, NewAudit, plan_state};
 use crate::domain::billing::invoice::{Invoice, InvoiceStatus, Payment, PaymentStatus};
@@ -834,13 +834,10 @@ impl Run<'_> {
             if self.plan.dry_run {
                 new.clear();
             }
-            let rest = new.split_off(new.len() - new.len() % BATCH);
-            let ready = std::mem::replace(&mut new, rest);
+            let ready = take_ready(&mut new, n < PAGE);
             let part = (&mut written, total);
             if n < PAGE {
-                let mut last = ready;
-                last.append(&mut new);
-                apply_part(app, "invoices", last, BATCH, part, progress, &apply).await?;
+                apply_part(app, "invoices", ready, BATCH, part, progress, &apply).await?;
                 break;
             }
             let (next, wrote) = tokio::join!(

@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::{invoices, plans};
 use crate::domain::billing::period::Period;
 use crate::domain::billing::run::{BillingRun, RunKind};
+use crate::domain::billing::subscription::{EventKind, Status};
 use crate::domain::ids::{ClientId, PlanId, SubscriptionId};
 use crate::domain::money::Money;
 use crate::params;
@@ -367,31 +368,61 @@ pub async fn suspend_overdue(
             params![cutoff],
         )
         .await?;
-    let mut cut = Vec::with_capacity(rows.len());
+    move_status(
+        ex,
+        &rows,
+        (Status::Active, Status::Suspended, EventKind::Suspended),
+        actor,
+        "unpaid invoice past due",
+        now,
+    )
+    .await
+}
+
+/// Moves each of `rows` (id, client, end date) from one status to another and records each as
+/// an event of `kind` by `actor` with `reason`, 500 at a time.
+async fn move_status(
+    ex: &mut dyn Exec,
+    rows: &[(SubscriptionId, ClientId, NaiveDate)],
+    (from, to, kind): (Status, Status, EventKind),
+    actor: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<CutOff>, StoreError> {
+    let mut moved = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(500) {
-        let mut ids: Vec<Value> = vec![now.into()];
+        let mut ids: Vec<Value> = vec![to.as_str().into(), now.into()];
         let mut events: Vec<Value> = Vec::new();
         for &(id, client_id, end) in chunk {
             ids.push(id.into());
-            events.extend(params![id, client_id, end, end, actor, now].iter().cloned());
-            cut.push(CutOff {
+            events.extend(
+                params![
+                    id,
+                    client_id,
+                    kind.as_str(),
+                    from.as_str(),
+                    to.as_str(),
+                    end,
+                    end,
+                    actor,
+                    reason,
+                    now
+                ]
+                .iter()
+                .cloned(),
+            );
+            moved.push(CutOff {
                 subscription_id: id,
                 client_id,
             });
         }
         let marks = vec!["?"; chunk.len()].join(", ");
         ex.execute(
-            &format!(
-                "UPDATE subscriptions SET status = 'suspended', updated_at = ? WHERE id IN ({marks})"
-            ),
+            &format!("UPDATE subscriptions SET status = ?, updated_at = ? WHERE id IN ({marks})"),
             &ids,
         )
         .await?;
-        let rows_sql = vec![
-            "(?, ?, 'suspended', 'active', 'suspended', ?, ?, ?, 'unpaid invoice past due', ?)";
-            chunk.len()
-        ]
-        .join(", ");
+        let rows_sql = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
         ex.execute(
             &format!(
                 "INSERT INTO subscription_events (subscription_id, client_id, kind, from_status, \
@@ -401,7 +432,7 @@ pub async fn suspend_overdue(
         )
         .await?;
     }
-    Ok(cut)
+    Ok(moved)
 }
 
 /// Marks expired every suspended subscription whose latest suspension (its last event into
@@ -424,41 +455,13 @@ pub async fn expire_suspended(
             params![suspended_before],
         )
         .await?;
-    let mut expired = Vec::with_capacity(rows.len());
-    for chunk in rows.chunks(500) {
-        let mut ids: Vec<Value> = vec![now.into()];
-        let mut events: Vec<Value> = Vec::new();
-        for &(id, client_id, end) in chunk {
-            ids.push(id.into());
-            events.extend(
-                params![id, client_id, end, end, actor, reason, now]
-                    .iter()
-                    .cloned(),
-            );
-            expired.push(CutOff {
-                subscription_id: id,
-                client_id,
-            });
-        }
-        let marks = vec!["?"; chunk.len()].join(", ");
-        ex.execute(
-            &format!(
-                "UPDATE subscriptions SET status = 'expired', updated_at = ? WHERE id IN ({marks})"
-            ),
-            &ids,
-        )
-        .await?;
-        let rows_sql =
-            vec!["(?, ?, 'status_changed', 'suspended', 'expired', ?, ?, ?, ?, ?)"; chunk.len()]
-                .join(", ");
-        ex.execute(
-            &format!(
-                "INSERT INTO subscription_events (subscription_id, client_id, kind, from_status, \
-                 to_status, old_end_date, new_end_date, actor, reason, created_at) VALUES {rows_sql}"
-            ),
-            &events,
-        )
-        .await?;
-    }
-    Ok(expired)
+    move_status(
+        ex,
+        &rows,
+        (Status::Suspended, Status::Expired, EventKind::StatusChanged),
+        actor,
+        reason,
+        now,
+    )
+    .await
 }
