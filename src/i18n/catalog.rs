@@ -220,23 +220,26 @@ impl Catalog {
     /// dashes). Groups: `subscription-status`, `invoice-status`, `payment-status`,
     /// `payment-method`, `role`, `field`. An unknown code is given back as it is, and logged.
     pub fn label(&self, lang: Lang, group: &str, code: &str) -> String {
-        let key = format!("{group}-{}", code.replace('_', "-"));
-        if self.has(lang, &key) {
-            self.t(lang, &key)
-        } else {
+        self.known_label(lang, group, code).unwrap_or_else(|key| {
             self.warn_once(lang, &key, "no such message");
             code.to_owned()
-        }
+        })
     }
 
     /// A payment method's name: the catalogue's for the methods it knows, else the method
     /// itself as the provider saved it (`gopay`), without the warning [`Self::label`] logs.
     pub fn payment_method(&self, lang: Lang, method: &str) -> String {
-        let key = format!("payment-method-{}", method.replace('_', "-"));
+        self.known_label(lang, "payment-method", method)
+            .unwrap_or_else(|_| method.to_owned())
+    }
+
+    /// The message of `group`'s `code` in `lang`, or the key it would have had.
+    fn known_label(&self, lang: Lang, group: &str, code: &str) -> Result<String, String> {
+        let key = format!("{group}-{}", code.replace('_', "-"));
         if self.has(lang, &key) {
-            self.t(lang, &key)
+            Ok(self.t(lang, &key))
         } else {
-            method.to_owned()
+            Err(key)
         }
     }
 
