@@ -65,6 +65,9 @@ pub struct Config {
     pub invoice_days_before: u32,
     /// An invoice is due this many days after its invoice date.
     pub invoice_due_days: u32,
+    /// A subscription starting today or later has its first period invoiced when it is
+    /// created (prepaid); one starting earlier counts as paid up to its end date.
+    pub invoice_first_period: bool,
     /// Days after the due date before an unpaid subscription is cut off.
     pub grace_days: u32,
     /// A subscription suspended this many days becomes `expired` in the daily run; 0: never.
@@ -133,6 +136,7 @@ impl Default for Config {
             time_zone: "UTC".into(),
             invoice_days_before: 4,
             invoice_due_days: 7,
+            invoice_first_period: true,
             grace_days: 0,
             expire_after_days: 0,
             expired_secret: "disable".into(),

@@ -159,6 +159,41 @@ async fn a_voided_period_is_invoiced_again(app: TestApp) {
     app.audit_holds().await;
 }
 
+/// Voiding the invoice a subscription was cut off for used to leave it suspended with nothing
+/// owed, and generation (which invoices active subscriptions only) never billed it again.
+async fn voiding_the_invoice_a_client_was_cut_off_for_reconnects(app: TestApp) {
+    let admin = app.admin().await;
+    let (_, sub, first) = invoiced(&app, &admin).await;
+    cut_off_on_6_february(&app, &admin, sub).await;
+    app.post(&format!("/invoices/{first}/void"), Some(&admin), "{}")
+        .await
+        .expect(200);
+    let s = app
+        .get(&format!("/subscriptions/{sub}"), &admin)
+        .await
+        .expect(200);
+    assert_eq!(
+        (&s.json["data"]["status"], &s.json["data"]["end_date"]),
+        (&"active".into(), &"2024-01-31".into())
+    );
+    let h = app
+        .get(&format!("/subscriptions/{sub}/history"), &admin)
+        .await
+        .expect(200);
+    let last = h.json["data"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["kind"], "reactivated", "{}", h.text);
+    assert_eq!(last["reason"], "invoice INV-2024-000001 voided");
+    assert_eq!(last["actor"], "admin");
+    // Billable again: the next run issues the period anew, and it cuts off again if unpaid.
+    let g = app.generate(&admin, "2024-02-07").await;
+    assert_eq!(g["created"], 1, "{g}");
+    assert_eq!(
+        periods(&app, &admin, sub).await[1],
+        row("INV-2024-000002", "2024-02-01", "2024-02-29", "pending")
+    );
+    app.audit_holds().await;
+}
+
 /// With the February invoice open, moving the end date to 10 February let generation bill
 /// 11 Feb–10 Mar as well: 11–29 Feb twice.
 async fn invoiced_periods_never_overlap(app: TestApp) {
@@ -321,6 +356,7 @@ async fn an_enable_that_cannot_hold_says_so(app: TestApp) {
 
 backend_tests!(
     a_voided_period_is_invoiced_again,
+    voiding_the_invoice_a_client_was_cut_off_for_reconnects,
     invoiced_periods_never_overlap,
     an_enable_that_cannot_hold_says_so,
 );

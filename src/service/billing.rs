@@ -10,7 +10,7 @@ use crate::domain::audit::{AuditAction, AuditEntity, NewAudit};
 use crate::domain::billing::invoice::{Invoice, number, overdue_cutoff};
 use crate::domain::billing::run::{BillingRun, RunKind, within_window};
 use crate::domain::billing::subscription::{
-    Event, EventKind, Status, expiry_cutoff, on_invoice_paid,
+    Event, EventKind, Status, expiry_cutoff, on_invoice_paid, on_invoice_voided,
 };
 use crate::domain::money::Money;
 use crate::domain::user::{Actor, Role};
@@ -612,12 +612,22 @@ pub async fn daily_claim(app: &App, date: NaiveDate) -> Result<Option<ScheduledR
     tx!(app, read, |ex| repo::scheduled_run(ex, DAILY_JOB, date)).await
 }
 
+/// Why an invoice stopped being owed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Settled {
+    Paid,
+    Voided,
+}
+
 /// After an invoice is fully paid: its subscription runs to the end of the invoiced period,
-/// and comes back from a cut-off unless another invoice is still past due. Part of the
-/// payment's transaction.
-pub(crate) async fn renew_tx(
+/// and comes back from a cut-off unless another invoice is still past due. After an invoice
+/// past due is voided: a subscription it kept cut off comes back unless another invoice is
+/// still past due (its end date stays; generation then issues the period anew). Part of the
+/// payment's or the void's transaction.
+pub(crate) async fn settled_tx(
     ex: &mut dyn Exec,
     invoice: &Invoice,
+    how: Settled,
     actor: &str,
     cutoff: Option<NaiveDate>,
 ) -> Result<(), StoreError> {
@@ -628,7 +638,10 @@ pub(crate) async fn renew_tx(
         Some(c) => invoices::other_overdue(ex, sub.id, invoice.id, c).await?,
         None => false,
     };
-    let (end, status) = on_invoice_paid(&sub, invoice.period_end, still_overdue);
+    let (end, status) = match how {
+        Settled::Paid => on_invoice_paid(&sub, invoice.period_end, still_overdue),
+        Settled::Voided => on_invoice_voided(&sub, invoice.due_date, cutoff, still_overdue),
+    };
     if (end, status) == (sub.end_date, sub.status) {
         return Ok(());
     }
@@ -646,7 +659,14 @@ pub(crate) async fn renew_tx(
         old_end_date: Some(sub.end_date),
         new_end_date: Some(end),
         actor: actor.into(),
-        reason: Some(format!("invoice {} paid", invoice.number())),
+        reason: Some(format!(
+            "invoice {} {}",
+            invoice.number(),
+            match how {
+                Settled::Paid => "paid",
+                Settled::Voided => "voided",
+            }
+        )),
         at: now,
     };
     if end != sub.end_date {

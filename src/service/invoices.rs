@@ -9,7 +9,7 @@ use crate::domain::audit::{AuditAction, AuditEntity, NewAudit, invoice_state};
 use crate::domain::billing::invoice::{
     Invoice, InvoiceFilter, InvoiceStatus, InvoiceView, Payment,
 };
-use crate::domain::billing::subscription::Status;
+use crate::domain::billing::subscription::{Status, Subscription};
 use crate::domain::client::Client;
 use crate::domain::ids::{ClientId, InvoiceId, SubscriptionId};
 use crate::domain::money::Money;
@@ -113,10 +113,20 @@ pub async fn void(app: &App, actor: &Actor, id: InvoiceId) -> Result<Invoice, Ap
         "only an admin may void invoices",
     )?;
     let by = actor.username.clone();
-    tx!(app, write, |ex| void_tx(ex, id, &by)).await
+    let cutoff = super::billing::cutoff_today(app);
+    let inv = tx!(app, write, |ex| void_tx(ex, id, &by, cutoff)).await?;
+    app.jobs_ready.notify_one();
+    Ok(inv)
 }
 
-pub async fn void_tx(ex: &mut dyn Exec, id: InvoiceId, by: &str) -> Result<Invoice, AppError> {
+/// Voids the invoice; a subscription cut off for it alone comes back (see
+/// [`super::billing::settled_tx`]). `cutoff` is the last due date that counts as past due.
+pub async fn void_tx(
+    ex: &mut dyn Exec,
+    id: InvoiceId,
+    by: &str,
+    cutoff: Option<NaiveDate>,
+) -> Result<Invoice, AppError> {
     let mut inv = repo::get_for_update(ex, id)
         .await?
         .ok_or_else(|| not_found(id))?;
@@ -137,6 +147,7 @@ pub async fn void_tx(ex: &mut dyn Exec, id: InvoiceId, by: &str) -> Result<Invoi
         .before(before)
         .after(invoice_state(&inv));
     audit::record_tx(ex, entry).await?;
+    super::billing::settled_tx(ex, &inv, super::billing::Settled::Voided, by, cutoff).await?;
     Ok(inv)
 }
 
@@ -258,18 +269,44 @@ pub async fn create_tx(ex: &mut dyn Exec, issue: Issue, by: &str) -> Result<Invo
         return Err(FieldErrors::single("subscription_id", "the subscription is cancelled").into());
     }
     let plan = plans::get(ex, sub.plan_id).await?.ok_or_else(no_such)?;
-    let (period_start, period_end) = plan
+    let period = plan
         .period
         .next_after(sub.end_date)
         .ok_or_else(|| FieldErrors::single("subscription_id", "has no next period"))?;
-    let year = issue.invoice_date.year();
+    let total = issue.total.unwrap_or(plan.price);
+    issue_period_tx(
+        ex,
+        &sub,
+        period,
+        issue.invoice_date,
+        issue.due_date,
+        total,
+        by,
+    )
+    .await
+}
+
+/// Issues one period of a subscription (whose row the caller holds locked or has just
+/// written): numbered next in the invoice date's year, refused with a conflict when an
+/// invoice of the subscription that is not void shares a day with it, audited as issued by
+/// `by`. The one place an invoice is issued singly: by hand and for a first period.
+pub(crate) async fn issue_period_tx(
+    ex: &mut dyn Exec,
+    sub: &Subscription,
+    (period_start, period_end): (NaiveDate, NaiveDate),
+    invoice_date: NaiveDate,
+    due_date: NaiveDate,
+    total: Money,
+    by: &str,
+) -> Result<Invoice, AppError> {
+    let year = invoice_date.year();
     let seq = billing::lock_counter(ex, year).await? + 1;
     // Under the subscription's row lock and the counter's, as generation checks it.
     if let Some(other) = repo::overlapping(ex, sub.id, period_start, period_end).await? {
         return Err(AppError::Conflict {
             field: "subscription_id",
             message: format!(
-                "the subscription's next period ({period_start} to {period_end}) overlaps \
+                "the subscription's period {period_start} to {period_end} overlaps \
                  invoice {} ({} to {}, {}); void that invoice to issue this one",
                 other.number(),
                 other.period_start,
@@ -286,9 +323,9 @@ pub async fn create_tx(ex: &mut dyn Exec, issue: Issue, by: &str) -> Result<Invo
         subscription_id: sub.id,
         period_start,
         period_end,
-        invoice_date: issue.invoice_date,
-        due_date: issue.due_date,
-        total: issue.total.unwrap_or(plan.price),
+        invoice_date,
+        due_date,
+        total,
         paid: Money::ZERO,
         status: InvoiceStatus::Pending,
     };
@@ -297,7 +334,7 @@ pub async fn create_tx(ex: &mut dyn Exec, issue: Issue, by: &str) -> Result<Invo
             AppError::Conflict {
                 field: "subscription_id",
                 message: format!(
-                    "the subscription's next period (from {period_start}) is already invoiced"
+                    "the subscription's period from {period_start} is already invoiced"
                 ),
             }
         } else {

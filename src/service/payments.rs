@@ -248,7 +248,7 @@ async fn settle(
     invoice.status = status_for(invoice.total, paid);
     invoices::set_paid(ex, invoice.id, paid, invoice.status).await?;
     if invoice.status == InvoiceStatus::Paid {
-        billing::renew_tx(ex, invoice, actor, cutoff).await?;
+        billing::settled_tx(ex, invoice, billing::Settled::Paid, actor, cutoff).await?;
     }
     Ok(())
 }

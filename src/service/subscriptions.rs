@@ -1,6 +1,6 @@
 //! Subscriptions: a client on a plan. Every status change is recorded with who and when.
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use futures_util::TryFutureExt;
 
 use super::idempotency::{Once, Outcome};
@@ -39,7 +39,9 @@ async fn active_plan(ex: &mut dyn Exec, plan_id: PlanId) -> Result<Plan, AppErro
     Ok(plan)
 }
 
-/// Puts a client on a plan; the client's secret gets the plan's profile.
+/// Puts a client on a plan; the client's secret gets the plan's profile. With
+/// `invoice_first_period`, a subscription starting today or later has its first period
+/// invoiced in the same transaction (see [`FirstPeriod`]).
 /// Once per `Idempotency-Key` (see [`super::idempotency`]).
 pub async fn create(
     app: &App,
@@ -48,31 +50,70 @@ pub async fn create(
     once: Once<Subscription>,
 ) -> Result<Outcome<Subscription>, AppError> {
     require(actor, Role::manages_billing, REFUSED)?;
+    let first = FirstPeriod::of(app)?;
     let (draft, by) = (draft.clone(), actor.username.clone());
-    let out = tx_once!(app, actor.id, once, |ex| create_tx(ex, &draft, &by)).await?;
+    let out = tx_once!(app, actor.id, once, |ex| create_tx(ex, &draft, &by, first)).await?;
     if out.created().is_some() {
         app.jobs_ready.notify_one();
     }
     Ok(out)
 }
 
+/// How a new subscription's first period is invoiced: prepaid, a subscription that starts on
+/// `today` or later is invoiced for its first period (start to end date, at the plan's price)
+/// at once, dated `today` and due `due_date`; one that started earlier counts as paid up to
+/// its end date (as an imported one does) and is invoiced from its next period. Only an
+/// `active` subscription is invoiced: one created suspended is on hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FirstPeriod {
+    pub today: NaiveDate,
+    pub due_date: NaiveDate,
+}
+
+impl FirstPeriod {
+    /// The rule in effect: None when `invoice_first_period` is off.
+    pub fn of(app: &App) -> Result<Option<FirstPeriod>, AppError> {
+        if !app.config.invoice_first_period {
+            return Ok(None);
+        }
+        let today = app.today();
+        let due_date = super::billing::due_date(app, today)?;
+        Ok(Some(FirstPeriod { today, due_date }))
+    }
+
+    /// Whether `s`'s first period is invoiced when it is created.
+    pub fn applies(&self, s: &Subscription) -> bool {
+        s.status == Status::Active && s.start_date >= self.today
+    }
+}
+
 pub async fn create_tx(
     ex: &mut dyn Exec,
     draft: &SubscriptionDraft,
     actor: &str,
+    first: Option<FirstPeriod>,
 ) -> Result<Subscription, AppError> {
-    let period = match (draft.client_id, draft.plan_id, draft.start_date) {
+    let plan = match (draft.client_id, draft.plan_id, draft.start_date) {
         (Some(client), Some(plan), Some(_)) => {
             if clients::get(ex, client).await?.is_none() {
                 return Err(FieldErrors::single("client_id", "no such client").into());
             }
-            active_plan(ex, plan).await?.period
+            Some(active_plan(ex, plan).await?)
         }
         // Missing fields: validation names them before anything is looked up.
-        _ => Period::MONTHLY,
+        _ => None,
     };
+    let period = plan.as_ref().map_or(Period::MONTHLY, |p| p.period);
     let s = Subscription::validate(draft, period)?;
-    insert_tx(ex, s, actor).await
+    let s = insert_tx(ex, s, actor).await?;
+    if let (Some(first), Some(plan)) = (first, plan)
+        && first.applies(&s)
+    {
+        let period = (s.start_date, s.end_date);
+        let (date, due) = (first.today, first.due_date);
+        super::invoices::issue_period_tx(ex, &s, period, date, due, plan.price, actor).await?;
+    }
+    Ok(s)
 }
 
 /// Stores a validated subscription with its `created` event and marks its client's secret.

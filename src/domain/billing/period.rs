@@ -63,6 +63,20 @@ pub fn is_month_end(date: NaiveDate) -> bool {
     date.succ_opt().is_some_and(|d| d.month() != date.month())
 }
 
+/// The first instant of the calendar day `date` in `tz`. Where a DST jump skips midnight, the
+/// day starts at the first instant after it.
+pub fn day_start(date: NaiveDate, tz: chrono_tz::Tz) -> Option<chrono::DateTime<chrono::Utc>> {
+    use chrono::TimeZone;
+    let midnight = date.and_hms_opt(0, 0, 0)?;
+    tz.from_local_datetime(&midnight)
+        .earliest()
+        .or_else(|| {
+            tz.from_local_datetime(&(midnight + chrono::Duration::hours(1)))
+                .earliest()
+        })
+        .map(|t| t.with_timezone(&chrono::Utc))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

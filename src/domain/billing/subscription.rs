@@ -261,20 +261,11 @@ pub fn dates(
 /// `date`'s run, counting calendar days in `tz`: suspended on local day D, it expires on day
 /// D + `days`. None for `days` 0 (never).
 pub fn expiry_cutoff(date: NaiveDate, days: u32, tz: chrono_tz::Tz) -> Option<DateTime<Utc>> {
-    use chrono::TimeZone;
     if days == 0 {
         return None;
     }
     let first_kept = date.checked_sub_days(chrono::Days::new(u64::from(days) - 1))?;
-    let midnight = first_kept.and_hms_opt(0, 0, 0)?;
-    // Where a DST jump skips midnight, the day starts at the first instant after it.
-    tz.from_local_datetime(&midnight)
-        .earliest()
-        .or_else(|| {
-            tz.from_local_datetime(&(midnight + chrono::Duration::hours(1)))
-                .earliest()
-        })
-        .map(|t| t.with_timezone(&Utc))
+    super::period::day_start(first_kept, tz)
 }
 
 /// What happens to a subscription when one of its invoices becomes fully paid: the end date
@@ -292,6 +283,25 @@ pub fn on_invoice_paid(
         sub.status
     };
     (end, status)
+}
+
+/// What happens to a subscription when one of its invoices, due on `due`, is voided: a
+/// subscription cut off while that invoice was past due (`due` on or before `cutoff`) comes
+/// back unless another invoice is still past due. The end date stays: the voided period is
+/// billable again, and generation issues it anew.
+pub fn on_invoice_voided(
+    sub: &Subscription,
+    due: NaiveDate,
+    cutoff: Option<NaiveDate>,
+    still_overdue: bool,
+) -> (NaiveDate, Status) {
+    let was_past_due = cutoff.is_some_and(|c| due <= c);
+    let status = if sub.status == Status::Suspended && was_past_due && !still_overdue {
+        Status::Active
+    } else {
+        sub.status
+    };
+    (sub.end_date, status)
 }
 
 #[cfg(test)]
@@ -420,6 +430,34 @@ mod tests {
             .unwrap_err()
             .0
             .contains_key("end_date")
+        );
+    }
+
+    #[test]
+    fn voiding_the_invoice_past_due_lifts_its_cut_off_only() {
+        let s = sub(Status::Suspended);
+        let c = Some(d("2024-02-10"));
+        assert_eq!(
+            on_invoice_voided(&s, d("2024-02-04"), c, false).1,
+            Status::Active
+        );
+        assert_eq!(
+            on_invoice_voided(&s, d("2024-02-04"), c, false).0,
+            s.end_date
+        );
+        // Another invoice still past due, or this one not yet due: it stays cut off.
+        assert_eq!(
+            on_invoice_voided(&s, d("2024-02-04"), c, true).1,
+            Status::Suspended
+        );
+        assert_eq!(
+            on_invoice_voided(&s, d("2024-02-20"), c, false).1,
+            Status::Suspended
+        );
+        let active = sub(Status::Active);
+        assert_eq!(
+            on_invoice_voided(&active, d("2024-02-04"), c, false).1,
+            Status::Active
         );
     }
 
