@@ -112,9 +112,13 @@ fn routes_are_registered_only_where_they_are_documented() {
                     ".route_service(",
                     "Router::new()",
                 ] {
+                    // Not a registration: `OpenApiRouter`s document what they serve, and the
+                    // one wrapper that rewrites `.csv` paths before routing (axum's way to
+                    // rewrite a URI: around the whole router) adds no route of its own.
                     let plain = text.matches(bad).count()
                         - if bad == "Router::new()" {
                             text.matches("OpenApiRouter::new()").count()
+                                + text.matches("Router::new().fallback_service(tower::ServiceExt::map_request(served, reports::csv_suffix))").count()
                         } else {
                             0
                         };

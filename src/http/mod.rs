@@ -31,7 +31,8 @@ use utoipa_axum::routes;
 use crate::app::AppState;
 use error::ApiError;
 use routes::{
-    audit, auth, billing, clients, docs, health, original, plans, routers, settings, subscriptions,
+    audit, auth, billing, clients, docs, health, original, plans, reports, routers, settings,
+    subscriptions,
 };
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -103,6 +104,13 @@ pub fn api(app: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(billing::get_payment, billing::set_payment_status))
         .routes(routes!(billing::payment_receipt))
         .routes(routes!(billing::summary))
+        .routes(routes!(reports::aging))
+        .routes(routes!(reports::collections))
+        .routes(routes!(reports::revenue))
+        .routes(routes!(reports::cashier_day))
+        .routes(routes!(reports::export_clients))
+        .routes(routes!(reports::export_invoices))
+        .routes(routes!(reports::export_payments))
         .routes(routes!(routers::list, routers::create))
         .routes(routes!(routers::get, routers::update, routers::delete))
         .routes(routes!(routers::status))
@@ -134,7 +142,7 @@ pub fn router(app: AppState) -> Router {
     docs::publish(&spec);
     let routes = routes.merge(console::routes());
     let count = metrics::CountLayer(app.metrics.clone());
-    routes
+    let served = routes
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(app)
@@ -168,7 +176,9 @@ pub fn router(app: AppState) -> Router {
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, Sequential::new()))
         // Outermost: every answer is counted, a caught panic's 500 and a 413 included.
-        .layer(count)
+        .layer(count);
+    // Before routing: `/reports/NAME.csv` is `/reports/NAME` asked for as CSV.
+    Router::new().fallback_service(tower::ServiceExt::map_request(served, reports::csv_suffix))
 }
 
 /// Request ids: a random per-process prefix and a counter. Unique across restarts and

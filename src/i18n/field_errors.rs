@@ -106,6 +106,15 @@ const FIXED: &[(&str, &str)] = &[
     ),
     ("must have at most two decimals", "error-amount-decimals"),
     ("is too large", "error-amount-too-large"),
+    (
+        "must be a comma-separated list of day, month, method, cashier, router",
+        "error-report-groups",
+    ),
+    ("must name each group once", "error-report-group-twice"),
+    (
+        "may group by day or by month, not both",
+        "error-report-day-or-month",
+    ),
     (refusal::FORMAT, "error-amount-format"),
     (refusal::AMBIGUOUS, "error-amount-ambiguous"),
     (refusal::OTHER_CURRENCY, "error-amount-currency"),

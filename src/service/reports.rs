@@ -8,13 +8,18 @@ use parking_lot::Mutex;
 
 use super::{AppError, require};
 use crate::app::App;
+use crate::domain::billing::invoice::{InvoiceFilter, InvoiceView, Payment};
+use crate::domain::billing::period::day_start;
 use crate::domain::billing::run::BillingRun;
+use crate::domain::client::Client;
+use crate::domain::ids::{ClientId, InvoiceId, PaymentId};
 use crate::domain::report::{
-    Figures, MonthTotals, SubscriberPoint, Summary, subscribers_over_time,
+    self, Aging, CashierDay, CollectionRow, CollectionsBy, Figures, MonthTotals, PlanRevenue,
+    SubscriberPoint, Summary, subscribers_over_time,
 };
 use crate::domain::user::{Actor, Role};
 use crate::storage::StoreError;
-use crate::storage::repo::{billing, reports};
+use crate::storage::repo::{billing, payments, reports};
 use crate::tx;
 
 pub async fn summary(
@@ -29,6 +34,145 @@ pub async fn summary(
     }
     let today = app.today();
     tx!(app, read, |ex| reports::summary(ex, from, to, today)).await
+}
+
+/// The longest range a report covers, in days (about ten years).
+const LONGEST_RANGE: i64 = 3660;
+
+fn check_range(from: NaiveDate, to: NaiveDate) -> Result<(), AppError> {
+    if to < from {
+        return Err(AppError::bad_request("to", "must not be before from"));
+    }
+    if (to - from).num_days() >= LONGEST_RANGE {
+        return Err(AppError::bad_request(
+            "from",
+            "must be less than 3660 days before to",
+        ));
+    }
+    Ok(())
+}
+
+const ADMIN_ONLY: &str = "only an admin may read reports";
+
+/// Open invoices now by days past their due date, counted to today (admin).
+pub async fn aging(app: &App, actor: &Actor) -> Result<Aging, AppError> {
+    require(actor, Role::reads_reports, ADMIN_ONLY)?;
+    let today = app.today();
+    let found = tx!(app, read, |ex| reports::aging(ex, today)).await?;
+    Ok(Aging::new(today, &found))
+}
+
+/// Whose collections a caller may read: an admin everyone's (or one cashier's), a cashier
+/// only their own; an operator none.
+fn collections_of<'a>(
+    actor: &'a Actor,
+    cashier: Option<&'a str>,
+) -> Result<Option<&'a str>, AppError> {
+    match actor.role {
+        Role::Admin => Ok(cashier),
+        Role::Cashier if cashier.is_none_or(|c| c == actor.username) => {
+            Ok(Some(actor.username.as_str()))
+        }
+        Role::Cashier => Err(AppError::Forbidden(
+            "a cashier may read only their own collections",
+        )),
+        Role::Operator => Err(AppError::Forbidden(
+            "only an admin or a cashier may read collections",
+        )),
+    }
+}
+
+/// Successful payments dated `from`..=`to`, grouped by `by` (admin: everyone's or
+/// `cashier`'s; a cashier: their own).
+pub async fn collections(
+    app: &App,
+    actor: &Actor,
+    from: NaiveDate,
+    to: NaiveDate,
+    by: &[CollectionsBy],
+    cashier: Option<&str>,
+) -> Result<Vec<CollectionRow>, AppError> {
+    let only = collections_of(actor, cashier)?.map(str::to_owned);
+    check_range(from, to)?;
+    let rows = tx!(app, read, |ex| reports::collected(
+        ex,
+        from,
+        to,
+        only.as_deref()
+    ))
+    .await?;
+    Ok(report::collections(&rows, by))
+}
+
+/// Invoiced and paid per plan over invoices dated `from`..=`to` (admin).
+pub async fn revenue(
+    app: &App,
+    actor: &Actor,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<PlanRevenue>, AppError> {
+    require(actor, Role::reads_reports, ADMIN_ONLY)?;
+    check_range(from, to)?;
+    tx!(app, read, |ex| reports::revenue(ex, from, to)).await
+}
+
+/// What `cashier` (default: the caller) recorded on `date`, a calendar day in the provider's
+/// zone, counted by when each payment was recorded (a cashier: only their own day).
+pub async fn cashier_day(
+    app: &App,
+    actor: &Actor,
+    date: NaiveDate,
+    cashier: Option<&str>,
+) -> Result<CashierDay, AppError> {
+    let who = collections_of(actor, cashier)?
+        .unwrap_or(actor.username.as_str())
+        .to_owned();
+    let tz = app.settings().tz();
+    let bounds = date
+        .succ_opt()
+        .and_then(|next| Some((day_start(date, tz)?, day_start(next, tz)?)));
+    let Some((start, end)) = bounds else {
+        return Err(AppError::bad_request("date", "is out of range"));
+    };
+    let name = who.clone();
+    let payments = tx!(app, read, |ex| reports::recorded_by(ex, &name, start, end)).await?;
+    Ok(CashierDay::new(date, who, payments))
+}
+
+/// Up to `limit` clients with ids above `after`: a chunk of the clients' export (admin).
+pub async fn export_clients(
+    app: &App,
+    actor: &Actor,
+    after: Option<ClientId>,
+    limit: i64,
+) -> Result<Vec<Client>, AppError> {
+    require(actor, Role::reads_reports, ADMIN_ONLY)?;
+    super::clients::list_after(app, None, after, limit).await
+}
+
+/// Up to `limit` invoices (void ones included) with ids above `after`, with their clients'
+/// names: a chunk of the invoices' export (admin).
+pub async fn export_invoices(
+    app: &App,
+    actor: &Actor,
+    after: Option<InvoiceId>,
+    limit: i64,
+) -> Result<Vec<InvoiceView>, AppError> {
+    require(actor, Role::reads_reports, ADMIN_ONLY)?;
+    super::invoices::list_views_after(app, InvoiceFilter::default(), after, limit).await
+}
+
+/// Up to `limit` payments, any status, with ids above `after`: a chunk of the payments'
+/// export (admin).
+pub async fn export_payments(
+    app: &App,
+    actor: &Actor,
+    after: Option<PaymentId>,
+    limit: i64,
+) -> Result<Vec<Payment>, AppError> {
+    require(actor, Role::reads_reports, ADMIN_ONLY)?;
+    let after = after.unwrap_or(PaymentId(0));
+    tx!(app, read, |ex| payments::after(ex, after, limit)).await
 }
 
 /// What the console's dashboard shows (every role sees it).

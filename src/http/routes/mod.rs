@@ -10,6 +10,7 @@ pub mod docs;
 pub mod health;
 pub mod original;
 pub mod plans;
+pub mod reports;
 pub mod routers;
 pub mod settings;
 pub mod stream;

@@ -32,7 +32,7 @@ pub fn data_head() -> String {
 }
 
 struct State<T, K, F> {
-    head: Option<String>,
+    head: Option<Vec<u8>>,
     pending: Option<Vec<T>>,
     last: Option<K>,
     written: bool,
@@ -40,6 +40,58 @@ struct State<T, K, F> {
     chunk: usize,
     key: fn(&T) -> K,
     fetch: F,
+    format: Format<T>,
+}
+
+/// How rows are written: JSON values between a head and `]}`, comma-separated; or CSV
+/// records after a header line.
+enum Format<T> {
+    Json(fn(&T, &mut Vec<u8>) -> std::io::Result<()>),
+    Csv(fn(&T) -> Vec<String>),
+}
+
+fn json_value<T: Serialize>(row: &T, buf: &mut Vec<u8>) -> std::io::Result<()> {
+    serde_json::to_writer(buf, row).map_err(std::io::Error::other)
+}
+
+impl<T> Format<T> {
+    fn write(&self, rows: &[T], written: &mut bool, buf: &mut Vec<u8>) -> std::io::Result<()> {
+        match self {
+            Format::Json(value) => {
+                for row in rows {
+                    if *written {
+                        buf.push(b',');
+                    }
+                    *written = true;
+                    value(row, buf)?;
+                }
+            }
+            Format::Csv(cells) => {
+                let mut w = csv::WriterBuilder::new()
+                    .has_headers(false)
+                    .from_writer(&mut *buf);
+                for row in rows {
+                    w.write_record(cells(row)).map_err(std::io::Error::other)?;
+                }
+                w.flush()?;
+            }
+        }
+        Ok(())
+    }
+
+    fn tail(&self) -> &'static [u8] {
+        match self {
+            Format::Json(_) => b"]}",
+            Format::Csv(_) => b"",
+        }
+    }
+
+    fn content_type(&self) -> &'static str {
+        match self {
+            Format::Json(_) => "application/json",
+            Format::Csv(_) => "text/csv; charset=utf-8",
+        }
+    }
 }
 
 /// The answer `head`, the rows of `first` and of every later chunk, `]}`. `first` is the first
@@ -58,6 +110,51 @@ where
     F: FnMut(K) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Vec<T>, AppError>> + Send + 'static,
 {
+    let format = Format::Json(json_value::<T>);
+    rows_body(format, head.into_bytes(), first, chunk, key, fetch)
+}
+
+/// As [`json_rows`], as CSV: the `header` line (RFC 4180 quoting), then a record of `cells`
+/// for each row.
+pub fn csv_rows<T, K, F, Fut>(
+    header: &[&str],
+    cells: fn(&T) -> Vec<String>,
+    first: Vec<T>,
+    chunk: i64,
+    key: fn(&T) -> K,
+    fetch: F,
+) -> Response
+where
+    T: Send + 'static,
+    K: Send + 'static,
+    F: FnMut(K) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<Vec<T>, AppError>> + Send + 'static,
+{
+    let mut head = Vec::new();
+    {
+        let mut w = csv::WriterBuilder::new().from_writer(&mut head);
+        // Writing to memory fails only on a record of another length, which one line is not.
+        let _ = w.write_record(header);
+        let _ = w.flush();
+    }
+    rows_body(Format::Csv(cells), head, first, chunk, key, fetch)
+}
+
+fn rows_body<T, K, F, Fut>(
+    format: Format<T>,
+    head: Vec<u8>,
+    first: Vec<T>,
+    chunk: i64,
+    key: fn(&T) -> K,
+    fetch: F,
+) -> Response
+where
+    T: Send + 'static,
+    K: Send + 'static,
+    F: FnMut(K) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<Vec<T>, AppError>> + Send + 'static,
+{
+    let content_type = format.content_type();
     let state = State {
         head: Some(head),
         pending: Some(first),
@@ -67,6 +164,7 @@ where
         chunk: usize::try_from(chunk).unwrap_or(1).max(1),
         key,
         fetch,
+        format,
     };
     let body = futures_util::stream::unfold(state, |mut st| async move {
         if st.done {
@@ -86,19 +184,13 @@ where
                 }
             }
         };
-        let mut buf = st.head.take().map(String::into_bytes).unwrap_or_default();
-        for row in &rows {
-            if st.written {
-                buf.push(b',');
-            }
-            st.written = true;
-            if let Err(e) = serde_json::to_writer(&mut buf, row) {
-                st.done = true;
-                return Some((Err(std::io::Error::other(e)), st));
-            }
+        let mut buf = st.head.take().unwrap_or_default();
+        if let Err(e) = st.format.write(&rows, &mut st.written, &mut buf) {
+            st.done = true;
+            return Some((Err(e), st));
         }
         if rows.len() < st.chunk {
-            buf.extend_from_slice(b"]}");
+            buf.extend_from_slice(st.format.tail());
             st.done = true;
         } else {
             st.last = rows.last().map(st.key);
@@ -106,10 +198,8 @@ where
         Some((Ok::<_, std::io::Error>(Bytes::from(buf)), st))
     });
     let mut res = Response::new(Body::from_stream(body));
-    res.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     res
 }
 
@@ -147,6 +237,32 @@ mod tests {
             assert_eq!(v["data"], serde_json::json!(want), "{n} rows by {chunk}");
             assert_eq!(v["message"], "All \"rows\"");
         }
+    }
+
+    #[tokio::test]
+    async fn csv_is_a_header_then_a_record_per_row_over_chunks() {
+        let rows = |after: i64| (after + 1..=5).take(2).collect::<Vec<i64>>();
+        let res = csv_rows(
+            &["n", "twice"],
+            |r: &i64| vec![r.to_string(), format!("\"{}\", x", r * 2)],
+            rows(0),
+            2,
+            |r| *r,
+            move |a| {
+                let next = rows(a);
+                async move { Ok(next) }
+            },
+        );
+        assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
+        let text = collect(res).await;
+        let mut rd = csv::Reader::from_reader(text.as_bytes());
+        assert_eq!(rd.headers().unwrap(), vec!["n", "twice"]);
+        let got: Vec<Vec<String>> = rd
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+            .collect();
+        assert_eq!(got.len(), 5);
+        assert_eq!(got[4], ["5", "\"10\", x"]);
     }
 
     #[tokio::test]

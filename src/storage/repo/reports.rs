@@ -3,7 +3,10 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::domain::money::Money;
-use crate::domain::report::{Figures, MonthTotals, StatusChanges, Summary, Tally};
+use crate::domain::report::{
+    AgingBucket, CashierPayment, Collected, Figures, MonthTotals, PlanRevenue, StatusChanges,
+    Summary, Tally,
+};
 use crate::params;
 use crate::storage::{Exec, StoreError};
 
@@ -198,5 +201,158 @@ pub async fn status_changes(
             to,
             count,
         })
+        .collect())
+}
+
+/// Open invoices now, counted and summed per aging bucket as of `date`
+/// ([`AgingBucket::bounds`]).
+pub async fn aging(
+    ex: &mut dyn Exec,
+    date: NaiveDate,
+) -> Result<Vec<(AgingBucket, i64, Money)>, StoreError> {
+    // Ascending boundaries for `bucket`: below the first real one (90 days) is over 90.
+    let [current, d30, d60, d90] = AgingBucket::bounds(date);
+    let bounds = [NaiveDate::MIN, d90, d60, d30, current];
+    let order = [
+        AgingBucket::Over90,
+        AgingBucket::Days61To90,
+        AgingBucket::Days31To60,
+        AgingBucket::Days1To30,
+        AgingBucket::Current,
+    ];
+    let rows: Vec<(i64, i64, Money)> = ex
+        .all(
+            &format!(
+                "SELECT {b}, COUNT(*), CAST(SUM(total_minor - paid_minor) AS {{bigint}}) \
+                 FROM invoices WHERE {OPEN} GROUP BY 1",
+                b = bucket("due_date", bounds.len())
+            ),
+            &bucket_params(&bounds),
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(b, n, owed)| Some((*order.get(usize::try_from(b).ok()?)?, n, owed)))
+        .collect())
+}
+
+/// Successful payments dated `from`..=`to`, per day, method, who recorded them and the router
+/// of the invoice's client; only `cashier`'s when given.
+pub async fn collected(
+    ex: &mut dyn Exec,
+    from: NaiveDate,
+    to: NaiveDate,
+    cashier: Option<&str>,
+) -> Result<Vec<Collected>, StoreError> {
+    let mut p = params![from, to].to_vec();
+    let only = match cashier {
+        Some(c) => {
+            p.push(c.into());
+            " AND p.recorded_by = ?"
+        }
+        None => "",
+    };
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(
+        (NaiveDate, String, String),
+        (Option<i64>, Option<String>, i64, Money),
+    )> = ex
+        .all(
+            &format!(
+                "SELECT p.payment_date, p.payment_method, p.recorded_by, c.router_id, r.name, \
+                 COUNT(*), CAST(SUM(p.amount_minor) AS {{bigint}}) \
+                 FROM payments p JOIN invoices i ON i.id = p.invoice_id \
+                 JOIN clients c ON c.id = i.client_id LEFT JOIN routers r ON r.id = c.router_id \
+                 WHERE p.status = 'success' AND p.payment_date >= ? AND p.payment_date <= ?{only} \
+                 GROUP BY p.payment_date, p.payment_method, p.recorded_by, c.router_id, r.name"
+            ),
+            &p,
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |((day, method, cashier), (router, name, payments, amount))| Collected {
+                day,
+                method,
+                cashier,
+                router: router.map(|id| (id, name.unwrap_or_default())),
+                payments,
+                amount,
+            },
+        )
+        .collect())
+}
+
+/// Invoices dated `from`..=`to` (void excluded) per plan of their subscription, by plan name.
+pub async fn revenue(
+    ex: &mut dyn Exec,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<PlanRevenue>, StoreError> {
+    let rows: Vec<(i64, String, i64, Money, Money)> = ex
+        .all(
+            "SELECT pl.id, pl.name, COUNT(*), CAST(SUM(i.total_minor) AS {bigint}), \
+             CAST(SUM(i.paid_minor) AS {bigint}) \
+             FROM invoices i JOIN subscriptions s ON s.id = i.subscription_id \
+             JOIN plans pl ON pl.id = s.plan_id \
+             WHERE i.invoice_date >= ? AND i.invoice_date <= ? AND i.status <> 'void' \
+             GROUP BY pl.id, pl.name ORDER BY pl.name, pl.id",
+            params![from, to],
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(plan_id, plan_name, invoices, invoiced, paid)| PlanRevenue {
+                plan_id,
+                plan_name,
+                invoices,
+                invoiced,
+                paid,
+            },
+        )
+        .collect())
+}
+
+/// The payments `cashier` recorded from `start` to before `end`, oldest first.
+pub async fn recorded_by(
+    ex: &mut dyn Exec,
+    cashier: &str,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<Vec<CashierPayment>, StoreError> {
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(
+        (i64, i32, i64, String, Money),
+        (String, String, Option<String>, NaiveDate, DateTime<Utc>),
+    )> = ex
+        .all(
+            "SELECT p.id, i.invoice_year, i.invoice_seq, c.name, p.amount_minor, \
+             p.payment_method, p.status, p.reference, p.payment_date, p.created_at \
+             FROM payments p JOIN invoices i ON i.id = p.invoice_id \
+             JOIN clients c ON c.id = i.client_id \
+             WHERE p.recorded_by = ? AND p.created_at >= ? AND p.created_at < ? \
+             ORDER BY p.created_at, p.id",
+            params![cashier, start, end],
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |((id, year, seq, client_name, amount), (method, status, reference, date, at))| {
+                CashierPayment {
+                    payment_id: id,
+                    invoice_number: crate::domain::billing::invoice::number(year, seq),
+                    client_name,
+                    amount,
+                    payment_method: method,
+                    payment_status: status,
+                    reference,
+                    payment_date: date,
+                    recorded_at: at,
+                }
+            },
+        )
         .collect())
 }
