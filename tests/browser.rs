@@ -610,6 +610,11 @@ async fn the_console_end_to_end_in_chromium() {
         .await
         .expect(200);
     assert_eq!(r.json["data"]["invoice_status"], "paid", "{}", r.text);
+    // The cashier's day: the two payments, and what to hand in.
+    b.goto("/console/cashier").await;
+    b.click("#my-day").await;
+    b.wait_text("#day-total", "Rp 150.000").await;
+    b.record("cashier-day").await;
 
     // A POST without the CSRF token is refused, even from our own page with our cookie.
     assert_eq!(b.fetch_status("/console/logout", "").await, 403);

@@ -476,6 +476,37 @@ async fn a_cashier_takes_a_partial_then_a_full_payment(app: TestApp) {
         .page(&format!("/console/cashier/clients/{}", b.client), &cashier)
         .await;
     assert!(owed.text.contains(r#"id="nothing-owed""#));
+
+    // The cashier's day: both payments, and the total to hand in.
+    assert!(
+        found
+            .text
+            .contains(r#"id="my-day" href="/console/cashier/day""#)
+    );
+    let day = app.page("/console/cashier/day", &cashier).await;
+    assert_eq!(day.status, 200, "{}", day.text);
+    let table = day.text.split(r#"id="day-payments""#).nth(1).unwrap();
+    assert_eq!(table.matches("INV-2024-000001").count(), 2, "{}", day.text);
+    assert!(
+        day.text
+            .contains(r#"<strong id="day-total">Rp 100.000</strong>"#),
+        "{}",
+        day.text
+    );
+    // The admin recorded nothing; yesterday the cashier recorded nothing either.
+    let admins = app.page("/console/cashier/day", &b.admin).await;
+    assert!(admins.text.contains(r#"id="day-none""#), "{}", admins.text);
+    let yesterday = chrono::Utc::now().date_naive() - chrono::Days::new(1);
+    let before = app
+        .page(&format!("/console/cashier/day?date={yesterday}"), &cashier)
+        .await;
+    assert!(before.text.contains(r#"id="day-none""#));
+    // A date that does not read is said next to the field, and today is shown.
+    let bad = app
+        .page("/console/cashier/day?date=31-12-2024", &cashier)
+        .await;
+    assert!(bad.text.contains(r#"id="day-total""#), "{}", bad.text);
+    assert!(bad.text.contains(r#"id="f-date-error""#), "{}", bad.text);
 }
 
 async fn a_payment_form_sent_twice_pays_once(app: TestApp) {

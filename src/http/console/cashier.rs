@@ -33,6 +33,99 @@ pub fn routes() -> Router<AppState> {
         .route("/console/cashier/clients/{id}", get(owed))
         .route("/console/cashier/invoices/{id}", get(pay_form).post(record))
         .route("/console/payments/{id}/receipt", get(receipt))
+        .route("/console/cashier/day", get(my_day))
+}
+
+#[derive(Deserialize, Default)]
+struct DayQuery {
+    date: Option<String>,
+}
+
+/// `GET /console/cashier/day?date=`: what the signed-in user recorded that day (today by
+/// default), every payment with its time, and the successful ones by method with their total:
+/// the cash to hand in (`service::reports::cashier_day`).
+async fn my_day(State(app): State<AppState>, ctx: Ctx, RawQuery(raw): RawQuery) -> Response {
+    let q: DayQuery = match kit::query(&ctx, raw.as_deref()) {
+        Ok(q) => q,
+        Err(r) => return r,
+    };
+    let mut errors = FormErrors::default();
+    let date = kit::read(&ctx, &mut errors, "date", q.date.as_deref(), kit::date_of)
+        .unwrap_or_else(|| ctx.settings.today());
+    // What was typed stays in the field, next to its error.
+    let shown = q.date.clone().unwrap_or_else(|| date.to_string());
+    let day = match crate::service::reports::cashier_day(&app, ctx.actor(), date, None).await {
+        Ok(d) => d,
+        Err(e) => return ui::error_page(&ctx, &e),
+    };
+    let h = |k: &str| t(&ctx, k);
+    let (h_time, h_number, h_client, h_method, h_status, h_amount) = (
+        h("cashier-day-time"),
+        h("billing-invoice-number"),
+        h("cashier-day-client"),
+        h("cashier-day-method"),
+        h("billing-status"),
+        h("cashier-day-amount"),
+    );
+    let method = |m: &str| Catalog::global().payment_method(ctx.lang, m);
+    let title = t_args(
+        &ctx,
+        "cashier-day-title",
+        &[("date", Arg::from(ui::date(&ctx, date)))],
+    );
+    page(
+        &ctx,
+        &title,
+        html! {
+            (errors.banner(&ctx))
+            form.card.filters method="get" action="/console/cashier/day" {
+                (kit::input(&ctx, "date", "cashier-day-date", "date", &shown, &errors, false))
+                button type="submit" { (t(&ctx, "billing-filter")) }
+            }
+            @if day.payments.is_empty() {
+                p.muted #day-none { (t(&ctx, "cashier-day-none")) }
+            } @else {
+                div.table-wrap {
+                    table.responsive #day-payments {
+                        thead { tr {
+                            th scope="col" { (h_time) }
+                            th scope="col" { (h_number) }
+                            th scope="col" { (h_client) }
+                            th scope="col" { (h_method) }
+                            th scope="col" { (h_status) }
+                            th.num scope="col" { (h_amount) }
+                        } }
+                        tbody {
+                            @for p in &day.payments {
+                                tr {
+                                    td data-label=(h_time) { (ui::datetime(&ctx, p.recorded_at)) }
+                                    td data-label=(h_number) { (p.invoice_number) }
+                                    td data-label=(h_client) { (p.client_name) }
+                                    td data-label=(h_method) { (method(&p.payment_method)) }
+                                    td data-label=(h_status) { (Catalog::global().label(ctx.lang, "payment-status", &p.payment_status)) }
+                                    td.num data-label=(h_amount) { (ui::money(&ctx, p.amount)) }
+                                }
+                            }
+                        }
+                    }
+                }
+                h2 { (t(&ctx, "cashier-day-by-method")) }
+                div.table-wrap {
+                    table #day-by-method {
+                        tbody {
+                            @for m in &day.by_method {
+                                tr {
+                                    th scope="row" { (method(&m.payment_method)) " (" (m.payments) ")" }
+                                    td.num { (ui::money(&ctx, m.amount)) }
+                                }
+                            }
+                        }
+                    }
+                }
+                p.owed-total { (t(&ctx, "cashier-day-total")) ": " strong #day-total { (ui::money(&ctx, day.total)) } }
+            }
+        },
+    )
 }
 
 /// How many clients a search shows.
@@ -103,6 +196,7 @@ async fn find(State(app): State<AppState>, ctx: Ctx, RawQuery(raw): RawQuery) ->
                 button type="submit" { (t(&ctx, "action-search")) }
             }
             div #cashier-results aria-live="polite" { (results(&ctx, &text, &found)) }
+            p.actions { a #my-day href="/console/cashier/day" { (t(&ctx, "cashier-day-link")) } }
         },
     )
 }
