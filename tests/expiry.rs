@@ -6,19 +6,12 @@
 mod common;
 
 use axum::http::Method;
-use chrono::{Days, NaiveDate, Utc};
+use chrono::NaiveDate;
 use common::TestApp;
 use mikronet::storage::Backend;
 use serde_json::{Value, json};
 
-fn day(offset: i64) -> NaiveDate {
-    let today = Utc::now().date_naive();
-    if offset >= 0 {
-        today + Days::new(offset as u64)
-    } else {
-        today - Days::new(offset.unsigned_abs())
-    }
-}
+use common::day;
 
 async fn run(app: &TestApp, admin: &str, date: NaiveDate) -> Value {
     app.call(

@@ -7,19 +7,12 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use chrono::{Datelike, Days, NaiveDate, Utc};
+use chrono::{Datelike, Days, NaiveDate};
 use common::TestApp;
 use mikronet::storage::Backend;
 use serde_json::{Value, json};
 
-fn day(offset: i64) -> NaiveDate {
-    let today = Utc::now().date_naive();
-    if offset >= 0 {
-        today + Days::new(offset as u64)
-    } else {
-        today - Days::new(offset.unsigned_abs())
-    }
-}
+use common::day;
 
 /// Creates a subscription through `path` with `body`; its id.
 async fn create(app: &TestApp, admin: &str, path: &str, body: Value) -> i64 {

@@ -103,6 +103,17 @@ async fn admin_statement(backend: Backend, url: &str, sql: String) -> Result<(),
     Ok(())
 }
 
+/// Today (UTC, the tests' provider zone) moved by `offset` days.
+#[allow(dead_code)]
+pub fn day(offset: i64) -> chrono::NaiveDate {
+    let today = chrono::Utc::now().date_naive();
+    if offset >= 0 {
+        today + chrono::Days::new(offset as u64)
+    } else {
+        today - chrono::Days::new(offset.unsigned_abs())
+    }
+}
+
 pub fn test_config(url: &str) -> Config {
     Config {
         database_url: url.to_owned(),

@@ -401,26 +401,45 @@ fn payment_cells(p: &Payment) -> Vec<String> {
     ]
 }
 
+/// The export `name`: the first chunk read before the answer starts (so a refusal is an
+/// ordinary error answer), then every later one as the body is sent.
+async fn export<T, K, F, Fut>(
+    name: &str,
+    columns: &[&str],
+    cells: fn(&T) -> Vec<String>,
+    key: fn(&T) -> K,
+    fetch: F,
+) -> Result<Response, ApiError>
+where
+    T: Send + 'static,
+    K: Send + 'static,
+    F: Fn(Option<K>) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<Vec<T>, AppError>> + Send + 'static,
+{
+    let first = fetch(None).await?;
+    let res = stream::csv_rows(columns, cells, first, CHUNK, key, move |after| {
+        fetch(Some(after))
+    });
+    Ok(attachment(res, name))
+}
+
 /// Every client as CSV, streamed in id order (admin): `client_id, name, phone_number,
 /// address, ppp_secret_name, router_id`. No passwords.
 #[utoipa::path(get, path = "/export/clients", tag = "reports",
     responses((status = 200, description = "CSV, streamed (also at `/export/clients.csv`)",
         content((String = "text/csv")))))]
 pub async fn export_clients(State(app): State<AppState>, auth: Auth) -> Result<Response, ApiError> {
-    let actor = auth.actor.clone();
-    let first = reports::export_clients(&app, &actor, None, CHUNK).await?;
-    let res = stream::csv_rows(
+    export(
+        "clients",
         &CLIENT_COLUMNS,
         client_cells,
-        first,
-        CHUNK,
         |c| c.id,
         move |after| {
-            let (app, actor) = (app.clone(), actor.clone());
-            async move { reports::export_clients(&app, &actor, Some(after), CHUNK).await }
+            let (app, actor) = (app.clone(), auth.actor.clone());
+            async move { reports::export_clients(&app, &actor, after, CHUNK).await }
         },
-    );
-    Ok(attachment(res, "clients"))
+    )
+    .await
 }
 
 /// Every invoice as CSV, void ones included, streamed in id order (admin).
@@ -431,20 +450,17 @@ pub async fn export_invoices(
     State(app): State<AppState>,
     auth: Auth,
 ) -> Result<Response, ApiError> {
-    let actor = auth.actor.clone();
-    let first = reports::export_invoices(&app, &actor, None, CHUNK).await?;
-    let res = stream::csv_rows(
+    export(
+        "invoices",
         &INVOICE_COLUMNS,
         invoice_cells,
-        first,
-        CHUNK,
         |v| v.invoice.id,
         move |after| {
-            let (app, actor) = (app.clone(), actor.clone());
-            async move { reports::export_invoices(&app, &actor, Some(after), CHUNK).await }
+            let (app, actor) = (app.clone(), auth.actor.clone());
+            async move { reports::export_invoices(&app, &actor, after, CHUNK).await }
         },
-    );
-    Ok(attachment(res, "invoices"))
+    )
+    .await
 }
 
 /// Every payment as CSV, whatever its status, streamed in id order (admin).
@@ -455,20 +471,17 @@ pub async fn export_payments(
     State(app): State<AppState>,
     auth: Auth,
 ) -> Result<Response, ApiError> {
-    let actor = auth.actor.clone();
-    let first = reports::export_payments(&app, &actor, None, CHUNK).await?;
-    let res = stream::csv_rows(
+    export(
+        "payments",
         &PAYMENT_COLUMNS,
         payment_cells,
-        first,
-        CHUNK,
         |p| p.id,
         move |after| {
-            let (app, actor) = (app.clone(), actor.clone());
-            async move { reports::export_payments(&app, &actor, Some(after), CHUNK).await }
+            let (app, actor) = (app.clone(), auth.actor.clone());
+            async move { reports::export_payments(&app, &actor, after, CHUNK).await }
         },
-    );
-    Ok(attachment(res, "payments"))
+    )
+    .await
 }
 
 #[cfg(test)]
