@@ -93,7 +93,8 @@ async fn a_new_subscription_is_invoiced_for_its_first_period(backend: Backend) {
 }
 
 /// Started yesterday: paid up to its end date, no invoice until generation reaches its next
-/// period. A later start is invoiced at once too; one created suspended (on hold) is not.
+/// period. A later start is invoiced at once too, and so is one created suspended (on hold);
+/// a plan without a price is not.
 async fn back_dated_held_and_future_subscriptions(backend: Backend) {
     let Some(app) = TestApp::new(backend).await else {
         return;
@@ -124,8 +125,80 @@ async fn back_dated_held_and_future_subscriptions(backend: Backend) {
     let third = app.create_client(&admin, "Ali Baba", "ghi789").await;
     let body = json!({"client_id": third, "plan_id": plan,
         "start_date": day(0).to_string(), "status": "suspended"});
+    // Created on hold, it is invoiced all the same: paying brings it up.
     let held = create(&app, &admin, "/subscriptions", body).await;
-    assert_eq!(app.invoices_of(&admin, held).await, Vec::<Value>::new());
+    let invoices = app.invoices_of(&admin, held).await;
+    assert_eq!(invoices.len(), 1);
+    let id = invoices[0]["invoice_id"].as_i64().unwrap();
+    app.pay(
+        &admin,
+        id,
+        r#"{"amount":"150000.50","payment_method":"cash"}"#,
+    )
+    .await
+    .expect(201);
+    let s = app
+        .get(&format!("/subscriptions/{held}"), &admin)
+        .await
+        .expect(200);
+    assert_eq!(s.json["data"]["status"], "active");
+
+    // A plan imported without a price is not invoiced, as generation skips it.
+    let unpriced = app.create_plan(&admin, "Imported", "0").await;
+    app.db()
+        .write(move |ex: &mut dyn mikronet::storage::Exec| {
+            Box::pin(async move {
+                ex.execute(
+                    "UPDATE plans SET unpriced = ? WHERE id = ?",
+                    mikronet::params![true, unpriced],
+                )
+                .await
+            })
+        })
+        .await
+        .unwrap();
+    let fourth = app.create_client(&admin, "Dewi", "jkl012").await;
+    let body = json!({"client_id": fourth, "plan_id": unpriced, "start_date": day(0).to_string()});
+    let free = create(&app, &admin, "/subscriptions", body).await;
+    assert_eq!(app.invoices_of(&admin, free).await, Vec::<Value>::new());
+}
+
+/// Voiding the first period's invoice would give the period away (generation bills the
+/// period after the end date, which already covers it): refused while the subscription runs,
+/// allowed once it is cancelled.
+async fn a_first_period_is_not_voided_while_it_runs(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else {
+        return;
+    };
+    let (admin, client, plan) = client_and_plan(&app).await;
+    let body = json!({"client_id": client, "plan_id": plan, "start_date": day(0).to_string()});
+    let sub = create(&app, &admin, "/subscriptions", body).await;
+    let first = app.invoices_of(&admin, sub).await[0]["invoice_id"]
+        .as_i64()
+        .unwrap();
+    let r = app
+        .post(&format!("/invoices/{first}/void"), Some(&admin), "{}")
+        .await
+        .expect(422);
+    let why = r.json["errors"]["invoice_status"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(why.contains("cancel the subscription"), "{}", r.text);
+    assert_eq!(
+        app.invoices_of(&admin, sub).await[0]["invoice_status"],
+        "pending"
+    );
+    app.put(
+        &format!("/subscriptions/{sub}"),
+        &admin,
+        &json!({"status": "cancelled", "reason": "signed up by mistake"}).to_string(),
+    )
+    .await
+    .expect(200);
+    app.post(&format!("/invoices/{first}/void"), Some(&admin), "{}")
+        .await
+        .expect(200);
+    app.audit_holds().await;
 }
 
 /// The original system's route follows the rule, and a retried create (same
@@ -172,4 +245,5 @@ per_backend!(
     back_dated_held_and_future_subscriptions,
     the_original_route_and_a_retry_invoice_once,
     turned_off_the_first_period_waits_for_generation,
+    a_first_period_is_not_voided_while_it_runs,
 );

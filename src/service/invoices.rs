@@ -140,6 +140,17 @@ pub async fn void_tx(
     if payments::pending_total(ex, id).await? > Money::ZERO {
         return refuse("a pending payment is recorded on this invoice; settle or fail it first");
     }
+    // A period the subscription already runs (its first, invoiced when it was created) would
+    // not be billed again: generation bills the period after the end date.
+    if let Some(sub) = subscriptions::get_for_update(ex, inv.subscription_id).await?
+        && sub.status != Status::Cancelled
+        && inv.period_end <= sub.end_date
+    {
+        return refuse(
+            "the subscription runs this invoice's period (its first); record its payment, or \
+             cancel the subscription and then void the invoice",
+        );
+    }
     repo::void(ex, id, by, Utc::now()).await?;
     let before = invoice_state(&inv);
     inv.status = InvoiceStatus::Void;

@@ -62,8 +62,9 @@ pub async fn create(
 /// How a new subscription's first period is invoiced: prepaid, a subscription that starts on
 /// `today` or later is invoiced for its first period (start to end date, at the plan's price)
 /// at once, dated `today` and due `due_date`; one that started earlier counts as paid up to
-/// its end date (as an imported one does) and is invoiced from its next period. Only an
-/// `active` subscription is invoiced: one created suspended is on hold.
+/// its end date (as an imported one does) and is invoiced from its next period. One created
+/// suspended is invoiced too: paying it brings it up, as paying any invoice does. A plan
+/// imported without a price (`unpriced`) is not invoiced, as generation skips it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FirstPeriod {
     pub today: NaiveDate,
@@ -83,7 +84,7 @@ impl FirstPeriod {
 
     /// Whether `s`'s first period is invoiced when it is created.
     pub fn applies(&self, s: &Subscription) -> bool {
-        s.status == Status::Active && s.start_date >= self.today
+        s.start_date >= self.today
     }
 }
 
@@ -108,6 +109,7 @@ pub async fn create_tx(
     let s = insert_tx(ex, s, actor).await?;
     if let (Some(first), Some(plan)) = (first, plan)
         && first.applies(&s)
+        && !plans::unpriced(ex).await?.contains(&plan.id)
     {
         let period = (s.start_date, s.end_date);
         let (date, due) = (first.today, first.due_date);
