@@ -490,6 +490,20 @@ async fn a_cashiers_day_is_what_they_recorded_today(app: TestApp) {
     let by_accept = get_as(&app, "/reports/cashier-day", &b.kasir1, true).await;
     let by_suffix = app.get("/reports/cashier-day.csv", &b.kasir1).await;
     assert_eq!(by_accept.bytes, by_suffix.bytes);
+    // Every cell quoted: a spreadsheet splitting on `;` cannot start a cell inside one.
+    assert!(
+        by_suffix
+            .text
+            .starts_with("\"payment_id\",\"invoice_number\""),
+        "{}",
+        by_suffix.text
+    );
+    // An operator takes payments too, and reads their own (empty) day.
+    let r = app
+        .get("/reports/cashier-day", &b.operator)
+        .await
+        .expect(200);
+    assert_eq!(r.json["data"]["payments"], json!([]));
     // Yesterday they recorded nothing; another cashier's day is the admin's to read.
     let yesterday = today() - Days::new(1);
     let r = app

@@ -117,16 +117,22 @@ pub async fn revenue(
 }
 
 /// What `cashier` (default: the caller) recorded on `date`, a calendar day in the provider's
-/// zone, counted by when each payment was recorded (a cashier: only their own day).
+/// zone, counted by when each payment was recorded (anyone their own day; another's: admin).
 pub async fn cashier_day(
     app: &App,
     actor: &Actor,
     date: NaiveDate,
     cashier: Option<&str>,
 ) -> Result<CashierDay, AppError> {
-    let who = collections_of(actor, cashier)?
-        .unwrap_or(actor.username.as_str())
-        .to_owned();
+    // Everyone who takes payments (every role may) reads their own day; another's is the
+    // admin's, or refused as collections are.
+    let who = match cashier {
+        None => actor.username.clone(),
+        Some(c) if c == actor.username => actor.username.clone(),
+        Some(_) => collections_of(actor, cashier)?
+            .unwrap_or(actor.username.as_str())
+            .to_owned(),
+    };
     let tz = app.settings().tz();
     let bounds = date
         .succ_opt()

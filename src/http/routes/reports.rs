@@ -52,7 +52,9 @@ pub fn csv_suffix<B>(mut req: Request<B>) -> Request<B> {
 }
 
 /// A text cell as a spreadsheet will not run it: one starting with `=`, `+`, `-`, `@`, a tab
-/// or a carriage return gets a leading `'` (OWASP's advice against CSV injection).
+/// or a carriage return gets a leading `'` (OWASP's advice against CSV injection). Every cell
+/// is also quoted, so a spreadsheet that splits on `;` (the Indonesian locale's separator)
+/// cannot start a new cell inside one.
 fn text_cell(s: &str) -> String {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
@@ -64,7 +66,9 @@ fn text_cell(s: &str) -> String {
 /// A CSV answer: a header line, then the rows (RFC 4180 quoting, by the `csv` crate), as an
 /// attachment named `name`.
 fn csv_answer(name: &str, head: &[&str], rows: Vec<Vec<String>>) -> Result<Response, ApiError> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Always)
+        .from_writer(Vec::new());
     let fail = |e: csv::Error| ApiError::from(AppError::Internal(format!("csv: {e}")));
     w.write_record(head).map_err(fail)?;
     for r in rows {
@@ -77,8 +81,19 @@ fn csv_answer(name: &str, head: &[&str], rows: Vec<Vec<String>>) -> Result<Respo
     Ok(attachment(res, name))
 }
 
-/// `res` as a download named `name.csv`.
+/// `res` as a download named `name.csv` (letters, digits, `.`, `_` and `-` kept; anything
+/// else, a user name's `:` or a quote, becomes `-`).
 fn attachment(mut res: Response, name: &str) -> Response {
+    let name: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}.csv\"")) {
         res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }

@@ -67,8 +67,10 @@ impl<T> Format<T> {
                 }
             }
             Format::Csv(cells) => {
+                // Every cell quoted: see `reports::text_cell`.
                 let mut w = csv::WriterBuilder::new()
                     .has_headers(false)
+                    .quote_style(csv::QuoteStyle::Always)
                     .from_writer(&mut *buf);
                 for row in rows {
                     w.write_record(cells(row)).map_err(std::io::Error::other)?;
@@ -132,7 +134,9 @@ where
 {
     let mut head = Vec::new();
     {
-        let mut w = csv::WriterBuilder::new().from_writer(&mut head);
+        let mut w = csv::WriterBuilder::new()
+            .quote_style(csv::QuoteStyle::Always)
+            .from_writer(&mut head);
         // Writing to memory fails only on a record of another length, which one line is not.
         let _ = w.write_record(header);
         let _ = w.flush();
