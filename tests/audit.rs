@@ -10,7 +10,6 @@ use std::process::Command;
 use axum::http::Method;
 use common::{KEY, TestApp};
 use mikronet::provisioning::worker;
-use mikronet::storage::Exec;
 use serde_json::Value;
 
 /// `mikronet audit verify` against the test's database: exit code and standard output.
@@ -27,13 +26,6 @@ fn verify_cli(app: &TestApp) -> (i32, String) {
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let err = String::from_utf8_lossy(&out.stderr);
     (out.status.code().unwrap_or(-1), format!("{text}{err}"))
-}
-
-async fn exec(app: &TestApp, sql: &'static str, params: Vec<mikronet::storage::Value>) {
-    app.db()
-        .write(move |ex: &mut dyn Exec| Box::pin(async move { ex.execute(sql, &params).await }))
-        .await
-        .unwrap();
 }
 
 fn entries(r: &Value) -> Vec<Value> {
@@ -251,8 +243,7 @@ async fn a_billing_flow_is_audited_and_verifies(app: TestApp) {
     assert!(out.contains("the chain is intact"), "{out}");
 
     // A payment's amount changed in the database: the books no longer match the trail.
-    exec(
-        &app,
+    app.execute(
         "UPDATE payments SET amount_minor = 100 WHERE id = ?",
         vec![p1.into()],
     )
@@ -263,8 +254,7 @@ async fn a_billing_flow_is_audited_and_verifies(app: TestApp) {
         out.contains(&format!("payment {p1} is 1.00")) && out.contains("audit entry"),
         "{out}"
     );
-    exec(
-        &app,
+    app.execute(
         "UPDATE payments SET amount_minor = 15000050 WHERE id = ?",
         vec![p1.into()],
     )
@@ -273,8 +263,7 @@ async fn a_billing_flow_is_audited_and_verifies(app: TestApp) {
 
     // One entry edited: the chain breaks there, and the command names it.
     let seq = recorded[1]["seq"].as_i64().unwrap();
-    exec(
-        &app,
+    app.execute(
         "UPDATE audit_log SET actor = 'someone' WHERE seq = ?",
         vec![seq.into()],
     )

@@ -145,18 +145,11 @@ async fn back_dated_held_and_future_subscriptions(backend: Backend) {
 
     // A plan imported without a price is not invoiced, as generation skips it.
     let unpriced = app.create_plan(&admin, "Imported", "0").await;
-    app.db()
-        .write(move |ex: &mut dyn mikronet::storage::Exec| {
-            Box::pin(async move {
-                ex.execute(
-                    "UPDATE plans SET unpriced = ? WHERE id = ?",
-                    mikronet::params![true, unpriced],
-                )
-                .await
-            })
-        })
-        .await
-        .unwrap();
+    app.execute(
+        "UPDATE plans SET unpriced = ? WHERE id = ?",
+        mikronet::params![true, unpriced].to_vec(),
+    )
+    .await;
     let fourth = app.create_client(&admin, "Dewi", "jkl012").await;
     let body = json!({"client_id": fourth, "plan_id": unpriced, "start_date": day(0).to_string()});
     let free = create(&app, &admin, "/subscriptions", body).await;

@@ -7,7 +7,6 @@ mod common;
 use axum::http::Method;
 use common::TestApp;
 use mikronet::provisioning::worker;
-use mikronet::storage::Exec;
 
 /// Client `abc123` on plan Home (100,000) from 1 January, its first invoice (1–29 Feb 2024)
 /// generated on 27 January: (client, subscription, invoice).
@@ -47,18 +46,11 @@ async fn periods(app: &TestApp, admin: &str, sub: i64) -> Vec<(String, String, S
 /// Moves the end date behind the server's back (no checks).
 async fn set_end_date(app: &TestApp, sub: i64, date: &'static str) {
     let date: chrono::NaiveDate = date.parse().unwrap();
-    app.db()
-        .write(move |ex: &mut dyn Exec| {
-            Box::pin(async move {
-                ex.execute(
-                    "UPDATE subscriptions SET end_date = ? WHERE id = ?",
-                    mikronet::params![date, sub],
-                )
-                .await
-            })
-        })
-        .await
-        .unwrap();
+    app.execute(
+        "UPDATE subscriptions SET end_date = ? WHERE id = ?",
+        mikronet::params![date, sub].to_vec(),
+    )
+    .await;
 }
 
 /// The billing run of 6 February cuts off exactly `sub` (its invoice due by the 5th unpaid).

@@ -338,18 +338,11 @@ async fn keys_expire_after_a_day(app: TestApp) {
         .await
         .expect(201);
     let old = chrono::Utc::now() - chrono::Duration::hours(25);
-    app.db()
-        .write(move |ex| {
-            Box::pin(async move {
-                ex.execute(
-                    "UPDATE idempotency_keys SET created_at = ?",
-                    mikronet::params![old],
-                )
-                .await
-            })
-        })
-        .await
-        .unwrap();
+    app.execute(
+        "UPDATE idempotency_keys SET created_at = ?",
+        mikronet::params![old].to_vec(),
+    )
+    .await;
     // An expired key is a new key: another body creates.
     let r = post_keyed(&app, "/client/register", &admin, "old", &c("e3"))
         .await

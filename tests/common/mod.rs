@@ -1042,6 +1042,17 @@ impl TestApp {
         assert!(v.entries > 0);
     }
 
+    /// Runs one statement behind the server's back (no checks), for a state the API cannot
+    /// make.
+    pub async fn execute(&self, sql: &'static str, params: Vec<mikronet::storage::Value>) {
+        self.db()
+            .write(move |ex: &mut dyn mikronet::storage::Exec| {
+                Box::pin(async move { ex.execute(sql, &params).await })
+            })
+            .await
+            .unwrap();
+    }
+
     /// The ids of a subscription's invoices, oldest first.
     pub async fn invoices_of(&self, token: &str, subscription: i64) -> Vec<Value> {
         let r = self
