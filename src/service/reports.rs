@@ -127,11 +127,8 @@ pub async fn cashier_day(
     // Everyone who takes payments (every role may) reads their own day; another's is the
     // admin's, or refused as collections are.
     let who = match cashier {
-        None => actor.username.clone(),
-        Some(c) if c == actor.username => actor.username.clone(),
-        Some(_) => collections_of(actor, cashier)?
-            .unwrap_or(actor.username.as_str())
-            .to_owned(),
+        Some(c) if c != actor.username => collections_of(actor, cashier)?.unwrap_or(c).to_owned(),
+        _ => actor.username.clone(),
     };
     let tz = app.settings().tz();
     let bounds = date

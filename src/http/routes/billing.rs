@@ -583,6 +583,17 @@ pub struct RangeQuery {
     pub to: Option<NaiveDate>,
 }
 
+impl RangeQuery {
+    /// (from, to) with the defaults filled in: to today, from the first of `to`'s month.
+    pub fn dates(&self, today: NaiveDate) -> (NaiveDate, NaiveDate) {
+        let to = self.to.unwrap_or(today);
+        (
+            self.from.unwrap_or_else(|| to.with_day(1).unwrap_or(to)),
+            to,
+        )
+    }
+}
+
 /// Invoiced and collected in `from`..`to` (default: this month so far), and outstanding,
 /// overdue and subscriptions now (admin).
 #[utoipa::path(get, path = "/reports/summary", tag = "reports", params(RangeQuery),
@@ -592,8 +603,7 @@ pub async fn summary(
     auth: Auth,
     Query(q): Query<RangeQuery>,
 ) -> Result<Json<Envelope<Summary>>, ApiError> {
-    let to = q.to.unwrap_or_else(|| app.today());
-    let from = q.from.unwrap_or_else(|| to.with_day(1).unwrap_or(to));
+    let (from, to) = q.dates(app.today());
     let s = reports::summary(&app, &auth.actor, from, to).await?;
     Ok(envelope("Summary retrieved successfully", s))
 }

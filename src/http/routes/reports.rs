@@ -3,9 +3,10 @@
 
 use axum::http::{HeaderMap, HeaderValue, Request, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
+use super::billing::RangeQuery;
 use super::stream::{self, CHUNK};
 use super::{Envelope, envelope};
 use crate::app::AppState;
@@ -66,16 +67,9 @@ fn text_cell(s: &str) -> String {
 /// A CSV answer: a header line, then the rows (RFC 4180 quoting, by the `csv` crate), as an
 /// attachment named `name`.
 fn csv_answer(name: &str, head: &[&str], rows: Vec<Vec<String>>) -> Result<Response, ApiError> {
-    let mut w = csv::WriterBuilder::new()
-        .quote_style(csv::QuoteStyle::Always)
-        .from_writer(Vec::new());
-    let fail = |e: csv::Error| ApiError::from(AppError::Internal(format!("csv: {e}")));
-    w.write_record(head).map_err(fail)?;
-    for r in rows {
-        w.write_record(&r).map_err(fail)?;
-    }
-    let body = w
-        .into_inner()
+    let mut body = Vec::new();
+    stream::csv_lines(&mut body, [head])
+        .and_then(|()| stream::csv_lines(&mut body, rows))
         .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
     let res = ([(header::CONTENT_TYPE, CSV)], body).into_response();
     Ok(attachment(res, name))
@@ -98,27 +92,6 @@ fn attachment(mut res: Response, name: &str) -> Response {
         res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
     res
-}
-
-/// A date range; `from` defaults to the first of `to`'s month, `to` to today.
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ReportRange {
-    /// First day (default: the first of `to`'s month).
-    pub from: Option<NaiveDate>,
-    /// Last day (default: today).
-    pub to: Option<NaiveDate>,
-}
-
-impl ReportRange {
-    fn dates(&self, today: NaiveDate) -> (NaiveDate, NaiveDate) {
-        let to = self.to.unwrap_or(today);
-        (
-            self.from.unwrap_or_else(|| to.with_day(1).unwrap_or(to)),
-            to,
-        )
-    }
 }
 
 fn money_cell(m: crate::domain::money::Money) -> String {
@@ -186,7 +159,7 @@ pub async fn collections(
 ) -> Result<Response, ApiError> {
     let by = CollectionsBy::parse_list(q.by.as_deref().unwrap_or("day,method"))
         .map_err(|m| AppError::bad_request("by", &m))?;
-    let range = ReportRange {
+    let range = RangeQuery {
         from: q.from,
         to: q.to,
     };
@@ -247,7 +220,7 @@ pub async fn collections(
 
 /// Invoices dated in the range (void ones excluded) per plan of their subscription: how many,
 /// invoiced and paid so far (admin).
-#[utoipa::path(get, path = "/reports/revenue", tag = "reports", params(ReportRange),
+#[utoipa::path(get, path = "/reports/revenue", tag = "reports", params(RangeQuery),
     responses((status = 200,
         description = "JSON, or CSV (`plan_id,plan_name,invoices,invoiced,paid`) for `Accept: text/csv` or `/reports/revenue.csv`",
         content((Envelope<Vec<PlanRevenue>> = "application/json"), (String = "text/csv")))))]
@@ -255,7 +228,7 @@ pub async fn revenue(
     State(app): State<AppState>,
     auth: Auth,
     headers: HeaderMap,
-    Query(q): Query<ReportRange>,
+    Query(q): Query<RangeQuery>,
 ) -> Result<Response, ApiError> {
     let (from, to) = q.dates(app.today());
     let rows = reports::revenue(&app, &auth.actor, from, to).await?;

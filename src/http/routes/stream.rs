@@ -50,6 +50,24 @@ enum Format<T> {
     Csv(fn(&T) -> Vec<String>),
 }
 
+/// Appends `records` to `out` as CSV lines (RFC 4180), every cell quoted so that a
+/// spreadsheet splitting on `;` cannot start a cell inside one (see `reports::text_cell`): the
+/// one CSV writer of the answers, streamed or whole.
+pub fn csv_lines<R, C>(out: &mut Vec<u8>, records: R) -> std::io::Result<()>
+where
+    R: IntoIterator<Item = C>,
+    C: IntoIterator,
+    C::Item: AsRef<[u8]>,
+{
+    let mut w = csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Always)
+        .from_writer(out);
+    for r in records {
+        w.write_record(r).map_err(std::io::Error::other)?;
+    }
+    w.flush()
+}
+
 fn json_value<T: Serialize>(row: &T, buf: &mut Vec<u8>) -> std::io::Result<()> {
     serde_json::to_writer(buf, row).map_err(std::io::Error::other)
 }
@@ -66,17 +84,7 @@ impl<T> Format<T> {
                     value(row, buf)?;
                 }
             }
-            Format::Csv(cells) => {
-                // Every cell quoted: see `reports::text_cell`.
-                let mut w = csv::WriterBuilder::new()
-                    .has_headers(false)
-                    .quote_style(csv::QuoteStyle::Always)
-                    .from_writer(&mut *buf);
-                for row in rows {
-                    w.write_record(cells(row)).map_err(std::io::Error::other)?;
-                }
-                w.flush()?;
-            }
+            Format::Csv(cells) => csv_lines(buf, rows.iter().map(cells))?,
         }
         Ok(())
     }
@@ -133,14 +141,8 @@ where
     Fut: Future<Output = Result<Vec<T>, AppError>> + Send + 'static,
 {
     let mut head = Vec::new();
-    {
-        let mut w = csv::WriterBuilder::new()
-            .quote_style(csv::QuoteStyle::Always)
-            .from_writer(&mut head);
-        // Writing to memory fails only on a record of another length, which one line is not.
-        let _ = w.write_record(header);
-        let _ = w.flush();
-    }
+    // Writing to memory fails only on a record of another length, which one line is not.
+    let _ = csv_lines(&mut head, [header]);
     rows_body(Format::Csv(cells), head, first, chunk, key, fetch)
 }
 
