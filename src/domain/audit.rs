@@ -43,6 +43,8 @@ words! {
         PlanUpdated = "plan_updated",
         PlanDeleted = "plan_deleted",
         SettingsUpdated = "settings_updated",
+        /// A client's own grace or cut-off action, exemption or promise to pay changed.
+        CollectionChanged = "collection_changed",
         LogoChanged = "logo_changed",
         /// Commands sent to a router for one object, and the router's answer.
         RouterCommand = "router_command",
@@ -59,6 +61,7 @@ words! {
         User = "user",
         Plan = "plan",
         Settings = "settings",
+        Client = "client",
         RouterObject = "router_object",
     }
 }
@@ -181,6 +184,19 @@ pub fn plan_state(p: &Plan) -> serde_json::Value {
         "ppp_profile": p.ppp_profile,
         "rate_limit": p.rate_limit,
         "active": p.active,
+        "grace_days": p.terms.grace_days,
+        "overdue_action": p.terms.overdue_action.map(|a| a.as_str()),
+        "throttle_profile": p.throttle_profile,
+    })
+}
+
+/// What the trail keeps of a client's collection terms.
+pub fn collection_state(c: &crate::domain::billing::collection::Collection) -> serde_json::Value {
+    serde_json::json!({
+        "grace_days": c.terms.grace_days,
+        "overdue_action": c.terms.overdue_action.map(|a| a.as_str()),
+        "cutoff_exempt": c.exempt,
+        "promised_until": c.promised_until,
     })
 }
 

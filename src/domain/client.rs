@@ -295,6 +295,15 @@ words! {
     pub enum ClientEventKind {
         ConnectionDisabled = "connection_disabled",
         ConnectionEnabled = "connection_enabled",
+        /// Exempt from automatic cut-off (the reason says why).
+        CutoffExempted = "cutoff_exempted",
+        /// Cut off again like everyone when past grace.
+        ExemptionLifted = "exemption_lifted",
+        /// A promise to pay that holds the cut-off off through a date.
+        PromiseGranted = "promise_granted",
+        PromiseWithdrawn = "promise_withdrawn",
+        /// The client's own grace or cut-off action changed.
+        TermsChanged = "terms_changed",
     }
 }
 

@@ -108,26 +108,45 @@ pub struct SecretState {
 /// The profile RouterOS gives a secret that names none.
 pub const DEFAULT_PROFILE: &str = "default";
 
+/// The subscription that decides a client's secret: its status, its plan's profile, and the
+/// low-rate profile it is throttled to instead of being cut off (set only when the client's
+/// or the plan's overdue action is `throttle` and the plan names one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deciding<'a> {
+    pub status: Status,
+    pub profile: &'a str,
+    pub throttle: Option<&'a str>,
+}
+
 /// A client is cut off when an operator holds them, or when their subscription is suspended;
-/// otherwise their secret is enabled with their plan's profile.
+/// otherwise their secret is enabled with their plan's profile. A suspended subscription
+/// under a throttle keeps the secret enabled on the low-rate profile (an operator's hold, an
+/// expiry or a cancellation still cut off).
 pub fn secret_state(
     held: bool,
-    subscription: Option<(Status, &str)>,
+    subscription: Option<Deciding<'_>>,
     mode: SuspendMode,
     isolation_profile: Option<&str>,
 ) -> SecretState {
-    let plan_profile = subscription.map_or(DEFAULT_PROFILE, |(_, p)| p);
-    let cut_off = held || subscription.is_some_and(|(s, _)| s.cuts_off());
-    match (cut_off, mode, isolation_profile) {
-        (false, _, _) => SecretState {
+    let plan_profile = subscription.map_or(DEFAULT_PROFILE, |s| s.profile);
+    let cut_off = held || subscription.is_some_and(|s| s.status.cuts_off());
+    let throttle = subscription
+        .filter(|s| !held && s.status == Status::Suspended)
+        .and_then(|s| s.throttle);
+    match (cut_off, throttle, mode, isolation_profile) {
+        (false, ..) => SecretState {
             profile: plan_profile.to_owned(),
             disabled: false,
         },
-        (true, SuspendMode::Isolate, Some(iso)) => SecretState {
+        (true, Some(slow), ..) => SecretState {
+            profile: slow.to_owned(),
+            disabled: false,
+        },
+        (true, None, SuspendMode::Isolate, Some(iso)) => SecretState {
             profile: iso.to_owned(),
             disabled: false,
         },
-        (true, _, _) => SecretState {
+        (true, ..) => SecretState {
             profile: plan_profile.to_owned(),
             disabled: true,
         },
@@ -194,8 +213,14 @@ mod tests {
 
     #[test]
     fn cut_off_by_status_or_hold_per_router_mode() {
-        let active = Some((Status::Active, "home-10m"));
-        let suspended = Some((Status::Suspended, "home-10m"));
+        let on = |status, throttle| {
+            Some(Deciding {
+                status,
+                profile: "home-10m",
+                throttle,
+            })
+        };
+        let (active, suspended) = (on(Status::Active, None), on(Status::Suspended, None));
         assert_eq!(
             secret_state(false, active, SuspendMode::Disable, None),
             SecretState {
@@ -224,6 +249,40 @@ mod tests {
         assert_eq!(
             secret_state(false, None, SuspendMode::Disable, None).profile,
             "default"
+        );
+    }
+
+    #[test]
+    fn a_throttle_changes_the_profile_not_the_disabled_flag() {
+        let slow = |status| {
+            Some(Deciding {
+                status,
+                profile: "home-10m",
+                throttle: Some("slow-1m"),
+            })
+        };
+        for mode in [SuspendMode::Disable, SuspendMode::Isolate] {
+            assert_eq!(
+                secret_state(false, slow(Status::Suspended), mode, Some("isolir")),
+                SecretState {
+                    profile: "slow-1m".into(),
+                    disabled: false
+                },
+                "{mode:?}"
+            );
+        }
+        assert_eq!(
+            secret_state(false, slow(Status::Active), SuspendMode::Disable, None).profile,
+            "home-10m",
+            "paid up: the plan's own"
+        );
+        assert!(
+            secret_state(false, slow(Status::Expired), SuspendMode::Disable, None).disabled,
+            "expiry still cuts off"
+        );
+        assert!(
+            secret_state(true, slow(Status::Suspended), SuspendMode::Disable, None).disabled,
+            "an operator's hold still cuts off"
         );
     }
 

@@ -88,6 +88,11 @@ const FIXED: &[(&str, &str)] = &[
     ),
     ("must be an email address", "error-email"),
     ("must be from 0 to 366 days", "error-days"),
+    ("must be from today to 60 days ahead", "error-promise-range"),
+    (
+        "is required when overdue_action is throttle",
+        "error-throttle-profile-required",
+    ),
     (
         "must be a SHA-256 fingerprint: 64 hex digits",
         "error-fingerprint",

@@ -7,11 +7,14 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 
+use crate::domain::billing::collection::OverdueAction;
 use crate::domain::billing::plan::Plan;
 use crate::domain::billing::subscription::Status;
 use crate::domain::ids::{ClientId, PlanId, RouterId};
 use crate::domain::router::Router;
-use crate::domain::secret::{DesiredSecret, ProfileState, SyncKind, secret_kept, secret_state};
+use crate::domain::secret::{
+    Deciding, DesiredSecret, ProfileState, SyncKind, secret_kept, secret_state,
+};
 use crate::domain::validation::Sealed;
 use crate::storage::repo::{plans, sync};
 use crate::storage::{Exec, StoreError, Value};
@@ -53,13 +56,15 @@ struct ClientFacts {
     name: String,
     password: Sealed,
     held: bool,
+    overdue_action: Option<OverdueAction>,
 }
 crate::record!(ClientFacts {
     id,
     router_id,
     name = "ppp_secret_name",
     password = "ppp_password_enc",
-    held
+    held,
+    overdue_action
 });
 
 /// What the database says each client's secret should be on `router` now: present with its
@@ -81,26 +86,35 @@ pub async fn desired_secrets(
         let facts: Vec<ClientFacts> = ex
             .all(
                 &format!(
-                    "SELECT id, router_id, ppp_secret_name, ppp_password_enc, held FROM clients \
+                    "SELECT id, router_id, ppp_secret_name, ppp_password_enc, held, overdue_action \
+                     FROM clients \
                      WHERE id IN ({marks})"
                 ),
                 &args,
             )
             .await?;
         // The subscription that decides: an active one, else the latest other.
-        let subs: Vec<(ClientId, Status, String)> = ex
+        type Sub = (
+            ClientId,
+            Status,
+            String,
+            Option<OverdueAction>,
+            Option<String>,
+        );
+        let subs: Vec<Sub> = ex
             .all(
                 &format!(
-                    "SELECT s.client_id, s.status, p.ppp_profile FROM subscriptions s \
+                    "SELECT s.client_id, s.status, p.ppp_profile, p.overdue_action, \
+                     p.throttle_profile FROM subscriptions s \
                      JOIN plans p ON p.id = s.plan_id WHERE s.client_id IN ({marks}) \
                      ORDER BY s.client_id, CASE s.status WHEN 'active' THEN 0 ELSE 1 END, s.id DESC"
                 ),
                 &args,
             )
             .await?;
-        let mut deciding: HashMap<ClientId, (Status, String)> = HashMap::new();
-        for (client, status, profile) in subs {
-            deciding.entry(client).or_insert((status, profile));
+        let mut deciding: HashMap<ClientId, Sub> = HashMap::new();
+        for sub in subs {
+            deciding.entry(sub.0).or_insert(sub);
         }
         for f in facts.into_iter().filter(|f| f.router_id == Some(router.id)) {
             if f.password.0.is_empty() {
@@ -110,12 +124,18 @@ pub async fn desired_secrets(
                 continue;
             }
             let sub = deciding.get(&f.id);
-            if !secret_kept(f.held, sub.map(|(s, _)| *s), remove_expired) {
+            if !secret_kept(f.held, sub.map(|s| s.1), remove_expired) {
                 continue;
             }
             let state = secret_state(
                 f.held,
-                sub.map(|(s, p)| (*s, p.as_str())),
+                sub.map(|(_, status, profile, plan_action, throttle)| Deciding {
+                    status: *status,
+                    profile,
+                    throttle: throttle.as_deref().filter(|_| {
+                        f.overdue_action.or(*plan_action) == Some(OverdueAction::Throttle)
+                    }),
+                }),
                 router.settings.suspend_mode,
                 router.settings.isolation_profile.as_deref(),
             );

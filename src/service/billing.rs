@@ -7,7 +7,8 @@ use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use super::{AppError, audit, require};
 use crate::app::App;
 use crate::domain::audit::{AuditAction, AuditEntity, NewAudit};
-use crate::domain::billing::invoice::{Invoice, number, overdue_cutoff};
+use crate::domain::billing::collection::GraceRule;
+use crate::domain::billing::invoice::{Invoice, number};
 use crate::domain::billing::run::{BillingRun, RunKind, within_window};
 use crate::domain::billing::subscription::{
     Event, EventKind, Status, expiry_cutoff, on_invoice_paid, on_invoice_voided,
@@ -271,14 +272,15 @@ pub async fn cut_off(
     date: NaiveDate,
     forced: bool,
 ) -> Result<Vec<CutOff>, AppError> {
-    let Some(cutoff) = overdue_cutoff(date, app.settings().grace_days) else {
-        return Ok(Vec::new());
+    let rule = GraceRule {
+        today: date,
+        global_days: app.settings().grace_days,
     };
     let by = actor.username.clone();
     let started = std::time::Instant::now();
     let cut = tx!(app, write, |ex| async move {
         let now = Utc::now();
-        let cut = cut_off_tx(ex, cutoff, &by).await?;
+        let cut = cut_off_tx(ex, rule, &by).await?;
         let run = BillingRun {
             id: 0,
             kind: RunKind::CutOff,
@@ -298,7 +300,7 @@ pub async fn cut_off(
         )
         .after(serde_json::json!({
             "run_date": date,
-            "overdue_cutoff": cutoff,
+            "grace_days": rule.global_days,
             "suspended": run.suspended,
             "forced": forced,
         }));
@@ -319,13 +321,14 @@ pub async fn cut_off(
     Ok(cut)
 }
 
-/// Suspends what is past `cutoff` and queues each client's cut-off on its router.
+/// Suspends what is past its grace under `rule` and queues each client's cut-off on its
+/// router.
 pub async fn cut_off_tx(
     ex: &mut dyn Exec,
-    cutoff: NaiveDate,
+    rule: GraceRule,
     actor: &str,
 ) -> Result<Vec<CutOff>, StoreError> {
-    let cut = repo::suspend_overdue(ex, cutoff, Utc::now(), actor).await?;
+    let cut = repo::suspend_overdue(ex, rule.today, rule.global_days, Utc::now(), actor).await?;
     let clients: Vec<_> = cut.iter().map(|c| c.client_id).collect();
     outbox::clients_changed(ex, &clients).await?;
     Ok(cut)
@@ -629,11 +632,16 @@ pub(crate) async fn settled_tx(
     invoice: &Invoice,
     how: Settled,
     actor: &str,
-    cutoff: Option<NaiveDate>,
+    rule: GraceRule,
 ) -> Result<(), StoreError> {
     let Some(sub) = subscriptions::get_for_update(ex, invoice.subscription_id).await? else {
         return Ok(());
     };
+    // The subscription's own grace; an exemption or a promise means nothing else is overdue.
+    let cutoff = repo::collections(ex, &[sub.id])
+        .await?
+        .get(&sub.id)
+        .and_then(|(c, _)| rule.cutoff(c));
     let still_overdue = match cutoff {
         Some(c) => invoices::other_overdue(ex, sub.id, invoice.id, c).await?,
         None => false,
@@ -679,9 +687,12 @@ pub(crate) async fn settled_tx(
     Ok(())
 }
 
-/// The date that counts as "past due plus grace" today, for renewal decisions.
-pub(crate) fn cutoff_today(app: &App) -> Option<NaiveDate> {
-    overdue_cutoff(app.today(), app.settings().grace_days)
+/// Today and the global grace, for renewal decisions.
+pub(crate) fn grace_rule(app: &App) -> GraceRule {
+    GraceRule {
+        today: app.today(),
+        global_days: app.settings().grace_days,
+    }
 }
 
 /// Runs [`daily`] every day at `billing_time` in the provider's time zone, and once at start

@@ -7,6 +7,7 @@ use chrono::{NaiveDate, Utc};
 use super::idempotency::{Once, Outcome};
 use super::{AppError, Page, require};
 use crate::app::App;
+use crate::domain::billing::collection::Collection;
 use crate::domain::billing::invoice::{Invoice, Payment};
 use crate::domain::billing::subscription::{Status, Subscription, deciding};
 use crate::domain::client::{Client, ClientDraft, ClientEvent, ClientEventKind, Overdue, Standing};
@@ -490,6 +491,8 @@ pub struct ClientOverview {
     pub standing: Standing,
     /// The name of the router the client's secret lives on.
     pub router_name: Option<String>,
+    /// The client's own collection terms, exemption and promise.
+    pub collection: Collection,
 }
 
 /// One entry of a client's timeline.
@@ -552,12 +555,16 @@ pub async fn overview(app: &App, id: ClientId) -> Result<ClientOverview, AppErro
             Some(r) => routers::get(ex, r).await?.map(|r| r.settings.name),
             None => None,
         };
+        let collection = clients::collection(ex, id, false)
+            .await?
+            .unwrap_or_default();
         Ok::<_, AppError>(ClientOverview {
             details,
             history,
             plan_names,
             standing,
             router_name,
+            collection,
         })
     })
     .await

@@ -6,6 +6,7 @@ use super::idempotency::{Once, Outcome};
 use super::{AppError, Page, audit, require};
 use crate::app::App;
 use crate::domain::audit::{AuditAction, AuditEntity, NewAudit, invoice_state};
+use crate::domain::billing::collection::GraceRule;
 use crate::domain::billing::invoice::{
     Invoice, InvoiceFilter, InvoiceStatus, InvoiceView, Payment,
 };
@@ -113,19 +114,19 @@ pub async fn void(app: &App, actor: &Actor, id: InvoiceId) -> Result<Invoice, Ap
         "only an admin may void invoices",
     )?;
     let by = actor.username.clone();
-    let cutoff = super::billing::cutoff_today(app);
-    let inv = tx!(app, write, |ex| void_tx(ex, id, &by, cutoff)).await?;
+    let rule = super::billing::grace_rule(app);
+    let inv = tx!(app, write, |ex| void_tx(ex, id, &by, rule)).await?;
     app.jobs_ready.notify_one();
     Ok(inv)
 }
 
 /// Voids the invoice; a subscription cut off for it alone comes back (see
-/// [`super::billing::settled_tx`]). `cutoff` is the last due date that counts as past due.
+/// [`super::billing::settled_tx`]). `rule` decides what counts as past due.
 pub async fn void_tx(
     ex: &mut dyn Exec,
     id: InvoiceId,
     by: &str,
-    cutoff: Option<NaiveDate>,
+    rule: GraceRule,
 ) -> Result<Invoice, AppError> {
     let mut inv = repo::get_for_update(ex, id)
         .await?
@@ -158,7 +159,7 @@ pub async fn void_tx(
         .before(before)
         .after(invoice_state(&inv));
     audit::record_tx(ex, entry).await?;
-    super::billing::settled_tx(ex, &inv, super::billing::Settled::Voided, by, cutoff).await?;
+    super::billing::settled_tx(ex, &inv, super::billing::Settled::Voided, by, rule).await?;
     Ok(inv)
 }
 

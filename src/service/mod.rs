@@ -9,6 +9,7 @@ pub mod auth;
 pub mod backup;
 pub mod billing;
 pub mod clients;
+pub mod collection;
 mod error;
 pub mod idempotency;
 pub mod import;

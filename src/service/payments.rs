@@ -8,6 +8,7 @@ use super::idempotency::{Once, Outcome};
 use super::{AppError, Page, audit, billing, require};
 use crate::app::App;
 use crate::domain::audit::{AuditAction, AuditEntity, NewAudit, payment_state};
+use crate::domain::billing::collection::GraceRule;
 use crate::domain::billing::invoice::{
     Invoice, InvoiceStatus, Payment, PaymentFilter, PaymentStatus, accept_payment, status_for,
 };
@@ -129,9 +130,9 @@ pub async fn record(
     )?;
     let c = check(input, app.today(), &app.settings().payment_methods)?;
     let by = actor.username.clone();
-    let cutoff = billing::cutoff_today(app);
+    let rule = billing::grace_rule(app);
     let out = tx_once!(app, actor.id, once, |ex| record_tx(
-        ex, invoice_id, &c, &by, cutoff
+        ex, invoice_id, &c, &by, rule
     ))
     .await?;
     if out.created().is_some() {
@@ -147,7 +148,7 @@ pub async fn record_tx(
     invoice_id: InvoiceId,
     c: &Checked,
     actor: &str,
-    cutoff: Option<NaiveDate>,
+    rule: GraceRule,
 ) -> Result<Recorded, AppError> {
     let mut invoice = invoices::get_for_update(ex, invoice_id)
         .await?
@@ -163,7 +164,7 @@ pub async fn record_tx(
         )
         .map_err(refused)?;
         if c.status == PaymentStatus::Success {
-            settle(ex, &mut invoice, paid, actor, cutoff).await?;
+            settle(ex, &mut invoice, paid, actor, rule).await?;
         }
     } else if c.amount <= Money::ZERO {
         return Err(FieldErrors::single("amount", "must be greater than zero").into());
@@ -211,7 +212,7 @@ pub async fn settle_in_full(
     let today = app.today();
     let methods = app.settings().payment_methods.clone();
     let by = actor.username.clone();
-    let cutoff = billing::cutoff_today(app);
+    let rule = billing::grace_rule(app);
     let invoice = tx!(app, write, |ex| async move {
         let invoice = invoices::get_for_update(ex, invoice_id)
             .await?
@@ -229,7 +230,7 @@ pub async fn settle_in_full(
             status: None,
         };
         let c = check(input, today, &methods)?;
-        Ok::<_, AppError>(record_tx(ex, invoice_id, &c, &by, cutoff).await?.invoice)
+        Ok::<_, AppError>(record_tx(ex, invoice_id, &c, &by, rule).await?.invoice)
     })
     .await?;
     app.jobs_ready.notify_one();
@@ -242,13 +243,13 @@ async fn settle(
     invoice: &mut Invoice,
     paid: Money,
     actor: &str,
-    cutoff: Option<NaiveDate>,
+    rule: GraceRule,
 ) -> Result<(), StoreError> {
     invoice.paid = paid;
     invoice.status = status_for(invoice.total, paid);
     invoices::set_paid(ex, invoice.id, paid, invoice.status).await?;
     if invoice.status == InvoiceStatus::Paid {
-        billing::settled_tx(ex, invoice, billing::Settled::Paid, actor, cutoff).await?;
+        billing::settled_tx(ex, invoice, billing::Settled::Paid, actor, rule).await?;
     }
     Ok(())
 }
@@ -271,8 +272,8 @@ pub async fn set_status(
         _ => return Err(FieldErrors::single("payment_status", "must be success or failed").into()),
     };
     let by = actor.username.clone();
-    let cutoff = billing::cutoff_today(app);
-    let recorded = tx!(app, write, |ex| set_status_tx(ex, id, to, &by, cutoff)).await?;
+    let rule = billing::grace_rule(app);
+    let recorded = tx!(app, write, |ex| set_status_tx(ex, id, to, &by, rule)).await?;
     app.jobs_ready.notify_one();
     Ok(recorded)
 }
@@ -282,7 +283,7 @@ pub async fn set_status_tx(
     id: PaymentId,
     to: PaymentStatus,
     actor: &str,
-    cutoff: Option<NaiveDate>,
+    rule: GraceRule,
 ) -> Result<Recorded, AppError> {
     let payment = repo::get(ex, id)
         .await?
@@ -313,7 +314,7 @@ pub async fn set_status_tx(
             payment.amount,
         )
         .map_err(refused)?;
-        settle(ex, &mut invoice, paid, actor, cutoff).await?;
+        settle(ex, &mut invoice, paid, actor, rule).await?;
     }
     repo::set_status(ex, id, to).await?;
     let before = payment_state(&payment);

@@ -10,7 +10,7 @@ use crate::domain::billing::plan::{Plan, PlanDraft};
 use crate::domain::ids::PlanId;
 use crate::domain::user::{Actor, Role};
 use crate::provisioning::outbox;
-use crate::storage::repo::plans;
+use crate::storage::repo::{plans, subscriptions};
 use crate::storage::{Exec, StoreError};
 use crate::{tx, tx_once};
 
@@ -92,7 +92,7 @@ pub async fn update_tx(
     by: &str,
 ) -> Result<Plan, AppError> {
     let mut p = plans::get(ex, id).await?.ok_or_else(|| not_found(id))?;
-    let before = plan_state(&p);
+    let (before, old) = (plan_state(&p), p.clone());
     p.patch(draft)?;
     plans::update(ex, &p, Utc::now())
         .await
@@ -102,6 +102,17 @@ pub async fn update_tx(
         plans::set_unpriced(ex, id, false).await?;
     }
     outbox::plan_changed(ex, p.id).await?;
+    if (&p.ppp_profile, p.terms.overdue_action, &p.throttle_profile)
+        != (
+            &old.ppp_profile,
+            old.terms.overdue_action,
+            &old.throttle_profile,
+        )
+    {
+        // The secrets name the profile: each follows the plan now.
+        let clients = subscriptions::clients_on_plan(ex, id).await?;
+        outbox::clients_changed(ex, &clients).await?;
+    }
     let entry = NewAudit::new(by, AuditAction::PlanUpdated, AuditEntity::Plan, id)
         .before(before)
         .after(plan_state(&p));

@@ -102,6 +102,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "open_periods",
         sql: include_str!("migrations/0018_open_periods.sql"),
     },
+    Migration {
+        version: 19,
+        name: "collection_terms",
+        sql: include_str!("migrations/0019_collection_terms.sql"),
+    },
 ];
 
 /// Removes `--` comment lines, which may hold the `;` that separates statements.

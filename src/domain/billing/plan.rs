@@ -3,6 +3,7 @@
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::collection::{OverdueAction, Terms};
 use super::period::{Period, PeriodUnit};
 use crate::domain::ids::PlanId;
 use crate::domain::money::Money;
@@ -19,6 +20,11 @@ pub struct Plan {
     /// RouterOS rate limit, e.g. `10M/10M`; `None` leaves the profile unlimited.
     pub rate_limit: Option<String>,
     pub active: bool,
+    /// Grace and cut-off action for the plan's clients (a client's own terms come first).
+    pub terms: Terms,
+    /// The low-rate `/ppp/profile` a throttled client gets: one on the router, or another
+    /// plan's (which the server creates).
+    pub throttle_profile: Option<String>,
 }
 
 /// A plan's fields as a request carries them.
@@ -43,6 +49,18 @@ pub struct PlanDraft {
     #[schema(value_type = Option<String>, example = "10M/10M")]
     pub rate_limit: Option<Option<String>>,
     pub active: Option<bool>,
+    /// Days after the due date before the cut-off; `null`: the global setting.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<i64>, example = 3)]
+    pub grace_days: Option<Option<i64>>,
+    /// `cut_off` (default) or `throttle`: what the cut-off does to this plan's clients.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, example = "cut_off")]
+    pub overdue_action: Option<Option<String>>,
+    /// The low-rate profile a throttled client gets; required for `throttle`.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, example = "throttle-1m")]
+    pub throttle_profile: Option<Option<String>>,
 }
 
 impl crate::domain::Draft for PlanDraft {
@@ -66,13 +84,13 @@ pub fn valid_rate_limit(s: &str) -> bool {
         && pair(parts[0])
 }
 
-fn check_profile(e: &mut FieldErrors, v: &str) -> Option<String> {
-    let v = checked_text(e, "ppp_profile_name", v, 1, 64)?;
+fn check_profile(e: &mut FieldErrors, field: &str, v: &str) -> Option<String> {
+    let v = checked_text(e, field, v, 1, 64)?;
     if v.chars().all(|c| c.is_ascii_graphic()) {
         Some(v)
     } else {
         e.add(
-            "ppp_profile_name",
+            field,
             "may contain only ASCII letters, digits and punctuation",
         );
         None
@@ -145,6 +163,8 @@ impl Plan {
             ppp_profile: String::new(),
             rate_limit: None,
             active: true,
+            terms: Terms::default(),
+            throttle_profile: None,
         };
         blank.merged(d, e)
     }
@@ -180,7 +200,7 @@ impl Plan {
         if let Some(p) = d
             .ppp_profile_name
             .as_deref()
-            .and_then(|p| check_profile(&mut e, p))
+            .and_then(|p| check_profile(&mut e, "ppp_profile_name", p))
         {
             self.ppp_profile = p;
         }
@@ -191,6 +211,30 @@ impl Plan {
         }
         if let Some(a) = d.active {
             self.active = a;
+        }
+        self.terms
+            .merge(&mut e, d.grace_days, d.overdue_action.as_ref());
+        match d
+            .throttle_profile
+            .as_ref()
+            .map(|p| p.as_deref().map(str::trim))
+        {
+            Some(None | Some("")) => self.throttle_profile = None,
+            Some(Some(p)) => {
+                if let Some(p) = check_profile(&mut e, "throttle_profile", p) {
+                    self.throttle_profile = Some(p);
+                }
+            }
+            None => {}
+        }
+        if self.terms.overdue_action == Some(OverdueAction::Throttle)
+            && self.throttle_profile.is_none()
+            && !e.0.contains_key("throttle_profile")
+        {
+            e.add(
+                "throttle_profile",
+                "is required when overdue_action is throttle",
+            );
         }
         e.into_result(self)
     }

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use super::clients_live;
+use super::collection::{self, CollectionForm};
 use super::session::{Ctx, Posted};
 use super::ui::{self, FormErrors, Input, badge, csrf_field, date, money, t, t_args};
 use crate::app::AppState;
@@ -596,6 +597,11 @@ fn timeline(ctx: &Ctx, o: &ClientOverview, today: chrono::NaiveDate) -> Markup {
                                 (t_args(ctx, match ev.kind {
                                     ClientEventKind::ConnectionDisabled => "clients-event-disabled",
                                     ClientEventKind::ConnectionEnabled => "clients-event-enabled",
+                                    ClientEventKind::CutoffExempted => "clients-event-exempted",
+                                    ClientEventKind::ExemptionLifted => "clients-event-exemption-lifted",
+                                    ClientEventKind::PromiseGranted => "clients-event-promise",
+                                    ClientEventKind::PromiseWithdrawn => "clients-event-promise-withdrawn",
+                                    ClientEventKind::TermsChanged => "clients-event-terms",
                                 }, &[("by", Arg::from(ev.actor.as_str()))]))
                                 @if let Some(r) = &ev.reason {
                                     ": " q { (r) }
@@ -616,30 +622,59 @@ async fn show(
     Path(raw): Path<String>,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let found = match id_of(&raw) {
-        Ok(id) => svc::overview(&app, id).await,
-        Err(e) => Err(e),
-    };
-    let o = match found {
-        Ok(o) => o,
+    let id = match id_of(&raw) {
+        Ok(id) => id,
         Err(e) => return ui::error_page(&ctx, &e),
     };
     let switched: clients_live::SwitchedQuery = query_of(q);
+    render(&app, &ctx, id, switched.notice(&ctx), None).await
+}
+
+/// The client's page again after a refused collection change: its form as sent, the errors
+/// next to their fields, status 422.
+pub(super) async fn page_for(
+    app: &AppState,
+    ctx: &Ctx,
+    id: ClientId,
+    failed: Option<(CollectionForm, FormErrors)>,
+) -> Response {
+    let refused = failed.is_some();
+    let mut res = render(app, ctx, id, html! {}, failed).await;
+    if refused && res.status() == StatusCode::OK {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    res
+}
+
+async fn render(
+    app: &AppState,
+    ctx: &Ctx,
+    id: ClientId,
+    notice: Markup,
+    failed: Option<(CollectionForm, FormErrors)>,
+) -> Response {
+    let o = match svc::overview(app, id).await {
+        Ok(o) => o,
+        Err(e) => return ui::error_page(ctx, &e),
+    };
     let today = ctx.settings.today();
     let c = &o.details.client;
+    let (form, errors) =
+        failed.unwrap_or_else(|| (CollectionForm::of(&o.collection), FormErrors::default()));
     ui::page_with_h1(
-        &ctx,
+        ctx,
         &c.name,
         Some("client-name"),
         html! {
-            (switched.notice(&ctx))
+            (notice)
             div.client-grid {
-                (contact(&ctx, &o))
-                (clients_live::section(&ctx, c.id))
+                (contact(ctx, &o))
+                (clients_live::section(ctx, c.id))
+                (collection::section(ctx, c.id, &o.collection, &form, &errors))
             }
-            (subscriptions(&ctx, &o))
-            (timeline(&ctx, &o, today))
-            p.no-print { a href="/console/clients" { (t(&ctx, "clients-back-to-list")) } }
+            (subscriptions(ctx, &o))
+            (timeline(ctx, &o, today))
+            p.no-print { a href="/console/clients" { (t(ctx, "clients-back-to-list")) } }
         },
     )
 }

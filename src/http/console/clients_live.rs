@@ -46,8 +46,8 @@ pub fn section(ctx: &Ctx, id: ClientId) -> Markup {
                 form #connection-form method="post" action=(action) hx-post=(action) hx-target="#router-state" {
                     (csrf_field(ctx))
                     div.field {
-                        label for="f-reason" { (t(ctx, "clients-reason")) }
-                        input #f-reason name="reason" type="text" maxlength="255";
+                        label for="f-switch-reason" { (t(ctx, "clients-reason")) }
+                        input #f-switch-reason name="reason" type="text" maxlength="255";
                     }
                     div.actions {
                         button #disconnect .danger type="submit" name="action" value="disable" { (t(ctx, "clients-disconnect")) }

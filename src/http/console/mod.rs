@@ -15,6 +15,7 @@ mod charts;
 mod chasing;
 mod clients;
 mod clients_live;
+mod collection;
 mod dashboard;
 mod invoices;
 mod login;
@@ -44,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/{*rest}", get(login::not_found))
         .merge(dashboard::routes())
         .merge(clients::routes())
+        .merge(collection::routes())
         .merge(chasing::routes())
         .merge(cashier::routes())
         .merge(invoices::routes())

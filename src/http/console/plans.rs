@@ -13,6 +13,7 @@ use super::billing_kit as kit;
 use super::session::{Ctx, PathId, Posted};
 use super::ui::{self, FormErrors, Input, csrf_field, page, t, t_args};
 use crate::app::AppState;
+use crate::domain::billing::collection::OverdueAction;
 use crate::domain::billing::period::{Period, PeriodUnit};
 use crate::domain::billing::plan::{Plan, PlanDraft};
 use crate::domain::ids::PlanId;
@@ -125,6 +126,9 @@ pub struct PlanForm {
     ppp_profile_name: Option<String>,
     rate_limit: Option<String>,
     active: Option<String>,
+    grace_days: Option<String>,
+    overdue_action: Option<String>,
+    throttle_profile: Option<String>,
 }
 
 impl PlanForm {
@@ -137,6 +141,9 @@ impl PlanForm {
             ppp_profile_name: Some(p.ppp_profile.clone()),
             rate_limit: p.rate_limit.clone(),
             active: Some(p.active.to_string()),
+            grace_days: p.terms.grace_days.map(|d| d.to_string()),
+            overdue_action: p.terms.overdue_action.map(|a| a.as_str().to_owned()),
+            throttle_profile: p.throttle_profile.clone(),
         }
     }
 
@@ -164,6 +171,15 @@ impl PlanForm {
         let active = kit::read(ctx, &mut errors, "active", self.active.as_deref(), |s| {
             s.parse::<bool>().ok()
         });
+        // Blank: the global setting decides.
+        let grace = self
+            .grace_days
+            .as_deref()
+            .map(str::trim)
+            .filter(|g| !g.is_empty());
+        let grace_days = kit::read(ctx, &mut errors, "grace_days", grace, |s| {
+            s.parse::<i64>().ok()
+        });
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -175,6 +191,9 @@ impl PlanForm {
             ppp_profile_name: self.ppp_profile_name.clone(),
             rate_limit: Some(self.rate_limit.clone()),
             active,
+            grace_days: Some(grace_days),
+            overdue_action: Some(self.overdue_action.clone()),
+            throttle_profile: Some(self.throttle_profile.clone()),
         })
     }
 }
@@ -202,6 +221,16 @@ fn form_page(
             )
         })
         .collect();
+    let actions: Vec<(String, String)> = OverdueAction::ALL
+        .iter()
+        .map(|a| {
+            let word = a.as_str();
+            (
+                word.to_owned(),
+                t(ctx, &format!("plans-overdue-{}", word.replace('_', "-"))),
+            )
+        })
+        .collect();
     let yes_no = vec![
         ("true".to_owned(), t(ctx, "answer-yes")),
         ("false".to_owned(), t(ctx, "answer-no")),
@@ -219,6 +248,14 @@ fn form_page(
             (ui::field(ctx, "rate_limit", Input::Text, &v(&form.rate_limit), errors, false))
             @if editing.is_some() {
                 (kit::select(ctx, "active", "plans-active", &yes_no, form.active.as_deref().unwrap_or("true"), errors))
+            }
+            fieldset #plan-collection {
+                legend { (t(ctx, "plans-collection")) }
+                (ui::field(ctx, "grace_days", Input::Number, &v(&form.grace_days), errors, false))
+                p.muted.hint { (t(ctx, "plans-grace-hint")) }
+                (ui::select(ctx, "overdue_action", &actions, form.overdue_action.as_deref().unwrap_or("cut_off"), errors))
+                (ui::field(ctx, "throttle_profile", Input::Text, &v(&form.throttle_profile), errors, false))
+                p.muted.hint { (t(ctx, "plans-throttle-hint")) }
             }
             div.actions {
                 button.primary #save-plan type="submit" { (t(ctx, "action-save")) }

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod billing;
 pub mod clients;
+pub mod collection;
 pub mod docs;
 pub mod health;
 pub mod original;

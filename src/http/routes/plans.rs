@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 use super::{Envelope, Message, envelope, message};
 use crate::app::AppState;
+use crate::domain::billing::collection::OverdueAction;
 use crate::domain::billing::period::PeriodUnit;
 use crate::domain::billing::plan::{Plan, PlanDraft};
 use crate::domain::ids::PlanId;
@@ -32,6 +33,12 @@ pub struct PlanJson {
     #[schema(example = "10M/10M")]
     pub rate_limit: Option<String>,
     pub active: bool,
+    /// Days after the due date before the cut-off; `null`: the global setting.
+    pub grace_days: Option<u32>,
+    /// What the cut-off does to the plan's clients: `cut_off` or `throttle`.
+    pub overdue_action: OverdueAction,
+    #[schema(example = "throttle-1m")]
+    pub throttle_profile: Option<String>,
 }
 
 impl From<Plan> for PlanJson {
@@ -45,6 +52,9 @@ impl From<Plan> for PlanJson {
             ppp_profile_name: p.ppp_profile,
             rate_limit: p.rate_limit,
             active: p.active,
+            grace_days: p.terms.grace_days,
+            overdue_action: p.terms.overdue_action.unwrap_or(OverdueAction::CutOff),
+            throttle_profile: p.throttle_profile,
         }
     }
 }

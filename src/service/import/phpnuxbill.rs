@@ -703,6 +703,8 @@ fn plan_row(
             ppp_profile: profile,
             rate_limit,
             active,
+            terms: Default::default(),
+            throttle_profile: None,
         },
         notes,
     ))

@@ -294,6 +294,7 @@ fn new_offer(
         ppp_profile_name: Some(profile.name.clone()),
         rate_limit: Some(profile.rate_limit.clone()),
         active: Some(price.is_some()),
+        ..Default::default()
     };
     Ok((Offer::validate(&draft)?, price.is_none()))
 }
@@ -865,6 +866,8 @@ mod tests {
             ppp_profile: "home".into(),
             rate_limit: Some("5M/5M".into()),
             active: true,
+            terms: Default::default(),
+            throttle_profile: None,
         });
         here.by_secret.insert(
             "alice".into(),

@@ -6,6 +6,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{invoices, plans};
+use crate::domain::billing::collection::{Collection, Terms};
+use crate::domain::billing::invoice::overdue_cutoff;
 use crate::domain::billing::period::Period;
 use crate::domain::billing::run::{BillingRun, RunKind};
 use crate::domain::billing::subscription::{EventKind, Status};
@@ -350,24 +352,41 @@ pub struct CutOff {
     pub client_id: ClientId,
 }
 
-/// Suspends every active subscription with an open invoice due on or before `cutoff`, and
-/// records each as a `suspended` event by `actor` (who started the run). Must run inside a
-/// write transaction.
+/// Suspends every active subscription whose oldest open invoice is past its grace on `today`
+/// (the client's grace, else the plan's, else `global_grace`), unless the client is exempt or
+/// holds a promise to pay through `today`; records each as a `suspended` event by `actor`
+/// (who started the run). Must run inside a write transaction.
 pub async fn suspend_overdue(
     ex: &mut dyn Exec,
-    cutoff: NaiveDate,
+    today: NaiveDate,
+    global_grace: u32,
     now: DateTime<Utc>,
     actor: &str,
 ) -> Result<Vec<CutOff>, StoreError> {
-    let rows: Vec<(SubscriptionId, ClientId, NaiveDate)> = ex
+    // Every grace is at least 0 days: what is due before today is a candidate, and each
+    // candidate's own terms decide.
+    let Some(latest) = overdue_cutoff(today, 0) else {
+        return Ok(Vec::new());
+    };
+    let candidates: Vec<(SubscriptionId, ClientId, NaiveDate)> = ex
         .all(
             "SELECT s.id, s.client_id, s.end_date FROM subscriptions s \
              WHERE s.status = 'active' AND EXISTS (SELECT 1 FROM invoices i \
                WHERE i.subscription_id = s.id AND i.status IN ('pending', 'partially_paid') \
                AND i.due_date <= ?) ORDER BY s.id{for_update}",
-            params![cutoff],
+            params![latest],
         )
         .await?;
+    let ids: Vec<_> = candidates.iter().map(|c| c.0).collect();
+    let terms = collections(ex, &ids).await?;
+    let rows: Vec<_> = candidates
+        .into_iter()
+        .filter(|(id, ..)| {
+            terms.get(id).is_some_and(|(c, oldest)| {
+                oldest.is_some_and(|d| c.cuts_off(d, today, global_grace))
+            })
+        })
+        .collect();
     move_status(
         ex,
         &rows,
@@ -377,6 +396,38 @@ pub async fn suspend_overdue(
         now,
     )
     .await
+}
+
+/// What decides each subscription's cut-off (its client's terms over its plan's, the
+/// client's exemption and promise), with the due date of its oldest open invoice. Plain reads:
+/// the subscriptions are locked by the caller where it matters.
+pub async fn collections(
+    ex: &mut dyn Exec,
+    ids: &[SubscriptionId],
+) -> Result<HashMap<SubscriptionId, (Collection, Option<NaiveDate>)>, StoreError> {
+    let mut out = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let args: Vec<Value> = chunk.iter().map(|&id| id.into()).collect();
+        let rows: Vec<(SubscriptionId, Collection, Terms, Option<NaiveDate>)> = ex
+            .all(
+                &format!(
+                    "SELECT s.id, c.grace_days, c.overdue_action, c.cutoff_exempt, \
+                     c.promised_until, p.grace_days, p.overdue_action, \
+                     (SELECT MIN(i.due_date) FROM invoices i WHERE i.subscription_id = s.id \
+                       AND i.status IN ('pending', 'partially_paid')) \
+                     FROM subscriptions s JOIN clients c ON c.id = s.client_id \
+                     JOIN plans p ON p.id = s.plan_id WHERE s.id IN ({marks})"
+                ),
+                &args,
+            )
+            .await?;
+        for (id, mut c, plan, oldest) in rows {
+            c.terms = c.terms.over(plan);
+            out.insert(id, (c, oldest));
+        }
+    }
+    Ok(out)
 }
 
 /// Moves each of `rows` (id, client, end date) from one status to another and records each as

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use parking_lot::Mutex;
 
 use super::Conditions;
+use crate::domain::billing::collection::Collection;
 use crate::domain::billing::invoice::Invoice;
 use crate::domain::billing::subscription::Status;
 use crate::domain::client::{Client, ClientEvent, Overdue};
@@ -445,6 +446,42 @@ pub async fn set_held(ex: &mut dyn Exec, id: ClientId, held: bool) -> Result<boo
         .execute(
             "UPDATE clients SET held = ? WHERE id = ?",
             params![held, id],
+        )
+        .await?
+        > 0)
+}
+
+/// A client's own collection terms, exemption and promise (the plan's terms not merged in);
+/// with `lock`, the client's row is locked for a change (write transactions only).
+pub async fn collection(
+    ex: &mut dyn Exec,
+    id: ClientId,
+    lock: bool,
+) -> Result<Option<Collection>, StoreError> {
+    let cols = crate::storage::row::columns::<Collection>().join(", ");
+    let lock = if lock { "{for_update}" } else { "" };
+    ex.first(
+        &format!("SELECT {cols} FROM clients WHERE id = ?{lock}"),
+        params![id],
+    )
+    .await
+}
+
+/// Stores a client's collection terms, exemption and promise.
+pub async fn set_collection(
+    ex: &mut dyn Exec,
+    id: ClientId,
+    c: &Collection,
+) -> Result<bool, StoreError> {
+    let cols = crate::storage::row::columns::<Collection>();
+    let sets: Vec<String> = cols.iter().map(|c| format!("{c} = ?")).collect();
+    let mut args = Vec::with_capacity(cols.len() + 1);
+    crate::storage::Field::write(c, &mut args);
+    args.push(id.into());
+    Ok(ex
+        .execute(
+            &format!("UPDATE clients SET {} WHERE id = ?", sets.join(", ")),
+            &args,
         )
         .await?
         > 0)

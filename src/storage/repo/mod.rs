@@ -21,6 +21,7 @@ pub mod users;
 
 use super::{Exec, Field, StoreError, Value};
 use crate::domain::audit::{AuditAction, AuditEntity};
+use crate::domain::billing::collection::OverdueAction;
 use crate::domain::billing::invoice::{InvoiceStatus, PaymentStatus};
 use crate::domain::billing::period::PeriodUnit;
 use crate::domain::billing::run::RunKind;
@@ -48,6 +49,7 @@ crate::word_fields!(
     AuditEntity,
     ImportSource,
     ImportEntity,
+    OverdueAction,
 );
 
 /// A WHERE clause built from optional filters, with its parameters in order.

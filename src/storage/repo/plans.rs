@@ -1,5 +1,6 @@
 use chrono::{DateTime, Utc};
 
+use crate::domain::billing::collection::{Collection, Terms};
 use crate::domain::billing::period::Period;
 use crate::domain::billing::plan::Plan;
 use crate::domain::ids::PlanId;
@@ -10,6 +11,15 @@ crate::record!(Period {
     unit = "period_unit",
     count = "period_count"
 });
+crate::record!(Terms {
+    grace_days,
+    overdue_action
+});
+crate::record!(Collection {
+    terms,
+    exempt = "cutoff_exempt",
+    promised_until
+});
 crate::table!(Plan => "plans" as "p" {
     id,
     name,
@@ -18,6 +28,8 @@ crate::table!(Plan => "plans" as "p" {
     ppp_profile,
     rate_limit,
     active,
+    terms,
+    throttle_profile,
 });
 
 fn select(tail: &str) -> String {

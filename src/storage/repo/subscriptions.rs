@@ -4,7 +4,7 @@ use super::Conditions;
 use crate::domain::billing::subscription::{
     Event, NamedSubscription, Subscription, SubscriptionFilter,
 };
-use crate::domain::ids::{ClientId, SubscriptionId};
+use crate::domain::ids::{ClientId, PlanId, SubscriptionId};
 use crate::params;
 use crate::storage::{Exec, StoreError, Table};
 
@@ -173,6 +173,17 @@ pub async fn for_client(
     ex.all(
         &select("WHERE s.client_id = ? ORDER BY s.id"),
         params![client_id],
+    )
+    .await
+}
+
+/// The clients with an active or suspended subscription on `plan` (whose secrets carry the
+/// plan's profile, or its throttle profile).
+pub async fn clients_on_plan(ex: &mut dyn Exec, plan: PlanId) -> Result<Vec<ClientId>, StoreError> {
+    ex.all(
+        "SELECT DISTINCT client_id FROM subscriptions WHERE plan_id = ? \
+         AND status IN ('active', 'suspended') ORDER BY client_id",
+        params![plan],
     )
     .await
 }
