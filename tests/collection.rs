@@ -414,15 +414,7 @@ async fn a_throttle_changes_the_profile_not_the_disabled_flag(app: TestApp) {
         ("Fast-profile".into(), "true".into()),
         "the plan cuts off"
     );
-    let r = app
-        .call(
-            Method::POST,
-            &format!("/routers/{router}/reconcile"),
-            Some(&admin),
-            None,
-        )
-        .await
-        .expect(200);
+    let r = app.reconcile(&admin, router).await;
     assert_eq!(r.json["data"]["drift_remains"], false, "{}", r.text);
     app.audit_holds().await;
 }

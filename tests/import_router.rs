@@ -373,15 +373,7 @@ async fn import_a_router(app: TestApp) {
         }
         assert_eq!(was, is, "{n}: only the comment changed");
     }
-    let r = app
-        .call(
-            Method::POST,
-            &format!("/routers/{router}/reconcile"),
-            Some(&admin),
-            None,
-        )
-        .await
-        .expect(200);
+    let r = app.reconcile(&admin, router).await;
     let d = &r.json["data"];
     for field in [
         "missing",

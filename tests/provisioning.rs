@@ -283,15 +283,7 @@ async fn reconcile_finds_and_repairs_drift(app: TestApp) {
     .unwrap();
     st.add_secret("office-printer", "hand-made").unwrap();
 
-    let r = app
-        .call(
-            Method::POST,
-            &format!("/routers/{router}/reconcile"),
-            Some(&admin),
-            None,
-        )
-        .await
-        .expect(200);
+    let r = app.reconcile(&admin, router).await;
     assert_eq!(r.json["data"]["missing"], serde_json::json!(["one"]));
     assert_eq!(r.json["data"]["extra"], serde_json::json!(["ghost"]));
     assert_eq!(
@@ -323,15 +315,7 @@ async fn reconcile_finds_and_repairs_drift(app: TestApp) {
         Some("hand-made"),
         "not ours: untouched"
     );
-    let r = app
-        .call(
-            Method::POST,
-            &format!("/routers/{router}/reconcile"),
-            Some(&admin),
-            None,
-        )
-        .await
-        .expect(200);
+    let r = app.reconcile(&admin, router).await;
     assert_eq!(r.json["data"]["missing"], serde_json::json!([]));
     assert_eq!(r.json["data"]["wrong"], serde_json::json!([]));
     assert_eq!(r.json["data"]["extra"], serde_json::json!([]));

@@ -81,15 +81,7 @@ async fn assert_in_step(
         );
         assert_eq!(s["profile"], "Home-profile", "{name}: profile");
     }
-    let r = app
-        .call(
-            Method::POST,
-            &format!("/routers/{router}/reconcile"),
-            Some(admin),
-            None,
-        )
-        .await
-        .expect(200);
+    let r = app.reconcile(admin, router).await;
     assert_eq!(r.json["data"]["drift_remains"], false, "{}", r.text);
 }
 

@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::validation::{FieldErrors, checked_text};
+use super::validation::{FieldErrors, checked_days, checked_text};
 
 /// The settings in effect: the configured defaults with every saved override applied.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -157,13 +157,7 @@ impl SettingsDraft {
 }
 
 fn days(e: &mut FieldErrors, field: &str, v: Option<u32>) -> Option<u32> {
-    match v {
-        Some(d) if d > 366 => {
-            e.add(field, "must be from 0 to 366 days");
-            None
-        }
-        d => d,
-    }
+    v.and_then(|d| checked_days(e, field, i64::from(d)))
 }
 
 impl Settings {

@@ -48,6 +48,17 @@ pub fn double_option<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     Option::<T>::deserialize(d).map(Some)
 }
 
+/// A number of days from 0 to 366 (a grace, how far ahead to invoice, how long to pay).
+pub fn checked_days(e: &mut FieldErrors, field: &str, n: i64) -> Option<u32> {
+    match u32::try_from(n) {
+        Ok(d) if d <= 366 => Some(d),
+        _ => {
+            e.add(field, "must be from 0 to 366 days");
+            None
+        }
+    }
+}
+
 /// A reason given for a change (kept in a history): at most 255 characters; blank is none.
 pub fn reason(e: &mut FieldErrors, field: &str, v: Option<&str>) -> Option<String> {
     let v = v.map(str::trim).filter(|r| !r.is_empty())?;

@@ -11,14 +11,14 @@ use super::{AppError, audit, require};
 use crate::app::App;
 use crate::domain::audit::{AuditAction, AuditEntity, NewAudit, collection_state};
 use crate::domain::billing::collection::{Collection, OverdueAction, TermsDraft, check_promise};
-use crate::domain::billing::subscription::{Event, EventKind, Status};
+use crate::domain::billing::subscription::{EventKind, Status};
 use crate::domain::client::{ClientEvent, ClientEventKind};
 use crate::domain::ids::ClientId;
 use crate::domain::user::{Actor, Role};
 use crate::domain::validation::{FieldErrors, reason};
 use crate::provisioning::outbox;
 use crate::storage::Exec;
-use crate::storage::repo::{clients, invoices, plans, subscriptions};
+use crate::storage::repo::{billing, clients, invoices, plans, subscriptions};
 use crate::tx;
 
 const REFUSED: &str = "only an admin or operator may change how a client is collected";
@@ -169,31 +169,21 @@ pub async fn change_tx(
 /// queues the client's secret.
 async fn lift_tx(ex: &mut dyn Exec, id: ClientId, by: &str, why: &str) -> Result<(), AppError> {
     let open = invoices::open_for_client(ex, id).await?;
-    let now = Utc::now();
+    let mut rows = Vec::new();
     for sub in subscriptions::for_client(ex, id).await? {
         if sub.status != Status::Suspended || !open.iter().any(|i| i.subscription_id == sub.id) {
             continue;
         }
-        let Some(mut sub) = subscriptions::get_for_update(ex, sub.id).await? else {
-            continue;
-        };
-        let from = sub.status;
-        sub.status = Status::Active;
-        subscriptions::update(ex, &sub, now).await?;
-        let event = Event {
-            subscription_id: sub.id,
-            client_id: id,
-            kind: EventKind::Reactivated,
-            from_status: Some(from),
-            to_status: Some(Status::Active),
-            old_end_date: Some(sub.end_date),
-            new_end_date: Some(sub.end_date),
-            actor: by.to_owned(),
-            reason: Some(why.chars().take(255).collect()),
-            at: now,
-        };
-        subscriptions::record(ex, &event).await?;
+        // Locked, and still suspended (a payment may have brought it back meanwhile).
+        if let Some(sub) = subscriptions::get_for_update(ex, sub.id).await?
+            && sub.status == Status::Suspended
+        {
+            rows.push((sub.id, id, sub.end_date));
+        }
     }
+    let why: String = why.chars().take(255).collect();
+    let moved = (Status::Suspended, Status::Active, EventKind::Reactivated);
+    billing::move_status(ex, &rows, moved, by, &why, Utc::now()).await?;
     outbox::client_changed(ex, id).await?;
     Ok(())
 }

@@ -990,6 +990,18 @@ impl TestApp {
         r.json["data"]["router_id"].as_i64().unwrap()
     }
 
+    /// `POST /routers/{router}/reconcile`: the drift report (nothing repaired), asserted 200.
+    pub async fn reconcile(&self, admin: &str, router: i64) -> Resp {
+        self.call(
+            Method::POST,
+            &format!("/routers/{router}/reconcile"),
+            Some(admin),
+            None,
+        )
+        .await
+        .expect(200)
+    }
+
     pub async fn create_plan(&self, token: &str, name: &str, price: &str) -> i64 {
         let body = format!(
             r#"{{"plan_name":"{name}","price":{price},"ppp_profile_name":"{name}-profile","rate_limit":"10M/10M"}}"#

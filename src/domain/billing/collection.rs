@@ -8,7 +8,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::invoice::overdue_cutoff;
-use crate::domain::validation::{FieldErrors, double_option};
+use crate::domain::validation::{FieldErrors, checked_days, double_option};
 use crate::words;
 
 words! {
@@ -22,9 +22,6 @@ words! {
         Throttle = "throttle",
     }
 }
-
-/// The longest grace a plan or client may have, as for the global setting.
-pub const MAX_GRACE_DAYS: u32 = 366;
 
 /// The furthest ahead a promise to pay may hold a cut-off off.
 pub const MAX_PROMISE_DAYS: u64 = 60;
@@ -60,14 +57,14 @@ impl Terms {
         grace_days: Option<Option<i64>>,
         action: Option<&Option<String>>,
     ) {
-        if let Some(g) = grace_days {
-            match g {
-                None => self.grace_days = None,
-                Some(n) if (0..=i64::from(MAX_GRACE_DAYS)).contains(&n) => {
-                    self.grace_days = Some(n as u32)
+        match grace_days {
+            Some(None) => self.grace_days = None,
+            Some(Some(n)) => {
+                if let Some(d) = checked_days(e, "grace_days", n) {
+                    self.grace_days = Some(d);
                 }
-                Some(_) => e.add("grace_days", "must be from 0 to 366 days"),
             }
+            None => {}
         }
         if let Some(a) = action {
             match a.as_deref().map(str::trim) {

@@ -30,6 +30,11 @@ pub fn query<T: DeserializeOwned>(ctx: &Ctx, raw: Option<&str>) -> Result<T, Res
     })
 }
 
+/// A form field as typed, trimmed; blank is none.
+pub fn typed(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
 /// Reads one filter or form value with `parse`; a value that does not read is an error next
 /// to its input.
 pub fn read<T>(

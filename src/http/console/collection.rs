@@ -6,12 +6,12 @@
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::billing_kit as kit;
 use super::clients::{id_of, page_for};
 use super::session::{Ctx, Posted};
 use super::ui::{self, FormErrors, Input, csrf_field, date, t, t_args};
@@ -48,26 +48,25 @@ impl CollectionForm {
     /// The service's change; what does not even read is an error next to its field.
     fn change(&self, ctx: &Ctx) -> Result<Change, FormErrors> {
         let mut errors = FormErrors::default();
-        let reason = text(&self.reason).map(str::to_owned);
+        let reason = kit::typed(&self.reason).map(str::to_owned);
         let change = match self.change.as_deref() {
             Some("terms") => {
-                let grace = super::billing_kit::read(
+                let grace = kit::read(
                     ctx,
                     &mut errors,
                     "grace_days",
-                    text(&self.grace_days),
+                    kit::typed(&self.grace_days),
                     |s| s.parse::<i64>().ok(),
                 );
                 Change::Terms(TermsDraft {
                     grace_days: Some(grace),
-                    overdue_action: Some(text(&self.overdue_action).map(str::to_owned)),
+                    overdue_action: Some(kit::typed(&self.overdue_action).map(str::to_owned)),
                 })
             }
             Some("promise") => {
-                let until =
-                    super::billing_kit::read(ctx, &mut errors, "until", text(&self.until), |s| {
-                        s.parse().ok()
-                    });
+                let until = kit::read(ctx, &mut errors, "until", kit::typed(&self.until), |s| {
+                    s.parse().ok()
+                });
                 if until.is_none() && errors.is_empty() {
                     errors
                         .fields
@@ -100,9 +99,16 @@ impl CollectionForm {
     }
 }
 
-/// A typed value, trimmed; blank is none.
-fn text(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+/// The choices of `overdue_action` (value, label), for the plan's form and the client's.
+pub(super) fn overdue_actions(ctx: &Ctx) -> Vec<(String, String)> {
+    OverdueAction::ALL
+        .iter()
+        .map(|a| {
+            let word = a.as_str();
+            let key = format!("plans-overdue-{}", word.replace('_', "-"));
+            (word.to_owned(), t(ctx, &key))
+        })
+        .collect()
 }
 
 /// The collection section of the client page.
@@ -116,13 +122,7 @@ pub fn section(
     let action = format!("/console/clients/{id}/collection");
     let v = |o: &Option<String>| o.clone().unwrap_or_default();
     let mut actions = vec![(String::new(), t(ctx, "clients-collection-as-plan"))];
-    actions.extend(OverdueAction::ALL.iter().map(|a| {
-        let word = a.as_str();
-        (
-            word.to_owned(),
-            t(ctx, &format!("plans-overdue-{}", word.replace('_', "-"))),
-        )
-    }));
+    actions.extend(overdue_actions(ctx));
     let today = ctx.settings.today();
     let promised = c.promised_until.filter(|d| *d >= today);
     html! {
@@ -225,9 +225,7 @@ async fn change(
         ) => ui::error_page(&ctx, &e),
         Err(e) => {
             let errors = FormErrors::from_app(&ctx, &e);
-            let mut res = page_for(&app, &ctx, id, Some((form, errors))).await;
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            res
+            page_for(&app, &ctx, id, Some((form, errors))).await
         }
     }
 }

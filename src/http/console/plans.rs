@@ -13,7 +13,6 @@ use super::billing_kit as kit;
 use super::session::{Ctx, PathId, Posted};
 use super::ui::{self, FormErrors, Input, csrf_field, page, t, t_args};
 use crate::app::AppState;
-use crate::domain::billing::collection::OverdueAction;
 use crate::domain::billing::period::{Period, PeriodUnit};
 use crate::domain::billing::plan::{Plan, PlanDraft};
 use crate::domain::ids::PlanId;
@@ -172,11 +171,7 @@ impl PlanForm {
             s.parse::<bool>().ok()
         });
         // Blank: the global setting decides.
-        let grace = self
-            .grace_days
-            .as_deref()
-            .map(str::trim)
-            .filter(|g| !g.is_empty());
+        let grace = kit::typed(&self.grace_days);
         let grace_days = kit::read(ctx, &mut errors, "grace_days", grace, |s| {
             s.parse::<i64>().ok()
         });
@@ -221,16 +216,7 @@ fn form_page(
             )
         })
         .collect();
-    let actions: Vec<(String, String)> = OverdueAction::ALL
-        .iter()
-        .map(|a| {
-            let word = a.as_str();
-            (
-                word.to_owned(),
-                t(ctx, &format!("plans-overdue-{}", word.replace('_', "-"))),
-            )
-        })
-        .collect();
+    let actions = super::collection::overdue_actions(ctx);
     let yes_no = vec![
         ("true".to_owned(), t(ctx, "answer-yes")),
         ("false".to_owned(), t(ctx, "answer-no")),

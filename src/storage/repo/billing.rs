@@ -431,8 +431,9 @@ pub async fn collections(
 }
 
 /// Moves each of `rows` (id, client, end date) from one status to another and records each as
-/// an event of `kind` by `actor` with `reason`, 500 at a time.
-async fn move_status(
+/// an event of `kind` by `actor` with `reason`, 500 at a time. The caller has locked the rows
+/// and checked they are in `from`.
+pub async fn move_status(
     ex: &mut dyn Exec,
     rows: &[(SubscriptionId, ClientId, NaiveDate)],
     (from, to, kind): (Status, Status, EventKind),
