@@ -98,6 +98,8 @@ fn no_body_ever_gets_a_5xx() {
         ..ProptestConfig::default()
     };
     proptest!(config, |((method, path) in route(), bytes in body())| {
+        // What the seed client was before: an update that succeeded earlier may have changed it.
+        let before = rt.block_on(app.get("/client/1", &token)).json["data"].clone();
         let status = rt.block_on(async {
             let req = axum::http::Request::builder()
                 .method(method)
@@ -114,10 +116,10 @@ fn no_body_ever_gets_a_5xx() {
             }
             Ok(r.status.as_u16())
         })?;
-        // Refused requests leave the seed client untouched.
-        if status >= 400 && path == "/client/update/1" {
+        // A refused request leaves the seed client untouched.
+        if status >= 400 {
             let r = rt.block_on(app.get("/client/1", &token));
-            prop_assert_eq!(&r.json["data"]["ppp_secret_name"], "abc123");
+            prop_assert_eq!(&r.json["data"], &before);
         }
     });
 }
