@@ -40,6 +40,10 @@ pub struct App {
     settings: RwLock<Arc<Settings>>,
     /// This process's counters and gauges (`GET /metrics`).
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// The channels messages to clients go through.
+    pub notifier: crate::notify::Notifier,
+    /// Woken when messages to clients are queued.
+    pub messages_ready: Notify,
 }
 
 pub type AppState = Arc<App>;
@@ -86,6 +90,8 @@ impl App {
                 max_delay: Duration::from_secs(config.login_max_delay_seconds),
             }),
             hasher: Hasher::new(config.hash_concurrency()),
+            notifier: crate::notify::Notifier::from_config(&config),
+            messages_ready: Notify::new(),
             // Checked by Config::load; a list built in code skips what does not parse.
             trusted_proxies: config
                 .trusted_proxies
@@ -194,6 +200,46 @@ pub async fn open_existing(config: &Config) -> anyhow::Result<Db> {
     bail!(
         "{what} needs migrations {pending:?} first; run `mikronet migrate` (or start          `mikronet serve`), then this command again"
     )
+}
+
+impl crate::notify::Context for App {
+    fn db(&self) -> &Db {
+        &self.db
+    }
+    fn settings(&self) -> Arc<Settings> {
+        App::settings(self)
+    }
+    fn notifier(&self) -> &crate::notify::Notifier {
+        &self.notifier
+    }
+    fn messages_ready(&self) -> &Notify {
+        &self.messages_ready
+    }
+    fn invoice_pdf(
+        &self,
+        invoice: crate::domain::ids::InvoiceId,
+        lang: crate::i18n::Lang,
+    ) -> futures_util::future::BoxFuture<'_, Option<crate::notify::send::Attachment>> {
+        Box::pin(async move {
+            let made = async {
+                let doc = crate::service::invoices::document(self, invoice).await?;
+                let layout = documents::Layout::A4;
+                let bytes =
+                    crate::service::documents::invoice_pdf(self, &doc, lang, layout).await?;
+                Ok::<_, crate::service::AppError>(crate::notify::send::Attachment {
+                    name: format!("{}.pdf", doc.invoice.number()),
+                    bytes,
+                })
+            };
+            match made.await {
+                Ok(a) => Some(a),
+                Err(e) => {
+                    tracing::warn!(%invoice, error = %e, "the invoice PDF is not attached");
+                    None
+                }
+            }
+        })
+    }
 }
 
 impl crate::provisioning::Context for App {

@@ -106,6 +106,44 @@ pub struct Config {
     pub metrics_token: String,
     /// When set, a second listener on this address serves `/metrics` only.
     pub metrics_listen: String,
+    /// The address clients reach the server at, for the links in their messages
+    /// (`https://billing.example.net`); empty: `http://` and `listen`.
+    pub public_url: String,
+    /// Send queued messages to clients inside `serve` (turn off where another process does).
+    pub notify_worker: bool,
+    /// Days from the due date on which a client with an unpaid invoice is reminded, separated
+    /// by commas (`-3,0,1,3`: three days before, on the day, one and three days after); a plan
+    /// may have its own. Empty: no reminders.
+    pub reminder_offsets: String,
+    /// Local hours in which WhatsApp messages wait, `HH:MM-HH:MM` (empty: none). Email is not held.
+    pub notify_quiet_hours: String,
+    /// Calling code put before national phone numbers (`62`); empty: the currency's country.
+    pub notify_country_code: String,
+    /// The WhatsApp/SMS gateway: `fonnte`, `get` (a URL template), `generic`, or empty for none.
+    pub whatsapp_gateway: String,
+    /// The gateway's URL; for `get` and `generic` with `[number]` and `[text]` where they go.
+    pub whatsapp_url: String,
+    /// The gateway's token (Fonnte's device token). Never logged or shown.
+    pub whatsapp_token: String,
+    /// `generic`: the HTTP method, `GET` or `POST`.
+    pub whatsapp_method: String,
+    /// `generic`: headers, each `Name: value`, `[token]` replaced by the token.
+    pub whatsapp_headers: Vec<String>,
+    /// `generic`: the body with `[number]`, `[text]`, `[token]`; one starting with `{` is sent
+    /// as JSON, any other as a form.
+    pub whatsapp_body: String,
+    /// `generic` and `get`: a text the gateway's answer must contain for a message to count as sent.
+    pub whatsapp_success_contains: String,
+    /// The least time between two WhatsApp messages (gateways ban bursts): 2000 is one message
+    /// every two seconds.
+    pub whatsapp_pause_ms: u64,
+    /// The SMTP server for email: `smtp://USER:PASS@HOST:587?tls=required` (STARTTLS),
+    /// `smtps://…:465`, or plain `smtp://HOST:25`; empty: no email. Never logged or shown.
+    pub smtp_url: String,
+    /// The sender of email, `Name <address>`.
+    pub smtp_from: String,
+    /// The least time between two emails.
+    pub email_pause_ms: u64,
 }
 
 impl Default for Config {
@@ -154,6 +192,22 @@ impl Default for Config {
             backup_keep: 7,
             metrics_token: String::new(),
             metrics_listen: String::new(),
+            public_url: String::new(),
+            notify_worker: true,
+            reminder_offsets: "-3,0,1,3".into(),
+            notify_quiet_hours: "21:00-07:00".into(),
+            notify_country_code: String::new(),
+            whatsapp_gateway: String::new(),
+            whatsapp_url: String::new(),
+            whatsapp_token: String::new(),
+            whatsapp_method: "POST".into(),
+            whatsapp_headers: Vec::new(),
+            whatsapp_body: String::new(),
+            whatsapp_success_contains: String::new(),
+            whatsapp_pause_ms: 2000,
+            smtp_url: String::new(),
+            smtp_from: String::new(),
+            email_pause_ms: 100,
         }
     }
 }
@@ -487,6 +541,7 @@ impl Config {
         if let Err(m) = check_database_url(&self.database_url) {
             bad("database_url", &m);
         }
+        self.check_notify(&mut bad);
         if !self.secret_key.is_empty()
             && crate::security::secret_box::SecretBox::from_base64(&self.secret_key).is_err()
         {
@@ -550,6 +605,135 @@ impl Config {
 
     pub fn backup_run_time(&self) -> Option<chrono::NaiveTime> {
         chrono::NaiveTime::parse_from_str(&self.backup_time, "%H:%M").ok()
+    }
+
+    /// How the WhatsApp gateway is called; `None` when none is configured (or it is invalid,
+    /// which [`Config::problems`] refuses before the server starts).
+    pub fn whatsapp(&self) -> Option<crate::domain::notify::GatewaySpec> {
+        use crate::domain::notify::{GatewayKind, GatewaySpec};
+        let kind = GatewayKind::parse(self.whatsapp_gateway.trim())?;
+        Some(GatewaySpec {
+            kind,
+            url: match (kind, self.whatsapp_url.trim()) {
+                (GatewayKind::Fonnte, "") => "https://api.fonnte.com/send".into(),
+                (_, url) => url.to_owned(),
+            },
+            token: self.whatsapp_token.clone(),
+            method: self.whatsapp_method.trim().to_owned(),
+            headers: self.whatsapp_headers.clone(),
+            body: self.whatsapp_body.clone(),
+            success_contains: self.whatsapp_success_contains.clone(),
+        })
+    }
+
+    /// The reminder schedule, days from the due date.
+    pub fn reminder_schedule(&self) -> Vec<i32> {
+        crate::domain::notify::parse_offsets(&self.reminder_offsets).unwrap_or_default()
+    }
+
+    pub fn quiet_hours(&self) -> Option<crate::domain::notify::QuietHours> {
+        crate::domain::notify::QuietHours::parse(&self.notify_quiet_hours)
+            .ok()
+            .flatten()
+    }
+
+    /// Where links in messages start: `public_url` without a trailing `/`, or `listen`'s.
+    pub fn public_base(&self) -> String {
+        match self.public_url.trim().trim_end_matches('/') {
+            "" => format!("http://{}", self.listen),
+            url => url.to_owned(),
+        }
+    }
+
+    /// The messaging keys, as [`Config::problems`] checks them.
+    fn check_notify(&self, bad: &mut impl FnMut(&'static str, &str)) {
+        use crate::domain::notify::GatewayKind;
+        if let Err(m) = crate::domain::notify::parse_offsets(&self.reminder_offsets) {
+            bad("reminder_offsets", m);
+        }
+        if let Err(m) = crate::domain::notify::QuietHours::parse(&self.notify_quiet_hours) {
+            bad(
+                "notify_quiet_hours",
+                &format!("{m}, not '{}'", self.notify_quiet_hours.trim()),
+            );
+        }
+        let cc = self.notify_country_code.trim();
+        if !cc.is_empty()
+            && (cc.len() > 3 || cc.starts_with('0') || !cc.bytes().all(|b| b.is_ascii_digit()))
+        {
+            bad(
+                "notify_country_code",
+                "must be a calling code of 1 to 3 digits such as 62",
+            );
+        }
+        let url_ok =
+            |u: &str| url::Url::parse(u).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+        if !self.public_url.trim().is_empty() && !url_ok(self.public_url.trim()) {
+            bad("public_url", "must be an http:// or https:// URL");
+        }
+        let gateway = self.whatsapp_gateway.trim();
+        match GatewayKind::parse(gateway) {
+            None if !gateway.is_empty() => bad(
+                "whatsapp_gateway",
+                &format!(
+                    "must be {} or empty (no WhatsApp)",
+                    <GatewayKind as crate::domain::words::Word>::choices()
+                ),
+            ),
+            None => {}
+            Some(kind) => {
+                let url = self.whatsapp().map(|g| g.url).unwrap_or_default();
+                // The template's placeholders are not URL characters until filled.
+                let filled = url.replace("[number]", "1").replace("[text]", "t");
+                if !url_ok(&filled) {
+                    bad("whatsapp_url", "must be an http:// or https:// URL");
+                }
+                if kind == GatewayKind::GetUrl && !url.contains("[text]") {
+                    bad(
+                        "whatsapp_url",
+                        "must hold [number] and [text] for the get gateway",
+                    );
+                }
+                if kind == GatewayKind::Fonnte && self.whatsapp_token.trim().is_empty() {
+                    bad(
+                        "whatsapp_token",
+                        "is required for Fonnte (the device token)",
+                    );
+                }
+                if kind == GatewayKind::Generic
+                    && !matches!(
+                        self.whatsapp_method.to_ascii_uppercase().as_str(),
+                        "GET" | "POST"
+                    )
+                {
+                    bad("whatsapp_method", "must be GET or POST");
+                }
+                if self.whatsapp_headers.iter().any(|h| !h.contains(':')) {
+                    bad("whatsapp_headers", "must each be Name: value");
+                }
+            }
+        }
+        if !self.smtp_url.trim().is_empty() {
+            // Never repeated: it may hold a password.
+            let scheme = self.smtp_url.split("://").next().unwrap_or("");
+            if !matches!(scheme, "smtp" | "smtps") || url::Url::parse(&self.smtp_url).is_err() {
+                bad(
+                    "smtp_url",
+                    "must be smtp://USER:PASS@HOST:PORT?tls=required or smtps://USER:PASS@HOST:465",
+                );
+            }
+            if self
+                .smtp_from
+                .trim()
+                .parse::<lettre::message::Mailbox>()
+                .is_err()
+            {
+                bad(
+                    "smtp_from",
+                    "must be an address such as Billing <billing@example.net>",
+                );
+            }
+        }
     }
 
     /// The settings a database that never saved any has: the provider's name and billing days

@@ -195,6 +195,7 @@ error-reference = must be at most 100 characters, without control characters
 plans-new = New plan
 plans-collection = Collection
 plans-grace-hint = Days after the due date before the cut-off; blank: the global setting. A client's own grace comes first.
+plans-reminders-hint = Days from the due date on which unpaid clients are reminded, such as -3, 0, 1, 3; blank: the global schedule.
 plans-throttle-hint = The low-rate PPP profile throttled clients get: one on the router, or another plan's profile (created for you).
 plans-overdue-cut-off = Cut off (the router's suspend mode)
 plans-overdue-throttle = Throttle to the throttle profile
@@ -252,6 +253,7 @@ invoices-run-first = First number
 invoices-run-last = Last number
 invoices-run-total = Amount invoiced
 invoices-run-cut-off = Subscriptions cut off
+invoices-run-reminders = Messages queued
 invoices-run-expired = Subscriptions expired
 invoices-run-show = Show the invoices of this run
 # Cashier (cashier.rs)
@@ -380,3 +382,13 @@ routers-suspend-isolate = Move to the isolation profile
 routers-password-unchanged = Leave the password empty to keep it; it is needed again when host, port or connection change.
 routers-delete-confirm = Delete the router { $name }?
 
+
+clients-messages = Messages
+clients-messages-hint = WhatsApp goes to the phone number; reminders follow the plan's schedule or the global one.
+clients-messages-language-default = The provider's language
+clients-messages-none = No message yet.
+clients-messages-at = Queued
+clients-messages-event = About
+clients-messages-channel = Channel
+clients-messages-status = Status
+clients-messages-detail = To / answer

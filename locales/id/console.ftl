@@ -183,6 +183,7 @@ error-reference = paling banyak 100 karakter, tanpa karakter kontrol
 plans-new = Paket baru
 plans-collection = Penagihan
 plans-grace-hint = Hari setelah jatuh tempo sebelum diputus; kosong: pengaturan umum. Masa tenggang milik pelanggan didahulukan.
+plans-reminders-hint = Hari dari jatuh tempo untuk mengingatkan pelanggan yang belum bayar, misalnya -3, 0, 1, 3; kosong: jadwal umum.
 plans-throttle-hint = Profil PPP berkecepatan rendah untuk pelanggan yang diperlambat: yang ada di router, atau profil paket lain (dibuatkan otomatis).
 plans-overdue-cut-off = Putus (mode isolir router)
 plans-overdue-throttle = Perlambat ke profil perlambatan
@@ -234,6 +235,7 @@ invoices-run-first = Nomor pertama
 invoices-run-last = Nomor terakhir
 invoices-run-total = Jumlah ditagih
 invoices-run-cut-off = Langganan diisolir
+invoices-run-reminders = Pesan diantrekan
 invoices-run-expired = Langganan kedaluwarsa
 invoices-run-show = Tampilkan tagihan dari proses ini
 # Cashier (cashier.rs)
@@ -362,3 +364,13 @@ routers-suspend-isolate = Pindahkan ke profil isolir
 routers-password-unchanged = Kosongkan kata sandi untuk mempertahankannya; kata sandi wajib diisi lagi bila host, port atau koneksi berubah.
 routers-delete-confirm = Hapus router { $name }?
 
+
+clients-messages = Pesan
+clients-messages-hint = WhatsApp dikirim ke nomor telepon; pengingat mengikuti jadwal paket atau jadwal umum.
+clients-messages-language-default = Bahasa penyedia
+clients-messages-none = Belum ada pesan.
+clients-messages-at = Diantrekan
+clients-messages-event = Perihal
+clients-messages-channel = Saluran
+clients-messages-status = Status
+clients-messages-detail = Tujuan / jawaban

@@ -29,6 +29,9 @@ pub async fn run(config: Config, simulate: bool) -> anyhow::Result<()> {
     if app.config.provisioning_worker {
         tokio::spawn(crate::provisioning::worker::run(app.clone()));
     }
+    if app.config.notify_worker {
+        tokio::spawn(crate::notify::worker::run(app.clone()));
+    }
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;

@@ -14,6 +14,7 @@ pub mod date_text;
 pub mod ids;
 pub mod import;
 pub mod money;
+pub mod notify;
 pub mod phone;
 pub mod report;
 pub mod router;

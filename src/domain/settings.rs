@@ -190,7 +190,7 @@ impl Settings {
             next.provider_phone = v;
         }
         if let Some(v) = text(&mut e, "provider_email", &d.provider_email, 0, 100) {
-            if !v.is_empty() && !v.contains('@') {
+            if !v.is_empty() && !super::validation::is_email(&v) {
                 e.add("provider_email", "must be an email address");
             }
             next.provider_email = v;

@@ -59,6 +59,22 @@ pub fn checked_days(e: &mut FieldErrors, field: &str, n: i64) -> Option<u32> {
     }
 }
 
+/// An email address as far as a form can tell: `local@domain.tld`, no spaces, at most 254
+/// characters (RFC 5321's path limit). Whether mail arrives only sending tells.
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.rsplit_once('@') else {
+        return false;
+    };
+    s.len() <= 254
+        && !local.is_empty()
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+}
+
 /// A reason given for a change (kept in a history): at most 255 characters; blank is none.
 pub fn reason(e: &mut FieldErrors, field: &str, v: Option<&str>) -> Option<String> {
     let v = v.map(str::trim).filter(|r| !r.is_empty())?;

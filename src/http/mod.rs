@@ -31,8 +31,8 @@ use utoipa_axum::routes;
 use crate::app::AppState;
 use error::ApiError;
 use routes::{
-    audit, auth, billing, clients, collection, docs, health, original, plans, reports, routers,
-    settings, subscriptions,
+    audit, auth, billing, clients, collection, docs, health, notifications, original, plans,
+    reports, routers, settings, subscriptions,
 };
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -81,6 +81,8 @@ pub fn api(app: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(collection::get, collection::update))
         .routes(routes!(collection::exempt, collection::unexempt))
         .routes(routes!(collection::promise, collection::withdraw_promise))
+        .routes(routes!(notifications::get, notifications::update))
+        .routes(routes!(notifications::log))
         .routes(routes!(
             subscriptions::for_client,
             subscriptions::create_for_client

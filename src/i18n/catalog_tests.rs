@@ -420,6 +420,10 @@ fn every_domain_code_has_a_label() {
     for r in [Role::Admin, Role::Operator, Role::Cashier] {
         codes.push(("role", r.as_str()));
     }
+    use crate::domain::notify::{Channel, Delivery, Event};
+    codes.extend(Event::ALL.iter().map(|e| ("message-event", e.as_str())));
+    codes.extend(Channel::ALL.iter().map(|e| ("message-channel", e.as_str())));
+    codes.extend(Delivery::ALL.iter().map(|e| ("message-status", e.as_str())));
     for (group, code) in codes {
         for lang in Lang::ALL {
             let key = format!("{group}-{}", code.replace('_', "-"));

@@ -87,6 +87,11 @@ const FIXED: &[(&str, &str)] = &[
         "error-time-zone",
     ),
     ("must be an email address", "error-email"),
+    (
+        crate::domain::notify::BAD_SCHEDULE,
+        "error-reminder-schedule",
+    ),
+    (crate::domain::notify::BAD_QUIET_HOURS, "error-quiet-hours"),
     ("must be from 0 to 366 days", "error-days"),
     ("must be from today to 60 days ahead", "error-promise-range"),
     (

@@ -14,11 +14,14 @@ use crate::domain::billing::subscription::{
     Event, EventKind, Status, expiry_cutoff, on_invoice_paid, on_invoice_voided,
 };
 use crate::domain::money::Money;
+use crate::domain::notify::Event as NoticeEvent;
 use crate::domain::user::{Actor, Role};
+use crate::notify;
 use crate::provisioning::outbox;
 use crate::storage::repo::billing::{
     self as repo, CutOff, GenerateOutcome, GenerateParams, ScheduledRun,
 };
+use crate::storage::repo::notifications::{NewNotice, occasion_of};
 use crate::storage::repo::{invoices, settings, subscriptions};
 use crate::storage::{Exec, StoreError};
 use crate::tx;
@@ -316,6 +319,7 @@ pub async fn cut_off(
     let cut = cut?;
     if !cut.is_empty() {
         app.jobs_ready.notify_one();
+        app.messages_ready.notify_one();
         tracing::info!(%date, suspended = cut.len(), by = %actor.username, "cut-offs for non-payment");
     }
     Ok(cut)
@@ -331,6 +335,19 @@ pub async fn cut_off_tx(
     let cut = repo::suspend_overdue(ex, rule.today, rule.global_days, Utc::now(), actor).await?;
     let clients: Vec<_> = cut.iter().map(|c| c.client_id).collect();
     outbox::clients_changed(ex, &clients).await?;
+    let day = occasion_of(rule.today);
+    let notices: Vec<_> = cut
+        .iter()
+        .map(|c| {
+            NewNotice::new(
+                c.client_id,
+                NoticeEvent::Suspended,
+                c.subscription_id.0,
+                day,
+            )
+        })
+        .collect();
+    notify::queue(ex, &notices).await?;
     Ok(cut)
 }
 
@@ -356,6 +373,8 @@ pub struct DailyRun {
     pub cut: Vec<CutOff>,
     /// Subscriptions suspended `expire_after_days` that became expired.
     pub expired: Vec<CutOff>,
+    /// Messages the reminder run queued.
+    pub reminders: u64,
 }
 
 impl DailyRun {
@@ -375,10 +394,12 @@ async fn steps(
     let generation = generate(app, actor, date, false, forced).await?;
     let cut = cut_off(app, actor, date, forced).await?;
     let expired = expire(app, date).await?;
+    let reminders = super::notifications::remind(app, date).await?;
     Ok(DailyRun {
         generation,
         cut,
         expired,
+        reminders,
     })
 }
 
@@ -683,6 +704,15 @@ pub(crate) async fn settled_tx(
     if status != sub.status && status == Status::Active {
         subscriptions::record(ex, &event(EventKind::Reactivated)).await?;
         outbox::client_changed(ex, sub.client_id).await?;
+        if matches!(how, Settled::Paid) {
+            let back = NewNotice::new(
+                sub.client_id,
+                NoticeEvent::Reconnected,
+                sub.id.0,
+                occasion_of(rule.today),
+            );
+            notify::queue(ex, &[back]).await?;
+        }
     }
     Ok(())
 }

@@ -1,5 +1,7 @@
 //! Client management.
 
+use crate::domain::notify::Contact;
+use crate::storage::repo::notifications::Notice;
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
@@ -70,12 +72,28 @@ pub async fn create(
     require(actor, Role::manages_clients, REFUSED)?;
     let new = Client::validate(draft)?;
     let sealed = app.secrets.seal(&new.password);
-    let out = tx_once!(app, actor.id, once, |ex| create_tx(ex, new.client, &sealed)).await?;
+    let out = tx_once!(app, actor.id, once, |ex| register_tx(
+        ex, new.client, &sealed
+    ))
+    .await?;
     if let Some(c) = out.created() {
         app.jobs_ready.notify_one();
+        app.messages_ready.notify_one();
         tracing::info!(client_id = %c.id, by = %actor.username, "client created");
     }
     Ok(out)
+}
+
+/// A registration by staff: the client stored, and welcomed (an import stores clients with
+/// [`create_tx`] alone: they are not new to the provider).
+pub async fn register_tx(
+    ex: &mut dyn Exec,
+    c: Client,
+    password: &Sealed,
+) -> Result<Client, AppError> {
+    let c = create_tx(ex, c, password).await?;
+    super::notifications::welcome_tx(ex, c.id).await?;
+    Ok(c)
 }
 
 pub async fn create_tx(
@@ -493,6 +511,9 @@ pub struct ClientOverview {
     pub router_name: Option<String>,
     /// The client's own collection terms, exemption and promise.
     pub collection: Collection,
+    /// How the client is reached, and the latest messages queued for them.
+    pub contact: Contact,
+    pub messages: Vec<Notice>,
 }
 
 /// One entry of a client's timeline.
@@ -558,6 +579,8 @@ pub async fn overview(app: &App, id: ClientId) -> Result<ClientOverview, AppErro
         let collection = clients::collection(ex, id, false)
             .await?
             .unwrap_or_default();
+        let contact = clients::contact(ex, id, false).await?.unwrap_or_default();
+        let messages = crate::storage::repo::notifications::of_client(ex, id, 20).await?;
         Ok::<_, AppError>(ClientOverview {
             details,
             history,
@@ -565,6 +588,8 @@ pub async fn overview(app: &App, id: ClientId) -> Result<ClientOverview, AppErro
             standing,
             router_name,
             collection,
+            contact,
+            messages,
         })
     })
     .await

@@ -14,9 +14,11 @@ use crate::domain::billing::invoice::{
 };
 use crate::domain::ids::{InvoiceId, PaymentId};
 use crate::domain::money::Money;
+use crate::domain::notify::Event as NoticeEvent;
 use crate::domain::user::{Actor, Role};
 use crate::domain::validation::FieldErrors;
 use crate::storage::repo::invoices;
+use crate::storage::repo::notifications::NewNotice;
 use crate::storage::repo::payments as repo;
 use crate::storage::{Exec, StoreError};
 use crate::{tx, tx_once};
@@ -137,6 +139,7 @@ pub async fn record(
     .await?;
     if out.created().is_some() {
         app.jobs_ready.notify_one();
+        app.messages_ready.notify_one();
     }
     Ok(out)
 }
@@ -191,7 +194,28 @@ pub async fn record_tx(
     )
     .after(payment_state(&payment));
     audit::record_tx(ex, entry).await?;
+    received_tx(ex, &payment, &invoice).await?;
     Ok(Recorded { payment, invoice })
+}
+
+/// Thanks the client for a payment that counts (with its receipt), in its transaction.
+async fn received_tx(
+    ex: &mut dyn Exec,
+    payment: &Payment,
+    invoice: &Invoice,
+) -> Result<(), StoreError> {
+    if payment.status != PaymentStatus::Success {
+        return Ok(());
+    }
+    let thanks = NewNotice::new(
+        invoice.client_id,
+        NoticeEvent::PaymentReceived,
+        payment.id.0,
+        0,
+    )
+    .invoice(invoice.id)
+    .payment(payment.id);
+    crate::notify::queue(ex, &[thanks]).await
 }
 
 /// Pays everything still owed on an invoice, once: the original system's "mark as paid". An
@@ -234,6 +258,7 @@ pub async fn settle_in_full(
     })
     .await?;
     app.jobs_ready.notify_one();
+    app.messages_ready.notify_one();
     Ok(invoice)
 }
 
@@ -275,6 +300,7 @@ pub async fn set_status(
     let rule = billing::grace_rule(app);
     let recorded = tx!(app, write, |ex| set_status_tx(ex, id, to, &by, rule)).await?;
     app.jobs_ready.notify_one();
+    app.messages_ready.notify_one();
     Ok(recorded)
 }
 
@@ -328,6 +354,7 @@ pub async fn set_status_tx(
     .before(before)
     .after(payment_state(&payment));
     audit::record_tx(ex, entry).await?;
+    received_tx(ex, &payment, &invoice).await?;
     Ok(Recorded { payment, invoice })
 }
 

@@ -107,6 +107,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "collection_terms",
         sql: include_str!("migrations/0019_collection_terms.sql"),
     },
+    Migration {
+        version: 20,
+        name: "notifications",
+        sql: include_str!("migrations/0020_notifications.sql"),
+    },
 ];
 
 /// Removes `--` comment lines, which may hold the `;` that separates statements.

@@ -231,6 +231,20 @@ impl Nullable for NaiveDate {
 impl Nullable for DateTime<Utc> {
     const KIND: Kind = Kind::Timestamp;
 }
+impl Nullable for crate::domain::notify::Schedule {
+    const KIND: Kind = Kind::Text;
+}
+
+/// A reminder schedule is one text column: `-3,0,1,3`.
+impl Field for crate::domain::notify::Schedule {
+    fn read(c: &mut Cursor) -> Result<Self, StoreError> {
+        let t = String::read(c)?;
+        Self::parse(&t).map_err(|_| c.mismatch("reminder schedule", &Value::Text(t)))
+    }
+    fn write(&self, out: &mut Vec<Value>) {
+        out.push(Value::Text(self.text()));
+    }
+}
 
 impl<T: Nullable> Field for Option<T> {
     fn read(c: &mut Cursor) -> Result<Self, StoreError> {

@@ -7,6 +7,7 @@ use super::collection::{OverdueAction, Terms};
 use super::period::{Period, PeriodUnit};
 use crate::domain::ids::PlanId;
 use crate::domain::money::Money;
+use crate::domain::notify::{Schedule, ScheduleInput};
 use crate::domain::validation::{FieldErrors, checked_text, double_option};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +26,8 @@ pub struct Plan {
     /// The low-rate `/ppp/profile` a throttled client gets: one on the router, or another
     /// plan's (which the server creates).
     pub throttle_profile: Option<String>,
+    /// The plan's own reminder schedule; `None`: the global one (`reminder_offsets`).
+    pub reminders: Option<Schedule>,
 }
 
 /// A plan's fields as a request carries them.
@@ -61,6 +64,11 @@ pub struct PlanDraft {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>, example = "throttle-1m")]
     pub throttle_profile: Option<Option<String>>,
+    /// The plan's own reminder days from the due date (`[-3, 0, 1, 3]`, or a text `-3,0,1,3`;
+    /// `[]` sends none); `null`: the global schedule.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Vec<i64>>, example = json!([-3, 0, 2]))]
+    pub reminder_offsets: Option<Option<ScheduleInput>>,
 }
 
 impl crate::domain::Draft for PlanDraft {
@@ -165,6 +173,7 @@ impl Plan {
             active: true,
             terms: Terms::default(),
             throttle_profile: None,
+            reminders: None,
         };
         blank.merged(d, e)
     }
@@ -225,6 +234,14 @@ impl Plan {
                     self.throttle_profile = Some(p);
                 }
             }
+            None => {}
+        }
+        match &d.reminder_offsets {
+            Some(None) => self.reminders = None,
+            Some(Some(given)) => match given.schedule() {
+                Ok(s) => self.reminders = Some(s),
+                Err(m) => e.add("reminder_offsets", m),
+            },
             None => {}
         }
         if self.terms.overdue_action == Some(OverdueAction::Throttle)

@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 
 use super::clients_live;
 use super::collection::{self, CollectionForm};
+use super::messages::{self, ContactForm};
 use super::session::{Ctx, Posted};
 use super::ui::{self, FormErrors, Input, badge, csrf_field, date, money, t, t_args};
 use crate::app::AppState;
@@ -630,13 +631,43 @@ async fn show(
     render(&app, &ctx, id, switched.notice(&ctx), None).await
 }
 
-/// The client's page again after a refused collection change: its form as sent, the errors
-/// next to their fields, status 422.
+/// A change the client page's forms sent that was refused: the form as sent, and its errors.
+pub(super) enum Refused {
+    Collection(CollectionForm, FormErrors),
+    Contact(ContactForm, FormErrors),
+}
+
+/// What a change sent by one of the client page's forms answers: back to the page at
+/// `anchor`; the error page when the client is gone or the change not the user's to make;
+/// else the page again with the errors next to the form's fields (`refused`).
+pub(super) async fn answered<T>(
+    app: &AppState,
+    ctx: &Ctx,
+    id: ClientId,
+    result: Result<T, crate::service::AppError>,
+    anchor: &str,
+    refused: impl FnOnce(FormErrors) -> Refused,
+) -> Response {
+    use crate::service::AppError;
+    match result {
+        Ok(_) => {
+            axum::response::Redirect::to(&format!("/console/clients/{id}#{anchor}")).into_response()
+        }
+        Err(e @ (AppError::Forbidden(_) | AppError::NotFound(_))) => ui::error_page(ctx, &e),
+        Err(e) => {
+            let errors = FormErrors::from_app(ctx, &e);
+            page_for(app, ctx, id, Some(refused(errors))).await
+        }
+    }
+}
+
+/// The client's page again after a refused change: its form as sent, the errors next to
+/// their fields, status 422.
 pub(super) async fn page_for(
     app: &AppState,
     ctx: &Ctx,
     id: ClientId,
-    failed: Option<(CollectionForm, FormErrors)>,
+    failed: Option<Refused>,
 ) -> Response {
     let refused = failed.is_some();
     let mut res = render(app, ctx, id, html! {}, failed).await;
@@ -651,7 +682,7 @@ async fn render(
     ctx: &Ctx,
     id: ClientId,
     notice: Markup,
-    failed: Option<(CollectionForm, FormErrors)>,
+    failed: Option<Refused>,
 ) -> Response {
     let o = match svc::overview(app, id).await {
         Ok(o) => o,
@@ -659,8 +690,16 @@ async fn render(
     };
     let today = ctx.settings.today();
     let c = &o.details.client;
-    let (form, errors) =
-        failed.unwrap_or_else(|| (CollectionForm::of(&o.collection), FormErrors::default()));
+    let (mut collection_form, mut contact_form) = (None, None);
+    match failed {
+        Some(Refused::Collection(f, e)) => collection_form = Some((f, e)),
+        Some(Refused::Contact(f, e)) => contact_form = Some((f, e)),
+        None => {}
+    }
+    let (form, errors) = collection_form
+        .unwrap_or_else(|| (CollectionForm::of(&o.collection), FormErrors::default()));
+    let (contact_form, contact_errors) =
+        contact_form.unwrap_or_else(|| (ContactForm::of(&o.contact), FormErrors::default()));
     ui::page_with_h1(
         ctx,
         &c.name,
@@ -672,6 +711,7 @@ async fn render(
                 (clients_live::section(ctx, c.id))
                 (collection::section(ctx, c.id, &o.collection, &form, &errors))
             }
+            (messages::section(ctx, c.id, &o.messages, &contact_form, &contact_errors))
             (subscriptions(ctx, &o))
             (timeline(ctx, &o, today))
             p.no-print { a href="/console/clients" { (t(ctx, "clients-back-to-list")) } }

@@ -6,13 +6,13 @@
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::post;
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::billing_kit as kit;
-use super::clients::{id_of, page_for};
+use super::clients::{Refused, answered, id_of, page_for};
 use super::session::{Ctx, Posted};
 use super::ui::{self, FormErrors, Input, csrf_field, date, t, t_args};
 use crate::app::AppState;
@@ -211,21 +211,24 @@ async fn change(
         Ok(f) => f,
         Err(e) => {
             let errors = FormErrors::from_parse(&ctx, &e);
-            return page_for(&app, &ctx, id, Some((CollectionForm::default(), errors))).await;
+            return page_for(
+                &app,
+                &ctx,
+                id,
+                Some(Refused::Collection(CollectionForm::default(), errors)),
+            )
+            .await;
         }
     };
     let change = match form.change(&ctx) {
         Ok(c) => c,
-        Err(errors) => return page_for(&app, &ctx, id, Some((form, errors))).await,
-    };
-    match svc::change(&app, ctx.actor(), id, change).await {
-        Ok(_) => Redirect::to(&format!("/console/clients/{id}#collection-section")).into_response(),
-        Err(
-            e @ (crate::service::AppError::Forbidden(_) | crate::service::AppError::NotFound(_)),
-        ) => ui::error_page(&ctx, &e),
-        Err(e) => {
-            let errors = FormErrors::from_app(&ctx, &e);
-            page_for(&app, &ctx, id, Some((form, errors))).await
+        Err(errors) => {
+            return page_for(&app, &ctx, id, Some(Refused::Collection(form, errors))).await;
         }
-    }
+    };
+    let result = svc::change(&app, ctx.actor(), id, change).await;
+    answered(&app, &ctx, id, result, "collection-section", |e| {
+        Refused::Collection(form, e)
+    })
+    .await
 }

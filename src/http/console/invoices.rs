@@ -52,7 +52,7 @@ fn billing_run(ctx: &Ctx, date: &str, result: Option<&DailyRun>, errors: &FormEr
                     button.primary #run-billing type="submit" { (t(ctx, "invoices-run")) }
                 }
             }
-            @if let Some(DailyRun { generation: s, cut, expired }) = result {
+            @if let Some(DailyRun { generation: s, cut, expired, reminders }) = result {
                 div.card.notice #billing-result role="status" {
                     dl.facts {
                         dt { (t(ctx, "invoices-run-created")) } dd #billing-created { (s.created) }
@@ -63,6 +63,9 @@ fn billing_run(ctx: &Ctx, date: &str, result: Option<&DailyRun>, errors: &FormEr
                         dt { (t(ctx, "invoices-run-cut-off")) } dd #billing-cut-off { (cut.len()) }
                         @if !expired.is_empty() {
                             dt { (t(ctx, "invoices-run-expired")) } dd #billing-expired { (expired.len()) }
+                        }
+                        @if *reminders > 0 {
+                            dt { (t(ctx, "invoices-run-reminders")) } dd #billing-reminders { (reminders) }
                         }
                     }
                     @if s.created > 0 {

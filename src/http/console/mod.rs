@@ -19,6 +19,7 @@ mod collection;
 mod dashboard;
 mod invoices;
 mod login;
+mod messages;
 mod plans;
 mod routers;
 pub mod session;
@@ -46,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         .merge(dashboard::routes())
         .merge(clients::routes())
         .merge(collection::routes())
+        .merge(messages::routes())
         .merge(chasing::routes())
         .merge(cashier::routes())
         .merge(invoices::routes())

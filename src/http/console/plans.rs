@@ -16,6 +16,7 @@ use crate::app::AppState;
 use crate::domain::billing::period::{Period, PeriodUnit};
 use crate::domain::billing::plan::{Plan, PlanDraft};
 use crate::domain::ids::PlanId;
+use crate::domain::notify::{Schedule, ScheduleInput};
 use crate::domain::user::Role;
 use crate::i18n::{Arg, Catalog};
 use crate::service::idempotency::Once;
@@ -128,6 +129,7 @@ pub struct PlanForm {
     grace_days: Option<String>,
     overdue_action: Option<String>,
     throttle_profile: Option<String>,
+    reminder_offsets: Option<String>,
 }
 
 impl PlanForm {
@@ -143,6 +145,7 @@ impl PlanForm {
             grace_days: p.terms.grace_days.map(|d| d.to_string()),
             overdue_action: p.terms.overdue_action.map(|a| a.as_str().to_owned()),
             throttle_profile: p.throttle_profile.clone(),
+            reminder_offsets: p.reminders.as_ref().map(Schedule::text),
         }
     }
 
@@ -189,6 +192,10 @@ impl PlanForm {
             grace_days: Some(grace_days),
             overdue_action: Some(self.overdue_action.clone()),
             throttle_profile: Some(self.throttle_profile.clone()),
+            // Blank: the global schedule.
+            reminder_offsets: Some(
+                kit::typed(&self.reminder_offsets).map(|t| ScheduleInput::Text(t.to_owned())),
+            ),
         })
     }
 }
@@ -242,6 +249,8 @@ fn form_page(
                 (ui::select(ctx, "overdue_action", &actions, form.overdue_action.as_deref().unwrap_or("cut_off"), errors))
                 (ui::field(ctx, "throttle_profile", Input::Text, &v(&form.throttle_profile), errors, false))
                 p.muted.hint { (t(ctx, "plans-throttle-hint")) }
+                (ui::field(ctx, "reminder_offsets", Input::Text, &v(&form.reminder_offsets), errors, false))
+                p.muted.hint { (t(ctx, "plans-reminders-hint")) }
             }
             div.actions {
                 button.primary #save-plan type="submit" { (t(ctx, "action-save")) }

@@ -281,11 +281,14 @@ pub struct BillingRunJson {
     pub suspended_subscription_ids: Vec<SubscriptionId>,
     /// Subscriptions suspended `expire_after_days` (configuration) that became expired.
     pub expired_subscription_ids: Vec<SubscriptionId>,
+    /// Messages to clients the reminder run queued (invoice issued, reminders, overdue).
+    pub reminders_queued: u64,
 }
 
 /// The daily billing run by hand (admin, operator): generation as `/invoices/generate`, then
 /// cut-offs of subscriptions with invoices unpaid past due date plus grace on `date`, then
-/// expiry of subscriptions suspended `expire_after_days` (when configured).
+/// expiry of subscriptions suspended `expire_after_days` (when configured), then the reminder
+/// run (messages about invoices issued, coming due, due and overdue on `date`, once each).
 #[utoipa::path(post, path = "/billing/run", tag = "invoices", params(DateQuery),
     responses((status = 200, body = Envelope<BillingRunJson>),
         (status = 400, body = ErrorBody, description = "date outside the window"),
@@ -302,6 +305,7 @@ pub async fn run(
             generation: (&run.generation).into(),
             suspended_subscription_ids: DailyRun::ids(&run.cut),
             expired_subscription_ids: DailyRun::ids(&run.expired),
+            reminders_queued: run.reminders,
         },
     ))
 }

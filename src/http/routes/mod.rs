@@ -9,6 +9,7 @@ pub mod clients;
 pub mod collection;
 pub mod docs;
 pub mod health;
+pub mod notifications;
 pub mod original;
 pub mod plans;
 pub mod reports;

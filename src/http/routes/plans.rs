@@ -13,6 +13,7 @@ use crate::domain::billing::period::PeriodUnit;
 use crate::domain::billing::plan::{Plan, PlanDraft};
 use crate::domain::ids::PlanId;
 use crate::domain::money::Money;
+use crate::domain::notify::Schedule;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{Auth, Id, JsonBody};
 use crate::http::idempotent::{IdempotencyKey, Keyed, Retry, created as answer, respond};
@@ -39,6 +40,8 @@ pub struct PlanJson {
     pub overdue_action: OverdueAction,
     #[schema(example = "throttle-1m")]
     pub throttle_profile: Option<String>,
+    /// The plan's own reminder days from the due date; `null`: the global schedule.
+    pub reminder_offsets: Option<Schedule>,
 }
 
 impl From<Plan> for PlanJson {
@@ -55,6 +58,7 @@ impl From<Plan> for PlanJson {
             grace_days: p.terms.grace_days,
             overdue_action: p.terms.overdue_action.unwrap_or(OverdueAction::CutOff),
             throttle_profile: p.throttle_profile,
+            reminder_offsets: p.reminders,
         }
     }
 }

@@ -705,6 +705,7 @@ fn plan_row(
             active,
             terms: Default::default(),
             throttle_profile: None,
+            reminders: None,
         },
         notes,
     ))

@@ -868,6 +868,7 @@ mod tests {
             active: true,
             terms: Default::default(),
             throttle_profile: None,
+            reminders: None,
         });
         here.by_secret.insert(
             "alice".into(),

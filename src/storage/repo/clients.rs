@@ -12,6 +12,7 @@ use crate::domain::billing::invoice::Invoice;
 use crate::domain::billing::subscription::Status;
 use crate::domain::client::{Client, ClientEvent, Overdue};
 use crate::domain::ids::{ClientId, RouterId};
+use crate::domain::notify::Contact;
 use crate::domain::validation::Sealed;
 use crate::params;
 use crate::storage::{Backend, Exec, StoreError, Table, Value};
@@ -451,14 +452,13 @@ pub async fn set_held(ex: &mut dyn Exec, id: ClientId, held: bool) -> Result<boo
         > 0)
 }
 
-/// A client's own collection terms, exemption and promise (the plan's terms not merged in);
-/// with `lock`, the client's row is locked for a change (write transactions only).
-pub async fn collection(
+/// Some of a client's columns, as one record (its collection terms, its contact).
+async fn part<T: crate::storage::Field>(
     ex: &mut dyn Exec,
     id: ClientId,
     lock: bool,
-) -> Result<Option<Collection>, StoreError> {
-    let cols = crate::storage::row::columns::<Collection>().join(", ");
+) -> Result<Option<T>, StoreError> {
+    let cols = crate::storage::row::columns::<T>().join(", ");
     let lock = if lock { "{for_update}" } else { "" };
     ex.first(
         &format!("SELECT {cols} FROM clients WHERE id = ?{lock}"),
@@ -467,16 +467,16 @@ pub async fn collection(
     .await
 }
 
-/// Stores a client's collection terms, exemption and promise.
-pub async fn set_collection(
+/// Stores some of a client's columns, as one record.
+async fn set_part<T: crate::storage::Field>(
     ex: &mut dyn Exec,
     id: ClientId,
-    c: &Collection,
+    part: &T,
 ) -> Result<bool, StoreError> {
-    let cols = crate::storage::row::columns::<Collection>();
+    let cols = crate::storage::row::columns::<T>();
     let sets: Vec<String> = cols.iter().map(|c| format!("{c} = ?")).collect();
     let mut args = Vec::with_capacity(cols.len() + 1);
-    crate::storage::Field::write(c, &mut args);
+    crate::storage::Field::write(part, &mut args);
     args.push(id.into());
     Ok(ex
         .execute(
@@ -485,6 +485,44 @@ pub async fn set_collection(
         )
         .await?
         > 0)
+}
+
+/// A client's collection terms, exemption and promise; locked with `lock`.
+pub async fn collection(
+    ex: &mut dyn Exec,
+    id: ClientId,
+    lock: bool,
+) -> Result<Option<Collection>, StoreError> {
+    part(ex, id, lock).await
+}
+
+/// Stores a client's collection terms, exemption and promise.
+pub async fn set_collection(
+    ex: &mut dyn Exec,
+    id: ClientId,
+    c: &Collection,
+) -> Result<bool, StoreError> {
+    set_part(ex, id, c).await
+}
+
+crate::record!(Contact {
+    email,
+    language,
+    whatsapp_opt_out,
+    email_opt_out
+});
+
+/// How a client is reached; locked with `lock`.
+pub async fn contact(
+    ex: &mut dyn Exec,
+    id: ClientId,
+    lock: bool,
+) -> Result<Option<Contact>, StoreError> {
+    part(ex, id, lock).await
+}
+
+pub async fn set_contact(ex: &mut dyn Exec, id: ClientId, c: &Contact) -> Result<bool, StoreError> {
+    set_part(ex, id, c).await
 }
 
 pub async fn record_event(ex: &mut dyn Exec, e: &ClientEvent) -> Result<i64, StoreError> {

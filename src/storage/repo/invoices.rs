@@ -320,3 +320,18 @@ pub async fn after(
     )
     .await
 }
+
+/// A subscription's oldest open invoice (the one a cut-off is for), if any.
+pub async fn oldest_open(
+    ex: &mut dyn Exec,
+    subscription: SubscriptionId,
+) -> Result<Option<Invoice>, StoreError> {
+    ex.first(
+        &select(
+            "WHERE i.subscription_id = ? AND i.status IN ('pending', 'partially_paid') \
+             ORDER BY i.due_date, i.id LIMIT 1",
+        ),
+        params![subscription],
+    )
+    .await
+}

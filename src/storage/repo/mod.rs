@@ -8,6 +8,7 @@ pub mod clients;
 pub mod idempotency;
 pub mod imports;
 pub mod invoices;
+pub mod notifications;
 pub mod payments;
 pub mod plans;
 pub mod reports;
@@ -28,6 +29,7 @@ use crate::domain::billing::run::RunKind;
 use crate::domain::billing::subscription::{EventKind, Status};
 use crate::domain::client::ClientEventKind;
 use crate::domain::import::{Entity as ImportEntity, Source as ImportSource};
+use crate::domain::notify::{Channel, Delivery, Event};
 use crate::domain::router::{SuspendMode, Transport};
 use crate::domain::secret::{SyncKind, SyncStatus};
 use crate::domain::user::Role;
@@ -50,6 +52,9 @@ crate::word_fields!(
     ImportSource,
     ImportEntity,
     OverdueAction,
+    Channel,
+    Event,
+    Delivery,
 );
 
 /// A WHERE clause built from optional filters, with its parameters in order.

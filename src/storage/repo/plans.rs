@@ -30,6 +30,7 @@ crate::table!(Plan => "plans" as "p" {
     active,
     terms,
     throttle_profile,
+    reminders = "reminder_offsets",
 });
 
 fn select(tail: &str) -> String {
