@@ -44,6 +44,8 @@ pub struct App {
     pub notifier: crate::notify::Notifier,
     /// Woken when messages to clients are queued.
     pub messages_ready: Notify,
+    /// The payment gateways configured.
+    pub gateways: crate::gateway::Gateways,
 }
 
 pub type AppState = Arc<App>;
@@ -91,6 +93,11 @@ impl App {
             }),
             hasher: Hasher::new(config.hash_concurrency()),
             notifier: crate::notify::Notifier::from_config(&config),
+            gateways: {
+                let (midtrans, xendit) = config.payment_gateways();
+                crate::gateway::Gateways::new(midtrans, xendit)
+                    .expect("an HTTP client with the built-in roots")
+            },
             messages_ready: Notify::new(),
             // Checked by Config::load; a list built in code skips what does not parse.
             trusted_proxies: config

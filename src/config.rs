@@ -144,6 +144,20 @@ pub struct Config {
     pub smtp_from: String,
     /// The least time between two emails.
     pub email_pause_ms: u64,
+    /// Midtrans's server key (`SB-Mid-server-…` in sandbox); empty: no Midtrans. Never logged.
+    pub midtrans_server_key: String,
+    /// Midtrans's production hosts rather than the sandbox's.
+    pub midtrans_production: bool,
+    /// Overrides the Snap host (`https://app.sandbox.midtrans.com`), e.g. for a proxy.
+    pub midtrans_snap_url: String,
+    /// Overrides the API host (`https://api.sandbox.midtrans.com`).
+    pub midtrans_api_url: String,
+    /// Xendit's secret API key (`xnd_development_…` in test mode); empty: no Xendit. Never logged.
+    pub xendit_secret_key: String,
+    /// The verification token of Xendit's callbacks (dashboard, Webhooks). Never logged.
+    pub xendit_callback_token: String,
+    /// Xendit's API host.
+    pub xendit_api_url: String,
 }
 
 impl Default for Config {
@@ -208,6 +222,13 @@ impl Default for Config {
             smtp_url: String::new(),
             smtp_from: String::new(),
             email_pause_ms: 100,
+            midtrans_server_key: String::new(),
+            midtrans_production: false,
+            midtrans_snap_url: String::new(),
+            midtrans_api_url: String::new(),
+            xendit_secret_key: String::new(),
+            xendit_callback_token: String::new(),
+            xendit_api_url: "https://api.xendit.co".into(),
         }
     }
 }
@@ -626,6 +647,41 @@ impl Config {
         })
     }
 
+    /// The payment gateways configured.
+    pub fn payment_gateways(
+        &self,
+    ) -> (
+        Option<crate::gateway::Midtrans>,
+        Option<crate::gateway::Xendit>,
+    ) {
+        let host =
+            |set: &str, sandbox: &str, production: &str| match set.trim().trim_end_matches('/') {
+                "" if self.midtrans_production => production.to_owned(),
+                "" => sandbox.to_owned(),
+                url => url.to_owned(),
+            };
+        let midtrans =
+            (!self.midtrans_server_key.trim().is_empty()).then(|| crate::gateway::Midtrans {
+                server_key: self.midtrans_server_key.trim().to_owned(),
+                snap_url: host(
+                    &self.midtrans_snap_url,
+                    "https://app.sandbox.midtrans.com",
+                    "https://app.midtrans.com",
+                ),
+                api_url: host(
+                    &self.midtrans_api_url,
+                    "https://api.sandbox.midtrans.com",
+                    "https://api.midtrans.com",
+                ),
+            });
+        let xendit = (!self.xendit_secret_key.trim().is_empty()).then(|| crate::gateway::Xendit {
+            secret_key: self.xendit_secret_key.trim().to_owned(),
+            callback_token: self.xendit_callback_token.trim().to_owned(),
+            api_url: self.xendit_api_url.trim().trim_end_matches('/').to_owned(),
+        });
+        (midtrans, xendit)
+    }
+
     /// The reminder schedule, days from the due date.
     pub fn reminder_schedule(&self) -> Vec<i32> {
         crate::domain::notify::parse_offsets(&self.reminder_offsets).unwrap_or_default()
@@ -670,6 +726,22 @@ impl Config {
             |u: &str| url::Url::parse(u).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
         if !self.public_url.trim().is_empty() && !url_ok(self.public_url.trim()) {
             bad("public_url", "must be an http:// or https:// URL");
+        }
+        if !self.xendit_secret_key.trim().is_empty() && self.xendit_callback_token.trim().len() < 16
+        {
+            bad(
+                "xendit_callback_token",
+                "is required with xendit_secret_key (the dashboard's callback verification token)",
+            );
+        }
+        for (key, url) in [
+            ("midtrans_snap_url", &self.midtrans_snap_url),
+            ("midtrans_api_url", &self.midtrans_api_url),
+            ("xendit_api_url", &self.xendit_api_url),
+        ] {
+            if !url.trim().is_empty() && !url_ok(url.trim()) {
+                bad(key, "must be an http:// or https:// URL");
+            }
         }
         let gateway = self.whatsapp_gateway.trim();
         match GatewayKind::parse(gateway) {

@@ -32,6 +32,9 @@ pub async fn run(config: Config, simulate: bool) -> anyhow::Result<()> {
     if app.config.notify_worker {
         tokio::spawn(crate::notify::worker::run(app.clone()));
     }
+    if !app.gateways.available().is_empty() {
+        tokio::spawn(crate::service::online_payments::poller(app.clone()));
+    }
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;

@@ -100,6 +100,9 @@ impl From<AppError> for ApiError {
             AppError::Unavailable(m) => {
                 ApiError::new(StatusCode::BAD_GATEWAY, "router_unreachable", m)
             }
+            AppError::GatewayUnavailable(m) => {
+                ApiError::new(StatusCode::BAD_GATEWAY, "gateway_unreachable", m)
+            }
             AppError::Store(StoreError::Busy) => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "busy",

@@ -31,8 +31,8 @@ use utoipa_axum::routes;
 use crate::app::AppState;
 use error::ApiError;
 use routes::{
-    audit, auth, billing, clients, collection, docs, health, notifications, original, plans,
-    reports, routers, settings, subscriptions,
+    audit, auth, billing, clients, collection, docs, health, notifications, online, original,
+    plans, reports, routers, settings, subscriptions,
 };
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -48,7 +48,9 @@ pub fn api(app: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(health::ready))
         .routes(routes!(docs::openapi_json))
         .routes(routes!(docs::docs))
-        .routes(routes!(docs::redoc_js));
+        .routes(routes!(docs::redoc_js))
+        .routes(routes!(online::midtrans))
+        .routes(routes!(online::xendit));
     // Prometheus text, with its own token: served on `listen` only when that token is set.
     let public = if app.config.metrics_token.is_empty() {
         public
@@ -108,6 +110,8 @@ pub fn api(app: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(billing::list_payments, billing::create_payment))
         .routes(routes!(billing::get_payment, billing::set_payment_status))
         .routes(routes!(billing::payment_receipt))
+        .routes(routes!(online::of_invoice, online::start))
+        .routes(routes!(online::get))
         .routes(routes!(billing::summary))
         .routes(routes!(reports::aging))
         .routes(routes!(reports::collections))

@@ -33,6 +33,9 @@ pub enum AppError {
     /// Something this server depends on (a router) could not be reached.
     #[error("{0}")]
     Unavailable(String),
+    /// A payment gateway could not be reached or refused the request.
+    #[error("{0}")]
+    GatewayUnavailable(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("{0}")]

@@ -18,6 +18,7 @@ pub mod invoices;
 pub mod keys;
 pub mod metrics;
 pub mod notifications;
+pub mod online_payments;
 pub mod payments;
 pub mod plans;
 pub mod reports;

@@ -112,6 +112,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "notifications",
         sql: include_str!("migrations/0020_notifications.sql"),
     },
+    Migration {
+        version: 21,
+        name: "online_payments",
+        sql: include_str!("migrations/0021_online_payments.sql"),
+    },
 ];
 
 /// Removes `--` comment lines, which may hold the `;` that separates statements.

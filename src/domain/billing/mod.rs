@@ -3,6 +3,7 @@
 
 pub mod collection;
 pub mod invoice;
+pub mod online;
 pub mod period;
 pub mod plan;
 pub mod run;

@@ -11,6 +11,7 @@
 //! `X-CSRF-Token` header (set once on `<body>`). A POST without the right one is refused
 //! (403) before anything is read from its body, whatever the cookie says.
 
+use crate::security::constant_time_eq;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -232,10 +233,6 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Posted<T> {
 /// multipart upload carries it as its `_csrf` part).
 pub fn csrf_ok(ctx: &Ctx, sent: &str) -> bool {
     constant_time_eq(sent.as_bytes(), ctx.csrf.as_bytes())
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// The positive id of a page's path (`/console/invoices/{id}`). Anything else (`0`, `-1`,

@@ -10,6 +10,7 @@ pub mod collection;
 pub mod docs;
 pub mod health;
 pub mod notifications;
+pub mod online;
 pub mod original;
 pub mod plans;
 pub mod reports;

@@ -9,6 +9,7 @@ pub mod idempotency;
 pub mod imports;
 pub mod invoices;
 pub mod notifications;
+pub mod online;
 pub mod payments;
 pub mod plans;
 pub mod reports;
@@ -24,6 +25,7 @@ use super::{Exec, Field, StoreError, Value};
 use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::billing::collection::OverdueAction;
 use crate::domain::billing::invoice::{InvoiceStatus, PaymentStatus};
+use crate::domain::billing::online::{AttemptStatus, Gateway};
 use crate::domain::billing::period::PeriodUnit;
 use crate::domain::billing::run::RunKind;
 use crate::domain::billing::subscription::{EventKind, Status};
@@ -55,6 +57,8 @@ crate::word_fields!(
     Channel,
     Event,
     Delivery,
+    Gateway,
+    AttemptStatus,
 );
 
 /// A WHERE clause built from optional filters, with its parameters in order.

@@ -1,0 +1,526 @@
+//! Online payment (issue 14, item 3), on every backend, against stand-ins for Midtrans and
+//! Xendit written here from their published formats:
+//!
+//! - Midtrans Snap `POST /snap/v1/transactions` (docs.midtrans.com/reference/backend-integration),
+//!   HTTP notifications signed with `signature_key` = SHA-512 of order_id + status_code +
+//!   gross_amount + server key (docs.midtrans.com/reference/handle-notifications), and
+//!   `GET /v2/{order_id}/status` (docs.midtrans.com/reference/get-transaction-status);
+//! - Xendit `POST /v2/invoices` and `GET /v2/invoices/{id}` (docs.xendit.co/apidocs/create-invoice),
+//!   callbacks with the static `x-callback-token` and a `webhook-id` per delivery, retried late
+//!   and out of order (docs.xendit.co/webhook/delivery-attempts-and-retries).
+//!
+//! A verified notification pays the invoice through the cashier's path: the subscription is
+//! renewed and a suspended client's secret enabled on the router simulator. Forged, wrong,
+//! replayed and unknown notifications change nothing; the poller catches a missed one.
+
+mod common;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::routing::{get, post};
+use chrono::{Duration, Utc};
+use common::{Resp, TestApp, day};
+use mikronet::storage::Backend;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha512};
+
+const SERVER_KEY: &str = "SB-Mid-server-test-key";
+const XENDIT_KEY: &str = "xnd_development_test_key";
+const CALLBACK_TOKEN: &str = "callback-token-0123456789abcdef";
+
+/// A Xendit invoice as the stand-in keeps it: (external_id, status, paid_amount).
+type XenditInvoice = (String, String, i64);
+
+/// What the stand-ins were asked, and what their status APIs answer.
+#[derive(Clone, Default)]
+struct Gateways {
+    /// Bodies of payments created, in order.
+    created: Arc<Mutex<Vec<Value>>>,
+    /// Midtrans: order id → (transaction_status, gross_amount).
+    midtrans: Arc<Mutex<HashMap<String, (String, String)>>>,
+    /// Xendit: invoice id → (external_id, status, paid_amount).
+    xendit: Arc<Mutex<HashMap<String, XenditInvoice>>>,
+}
+
+fn basic_ok(headers: &HeaderMap, key: &str) -> bool {
+    use base64::Engine;
+    let want = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{key}:"))
+    );
+    headers.get("authorization").and_then(|v| v.to_str().ok()) == Some(want.as_str())
+}
+
+impl Gateways {
+    async fn start(&self) -> String {
+        let app = axum::Router::new()
+            .route("/snap/v1/transactions", post(snap_create))
+            .route("/v2/{order}/status", get(midtrans_status))
+            .route("/v2/invoices", post(xendit_create))
+            .route("/v2/invoices/{id}", get(xendit_get))
+            .with_state(self.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        format!("http://{addr}")
+    }
+
+    fn set_midtrans(&self, order: &str, status: &str, gross: &str) {
+        self.midtrans
+            .lock()
+            .unwrap()
+            .insert(order.into(), (status.into(), gross.into()));
+    }
+}
+
+async fn snap_create(
+    State(g): State<Gateways>,
+    headers: HeaderMap,
+    body: String,
+) -> (StatusCode, String) {
+    if !basic_ok(&headers, SERVER_KEY) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            json!({"error_messages": ["Access denied"]}).to_string(),
+        );
+    }
+    let v: Value = serde_json::from_str(&body).unwrap();
+    let order = v["transaction_details"]["order_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let gross = format!("{}.00", v["transaction_details"]["gross_amount"]);
+    g.set_midtrans(&order, "pending", &gross);
+    g.created.lock().unwrap().push(v);
+    let token = format!("tok-{order}");
+    (
+        StatusCode::CREATED,
+        json!({"token": token, "redirect_url": format!("https://app.sandbox.midtrans.com/snap/v4/redirection/{token}")})
+            .to_string(),
+    )
+}
+
+async fn midtrans_status(
+    State(g): State<Gateways>,
+    Path(order): Path<String>,
+    headers: HeaderMap,
+) -> (StatusCode, String) {
+    if !basic_ok(&headers, SERVER_KEY) {
+        return (StatusCode::UNAUTHORIZED, "{}".into());
+    }
+    match g.midtrans.lock().unwrap().get(&order) {
+        Some((status, gross)) => (
+            StatusCode::OK,
+            json!({"status_code": "200", "order_id": order, "transaction_status": status,
+                   "fraud_status": "accept", "gross_amount": gross, "currency": "IDR",
+                   "transaction_id": format!("trx-{order}"), "payment_type": "qris"})
+            .to_string(),
+        ),
+        None => (
+            StatusCode::NOT_FOUND,
+            json!({"status_code": "404", "status_message": "Transaction doesn't exist."})
+                .to_string(),
+        ),
+    }
+}
+
+async fn xendit_create(
+    State(g): State<Gateways>,
+    headers: HeaderMap,
+    body: String,
+) -> (StatusCode, String) {
+    if !basic_ok(&headers, XENDIT_KEY) {
+        return (StatusCode::UNAUTHORIZED, "{}".into());
+    }
+    let v: Value = serde_json::from_str(&body).unwrap();
+    let external = v["external_id"].as_str().unwrap().to_owned();
+    let id = format!("inv-{external}");
+    g.xendit
+        .lock()
+        .unwrap()
+        .insert(id.clone(), (external.clone(), "PENDING".into(), 0));
+    g.created.lock().unwrap().push(v.clone());
+    (
+        StatusCode::OK,
+        json!({"id": id, "external_id": external, "status": "PENDING", "amount": v["amount"],
+               "currency": "IDR", "invoice_url": format!("https://checkout-staging.xendit.co/web/{id}")})
+        .to_string(),
+    )
+}
+
+async fn xendit_get(
+    State(g): State<Gateways>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> (StatusCode, String) {
+    if !basic_ok(&headers, XENDIT_KEY) {
+        return (StatusCode::UNAUTHORIZED, "{}".into());
+    }
+    match g.xendit.lock().unwrap().get(&id) {
+        Some((external, status, paid)) => (
+            StatusCode::OK,
+            json!({"id": id, "external_id": external, "status": status, "paid_amount": paid, "currency": "IDR"})
+                .to_string(),
+        ),
+        None => (StatusCode::NOT_FOUND, "{}".into()),
+    }
+}
+
+async fn app_with(backend: Backend, gateways: &Gateways) -> Option<TestApp> {
+    let base = gateways.start().await;
+    TestApp::with_config(backend, move |c| {
+        c.midtrans_server_key = SERVER_KEY.into();
+        c.midtrans_snap_url = base.clone();
+        c.midtrans_api_url = base.clone();
+        c.xendit_secret_key = XENDIT_KEY.into();
+        c.xendit_callback_token = CALLBACK_TOKEN.into();
+        c.xendit_api_url = base;
+    })
+    .await
+}
+
+/// A Midtrans notification signed as Midtrans signs it, with `key`.
+fn notification(order: &str, status: &str, gross: &str, key: &str) -> String {
+    let signature = hex::encode(Sha512::digest(format!("{order}200{gross}{key}").as_bytes()));
+    json!({"order_id": order, "status_code": "200", "gross_amount": gross,
+           "transaction_status": status, "fraud_status": "accept", "payment_type": "qris",
+           "transaction_id": format!("trx-{order}"), "signature_key": signature})
+    .to_string()
+}
+
+async fn notify_midtrans(app: &TestApp, body: &str) -> Resp {
+    app.post("/payments/notify/midtrans", None, body).await
+}
+
+async fn notify_xendit(app: &TestApp, token: &str, delivery: &str, body: Value) -> Resp {
+    let req = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri("/payments/notify/xendit")
+        .header("content-type", "application/json")
+        .header("x-callback-token", token)
+        .header("webhook-id", delivery)
+        .body(axum::body::Body::from(body.to_string()))
+        .unwrap();
+    app.send(req).await
+}
+
+async fn invoice_of(app: &TestApp, admin: &str, id: i64) -> Value {
+    app.get(&format!("/invoices/{id}"), admin)
+        .await
+        .expect(200)
+        .json["data"]
+        .clone()
+}
+
+async fn payments_of(app: &TestApp, admin: &str, invoice: i64) -> usize {
+    app.get(&format!("/invoices/{invoice}/payments"), admin)
+        .await
+        .expect(200)
+        .json["data"]
+        .as_array()
+        .unwrap()
+        .len()
+}
+
+/// A client on a 150,000 plan with an open invoice: (client's subscription, invoice).
+async fn owing(app: &TestApp, admin: &str, plan: i64, name: &str, ppp: &str) -> (i64, i64) {
+    let client = app.create_client(admin, name, ppp).await;
+    let sub = app
+        .subscribe(
+            admin,
+            client,
+            plan,
+            &day(-40).to_string(),
+            &day(-20).to_string(),
+        )
+        .await;
+    app.generate(admin, &day(-24).to_string()).await;
+    let inv = app.invoices_of(admin, sub).await[0]["invoice_id"]
+        .as_i64()
+        .unwrap();
+    (sub, inv)
+}
+
+async fn start(app: &TestApp, token: &str, invoice: i64, gateway: &str) -> Value {
+    app.post(
+        &format!("/invoices/{invoice}/online-payments"),
+        Some(token),
+        &format!(r#"{{"gateway":"{gateway}"}}"#),
+    )
+    .await
+    .expect(201)
+    .json["data"]
+        .clone()
+}
+
+/// Midtrans: a suspended client pays online; a forged notification, another amount, a
+/// replay and an unknown order change nothing; the verified one pays, renews and reconnects.
+async fn midtrans_pays_and_reconnects(backend: Backend) {
+    let gateways = Gateways::default();
+    let Some(app) = app_with(backend, &gateways).await else {
+        return;
+    };
+    let sim = common::simulator().await;
+    let admin = app.admin().await;
+    let cashier = app.user(Some(&admin), "cashier1", "cashier").await;
+    app.add_router(&admin, &sim).await;
+    let plan = app.create_plan(&admin, "Home", "150000").await;
+    let (sub, invoice) = owing(&app, &admin, plan, "Budi Santoso", "budi").await;
+    let r = app
+        .call(
+            Method::POST,
+            &format!("/billing/run?date={}", day(0)),
+            Some(&admin),
+            None,
+        )
+        .await
+        .expect(200);
+    assert_eq!(r.json["data"]["suspended_subscription_ids"], json!([sub]));
+    app.settle().await;
+    assert_eq!(sim.state().secret("budi").unwrap()["disabled"], "true");
+
+    let attempt = start(&app, &cashier, invoice, "midtrans").await;
+    let order = attempt["order_id"].as_str().unwrap().to_owned();
+    assert_eq!(order, format!("MN-{invoice}-{}", attempt["id"]));
+    assert_eq!(attempt["status"], "pending");
+    assert_eq!(
+        attempt["pay_url"],
+        format!("https://app.sandbox.midtrans.com/snap/v4/redirection/tok-{order}")
+    );
+    let sent = gateways.created.lock().unwrap()[0].clone();
+    assert_eq!(
+        sent["transaction_details"]["gross_amount"], 150000,
+        "{sent}"
+    );
+
+    // Forged: signed with another key.
+    gateways.set_midtrans(&order, "settlement", "150000.00");
+    let forged = notification(&order, "settlement", "150000.00", "SB-Mid-server-guess");
+    notify_midtrans(&app, &forged).await.expect(401);
+    assert_eq!(
+        invoice_of(&app, &admin, invoice).await["invoice_status"],
+        "pending"
+    );
+    // Unknown order, correctly signed.
+    notify_midtrans(
+        &app,
+        &notification("MN-999-999", "settlement", "150000.00", SERVER_KEY),
+    )
+    .await
+    .expect(422);
+    // Midtrans's own status says another amount: refused.
+    gateways.set_midtrans(&order, "settlement", "100000.00");
+    let r = notify_midtrans(
+        &app,
+        &notification(&order, "settlement", "100000.00", SERVER_KEY),
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert_eq!(payments_of(&app, &admin, invoice).await, 0);
+
+    gateways.set_midtrans(&order, "settlement", "150000.00");
+    let body = notification(&order, "settlement", "150000.00", SERVER_KEY);
+    let started = Instant::now();
+    let r = notify_midtrans(&app, &body).await.expect(200);
+    assert!(
+        r.json["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("paid: payment "),
+        "{}",
+        r.text
+    );
+    app.settle().await;
+    let elapsed = started.elapsed();
+    assert_eq!(sim.state().secret("budi").unwrap()["disabled"], "false");
+    eprintln!("notification to secret enabled on the router: {elapsed:?}");
+    let inv = invoice_of(&app, &admin, invoice).await;
+    assert_eq!(inv["invoice_status"], "paid");
+    let s = app
+        .get(&format!("/subscriptions/{sub}"), &admin)
+        .await
+        .expect(200);
+    assert_eq!(s.json["data"]["status"], "active");
+    assert_eq!(
+        s.json["data"]["end_date"], inv["period_end"],
+        "renewed to the paid period"
+    );
+    let p = app
+        .get(&format!("/invoices/{invoice}/payments"), &admin)
+        .await
+        .expect(200);
+    let payment = &p.json["data"][0];
+    assert_eq!(
+        (
+            &payment["payment_method"],
+            &payment["reference"],
+            &payment["recorded_by"]
+        ),
+        (
+            &json!("midtrans"),
+            &json!(format!("trx-{order}")),
+            &json!("gateway:midtrans")
+        )
+    );
+
+    // Replayed, and a late "expire": nothing more.
+    notify_midtrans(&app, &body).await.expect(200);
+    gateways.set_midtrans(&order, "expire", "150000.00");
+    let r = notify_midtrans(
+        &app,
+        &notification(&order, "expire", "150000.00", SERVER_KEY),
+    )
+    .await
+    .expect(200);
+    assert_eq!(r.json["message"], "already paid");
+    assert_eq!(payments_of(&app, &admin, invoice).await, 1);
+
+    let a = app
+        .get(&format!("/online-payments/{}", attempt["id"]), &admin)
+        .await
+        .expect(200);
+    assert_eq!(a.json["data"]["attempt"]["status"], "paid");
+    let verdicts: Vec<&str> = a.json["data"]["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["verdict"].as_str().unwrap())
+        .collect();
+    assert_eq!(verdicts[0], "created");
+    assert_eq!(verdicts[1], "refused: bad signature_key");
+    assert!(
+        verdicts[2].starts_with("amount Some(\"100000.00\")"),
+        "{verdicts:?}"
+    );
+    assert!(verdicts[3].starts_with("paid: payment"), "{verdicts:?}");
+    assert_eq!(&verdicts[4..], ["already paid", "already paid"]);
+    assert!(
+        !a.text.contains(SERVER_KEY),
+        "the server key is never recorded"
+    );
+    app.audit_holds().await;
+}
+
+/// Xendit: the callback token decides; a delivery seen before and a late EXPIRED after PAID
+/// change nothing; another currency is refused.
+async fn xendit_callbacks_are_verified_and_deduplicated(backend: Backend) {
+    let gateways = Gateways::default();
+    let Some(app) = app_with(backend, &gateways).await else {
+        return;
+    };
+    let admin = app.admin().await;
+    let plan = app.create_plan(&admin, "Home", "150000").await;
+    let (_, invoice) = owing(&app, &admin, plan, "Anna Smith", "anna").await;
+    let (_, other) = owing(&app, &admin, plan, "Citra Dewi", "citra").await;
+    let a = start(&app, &admin, invoice, "xendit").await;
+    let order = a["order_id"].as_str().unwrap().to_owned();
+    let id = a["gateway_ref"].as_str().unwrap().to_owned();
+    assert_eq!(gateways.created.lock().unwrap()[0]["amount"], 150000);
+    let paid = json!({"id": id, "external_id": order, "status": "PAID", "amount": 150000,
+                      "paid_amount": 150000, "currency": "IDR", "payment_method": "QRIS"});
+
+    notify_xendit(&app, "wrong-token", "w-0", paid.clone())
+        .await
+        .expect(401);
+    assert_eq!(payments_of(&app, &admin, invoice).await, 0);
+    let r = notify_xendit(&app, CALLBACK_TOKEN, "w-1", paid.clone())
+        .await
+        .expect(200);
+    assert!(
+        r.json["message"].as_str().unwrap().starts_with("paid"),
+        "{}",
+        r.text
+    );
+    let r = notify_xendit(&app, CALLBACK_TOKEN, "w-1", paid.clone())
+        .await
+        .expect(200);
+    assert_eq!(r.json["message"], "delivery w-1 seen before");
+    let mut late = paid.clone();
+    late["status"] = json!("EXPIRED");
+    let r = notify_xendit(&app, CALLBACK_TOKEN, "w-2", late)
+        .await
+        .expect(200);
+    assert_eq!(r.json["message"], "already paid");
+    assert_eq!(payments_of(&app, &admin, invoice).await, 1);
+    assert_eq!(
+        invoice_of(&app, &admin, invoice).await["invoice_status"],
+        "paid"
+    );
+
+    let b = start(&app, &admin, other, "xendit").await;
+    let mut usd = json!({"id": b["gateway_ref"], "external_id": b["order_id"], "status": "PAID",
+                         "paid_amount": 150000, "currency": "USD"});
+    let r = notify_xendit(&app, CALLBACK_TOKEN, "w-3", usd.clone()).await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    usd["external_id"] = json!("MN-404-404");
+    notify_xendit(&app, CALLBACK_TOKEN, "w-4", usd)
+        .await
+        .expect(422);
+    assert_eq!(payments_of(&app, &admin, other).await, 0);
+    let list = app
+        .get(&format!("/invoices/{other}/online-payments"), &admin)
+        .await
+        .expect(200);
+    assert_eq!(list.json["data"][0]["status"], "pending");
+    app.audit_holds().await;
+}
+
+/// A notification that never came: the poller asks Midtrans and applies what it says; a
+/// payment still pending is asked about again later.
+async fn the_poller_catches_a_missed_notification(backend: Backend) {
+    let gateways = Gateways::default();
+    let Some(app) = app_with(backend, &gateways).await else {
+        return;
+    };
+    let admin = app.admin().await;
+    let plan = app.create_plan(&admin, "Home", "150000").await;
+    let (_, invoice) = owing(&app, &admin, plan, "Dodi Pratama", "dodi").await;
+    let a = start(&app, &admin, invoice, "midtrans").await;
+    let order = a["order_id"].as_str().unwrap().to_owned();
+    let poll = |at| mikronet::service::online_payments::poll_once(&app.app, at);
+    assert_eq!(
+        poll(Utc::now()).await.unwrap(),
+        0,
+        "the first poll waits a minute"
+    );
+    assert_eq!(poll(Utc::now() + Duration::minutes(2)).await.unwrap(), 1);
+    assert_eq!(
+        invoice_of(&app, &admin, invoice).await["invoice_status"],
+        "pending"
+    );
+    gateways.set_midtrans(&order, "settlement", "150000.00");
+    assert_eq!(
+        poll(Utc::now() + Duration::minutes(3)).await.unwrap(),
+        0,
+        "next in 2 minutes"
+    );
+    assert_eq!(poll(Utc::now() + Duration::minutes(6)).await.unwrap(), 1);
+    assert_eq!(
+        invoice_of(&app, &admin, invoice).await["invoice_status"],
+        "paid"
+    );
+    assert_eq!(
+        poll(Utc::now() + Duration::hours(1)).await.unwrap(),
+        0,
+        "settled: no more polls"
+    );
+    // A gateway not configured, or an invoice already paid, is refused.
+    let r = app
+        .post(
+            &format!("/invoices/{invoice}/online-payments"),
+            Some(&admin),
+            r#"{"gateway":"midtrans"}"#,
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.text);
+}
+
+per_backend!(
+    midtrans_pays_and_reconnects,
+    xendit_callbacks_are_verified_and_deduplicated,
+    the_poller_catches_a_missed_notification,
+);
