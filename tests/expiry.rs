@@ -5,26 +5,11 @@
 
 mod common;
 
-use axum::http::Method;
-use chrono::NaiveDate;
 use common::TestApp;
 use mikronet::storage::Backend;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use common::day;
-
-async fn run(app: &TestApp, admin: &str, date: NaiveDate) -> Value {
-    app.call(
-        Method::POST,
-        &format!("/billing/run?date={date}"),
-        Some(admin),
-        None,
-    )
-    .await
-    .expect(200)
-    .json["data"]
-        .clone()
-}
 
 async fn status(app: &TestApp, admin: &str, sub: i64) -> String {
     app.get(&format!("/subscriptions/{sub}"), admin)
@@ -53,7 +38,7 @@ async fn suspended_today(app: &TestApp) -> (String, i64, routeros::sim::SimHandl
         )
         .await;
     app.generate(&admin, &day(-24).to_string()).await;
-    let r = run(app, &admin, day(0)).await;
+    let r = app.billing_run(&admin, day(0)).await;
     assert_eq!(r["suspended_subscription_ids"], json!([sub]));
     assert_eq!(r["expired_subscription_ids"], json!([]));
     app.settle().await;
@@ -72,10 +57,10 @@ async fn expires_after_the_days_and_removes_the_secret(backend: Backend) {
     };
     let (admin, sub, sim) = suspended_today(&app).await;
     // Suspended today: four days later it is still suspended; on the fifth it expires.
-    let r = run(&app, &admin, day(4)).await;
+    let r = app.billing_run(&admin, day(4)).await;
     assert_eq!(r["expired_subscription_ids"], json!([]));
     assert_eq!(status(&app, &admin, sub).await, "suspended");
-    let r = run(&app, &admin, day(5)).await;
+    let r = app.billing_run(&admin, day(5)).await;
     assert_eq!(r["expired_subscription_ids"], json!([sub]));
     assert_eq!(status(&app, &admin, sub).await, "expired");
     let history = app
@@ -98,7 +83,7 @@ async fn expires_after_the_days_and_removes_the_secret(backend: Backend) {
         "the expired client's secret is removed"
     );
     // Once expired, later runs leave it.
-    let r = run(&app, &admin, day(6)).await;
+    let r = app.billing_run(&admin, day(6)).await;
     assert_eq!(r["expired_subscription_ids"], json!([]));
     app.audit_holds().await;
 
@@ -119,7 +104,7 @@ async fn expired_secrets_stay_disabled_by_default(backend: Backend) {
         return;
     };
     let (admin, sub, sim) = suspended_today(&app).await;
-    let r = run(&app, &admin, day(1)).await;
+    let r = app.billing_run(&admin, day(1)).await;
     assert_eq!(r["expired_subscription_ids"], json!([sub]));
     app.settle().await;
     let secret = sim.state().secret("abc123").expect("kept");
@@ -131,7 +116,7 @@ async fn never_expires_without_the_setting(backend: Backend) {
         return;
     };
     let (admin, sub, _sim) = suspended_today(&app).await;
-    let r = run(&app, &admin, day(30)).await;
+    let r = app.billing_run(&admin, day(30)).await;
     assert_eq!(r["expired_subscription_ids"], json!([]));
     assert_eq!(status(&app, &admin, sub).await, "suspended");
 }

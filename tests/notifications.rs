@@ -9,7 +9,6 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use axum::http::Method;
 use chrono::{DateTime, Duration, Utc};
 use common::{TestApp, day};
 use mikronet::notify::worker::{Round, run_once};
@@ -241,19 +240,6 @@ async fn deliver_all(app: &TestApp, now: DateTime<Utc>) {
     panic!("messages kept coming");
 }
 
-async fn run(app: &TestApp, admin: &str, date: chrono::NaiveDate) -> Value {
-    app.call(
-        Method::POST,
-        &format!("/billing/run?date={date}"),
-        Some(admin),
-        None,
-    )
-    .await
-    .expect(200)
-    .json["data"]
-        .clone()
-}
-
 async fn log(app: &TestApp, admin: &str, client: i64) -> Vec<Value> {
     app.get(&format!("/client/{client}/notifications"), admin)
         .await
@@ -326,12 +312,12 @@ async fn a_reminder_run_twice_sends_once(backend: Backend) {
     assert!(gateway.taken()[0].message.starts_with("Yth. Budi Santoso,"));
     assert!(sink.mails().is_empty());
 
-    let first = run(&app, &admin, day(0)).await;
+    let first = app.billing_run(&admin, day(0)).await;
     assert_eq!(first["reminders_queued"], 4, "{first}");
-    let again = run(&app, &admin, day(0)).await;
+    let again = app.billing_run(&admin, day(0)).await;
     assert_eq!(again["reminders_queued"], 0, "{again}");
     deliver_all(&app, Utc::now()).await;
-    run(&app, &admin, day(0)).await;
+    app.billing_run(&admin, day(0)).await;
     deliver_all(&app, Utc::now() + Duration::hours(1)).await;
 
     let wa = gateway.taken();
@@ -574,7 +560,7 @@ async fn payments_and_cutoffs_message_the_client(backend: Backend) {
     let invoice = app.invoices_of(&admin, sub).await[0]["invoice_id"]
         .as_i64()
         .unwrap();
-    let cut = run(&app, &admin, day(0)).await;
+    let cut = app.billing_run(&admin, day(0)).await;
     assert_eq!(cut["suspended_subscription_ids"], json!([sub]));
     deliver_all(&app, Utc::now()).await;
     let wa = gateway.taken();

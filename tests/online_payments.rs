@@ -519,7 +519,59 @@ async fn the_poller_catches_a_missed_notification(backend: Backend) {
     assert_eq!(r.status, 422, "{}", r.text);
 }
 
+/// The console's invoice page starts a payment link for a cashier and shows it.
+async fn the_console_starts_a_payment_link(backend: Backend) {
+    let gateways = Gateways::default();
+    let Some(app) = app_with(backend, &gateways).await else {
+        return;
+    };
+    let admin = app.admin().await;
+    let cashier = app.user(Some(&admin), "cashier1", "cashier").await;
+    let plan = app.create_plan(&admin, "Home", "150000").await;
+    let (_, invoice) = owing(&app, &admin, plan, "Eka Putri", "eka").await;
+    let path = format!("/console/invoices/{invoice}");
+    let page = app.page(&path, &cashier).await.expect(200);
+    assert!(page.text.contains(r#"id="online-form""#), "{}", page.text);
+    assert!(
+        page.text.contains("Tautan bayar lewat Xendit"),
+        "{}",
+        page.text
+    );
+    let r = app
+        .submit(
+            &format!("{path}/online-payments"),
+            &cashier,
+            &[("gateway", "xendit")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let page = app.page(&path, &cashier).await.expect(200);
+    assert!(
+        page.text.contains(r#"data-status="pending""#),
+        "{}",
+        page.text
+    );
+    assert!(
+        page.text.contains(&format!(
+            "https://checkout-staging.xendit.co/web/inv-MN-{invoice}-"
+        )),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains("Halaman pembayaran"));
+    let r = app
+        .submit(
+            &format!("{path}/online-payments"),
+            &cashier,
+            &[("gateway", "paypal")],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(r.text.contains("di luar rentang yang diizinkan"));
+}
+
 per_backend!(
+    the_console_starts_a_payment_link,
     midtrans_pays_and_reconnects,
     xendit_callbacks_are_verified_and_deduplicated,
     the_poller_catches_a_missed_notification,

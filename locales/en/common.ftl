@@ -174,3 +174,9 @@ field-email = Email
 field-language = Language of messages
 field-whatsapp-opt-out = No WhatsApp messages
 field-email-opt-out = No email messages
+
+online-gateway-midtrans = Midtrans
+online-gateway-xendit = Xendit
+online-status-pending = Waiting for payment
+online-status-paid = Paid
+online-status-failed = Failed

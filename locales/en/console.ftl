@@ -392,3 +392,8 @@ clients-messages-event = About
 clients-messages-channel = Channel
 clients-messages-status = Status
 clients-messages-detail = To / answer
+
+invoices-online = Online payment
+invoices-online-start = Pay link through { $gateway }
+invoices-online-hint = Creates a payment at the gateway for what is still owed; send the link to the client. The invoice is paid as soon as the gateway confirms.
+invoices-online-link = Payment page

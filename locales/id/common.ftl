@@ -172,3 +172,9 @@ field-email = Email
 field-language = Bahasa pesan
 field-whatsapp-opt-out = Tanpa pesan WhatsApp
 field-email-opt-out = Tanpa pesan email
+
+online-gateway-midtrans = Midtrans
+online-gateway-xendit = Xendit
+online-status-pending = Menunggu pembayaran
+online-status-paid = Lunas
+online-status-failed = Gagal

@@ -374,3 +374,8 @@ clients-messages-event = Perihal
 clients-messages-channel = Saluran
 clients-messages-status = Status
 clients-messages-detail = Tujuan / jawaban
+
+invoices-online = Pembayaran online
+invoices-online-start = Tautan bayar lewat { $gateway }
+invoices-online-hint = Membuat pembayaran di gateway untuk sisa tagihan; kirim tautannya ke pelanggan. Tagihan lunas begitu gateway mengonfirmasi.
+invoices-online-link = Halaman pembayaran

@@ -424,6 +424,13 @@ fn every_domain_code_has_a_label() {
     codes.extend(Event::ALL.iter().map(|e| ("message-event", e.as_str())));
     codes.extend(Channel::ALL.iter().map(|e| ("message-channel", e.as_str())));
     codes.extend(Delivery::ALL.iter().map(|e| ("message-status", e.as_str())));
+    use crate::domain::billing::online::{AttemptStatus, Gateway};
+    codes.extend(Gateway::ALL.iter().map(|e| ("online-gateway", e.as_str())));
+    codes.extend(
+        AttemptStatus::ALL
+            .iter()
+            .map(|e| ("online-status", e.as_str())),
+    );
     for (group, code) in codes {
         for lang in Lang::ALL {
             let key = format!("{group}-{}", code.replace('_', "-"));

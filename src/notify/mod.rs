@@ -76,7 +76,12 @@ impl Notifier {
             quiet: c.quiet_hours(),
             base_url: c.public_base(),
             country_code: Some(c.notify_country_code.trim().to_owned()).filter(|s| !s.is_empty()),
-            lease: Duration::from_secs(120),
+            // Long enough to send a whole batch at the slowest: every send paced and timing
+            // out. A process that dies loses its messages to another for this long.
+            lease: (send::TIMEOUT
+                + Duration::from_millis(c.whatsapp_pause_ms.max(c.email_pause_ms)))
+                * worker::BATCH as u32
+                + Duration::from_secs(60),
         }
     }
 

@@ -10,7 +10,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use crate::domain::notify::GatewaySpec;
 
 /// How long one gateway request or SMTP session may take.
-const TIMEOUT: Duration = Duration::from_secs(20);
+pub const TIMEOUT: Duration = Duration::from_secs(20);
 /// The most of a gateway's answer read (kept in the delivery log, cut shorter there).
 const MAX_ANSWER: usize = 64 * 1024;
 

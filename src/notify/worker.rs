@@ -20,8 +20,9 @@ use crate::storage::StoreError;
 use crate::storage::repo::notifications::{self as repo, Leased, Outcome};
 use crate::storage::repo::{clients, invoices, payments};
 
-/// Messages leased at a time.
-const BATCH: i64 = 50;
+/// Messages leased at a time: few, so that a lease covers sending them all even at a slow
+/// gateway's timeout (see `Notifier::lease`).
+pub const BATCH: i64 = 10;
 
 /// What one round did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

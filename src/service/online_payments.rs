@@ -47,6 +47,14 @@ impl Verdict {
     }
 }
 
+/// The most of a request or answer kept: anyone can post to the notification routes, so what
+/// is kept of a refused one must stay small.
+const KEPT: usize = 4096;
+
+fn kept(text: &str) -> Option<String> {
+    (!text.is_empty()).then(|| text.chars().take(KEPT).collect())
+}
+
 fn event(
     attempt: Option<i64>,
     gateway: Gateway,
@@ -60,8 +68,8 @@ fn event(
         gateway,
         kind: kind.to_owned(),
         delivery_id: delivery_id.map(str::to_owned),
-        request: Some(exchange.request.clone()).filter(|r| !r.is_empty()),
-        answer: Some(exchange.answer.clone()).filter(|a| !a.is_empty()),
+        request: kept(&exchange.request),
+        answer: kept(&exchange.answer),
         verdict: verdict.chars().take(255).collect(),
         at: Utc::now(),
     }

@@ -1041,6 +1041,20 @@ impl TestApp {
         r.json["data"].clone()
     }
 
+    /// `POST /billing/run?date=`: the daily run's `data`, asserted 200.
+    pub async fn billing_run(&self, token: &str, date: impl std::fmt::Display) -> Value {
+        let r = self
+            .call(
+                Method::POST,
+                &format!("/billing/run?date={date}"),
+                Some(token),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        r.json["data"].clone()
+    }
+
     pub async fn pay(&self, token: &str, invoice: i64, body: &str) -> Resp {
         self.post(&format!("/invoices/{invoice}/payments"), Some(token), body)
             .await

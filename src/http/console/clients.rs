@@ -637,6 +637,25 @@ pub(super) enum Refused {
     Contact(ContactForm, FormErrors),
 }
 
+/// The client and the form one of the client page's forms posted; or, when the id or the
+/// form does not read, the answer: the error page, or the page with the form's errors.
+pub(super) async fn posted_to<F: Default>(
+    app: &AppState,
+    ctx: &Ctx,
+    raw: &str,
+    form: Result<F, (String, String)>,
+    refused: impl FnOnce(F, FormErrors) -> Refused,
+) -> Result<(ClientId, F), Response> {
+    let id = id_of(raw).map_err(|e| ui::error_page(ctx, &e))?;
+    match form {
+        Ok(f) => Ok((id, f)),
+        Err(e) => {
+            let errors = FormErrors::from_parse(ctx, &e);
+            Err(page_for(app, ctx, id, Some(refused(F::default(), errors))).await)
+        }
+    }
+}
+
 /// What a change sent by one of the client page's forms answers: back to the page at
 /// `anchor`; the error page when the client is gone or the change not the user's to make;
 /// else the page again with the errors next to the form's fields (`refused`).

@@ -12,7 +12,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::billing_kit as kit;
-use super::clients::{Refused, answered, id_of, page_for};
+use super::clients::{Refused, answered, page_for, posted_to};
 use super::session::{Ctx, Posted};
 use super::ui::{self, FormErrors, Input, csrf_field, date, t, t_args};
 use crate::app::AppState;
@@ -203,22 +203,9 @@ async fn change(
     posted: Posted<CollectionForm>,
 ) -> Response {
     let ctx = posted.ctx;
-    let id = match id_of(&raw) {
-        Ok(id) => id,
-        Err(e) => return ui::error_page(&ctx, &e),
-    };
-    let form = match posted.form {
-        Ok(f) => f,
-        Err(e) => {
-            let errors = FormErrors::from_parse(&ctx, &e);
-            return page_for(
-                &app,
-                &ctx,
-                id,
-                Some(Refused::Collection(CollectionForm::default(), errors)),
-            )
-            .await;
-        }
+    let (id, form) = match posted_to(&app, &ctx, &raw, posted.form, Refused::Collection).await {
+        Ok(posted) => posted,
+        Err(answer) => return answer,
     };
     let change = match form.change(&ctx) {
         Ok(c) => c,

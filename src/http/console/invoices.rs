@@ -14,17 +14,92 @@ use super::session::{Ctx, PathId, Posted};
 use super::ui::{self, FormErrors, csrf_field, page, t, t_args};
 use crate::app::AppState;
 use crate::domain::billing::invoice::{InvoiceFilter, InvoiceStatus};
+use crate::domain::billing::online::{AttemptStatus, Gateway};
 use crate::domain::ids::{ClientId, InvoiceId};
 use crate::i18n::format::format_date_range;
 use crate::i18n::{Arg, Catalog};
 use crate::service::billing::DailyRun;
-use crate::service::{billing, invoices as svc};
+use crate::service::{billing, invoices as svc, online_payments as online};
+use crate::storage::repo::online::Attempt;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/console/invoices", get(list))
         .route("/console/invoices/generate", post(run_billing))
         .route("/console/invoices/{id}", get(show))
+        .route("/console/invoices/{id}/online-payments", post(pay_online))
+}
+
+#[derive(Deserialize, Default)]
+struct OnlineForm {
+    gateway: Option<String>,
+}
+
+/// `POST /console/invoices/{id}/online-payments` (admin, operator, cashier): starts paying the
+/// invoice online through the gateway chosen, as `POST /invoices/{id}/online-payments` does;
+/// back to the invoice, whose page then shows the payment link to send to the client.
+async fn pay_online(
+    State(app): State<AppState>,
+    PathId(id): PathId,
+    posted: Posted<OnlineForm>,
+) -> Response {
+    let ctx = posted.ctx;
+    let chosen = posted.form.ok().and_then(|f| f.gateway);
+    let Some(gateway) = chosen.as_deref().and_then(Gateway::parse) else {
+        let e = crate::service::AppError::bad_request("gateway", "is out of range");
+        return ui::error_page(&ctx, &e);
+    };
+    match online::start(&app, ctx.actor(), InvoiceId(id), gateway).await {
+        Ok(_) => axum::response::IntoResponse::into_response(axum::response::Redirect::to(
+            &format!("/console/invoices/{id}#online-payments"),
+        )),
+        Err(e) => ui::error_page(&ctx, &e),
+    }
+}
+
+/// The invoice's online payments, and (open, for those who take payments) a form to start one.
+fn online_section(
+    ctx: &Ctx,
+    invoice: &crate::domain::billing::invoice::Invoice,
+    attempts: &[Attempt],
+    gateways: &[Gateway],
+) -> Markup {
+    let can_start =
+        invoice.status.is_open() && ctx.role().records_payments() && !gateways.is_empty();
+    if attempts.is_empty() && !can_start {
+        return html! {};
+    }
+    html! {
+        section.no-print #online-payments aria-labelledby="online-h" {
+            h2 #online-h { (t(ctx, "invoices-online")) }
+            @if !attempts.is_empty() {
+                ul #online-attempts {
+                    @for a in attempts {
+                        li data-status=(a.status.as_str()) {
+                            (Catalog::global().label(ctx.lang, "online-gateway", a.gateway.as_str())) " · "
+                            (ui::money(ctx, a.amount)) " · "
+                            (Catalog::global().label(ctx.lang, "online-status", a.status.as_str())) " · "
+                            (ui::datetime(ctx, a.created_at))
+                            @if let (Some(url), true) = (&a.pay_url, a.status == AttemptStatus::Pending) {
+                                " · " a href=(url) rel="noreferrer" { (t(ctx, "invoices-online-link")) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if can_start {
+                form #online-form method="post" action=(format!("/console/invoices/{}/online-payments", invoice.id)) {
+                    (csrf_field(ctx))
+                    @for g in gateways {
+                        button type="submit" name="gateway" value=(g.as_str()) {
+                            (t_args(ctx, "invoices-online-start", &[("gateway", Arg::from(Catalog::global().label(ctx.lang, "online-gateway", g.as_str())))]))
+                        }
+                    }
+                    p.muted.hint { (t(ctx, "invoices-online-hint")) }
+                }
+            }
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -266,6 +341,10 @@ async fn show(
         Ok(d) => d,
         Err(e) => return ui::error_page(&ctx, &e),
     };
+    let attempts = match online::of_invoice(&app, InvoiceId(id)).await {
+        Ok(a) => a,
+        Err(e) => return ui::error_page(&ctx, &e),
+    };
     let today = ctx.settings.today();
     let i = &doc.invoice;
     let c = &doc.client;
@@ -346,6 +425,7 @@ async fn show(
         @if i.status.is_open() && ctx.role().records_payments() {
             p.no-print { a.button #pay-this href=(format!("/console/cashier/invoices/{}", i.id)) { (t(&ctx, "cashier-pay")) } }
         }
+        (online_section(&ctx, i, &attempts, &app.gateways.available()))
     };
     let title = format!("{} {}", t(&ctx, "doc-invoice"), i.number());
     ui::page_classed(&ctx, &title, class, body)

@@ -11,7 +11,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::billing_kit as kit;
-use super::clients::{Refused, answered, id_of, page_for};
+use super::clients::{Refused, answered, posted_to};
 use super::session::{Ctx, Posted};
 use super::ui::{self, FormErrors, Input, csrf_field, t};
 use crate::app::AppState;
@@ -139,22 +139,9 @@ async fn change(
     posted: Posted<ContactForm>,
 ) -> Response {
     let ctx = posted.ctx;
-    let id = match id_of(&raw) {
-        Ok(id) => id,
-        Err(e) => return ui::error_page(&ctx, &e),
-    };
-    let form = match posted.form {
-        Ok(f) => f,
-        Err(e) => {
-            let errors = FormErrors::from_parse(&ctx, &e);
-            return page_for(
-                &app,
-                &ctx,
-                id,
-                Some(Refused::Contact(ContactForm::default(), errors)),
-            )
-            .await;
-        }
+    let (id, form) = match posted_to(&app, &ctx, &raw, posted.form, Refused::Contact).await {
+        Ok(posted) => posted,
+        Err(answer) => return answer,
     };
     let result = svc::set_contact(&app, ctx.actor(), id, &form.draft()).await;
     answered(&app, &ctx, id, result, "messages-section", |e| {
