@@ -285,7 +285,12 @@ async fn midtrans_pays_and_reconnects(backend: Backend) {
 
     let attempt = start(&app, &cashier, invoice, "midtrans").await;
     let order = attempt["order_id"].as_str().unwrap().to_owned();
-    assert_eq!(order, format!("MN-{invoice}-{}", attempt["id"]));
+    assert!(
+        order.starts_with(&format!("MN-{invoice}-{}-", attempt["id"])),
+        "{order}"
+    );
+    let again = start(&app, &cashier, invoice, "midtrans").await;
+    assert_eq!(again["id"], attempt["id"], "one payment page at a time");
     assert_eq!(attempt["status"], "pending");
     assert_eq!(
         attempt["pay_url"],
@@ -390,14 +395,14 @@ async fn midtrans_pays_and_reconnects(backend: Backend) {
         .iter()
         .map(|e| e["verdict"].as_str().unwrap())
         .collect();
+    // A forged notification is logged, not stored: anyone may post one.
     assert_eq!(verdicts[0], "created");
-    assert_eq!(verdicts[1], "refused: bad signature_key");
     assert!(
-        verdicts[2].starts_with("amount Some(\"100000.00\")"),
+        verdicts[1].starts_with("amount Some(\"100000.00\")"),
         "{verdicts:?}"
     );
-    assert!(verdicts[3].starts_with("paid: payment"), "{verdicts:?}");
-    assert_eq!(&verdicts[4..], ["already paid", "already paid"]);
+    assert!(verdicts[2].starts_with("paid: payment"), "{verdicts:?}");
+    assert_eq!(&verdicts[3..], ["already paid", "already paid"]);
     assert!(
         !a.text.contains(SERVER_KEY),
         "the server key is never recorded"

@@ -34,9 +34,11 @@ async fn concurrent_failed_logins_are_counted_before_verifying(app: TestApp) {
     app.admin().await;
     let app = Arc::new(app);
     let got = burst(&app, 100, "203.0.113.5:4000", "admin", "wrong-password").await;
-    // Five free attempts for (admin, this address): at most five passwords were checked.
+    // Five free attempts for (admin, this address): at most five passwords were checked. The
+    // rest wait (429), or find every password-check slot taken (503) when a loaded machine
+    // stretches the burst past the first delay; none is checked.
     assert!(count(&got, 401) <= 5, "{got:?}");
-    assert!(count(&got, 429) >= 90, "{got:?}");
+    assert!(count(&got, 429) + count(&got, 503) >= 95, "{got:?}");
     assert_eq!(count(&got, 401) + count(&got, 429) + count(&got, 503), 100);
 }
 

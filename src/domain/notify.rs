@@ -282,8 +282,8 @@ impl QuietHours {
 /// Attempts before a message is given up as failed.
 pub const MAX_ATTEMPTS: u32 = 8;
 
-/// The wait after the `attempts`-th failed attempt: 1 minute, doubling, at most 6 hours (the
-/// eighth attempt comes about four hours after the first).
+/// The wait after the `attempts`-th failed attempt: 1 minute, doubling, at most 6 hours; with
+/// [`MAX_ATTEMPTS`] the last attempt comes about two hours after the first.
 pub fn retry_delay(attempts: u32) -> Duration {
     let minutes = 1i64 << attempts.saturating_sub(1).min(9);
     Duration::minutes(minutes.min(6 * 60))
@@ -348,11 +348,12 @@ fn json_escaped(s: &str) -> String {
 impl GatewaySpec {
     /// The request that sends `text` to `number` (international digits, `628…`).
     pub fn request(&self, number: &str, text: &str) -> GatewayRequest {
+        // The token first: a client's name or message holding `[token]` must stay text.
         let fill = |template: &str, enc: &dyn Fn(&str) -> String| {
             template
+                .replace("[token]", &enc(&self.token))
                 .replace("[number]", &enc(number))
                 .replace("[text]", &enc(text))
-                .replace("[token]", &enc(&self.token))
         };
         match self.kind {
             GatewayKind::Fonnte => GatewayRequest {
@@ -572,6 +573,14 @@ mod tests {
             ..spec(GatewayKind::Generic)
         };
         let r = g.request("62812", "say \"hi\"\n");
+        assert!(
+            !g.request("62812", "[token]")
+                .body
+                .unwrap()
+                .1
+                .contains("tok&en"),
+            "no token in a message"
+        );
         assert_eq!(
             r.headers,
             vec![("Authorization".to_owned(), "Bearer tok&en".to_owned())]

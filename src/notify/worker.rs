@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Context;
 use crate::domain::billing::invoice::{Invoice, Payment};
+use crate::domain::billing::online::AttemptStatus;
 use crate::domain::client::Client;
 use crate::domain::ids::SubscriptionId;
 use crate::domain::notify::{Channel, Contact, Event, MAX_ATTEMPTS, retry_delay};
@@ -18,7 +19,7 @@ use crate::i18n::format::{Currency, DateStyle, format_date, format_money};
 use crate::i18n::{Arg, Lang, t_args};
 use crate::storage::StoreError;
 use crate::storage::repo::notifications::{self as repo, Leased, Outcome};
-use crate::storage::repo::{clients, invoices, payments};
+use crate::storage::repo::{clients, invoices, online, payments};
 
 /// Messages leased at a time: few, so that a lease covers sending them all even at a slow
 /// gateway's timeout (see `Notifier::lease`).
@@ -49,6 +50,8 @@ struct Facts {
     contact: Contact,
     invoice: Option<Invoice>,
     payment: Option<Payment>,
+    /// The payment page of the invoice's online payment waiting for the client, if any.
+    pay_url: Option<String>,
 }
 
 async fn facts(ctx: &impl Context, m: &Leased) -> Result<Option<Facts>, StoreError> {
@@ -73,11 +76,20 @@ async fn facts(ctx: &impl Context, m: &Leased) -> Result<Option<Facts>, StoreErr
                     Some(id) => payments::get(ex, id).await?,
                     None => None,
                 };
+                let pay_url = match &invoice {
+                    Some(i) => online::of_invoice(ex, i.id)
+                        .await?
+                        .into_iter()
+                        .find(|a| a.status == AttemptStatus::Pending)
+                        .and_then(|a| a.pay_url),
+                    None => None,
+                };
                 Ok(Some(Facts {
                     client,
                     contact,
                     invoice,
                     payment,
+                    pay_url,
                 }))
             })
         })
@@ -92,6 +104,8 @@ pub struct Letter<'a> {
     pub client_name: &'a str,
     pub invoice: Option<&'a Invoice>,
     pub payment: Option<&'a Payment>,
+    /// The gateway's payment page waiting for the client; else the link is the portal's.
+    pub pay_url: Option<&'a str>,
     /// Counts the days of reminders.
     pub today: NaiveDate,
 }
@@ -105,6 +119,7 @@ impl Letter<'_> {
             client_name,
             invoice,
             payment,
+            pay_url,
             today,
         } = *self;
         let currency = Currency::parse(&settings.currency).unwrap_or(Currency::Idr);
@@ -121,10 +136,11 @@ impl Letter<'_> {
             ),
             None => (String::new(), String::new(), 0),
         };
-        let payment_link = invoice.map_or_else(
-            || format!("{base_url}/portal"),
-            |i| format!("{base_url}/portal/invoices/{}", i.id),
-        );
+        let payment_link = match (pay_url, invoice) {
+            (Some(url), _) => url.to_owned(),
+            (None, Some(i)) => format!("{base_url}/portal/invoices/{}", i.id),
+            (None, None) => format!("{base_url}/portal"),
+        };
         let receipt_link = payment.map_or_else(String::new, |p| {
             format!("{base_url}/portal/payments/{}/receipt", p.id)
         });
@@ -197,6 +213,7 @@ async fn deliver(
         client_name: &f.client.name,
         invoice: f.invoice.as_ref(),
         payment: f.payment.as_ref(),
+        pay_url: f.pay_url.as_deref(),
         today: local.date_naive(),
     }
     .text(m.event, lang);

@@ -3,12 +3,12 @@
 //! overdue messages. The messages themselves are queued in the transactions of their causes
 //! (payments, cut-offs, registrations) and sent by `notify::worker`.
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{Days, NaiveDate, Utc};
 
 use super::{AppError, require};
 use crate::app::App;
 use crate::domain::ids::ClientId;
-use crate::domain::notify::{Channel, Contact, ContactDraft, Event};
+use crate::domain::notify::{Contact, ContactDraft, Event};
 use crate::domain::user::{Actor, Role};
 use crate::notify;
 use crate::storage::repo::notifications::{Due, NewNotice, Notice, PlanScope};
@@ -85,14 +85,21 @@ pub async fn remind(app: &App, date: NaiveDate) -> Result<u64, AppError> {
         return Ok(0);
     }
     let global = app.config.reminder_schedule();
-    let queued = tx!(app, write, |ex| remind_tx(
-        ex,
-        date,
-        &global,
-        &channels,
-        Utc::now()
-    ))
-    .await?;
+    let runs = tx!(app, read, |ex| reminder_runs(ex, date, &global)).await?;
+    // One short transaction per day of the schedule (each is idempotent): on MariaDB an
+    // INSERT … SELECT holds shared locks on the rows it reads until commit, and payments must
+    // not wait for the whole run.
+    let mut queued = 0;
+    for due in runs {
+        let channels = channels.clone();
+        queued += tx!(app, write, |ex| notify::queue_due(
+            ex,
+            due,
+            &channels,
+            Utc::now()
+        ))
+        .await?;
+    }
     if queued > 0 {
         app.messages_ready.notify_one();
         tracing::info!(%date, queued, "reminders queued");
@@ -100,13 +107,12 @@ pub async fn remind(app: &App, date: NaiveDate) -> Result<u64, AppError> {
     Ok(queued)
 }
 
-pub async fn remind_tx(
+/// What the reminder run of `date` queues: one `Due` per event and schedule day.
+pub async fn reminder_runs(
     ex: &mut dyn Exec,
     date: NaiveDate,
     global: &[i32],
-    channels: &[Channel],
-    now: DateTime<Utc>,
-) -> Result<u64, StoreError> {
+) -> Result<Vec<Due>, StoreError> {
     let mut runs = vec![Due {
         event: Event::InvoiceIssued,
         occasion: 0,
@@ -137,9 +143,5 @@ pub async fn remind_tx(
             });
         }
     }
-    let mut queued = 0;
-    for due in runs {
-        queued += notify::queue_due(ex, due, channels, now).await?;
-    }
-    Ok(queued)
+    Ok(runs)
 }

@@ -94,18 +94,32 @@ pub async fn start(
     }
     let currency = app.settings().currency.clone();
     let by = actor.username.clone();
-    let (attempt, order) = tx!(app, write, |ex| async move {
+    let begun = tx!(app, write, |ex| async move {
         let inv = invoices::get_for_update(ex, invoice)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("invoice {invoice}")))?;
         if !inv.status.is_open() {
             return Err(FieldErrors::single("invoice_id", "the invoice is not open").into());
         }
-        let amount = inv.outstanding();
+        if let Some(open) = repo::of_invoice(ex, invoice)
+            .await?
+            .into_iter()
+            .find(|a| a.status == AttemptStatus::Pending && a.pay_url.is_some())
+        {
+            // One payment page at a time: paying two would pay the invoice twice.
+            return Ok(Err(open));
+        }
+        // What the client owes, less payments waiting to clear (a bank transfer).
+        let reserved = crate::storage::repo::payments::pending_total(ex, invoice).await?;
+        let amount = inv
+            .outstanding()
+            .checked_sub(reserved)
+            .unwrap_or(crate::domain::money::Money::ZERO);
         let Some(whole) = whole_amount(amount) else {
             return Err(FieldErrors::single(
                 "amount",
-                "gateways take whole rupiah; the amount owed has sen",
+                "gateways take whole rupiah, and more than nothing; the amount owed has sen or is \
+                 waiting for a payment to clear",
             )
             .into());
         };
@@ -131,7 +145,8 @@ pub async fn start(
             created_at: now,
         };
         a.id = repo::insert(ex, &a, now).await?;
-        a.order_id = order_id(invoice.0, a.id);
+        let nonce = &uuid::Uuid::new_v4().simple().to_string()[..6];
+        a.order_id = order_id(invoice.0, a.id, nonce);
         repo::set_order(ex, a.id, &a.order_id).await?;
         let order = Order {
             order_id: a.order_id.clone(),
@@ -141,9 +156,13 @@ pub async fn start(
             customer_name: client.name,
             customer_phone: client.phone_number,
         };
-        Ok::<_, AppError>((a, order))
+        Ok::<_, AppError>(Ok((a, order)))
     })
     .await?;
+    let (attempt, order) = match begun {
+        Ok(begun) => begun,
+        Err(open) => return Ok(open),
+    };
     let created = app.gateways.create(gateway, &order).await;
     let id = attempt.id;
     let answer = tx!(app, write, |ex| async move {
@@ -269,7 +288,14 @@ async fn apply_tx(
             a.gateway.as_str()
         )));
     }
-    if a.status != AttemptStatus::Pending {
+    // Paid is final; a failed attempt may still be paid (a card retried after a refusal, a
+    // payment after the poller gave up): the payment path refuses paying an invoice twice.
+    let settled = match a.status {
+        AttemptStatus::Paid => true,
+        AttemptStatus::Failed => status.reported != Reported::Paid,
+        AttemptStatus::Pending => false,
+    };
+    if settled {
         return Ok(Verdict::Ignored(format!("already {}", a.status.as_str())));
     }
     let now = Utc::now();
@@ -312,6 +338,10 @@ async fn apply_tx(
                 Err(AppError::Validation(e)) => {
                     repo::settle(ex, a.id, AttemptStatus::Paid, None, now).await?;
                     let why = e.0.values().cloned().collect::<Vec<_>>().join("; ");
+                    tracing::error!(
+                        order, invoice = %a.invoice_id, %why,
+                        "money received at the gateway could not be applied: refund or credit it by hand"
+                    );
                     Ok(Verdict::Applied(format!(
                         "paid at the gateway, not applied ({why}): refund or credit it by hand"
                     )))
@@ -355,7 +385,7 @@ pub async fn midtrans_notification(app: &App, body: &[u8]) -> Result<Verdict, Ap
     };
     let n: MidtransNotification = match serde_json::from_slice(body) {
         Ok(n) => n,
-        Err(_) => return refuse(app, gw, None, received, None, "not a notification").await,
+        Err(_) => return Ok(refuse(gw, None, "not a notification")),
     };
     let gross = match &n.gross_amount {
         serde_json::Value::String(s) => s.clone(),
@@ -363,32 +393,30 @@ pub async fn midtrans_notification(app: &App, body: &[u8]) -> Result<Verdict, Ap
     };
     let expected = midtrans_signature(&n.order_id, &n.status_code, &gross, &m.server_key);
     if !constant_time_eq(expected.as_bytes(), n.signature_key.as_bytes()) {
-        return refuse(
-            app,
-            gw,
-            Some(&n.order_id),
-            received,
-            None,
-            "bad signature_key",
-        )
-        .await;
+        return Ok(refuse(gw, Some(&n.order_id), "bad signature_key"));
     }
     // Midtrans is asked only about orders this server made.
     let order = n.order_id.clone();
-    if tx!(app, read, |ex| repo::by_order(ex, &order))
-        .await?
-        .is_none()
-    {
-        let why = format!("unknown order {}", n.order_id);
-        return refuse(app, gw, None, received, None, &why).await;
-    }
-    let status = app
-        .gateways
-        .status(gw, &n.order_id, None)
-        .await
-        .map_err(|f| {
-            AppError::GatewayUnavailable(format!("midtrans status for {}: {}", n.order_id, f.error))
-        })?;
+    let Some(known) = tx!(app, read, |ex| repo::by_order(ex, &order)).await? else {
+        return unknown(app, gw, received, &n.order_id).await;
+    };
+    let status = match app.gateways.status(gw, &n.order_id, None).await {
+        Ok(s) => s,
+        Err(f) => {
+            // Recorded, and answered 502: Midtrans sends the notification again.
+            let why = format!("notification believed, status not confirmed: {}", f.error);
+            let exchange = Exchange {
+                request: format!("notification {raw}; then {}", f.exchange.request),
+                answer: f.exchange.answer,
+            };
+            let e = event(Some(known.id), gw, "notification", &exchange, None, &why);
+            tx!(app, write, |ex| repo::record(ex, &e)).await?;
+            return Err(AppError::GatewayUnavailable(format!(
+                "midtrans status for {}: {}",
+                n.order_id, f.error
+            )));
+        }
+    };
     let status = Status {
         exchange: Exchange {
             request: format!("notification {raw}; then {}", status.exchange.request),
@@ -438,11 +466,11 @@ pub async fn xendit_callback(
     };
     let delivery = webhook_id.map(str::to_owned);
     if !token.is_some_and(|t| constant_time_eq(t.as_bytes(), x.callback_token.as_bytes())) {
-        return refuse(app, gw, None, received, delivery, "bad x-callback-token").await;
+        return Ok(refuse(gw, None, "bad x-callback-token"));
     }
     let c: XenditCallback = match serde_json::from_slice(body) {
         Ok(c) => c,
-        Err(_) => return refuse(app, gw, None, received, delivery, "not a callback").await,
+        Err(_) => return Ok(refuse(gw, None, "not a callback")),
     };
     if let Some(d) = &delivery {
         let d2 = d.clone();
@@ -468,36 +496,25 @@ pub async fn xendit_callback(
     apply(app, gw, c.external_id, status, "notification", delivery).await
 }
 
-/// Records a report that is not believed, and says so.
-async fn refuse(
+/// A report that is not believed (no valid signature or token, not a notification): logged,
+/// not stored, since anyone may post one; nothing is locked or written.
+fn refuse(gateway: Gateway, order: Option<&str>, why: &str) -> Verdict {
+    let verdict = format!("refused: {why}");
+    tracing::warn!(gateway = gateway.as_str(), order = order.unwrap_or(""), %verdict, "gateway notification refused");
+    Verdict::Refused(verdict)
+}
+
+/// Records a believed report for an order this server does not know, and says so.
+async fn unknown(
     app: &App,
     gateway: Gateway,
-    order: Option<&str>,
     exchange: Exchange,
-    delivery: Option<String>,
-    why: &str,
+    order: &str,
 ) -> Result<Verdict, AppError> {
-    let order = order.map(str::to_owned);
-    let verdict = format!("refused: {why}");
-    let v2 = verdict.clone();
-    tx!(app, write, |ex| async move {
-        let attempt = match &order {
-            Some(o) => repo::by_order_for_update(ex, o).await?.map(|a| a.id),
-            None => None,
-        };
-        let e = event(
-            attempt,
-            gateway,
-            "notification",
-            &exchange,
-            delivery.as_deref(),
-            &v2,
-        );
-        repo::record(ex, &e).await
-    })
-    .await?;
-    tracing::warn!(gateway = gateway.as_str(), %verdict, "gateway notification refused");
-    Ok(Verdict::Refused(verdict))
+    let v = Verdict::Refused(format!("unknown order {order}"));
+    let e = event(None, gateway, "notification", &exchange, None, v.text());
+    tx!(app, write, |ex| repo::record(ex, &e)).await?;
+    Ok(v)
 }
 
 /// One round of the poller at `now`: asks the gateway about each pending attempt whose
@@ -520,18 +537,23 @@ pub async fn poll_once(app: &App, now: DateTime<Utc>) -> Result<usize, AppError>
             }
             Err(f) => {
                 let e = event(Some(a.id), a.gateway, "status", &f.exchange, None, &f.error);
-                tx!(app, write, |ex| repo::record(ex, &e)).await?;
+                if let Err(e) = tx!(app, write, |ex| repo::record(ex, &e)).await {
+                    tracing::error!(attempt = a.id, error = %e, "recording a status request failed");
+                }
             }
         }
         let next = next_poll(a.polls + 1, now - a.created_at).map(|d| now + d);
         let id = a.id;
-        tx!(app, write, |ex| async move {
+        let rescheduled = tx!(app, write, |ex| async move {
             match next {
                 Some(_) => repo::polled(ex, id, next, Utc::now()).await,
                 None => repo::settle(ex, id, AttemptStatus::Failed, None, Utc::now()).await,
             }
         })
-        .await?;
+        .await;
+        if let Err(e) = rescheduled {
+            tracing::error!(attempt = a.id, error = %e, "rescheduling a status request failed");
+        }
     }
     Ok(n)
 }

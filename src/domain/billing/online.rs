@@ -41,12 +41,14 @@ pub enum Reported {
 /// Midtrans's `transaction_status` (and `fraud_status` for cards): paid on `settlement`, or
 /// `capture` accepted by fraud detection (docs.midtrans.com/docs/https-notification-webhooks,
 /// "Status Definition").
+/// Only an explicit refusal fails: a word not known here, or none (Midtrans answers an order
+/// not yet paid on with `status_code` 404 and no status), is still pending.
 pub fn midtrans_reported(transaction_status: &str, fraud_status: Option<&str>) -> Reported {
     match transaction_status {
         "settlement" => Reported::Paid,
         "capture" if fraud_status.is_none_or(|f| f == "accept") => Reported::Paid,
-        "capture" | "pending" | "authorize" => Reported::Pending,
-        _ => Reported::Failed,
+        "deny" | "cancel" | "expire" | "failure" => Reported::Failed,
+        _ => Reported::Pending,
     }
 }
 
@@ -55,8 +57,8 @@ pub fn midtrans_reported(transaction_status: &str, fraud_status: Option<&str>) -
 pub fn xendit_reported(status: &str) -> Reported {
     match status {
         "PAID" | "SETTLED" => Reported::Paid,
-        "PENDING" => Reported::Pending,
-        _ => Reported::Failed,
+        "EXPIRED" => Reported::Failed,
+        _ => Reported::Pending,
     }
 }
 
@@ -92,10 +94,11 @@ pub fn whole_amount(m: Money) -> Option<i64> {
     (m.minor() % 100 == 0 && m.minor() > 0).then(|| m.minor() / 100)
 }
 
-/// The order id the gateway knows an attempt by: unique per attempt, telling which invoice
-/// it pays (`MN-123-7`).
-pub fn order_id(invoice: i64, attempt: i64) -> String {
-    format!("MN-{invoice}-{attempt}")
+/// The order id the gateway knows an attempt by: telling which invoice it pays, unique per
+/// attempt, and with `nonce` (random) unique beyond this database too (a restored backup or a
+/// staging copy on the same gateway account numbers attempts again): `MN-123-7-k3x9qa`.
+pub fn order_id(invoice: i64, attempt: i64, nonce: &str) -> String {
+    format!("MN-{invoice}-{attempt}-{nonce}")
 }
 
 /// After the `polls`-th status request for a pending attempt, the wait before the next: 1, 2,
@@ -138,9 +141,16 @@ mod tests {
             Reported::Pending
         );
         assert_eq!(midtrans_reported("pending", None), Reported::Pending);
-        for failed in ["deny", "cancel", "expire", "refund", "failure"] {
+        for failed in ["deny", "cancel", "expire", "failure"] {
             assert_eq!(midtrans_reported(failed, None), Reported::Failed);
         }
+        assert_eq!(
+            midtrans_reported("", None),
+            Reported::Pending,
+            "no status yet"
+        );
+        assert_eq!(midtrans_reported("something_new", None), Reported::Pending);
+        assert_eq!(xendit_reported("UNKNOWN"), Reported::Pending);
         assert_eq!(xendit_reported("PAID"), Reported::Paid);
         assert_eq!(xendit_reported("SETTLED"), Reported::Paid);
         assert_eq!(xendit_reported("PENDING"), Reported::Pending);
@@ -167,6 +177,6 @@ mod tests {
         assert_eq!(d(3, 1), Some(Duration::minutes(15)));
         assert_eq!(d(9, 30), Some(Duration::minutes(60)));
         assert_eq!(d(9, 49), None);
-        assert_eq!(order_id(12, 3), "MN-12-3");
+        assert_eq!(order_id(12, 3, "k3x9qa"), "MN-12-3-k3x9qa");
     }
 }

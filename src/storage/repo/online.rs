@@ -123,7 +123,8 @@ pub async fn of_invoice(ex: &mut dyn Exec, invoice: InvoiceId) -> Result<Vec<Att
     .await
 }
 
-/// Settles an attempt: paid with its payment, or failed; no more polls.
+/// Settles an attempt: paid with its payment, or failed; no more polls. A paid attempt is
+/// never changed.
 pub async fn settle(
     ex: &mut dyn Exec,
     id: i64,
@@ -133,7 +134,7 @@ pub async fn settle(
 ) -> Result<(), StoreError> {
     ex.execute(
         "UPDATE online_payments SET status = ?, payment_id = ?, next_poll_at = NULL, \
-         updated_at = ? WHERE id = ?",
+         updated_at = ? WHERE id = ? AND status <> 'paid'",
         params![status, payment, now, id],
     )
     .await
@@ -150,7 +151,7 @@ pub async fn polled(
 ) -> Result<(), StoreError> {
     ex.execute(
         "UPDATE online_payments SET polls = polls + 1, next_poll_at = ?, updated_at = ? \
-         WHERE id = ?",
+         WHERE id = ? AND status = 'pending'",
         params![next, now, id],
     )
     .await
@@ -201,7 +202,8 @@ pub async fn record(ex: &mut dyn Exec, e: &GatewayEvent) -> Result<i64, StoreErr
     ex.insert_record("gateway_events", e).await
 }
 
-/// Whether a notification delivery was seen before.
+/// Whether a notification delivery was seen and believed before (a refused one may come
+/// again, once what refused it is fixed).
 pub async fn delivery_seen(
     ex: &mut dyn Exec,
     gateway: Gateway,
@@ -209,7 +211,8 @@ pub async fn delivery_seen(
 ) -> Result<bool, StoreError> {
     let n: Option<i64> = ex
         .first(
-            "SELECT COUNT(*) FROM gateway_events WHERE gateway = ? AND delivery_id = ?",
+            "SELECT COUNT(*) FROM gateway_events WHERE gateway = ? AND delivery_id = ? \
+             AND verdict NOT LIKE 'refused%'",
             params![gateway, delivery_id],
         )
         .await?;
