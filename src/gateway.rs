@@ -16,7 +16,9 @@ use std::time::Duration;
 use base64::Engine;
 use serde_json::{Value, json};
 
-use crate::domain::billing::online::{Gateway, Reported, midtrans_reported, xendit_reported};
+use crate::domain::billing::online::{
+    Gateway, Reported, gateway_amount, midtrans_reported, xendit_amount, xendit_reported,
+};
 use crate::domain::money::Money;
 
 /// How long one gateway request may take.
@@ -94,6 +96,28 @@ pub struct Failure {
     pub exchange: Exchange,
 }
 
+impl Failure {
+    /// A request that could not even be made here (nothing was exchanged).
+    fn here(error: impl Into<String>) -> Failure {
+        Failure {
+            error: error.into(),
+            exchange: Exchange {
+                request: String::new(),
+                answer: String::new(),
+            },
+        }
+    }
+}
+
+/// The HTTP client of every call out of this process to a gateway (payments, WhatsApp):
+/// rustls with the built-in roots, `timeout` per request, the program's name as user agent.
+pub fn http_client(timeout: Duration) -> reqwest::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .user_agent(concat!("mikronet/", env!("CARGO_PKG_VERSION")))
+        .build()
+}
+
 fn basic(key: &str) -> String {
     format!(
         "Basic {}",
@@ -103,10 +127,7 @@ fn basic(key: &str) -> String {
 
 impl Gateways {
     pub fn new(midtrans: Option<Midtrans>, xendit: Option<Xendit>) -> anyhow::Result<Gateways> {
-        let http = reqwest::Client::builder()
-            .timeout(TIMEOUT)
-            .user_agent(concat!("mikronet/", env!("CARGO_PKG_VERSION")))
-            .build()?;
+        let http = http_client(TIMEOUT)?;
         Ok(Gateways {
             midtrans,
             xendit,
@@ -185,13 +206,7 @@ impl Gateways {
 
     /// Creates the payment at `gateway`.
     pub async fn create(&self, gateway: Gateway, o: &Order) -> Result<Created, Failure> {
-        let missing = || Failure {
-            error: format!("{} is not configured", gateway.as_str()),
-            exchange: Exchange {
-                request: String::new(),
-                answer: String::new(),
-            },
-        };
+        let missing = || Failure::here(format!("{} is not configured", gateway.as_str()));
         match gateway {
             Gateway::Midtrans => {
                 let m = self.midtrans.as_ref().ok_or_else(missing)?;
@@ -241,13 +256,7 @@ impl Gateways {
         order_id: &str,
         gateway_ref: Option<&str>,
     ) -> Result<Status, Failure> {
-        let missing = |what: &str| Failure {
-            error: what.to_owned(),
-            exchange: Exchange {
-                request: String::new(),
-                answer: String::new(),
-            },
-        };
+        let missing = Failure::here;
         match gateway {
             Gateway::Midtrans => {
                 let m = self
@@ -263,7 +272,7 @@ impl Gateways {
                         v["transaction_status"].as_str().unwrap_or(""),
                         v["fraud_status"].as_str(),
                     ),
-                    amount: crate::domain::billing::online::gateway_amount(&v["gross_amount"]),
+                    amount: gateway_amount(&v["gross_amount"]),
                     currency: v["currency"].as_str().map(str::to_owned),
                     reference: v["transaction_id"].as_str().map(str::to_owned),
                     exchange,
@@ -279,14 +288,9 @@ impl Gateways {
                 let (_, v, exchange) = self
                     .call(reqwest::Method::GET, &url, &x.secret_key, None)
                     .await?;
-                let amount = if v["paid_amount"].is_null() {
-                    &v["amount"]
-                } else {
-                    &v["paid_amount"]
-                };
                 Ok(Status {
                     reported: xendit_reported(v["status"].as_str().unwrap_or("")),
-                    amount: crate::domain::billing::online::gateway_amount(amount),
+                    amount: xendit_amount(&v["paid_amount"], &v["amount"]),
                     currency: v["currency"].as_str().map(str::to_owned),
                     reference: v["id"].as_str().map(str::to_owned),
                     exchange,

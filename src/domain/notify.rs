@@ -49,12 +49,17 @@ impl Event {
         }
     }
 
-    /// Messages that ask for an invoice to be paid: pointless, and skipped, once it is paid or
-    /// void.
+    /// Messages that ask for an invoice to be paid (a cut-off says how to pay to reconnect):
+    /// pointless, and skipped, once it is paid or void; they link to its payment page and an
+    /// email carries its PDF.
     pub fn asks_payment(self) -> bool {
         matches!(
             self,
-            Event::InvoiceIssued | Event::ReminderBeforeDue | Event::DueToday | Event::Overdue
+            Event::InvoiceIssued
+                | Event::ReminderBeforeDue
+                | Event::DueToday
+                | Event::Overdue
+                | Event::Suspended
         )
     }
 

@@ -1,5 +1,5 @@
 //! Messages to clients through an outbox: a change queues its messages in its own transaction
-//! ([`queue`], [`queue_due`]); the [`worker`] sends them through the channels configured
+//! ([`queue`]; the daily reminder run queues set-based, `service::notifications::remind`); the [`worker`] sends them through the channels configured
 //! ([`Notifier`]: a WhatsApp/SMS HTTP gateway, an SMTP server), spaced as each channel allows,
 //! held through quiet hours, retried with backoff, each recorded in the client's delivery log.
 //!
@@ -15,7 +15,7 @@ pub mod worker;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use futures_util::future::BoxFuture;
 use tokio::sync::Notify;
 
@@ -24,7 +24,7 @@ use crate::i18n::Lang;
 
 use crate::domain::notify::{Channel, QuietHours};
 use crate::domain::settings::Settings;
-use crate::storage::repo::notifications::{self as repo, Due, NewNotice};
+use crate::storage::repo::notifications::{self as repo, NewNotice};
 use crate::storage::{Db, Exec, StoreError};
 
 /// A channel that was set up, or nothing (logged).
@@ -140,24 +140,7 @@ impl<T: Context> Context for Arc<T> {
 /// reached on. A channel not configured when the message is due records it as skipped, so
 /// the client's delivery log says why nothing arrived.
 pub async fn queue(ex: &mut dyn Exec, notices: &[NewNotice]) -> Result<(), StoreError> {
-    if notices.is_empty() {
-        return Ok(());
-    }
     repo::enqueue(ex, notices, Channel::ALL, Utc::now())
         .await
         .map(drop)
-}
-
-/// Queues a reminder run's messages, set-based, on the channels configured (a run over every
-/// open invoice queues nothing where nothing could be sent). Returns how many were added.
-pub async fn queue_due(
-    ex: &mut dyn Exec,
-    due: Due,
-    channels: &[Channel],
-    now: DateTime<Utc>,
-) -> Result<u64, StoreError> {
-    if channels.is_empty() {
-        return Ok(0);
-    }
-    repo::enqueue_due(ex, due, channels, now).await
 }

@@ -51,10 +51,7 @@ pub struct WhatsApp {
 
 impl WhatsApp {
     pub fn new(spec: GatewaySpec, pause: Duration) -> anyhow::Result<WhatsApp> {
-        let http = reqwest::Client::builder()
-            .timeout(TIMEOUT)
-            .user_agent(concat!("mikronet/", env!("CARGO_PKG_VERSION")))
-            .build()?;
+        let http = crate::gateway::http_client(TIMEOUT)?;
         Ok(WhatsApp {
             spec,
             http,

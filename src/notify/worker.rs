@@ -76,13 +76,14 @@ async fn facts(ctx: &impl Context, m: &Leased) -> Result<Option<Facts>, StoreErr
                     Some(id) => payments::get(ex, id).await?,
                     None => None,
                 };
+                // Only messages asking for payment link to the payment page.
                 let pay_url = match &invoice {
-                    Some(i) => online::of_invoice(ex, i.id)
+                    Some(i) if m.event.asks_payment() => online::of_invoice(ex, i.id)
                         .await?
                         .into_iter()
                         .find(|a| a.status == AttemptStatus::Pending)
                         .and_then(|a| a.pay_url),
-                    None => None,
+                    _ => None,
                 };
                 Ok(Some(Facts {
                     client,
@@ -182,7 +183,7 @@ async fn deliver(
             Channel::Email => "the client opted out of email, or has no address",
         });
     }
-    if m.event.asks_payment() || m.event == Event::Suspended {
+    if m.event.asks_payment() {
         match &f.invoice {
             Some(i) if i.status.is_open() => {}
             _ => return skip("nothing is owed any more"),
@@ -240,9 +241,7 @@ async fn deliver(
             };
             let to = f.contact.email.clone().unwrap_or_default();
             let pdf = match &f.invoice {
-                Some(i) if m.event.asks_payment() || m.event == Event::Suspended => {
-                    ctx.invoice_pdf(i.id, lang).await
-                }
+                Some(i) if m.event.asks_payment() => ctx.invoice_pdf(i.id, lang).await,
                 _ => None,
             };
             let sent = email.send(&to, &text.subject, &text.body, pdf).await;

@@ -92,7 +92,7 @@ pub async fn remind(app: &App, date: NaiveDate) -> Result<u64, AppError> {
     let mut queued = 0;
     for due in runs {
         let channels = channels.clone();
-        queued += tx!(app, write, |ex| notify::queue_due(
+        queued += tx!(app, write, |ex| notifications::enqueue_due(
             ex,
             due,
             &channels,

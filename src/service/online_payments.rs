@@ -15,8 +15,8 @@ use chrono::{DateTime, Utc};
 use super::{AppError, billing, payments, require};
 use crate::app::App;
 use crate::domain::billing::online::{
-    AttemptStatus, Gateway, Reported, gateway_amount, midtrans_signature, next_poll, order_id,
-    whole_amount,
+    AttemptStatus, Gateway, Reported, midtrans_signature, next_poll, order_id, whole_amount,
+    xendit_amount,
 };
 use crate::domain::ids::InvoiceId;
 use crate::domain::user::{Actor, Role};
@@ -241,8 +241,7 @@ async fn apply(
     let rule = billing::grace_rule(app);
     let today = app.today();
     let verdict = tx!(app, write, |ex| async move {
-        let verdict = apply_tx(ex, gateway, &order, &status, rule, today).await?;
-        let attempt = repo::by_order_for_update(ex, &order).await?.map(|a| a.id);
+        let (verdict, attempt) = apply_tx(ex, gateway, &order, &status, rule, today).await?;
         repo::record(
             ex,
             &event(
@@ -278,10 +277,24 @@ async fn apply_tx(
     status: &Status,
     rule: crate::domain::billing::collection::GraceRule,
     today: chrono::NaiveDate,
-) -> Result<Verdict, AppError> {
-    let Some(a) = repo::by_order_for_update(ex, order).await? else {
-        return Ok(Verdict::Refused(format!("unknown order {order}")));
+) -> Result<(Verdict, Option<i64>), AppError> {
+    let Some(a) = repo::by_order(ex, order, true).await? else {
+        return Ok((Verdict::Refused(format!("unknown order {order}")), None));
     };
+    let verdict = decide_tx(ex, gateway, order, status, rule, today, &a).await?;
+    Ok((verdict, Some(a.id)))
+}
+
+/// What a report means for the locked attempt `a`, and its effect.
+async fn decide_tx(
+    ex: &mut dyn Exec,
+    gateway: Gateway,
+    order: &str,
+    status: &Status,
+    rule: crate::domain::billing::collection::GraceRule,
+    today: chrono::NaiveDate,
+    a: &Attempt,
+) -> Result<Verdict, AppError> {
     if a.gateway != gateway {
         return Ok(Verdict::Refused(format!(
             "order {order} belongs to {}",
@@ -371,6 +384,14 @@ pub struct MidtransNotification {
     pub transaction_status: String,
 }
 
+/// A notification and the status request that confirmed it, as one exchange.
+fn after_notification(notification: &str, confirm: Exchange) -> Exchange {
+    Exchange {
+        request: format!("notification {notification}; then {}", confirm.request),
+        answer: confirm.answer,
+    }
+}
+
 /// A Midtrans notification: refused unless its `signature_key` is right; then the status is
 /// asked of Midtrans itself (the notification is only a hint) and applied.
 pub async fn midtrans_notification(app: &App, body: &[u8]) -> Result<Verdict, AppError> {
@@ -397,7 +418,7 @@ pub async fn midtrans_notification(app: &App, body: &[u8]) -> Result<Verdict, Ap
     }
     // Midtrans is asked only about orders this server made.
     let order = n.order_id.clone();
-    let Some(known) = tx!(app, read, |ex| repo::by_order(ex, &order)).await? else {
+    let Some(known) = tx!(app, read, |ex| repo::by_order(ex, &order, false)).await? else {
         return unknown(app, gw, received, &n.order_id).await;
     };
     let status = match app.gateways.status(gw, &n.order_id, None).await {
@@ -405,10 +426,7 @@ pub async fn midtrans_notification(app: &App, body: &[u8]) -> Result<Verdict, Ap
         Err(f) => {
             // Recorded, and answered 502: Midtrans sends the notification again.
             let why = format!("notification believed, status not confirmed: {}", f.error);
-            let exchange = Exchange {
-                request: format!("notification {raw}; then {}", f.exchange.request),
-                answer: f.exchange.answer,
-            };
+            let exchange = after_notification(&raw, f.exchange);
             let e = event(Some(known.id), gw, "notification", &exchange, None, &why);
             tx!(app, write, |ex| repo::record(ex, &e)).await?;
             return Err(AppError::GatewayUnavailable(format!(
@@ -418,10 +436,7 @@ pub async fn midtrans_notification(app: &App, body: &[u8]) -> Result<Verdict, Ap
         }
     };
     let status = Status {
-        exchange: Exchange {
-            request: format!("notification {raw}; then {}", status.exchange.request),
-            answer: status.exchange.answer.clone(),
-        },
+        exchange: after_notification(&raw, status.exchange.clone()),
         ..status
     };
     apply(app, gw, n.order_id, status, "notification", None).await
@@ -481,14 +496,9 @@ pub async fn xendit_callback(
             return Ok(v);
         }
     }
-    let amount = if c.paid_amount.is_null() {
-        &c.amount
-    } else {
-        &c.paid_amount
-    };
     let status = Status {
         reported: crate::domain::billing::online::xendit_reported(&c.status),
-        amount: gateway_amount(amount),
+        amount: xendit_amount(&c.paid_amount, &c.amount),
         currency: c.currency.clone(),
         reference: Some(c.id.clone()).filter(|i| !i.is_empty()),
         exchange: received,

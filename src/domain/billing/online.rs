@@ -88,6 +88,16 @@ pub fn gateway_amount(v: &serde_json::Value) -> Option<Money> {
     Money::parse_decimal(text.trim()).ok()
 }
 
+/// What a Xendit invoice (its callback, or its `GET`) says was paid: `paid_amount`, else
+/// `amount`.
+pub fn xendit_amount(paid_amount: &serde_json::Value, amount: &serde_json::Value) -> Option<Money> {
+    gateway_amount(if paid_amount.is_null() {
+        amount
+    } else {
+        paid_amount
+    })
+}
+
 /// An amount as gateways take it: Midtrans and Xendit want whole rupiah (no sen); an amount
 /// with sen is refused rather than rounded.
 pub fn whole_amount(m: Money) -> Option<i64> {

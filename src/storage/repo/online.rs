@@ -96,19 +96,16 @@ pub async fn get(ex: &mut dyn Exec, id: i64) -> Result<Option<Attempt>, StoreErr
     ex.first(&select("WHERE op.id = ?"), params![id]).await
 }
 
-/// The attempt of an order id.
-pub async fn by_order(ex: &mut dyn Exec, order_id: &str) -> Result<Option<Attempt>, StoreError> {
-    ex.first(&select("WHERE op.order_id = ?"), params![order_id])
-        .await
-}
-
-/// The attempt of an order id, its row locked (a notification and the poller serialise on it).
-pub async fn by_order_for_update(
+/// The attempt of an order id; with `lock`, its row locked (a notification and the poller
+/// serialise on it; write transactions only).
+pub async fn by_order(
     ex: &mut dyn Exec,
     order_id: &str,
+    lock: bool,
 ) -> Result<Option<Attempt>, StoreError> {
+    let lock = if lock { "{for_update}" } else { "" };
     ex.first(
-        &select("WHERE op.order_id = ?{for_update}"),
+        &select(&format!("WHERE op.order_id = ?{lock}")),
         params![order_id],
     )
     .await
