@@ -158,6 +158,12 @@ pub struct Config {
     pub xendit_callback_token: String,
     /// Xendit's API host.
     pub xendit_api_url: String,
+    /// How to pay by bank transfer, shown to clients in the portal beside each open invoice
+    /// (`BCA 123-456-7890 a.n. PT Net Desa`); empty: not shown.
+    pub portal_bank_transfer: String,
+    /// A client may promise to pay from the portal once per unpaid invoice, holding the
+    /// cut-off off through at most this many days from today; 0: not from the portal.
+    pub portal_promise_days: u32,
 }
 
 impl Default for Config {
@@ -229,6 +235,8 @@ impl Default for Config {
             xendit_secret_key: String::new(),
             xendit_callback_token: String::new(),
             xendit_api_url: "https://api.xendit.co".into(),
+            portal_bank_transfer: String::new(),
+            portal_promise_days: 3,
         }
     }
 }
@@ -485,6 +493,14 @@ impl Config {
         }
         if let Err(m) = check_log_filter(&self.log) {
             bad("log", &m);
+        }
+        if u64::from(self.portal_promise_days)
+            > crate::domain::billing::collection::MAX_PROMISE_DAYS
+        {
+            bad("portal_promise_days", "must be from 0 to 60");
+        }
+        if self.portal_bank_transfer.chars().count() > 500 {
+            bad("portal_bank_transfer", "must be at most 500 characters");
         }
         if self.max_body_bytes < 1024 {
             bad("max_body_bytes", "must be at least 1024");

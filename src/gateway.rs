@@ -61,6 +61,10 @@ pub struct Order {
     pub description: String,
     pub customer_name: String,
     pub customer_phone: String,
+    /// Where the gateway's page sends the client back when they are done (the portal's page of
+    /// the invoice): Snap's `callbacks.finish`, Xendit's `success_redirect_url` and
+    /// `failure_redirect_url`.
+    pub return_url: String,
 }
 
 /// A gateway's answer, with what was sent (no key in it) for the record.
@@ -215,6 +219,7 @@ impl Gateways {
                     "customer_details": {"first_name": o.customer_name, "phone": o.customer_phone},
                     "item_details": [{"id": o.order_id, "price": o.amount, "quantity": 1,
                                       "name": o.description.chars().take(50).collect::<String>()}],
+                    "callbacks": {"finish": o.return_url},
                 });
                 let url = format!("{}/snap/v1/transactions", m.snap_url);
                 let (_, v, exchange) = self
@@ -234,6 +239,8 @@ impl Gateways {
                     "currency": o.currency,
                     "description": o.description,
                     "customer": {"given_names": o.customer_name, "mobile_number": o.customer_phone},
+                    "success_redirect_url": o.return_url,
+                    "failure_redirect_url": o.return_url,
                 });
                 let url = format!("{}/v2/invoices", x.api_url);
                 let (_, v, exchange) = self

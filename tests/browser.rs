@@ -670,3 +670,98 @@ async fn the_console_end_to_end_in_chromium() {
     b.close().await;
     drop(driver);
 }
+
+/// The customer portal on a phone (390 px): a suspended client signs in with their PPP
+/// secret, sees what they owe, opens the invoice, starts paying through the Midtrans
+/// stand-in, and once the gateway confirms sees the invoice paid and the receipt; another
+/// client's invoice is not found. Screenshots `portal-*` at both widths, axe-core on each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_portal_on_a_phone_in_chromium() {
+    use common::gateways::{Gateways, SERVER_KEY, app_with, notification};
+    if !tools_present() {
+        return;
+    }
+    let gateways = Gateways::default();
+    let Some(app) = app_with(Backend::Sqlite, &gateways).await else {
+        return;
+    };
+    let admin = app.admin().await;
+    let sim = simulator(&app, &admin).await;
+    let plan = app.create_plan(&admin, "Home-10M", "150000").await;
+    let day = |n: i64| common::day(n).to_string();
+    let mut invoices = Vec::new();
+    for (name, ppp) in [("Budi Santoso", "budi"), ("Siti Aminah", "siti")] {
+        let client = app.create_client(&admin, name, ppp).await;
+        let sub = app
+            .subscribe(&admin, client, plan, &day(-40), &day(-20))
+            .await;
+        app.generate(&admin, &day(-24)).await;
+        invoices.push(
+            app.invoices_of(&admin, sub).await[0]["invoice_id"]
+                .as_i64()
+                .unwrap(),
+        );
+    }
+    app.billing_run(&admin, common::day(0)).await;
+    let base = serve(&app).await;
+    secret_disabled(&sim, "budi", "true").await;
+    let driver = Driver::start().await;
+    let b = Browser::open(&driver, base).await;
+    b.viewport(390, 844).await;
+
+    b.goto("/portal/").await;
+    assert!(
+        b.path().await.starts_with("/portal/login"),
+        "{}",
+        b.path().await
+    );
+    b.goto("/portal/login?lang=en").await;
+    b.record("portal-login").await;
+    b.fill("#f-username", "budi").await;
+    b.fill("#f-password", "wrong-password").await;
+    b.click("form button[type=submit]").await;
+    b.wait_text("#login-error", "wrong").await;
+    b.fill("#f-password", "securepassword").await;
+    b.click("form button[type=submit]").await;
+    b.wait_text("#portal-standing", "Suspended").await;
+    b.wait_text("#portal-owed-total", "Rp 150.000").await;
+    assert!(!b.text("main").await.contains("Siti"));
+    b.record("portal-home").await;
+
+    b.click("a.pay-invoice").await;
+    assert_eq!(b.path().await, format!("/portal/invoices/{}", invoices[0]));
+    b.record("portal-invoice").await;
+    b.click("#pay-midtrans").await;
+    let href = b.attr("#continue-payment", "href").await.unwrap();
+    assert!(href.contains("snap/v4/redirection/tok-MN-"), "{href}");
+    let order = href.rsplit("tok-").next().unwrap().to_owned();
+
+    // The gateway confirms; the client comes back to the invoice.
+    gateways.set_midtrans(&order, "settlement", "150000.00");
+    app.post(
+        "/payments/notify/midtrans",
+        None,
+        &notification(&order, "settlement", "150000.00", SERVER_KEY),
+    )
+    .await
+    .expect(200);
+    secret_disabled(&sim, "budi", "false").await;
+    b.goto(&format!("/portal/invoices/{}", invoices[0])).await;
+    b.wait_text("#invoice-status", "Paid").await;
+    b.click("a.receipt-link").await;
+    b.wait_text("#receipt-amount", "Rp 150.000").await;
+    b.record("portal-receipt").await;
+
+    b.goto(&format!("/portal/invoices/{}", invoices[1])).await;
+    b.find("#portal-error").await;
+    b.goto("/portal/").await;
+    b.click("button[name=lang][value=id]").await;
+    assert_eq!(b.attr("html", "lang").await.as_deref(), Some("id"));
+    b.wait_text("#portal-nothing-owed", "Tidak ada tagihan")
+        .await;
+    b.record("portal-home-id").await;
+    b.click("form[action='/portal/logout'] button").await;
+    b.find("#f-username").await;
+    b.close().await;
+    drop(driver);
+}

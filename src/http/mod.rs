@@ -9,6 +9,7 @@ pub mod idempotent;
 pub mod metrics;
 pub mod openapi;
 pub mod pdf;
+pub mod portal;
 pub mod routes;
 pub mod server;
 
@@ -149,7 +150,7 @@ pub fn router(app: AppState) -> Router {
     let max_body = app.config.max_body_bytes;
     let (routes, spec) = routes_and_spec(&app);
     docs::publish(&spec);
-    let routes = routes.merge(console::routes());
+    let routes = routes.merge(console::routes()).merge(portal::routes());
     let count = metrics::CountLayer(app.metrics.clone());
     let served = routes
         .fallback(not_found)

@@ -36,15 +36,17 @@ macro_rules! ftl {
 }
 
 /// Every translation file; a test checks this list against `locales/` on disk.
-pub(super) const SOURCES: [Source; 8] = [
+pub(super) const SOURCES: [Source; 10] = [
     ftl!(En, "en", "common.ftl"),
     ftl!(En, "en", "console.ftl"),
     ftl!(En, "en", "documents.ftl"),
     ftl!(En, "en", "notify.ftl"),
+    ftl!(En, "en", "portal.ftl"),
     ftl!(Id, "id", "common.ftl"),
     ftl!(Id, "id", "console.ftl"),
     ftl!(Id, "id", "documents.ftl"),
     ftl!(Id, "id", "notify.ftl"),
+    ftl!(Id, "id", "portal.ftl"),
 ];
 
 /// How many distinct problems are logged before the catalog stops recording them, so a caller

@@ -194,7 +194,10 @@ fn ids_are_kebab_case_and_grouped_by_file() {
             let prefix_ok = match source.file.split_once('/').unwrap().1 {
                 "documents.ftl" => id.starts_with("doc-"),
                 "notify.ftl" => id.starts_with("notify-"),
-                _ => !id.starts_with("doc-") && !id.starts_with("notify-"),
+                "portal.ftl" => id.starts_with("portal-"),
+                _ => ["doc-", "notify-", "portal-"]
+                    .iter()
+                    .all(|p| !id.starts_with(p)),
             };
             assert!(prefix_ok, "{}: {id} belongs in another file", source.file);
         }
@@ -663,15 +666,18 @@ fn every_validation_message_in_the_domain_has_a_translation() {
     );
 }
 
-/// Every key the console's code names literally (`t(&ctx, "key")`, `t_args(lang, "key", …)`)
+/// Every key the console's and the portal's code names literally (`t(&ctx, "key")`, `t_args(lang, "key", …)`)
 /// is in both languages' files: a page never shows a bare key.
 #[test]
 fn every_key_the_console_names_exists_in_both_languages() {
     let cat = catalog();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/http/console");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut missing = Vec::new();
     let mut seen = 0;
-    for entry in std::fs::read_dir(&dir).unwrap() {
+    let files = ["src/http/console", "src/http/portal"]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(root.join(d)).unwrap());
+    for entry in files {
         let path = entry.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
         let calls = text

@@ -94,6 +94,14 @@ const FIXED: &[(&str, &str)] = &[
     (crate::domain::notify::BAD_QUIET_HOURS, "error-quiet-hours"),
     ("must be from 0 to 366 days", "error-days"),
     ("must be from today to 60 days ahead", "error-promise-range"),
+    ("must be one of the days offered", "error-promise-offered"),
+    ("is not offered by the provider", "error-promise-off"),
+    ("is not needed: nothing is due", "error-promise-not-needed"),
+    ("is already promised", "error-promise-holding"),
+    (
+        "may be promised only once per invoice",
+        "error-promise-used",
+    ),
     (
         "is required when overdue_action is throttle",
         "error-throttle-profile-required",

@@ -266,6 +266,10 @@ pub async fn update_tx(
     clients::update(ex, &c, sealed, Utc::now())
         .await
         .map_err(taken(&c.ppp_secret_name))?;
+    // The portal signs in with the secret's name and password: a new one ends its sessions.
+    if sealed.is_some() || before.ppp_secret_name != c.ppp_secret_name {
+        crate::storage::repo::portal::revoke_client(ex, id, Utc::now()).await?;
+    }
     // A client moved to another router leaves the old one.
     if let Some(old_router) = before.router_id
         && before.router_id != c.router_id

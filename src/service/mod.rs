@@ -21,6 +21,7 @@ pub mod notifications;
 pub mod online_payments;
 pub mod payments;
 pub mod plans;
+pub mod portal;
 pub mod reports;
 pub mod routers;
 pub mod settings;

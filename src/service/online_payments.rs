@@ -18,7 +18,7 @@ use crate::domain::billing::online::{
     AttemptStatus, Gateway, Reported, midtrans_signature, next_poll, order_id, whole_amount,
     xendit_amount,
 };
-use crate::domain::ids::InvoiceId;
+use crate::domain::ids::{ClientId, InvoiceId};
 use crate::domain::user::{Actor, Role};
 use crate::domain::validation::FieldErrors;
 use crate::gateway::{Exchange, Order, Status};
@@ -89,14 +89,28 @@ pub async fn start(
         Role::records_payments,
         "this role may not take payments",
     )?;
+    start_as(app, &actor.username, None, invoice, gateway).await
+}
+
+/// [`start`] by `by` (a user, or a client in the portal: then `client` is theirs, and an
+/// invoice of anyone else's is not found).
+pub async fn start_as(
+    app: &App,
+    by: &str,
+    client: Option<ClientId>,
+    invoice: InvoiceId,
+    gateway: Gateway,
+) -> Result<Attempt, AppError> {
     if !app.gateways.available().contains(&gateway) {
         return Err(FieldErrors::single("gateway", "is not configured on this server").into());
     }
     let currency = app.settings().currency.clone();
-    let by = actor.username.clone();
+    let creator: String = by.chars().take(64).collect();
+    let return_url = format!("{}/portal/invoices/{invoice}", app.config.public_base());
     let begun = tx!(app, write, |ex| async move {
         let inv = invoices::get_for_update(ex, invoice)
             .await?
+            .filter(|i| client.is_none_or(|c| c == i.client_id))
             .ok_or_else(|| AppError::NotFound(format!("invoice {invoice}")))?;
         if !inv.status.is_open() {
             return Err(FieldErrors::single("invoice_id", "the invoice is not open").into());
@@ -141,7 +155,7 @@ pub async fn start(
             payment_id: None,
             polls: 0,
             next_poll_at: None,
-            created_by: by,
+            created_by: creator,
             created_at: now,
         };
         a.id = repo::insert(ex, &a, now).await?;
@@ -155,6 +169,7 @@ pub async fn start(
             description: format!("Invoice {}", inv.number()),
             customer_name: client.name,
             customer_phone: client.phone_number,
+            return_url,
         };
         Ok::<_, AppError>(Ok((a, order)))
     })
@@ -205,7 +220,7 @@ pub async fn start(
             gateway.as_str()
         )));
     }
-    tracing::info!(%invoice, attempt = id, gateway = gateway.as_str(), by = %actor.username, "online payment started");
+    tracing::info!(%invoice, attempt = id, gateway = gateway.as_str(), by = %by, "online payment started");
     tx!(app, read, |ex| repo::get(ex, id))
         .await?
         .ok_or_else(|| AppError::NotFound(format!("online payment {id}")))

@@ -117,6 +117,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "online_payments",
         sql: include_str!("migrations/0021_online_payments.sql"),
     },
+    Migration {
+        version: 22,
+        name: "portal_sessions",
+        sql: include_str!("migrations/0022_portal_sessions.sql"),
+    },
 ];
 
 /// Removes `--` comment lines, which may hold the `;` that separates statements.

@@ -18,6 +18,8 @@
 
 #![allow(dead_code)]
 
+pub mod gateways;
+
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
 

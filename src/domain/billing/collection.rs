@@ -164,6 +164,85 @@ pub fn check_promise(
     Some(until)
 }
 
+/// What the customer portal offers a client about promising to pay: once per unpaid invoice
+/// (the oldest), through a day at most `days` ahead, never over a promise that holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OwnPromise {
+    /// The provider offers none (`portal_promise_days` is 0).
+    Off,
+    /// Nothing is owed, or the client is exempt from cut-off.
+    NotNeeded,
+    /// A promise holds the cut-off off through this day.
+    Holding(NaiveDate),
+    /// The client promised once already for the invoice they owe.
+    Used,
+    /// The client may promise through any day from tomorrow to `latest`.
+    Offered { latest: NaiveDate },
+}
+
+impl OwnPromise {
+    /// The offer for a client with `collection` on `today`: `owed_since` is the invoice date of
+    /// their oldest open invoice, `last_own` the day of their last promise from the portal.
+    pub fn of(
+        collection: &Collection,
+        owed_since: Option<NaiveDate>,
+        last_own: Option<NaiveDate>,
+        today: NaiveDate,
+        days: u32,
+    ) -> OwnPromise {
+        let Some(since) = owed_since.filter(|_| !collection.exempt) else {
+            return if days == 0 {
+                OwnPromise::Off
+            } else {
+                OwnPromise::NotNeeded
+            };
+        };
+        if days == 0 {
+            return OwnPromise::Off;
+        }
+        if let Some(d) = collection.promised_until.filter(|d| *d >= today) {
+            return OwnPromise::Holding(d);
+        }
+        if last_own.is_some_and(|d| d >= since) {
+            return OwnPromise::Used;
+        }
+        match today.checked_add_days(Days::new(u64::from(days))) {
+            Some(latest) => OwnPromise::Offered { latest },
+            None => OwnPromise::Off,
+        }
+    }
+
+    /// The days offered, tomorrow first.
+    pub fn days(&self, today: NaiveDate) -> Vec<NaiveDate> {
+        match self {
+            OwnPromise::Offered { latest } => today
+                .iter_days()
+                .skip(1)
+                .take_while(|d| d <= latest)
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Checks the day a client chose (`until`).
+    pub fn check(
+        &self,
+        until: Option<NaiveDate>,
+        today: NaiveDate,
+    ) -> Result<NaiveDate, FieldErrors> {
+        let refusal = match (self, until) {
+            (OwnPromise::Offered { latest }, Some(u)) if u > today && u <= *latest => return Ok(u),
+            (OwnPromise::Offered { .. }, Some(_)) => "must be one of the days offered",
+            (OwnPromise::Offered { .. }, None) => "is required",
+            (OwnPromise::Off, _) => "is not offered by the provider",
+            (OwnPromise::NotNeeded, _) => "is not needed: nothing is due",
+            (OwnPromise::Holding(_), _) => "is already promised",
+            (OwnPromise::Used, _) => "may be promised only once per invoice",
+        };
+        Err(FieldErrors::single("until", refusal))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,6 +322,73 @@ mod tests {
                 grace_days: None,
                 overdue_action: Some(OverdueAction::Throttle)
             }
+        );
+    }
+
+    #[test]
+    fn a_client_promises_once_per_invoice_from_tomorrow_to_the_days_offered() {
+        let today = d("2026-12-02");
+        let owed = Some(d("2026-11-25"));
+        let plain = Collection::default();
+        let offer = OwnPromise::of(&plain, owed, None, today, 3);
+        assert_eq!(
+            offer,
+            OwnPromise::Offered {
+                latest: d("2026-12-05")
+            }
+        );
+        assert_eq!(
+            offer.days(today),
+            vec![d("2026-12-03"), d("2026-12-04"), d("2026-12-05")]
+        );
+        assert_eq!(
+            offer.check(Some(d("2026-12-05")), today),
+            Ok(d("2026-12-05"))
+        );
+        for bad in [d("2026-12-02"), d("2026-12-06")] {
+            assert_eq!(
+                offer.check(Some(bad), today).unwrap_err().0["until"],
+                "must be one of the days offered"
+            );
+        }
+        // Promised for this invoice already (a promise made on or after its invoice date).
+        assert_eq!(
+            OwnPromise::of(&plain, owed, Some(d("2026-11-25")), today, 3),
+            OwnPromise::Used
+        );
+        // An earlier invoice's promise does not count.
+        assert_eq!(
+            OwnPromise::of(&plain, owed, Some(d("2026-10-30")), today, 3),
+            offer
+        );
+        let held = Collection {
+            promised_until: Some(d("2026-12-02")),
+            ..plain
+        };
+        assert_eq!(
+            OwnPromise::of(&held, owed, None, today, 3),
+            OwnPromise::Holding(d("2026-12-02"))
+        );
+        let exempt = Collection {
+            exempt: true,
+            ..plain
+        };
+        assert_eq!(
+            OwnPromise::of(&exempt, owed, None, today, 3),
+            OwnPromise::NotNeeded
+        );
+        assert_eq!(
+            OwnPromise::of(&plain, None, None, today, 3),
+            OwnPromise::NotNeeded
+        );
+        assert_eq!(
+            OwnPromise::of(&plain, owed, None, today, 0),
+            OwnPromise::Off
+        );
+        assert!(
+            OwnPromise::Used
+                .check(Some(d("2026-12-03")), today)
+                .is_err()
         );
     }
 

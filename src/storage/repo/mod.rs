@@ -12,6 +12,7 @@ pub mod notifications;
 pub mod online;
 pub mod payments;
 pub mod plans;
+pub mod portal;
 pub mod reports;
 pub mod routers;
 pub mod sealed;
