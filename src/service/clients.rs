@@ -266,8 +266,9 @@ pub async fn update_tx(
     clients::update(ex, &c, sealed, Utc::now())
         .await
         .map_err(taken(&c.ppp_secret_name))?;
-    // The portal signs in with the secret's name and password: a new one ends its sessions.
-    if sealed.is_some() || before.ppp_secret_name != c.ppp_secret_name {
+    // The portal signs in with the secret's name (and password: the repository ends the
+    // sessions on a new one): a new name ends them too.
+    if before.ppp_secret_name != c.ppp_secret_name {
         crate::storage::repo::portal::revoke_client(ex, id, Utc::now()).await?;
     }
     // A client moved to another router leaves the old one.

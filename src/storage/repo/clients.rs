@@ -70,6 +70,10 @@ pub async fn update(
     ppp_password: Option<&Sealed>,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
+    // The portal signs in with this password: a new one ends the client's sessions there.
+    if ppp_password.is_some() {
+        super::portal::revoke_client(ex, c.id, now).await?;
+    }
     ex.update_row(
         c,
         &[
