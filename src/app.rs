@@ -46,6 +46,8 @@ pub struct App {
     pub messages_ready: Notify,
     /// The payment gateways configured.
     pub gateways: crate::gateway::Gateways,
+    /// Who the notice page found at an address lately (see `service::notice`).
+    pub notice_seen: crate::service::notice::Seen,
 }
 
 pub type AppState = Arc<App>;
@@ -99,6 +101,7 @@ impl App {
                     .expect("an HTTP client with the built-in roots")
             },
             messages_ready: Notify::new(),
+            notice_seen: Default::default(),
             // Checked by Config::load; a list built in code skips what does not parse.
             trusted_proxies: config
                 .trusted_proxies
@@ -273,5 +276,26 @@ impl crate::provisioning::Context for App {
     }
     fn metrics(&self) -> &crate::metrics::Metrics {
         &self.metrics
+    }
+    fn isolation_setup(
+        &self,
+        router: &crate::domain::router::Router,
+    ) -> Option<crate::domain::isolation::Setup> {
+        self.isolation_setup(router).ok()
+    }
+}
+
+impl App {
+    /// What `router` must hold for its cut-off clients to meet the notice page (see
+    /// [`crate::domain::isolation`]), or why it has none.
+    pub fn isolation_setup(
+        &self,
+        router: &crate::domain::router::Router,
+    ) -> Result<crate::domain::isolation::Setup, crate::domain::isolation::NoSetup> {
+        crate::domain::isolation::Setup::for_router(
+            &router.settings,
+            self.config.notice_target(),
+            self.config.garden_hosts(),
+        )
     }
 }

@@ -164,6 +164,16 @@ pub struct Config {
     /// A client may promise to pay from the portal once per unpaid invoice, holding the
     /// cut-off off through at most this many days from today; 0: not from the portal.
     pub portal_promise_days: u32,
+    /// When set, a listener on this address answers every request with the notice page of
+    /// the client it comes from (found by address on the routers in `isolate` mode): the
+    /// address routers send cut-off clients' web requests to.
+    pub notice_listen: String,
+    /// `IP:PORT` at which routers reach `notice_listen`, written into `router-setup`'s script;
+    /// empty: `notice_listen` itself when that names an IPv4 address other than 0.0.0.0.
+    pub notice_address: String,
+    /// Hosts (addresses or DNS names) cut-off clients may still reach besides this server,
+    /// `public_url`'s host and the configured payment gateways' hosts.
+    pub walled_garden: Vec<String>,
 }
 
 impl Default for Config {
@@ -237,6 +247,9 @@ impl Default for Config {
             xendit_api_url: "https://api.xendit.co".into(),
             portal_bank_transfer: String::new(),
             portal_promise_days: 3,
+            notice_listen: String::new(),
+            notice_address: String::new(),
+            walled_garden: Vec::new(),
         }
     }
 }
@@ -499,6 +512,44 @@ impl Config {
         {
             bad("portal_promise_days", "must be from 0 to 60");
         }
+        if !self.notice_listen.is_empty() {
+            if let Err(m) = check_listen(&self.notice_listen) {
+                bad("notice_listen", &m);
+            }
+            if self.notice_listen == self.listen || self.notice_listen == self.metrics_listen {
+                bad(
+                    "notice_listen",
+                    "must differ from listen and metrics_listen",
+                );
+            }
+        }
+        if !self.notice_address.trim().is_empty()
+            && self
+                .notice_address
+                .trim()
+                .parse::<std::net::SocketAddrV4>()
+                .is_err()
+        {
+            bad(
+                "notice_address",
+                "must be an IPv4 address and port such as 10.0.0.5:8081 (where routers reach notice_listen)",
+            );
+        }
+        for h in &self.walled_garden {
+            let h = h.trim();
+            if h.is_empty()
+                || h.len() > 253
+                || !h
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'/'))
+            {
+                bad(
+                    "walled_garden",
+                    "must list host names or IPv4 addresses (with an optional /prefix), separated by commas",
+                );
+                break;
+            }
+        }
         if self.portal_bank_transfer.chars().count() > 500 {
             bad("portal_bank_transfer", "must be at most 500 characters");
         }
@@ -707,6 +758,45 @@ impl Config {
         crate::domain::notify::QuietHours::parse(&self.notify_quiet_hours)
             .ok()
             .flatten()
+    }
+
+    /// Where routers send cut-off clients' web requests: `notice_address`, else `notice_listen`
+    /// when it names one IPv4 address; `None` when neither does.
+    pub fn notice_target(&self) -> Option<std::net::SocketAddrV4> {
+        match self.notice_address.trim() {
+            "" => self
+                .notice_listen
+                .parse::<std::net::SocketAddrV4>()
+                .ok()
+                .filter(|a| !a.ip().is_unspecified()),
+            a => a.parse().ok(),
+        }
+    }
+
+    /// The hosts cut-off clients may reach besides the notice address: `public_url`'s, the
+    /// configured gateways' (their payment pages and APIs), then `walled_garden`.
+    pub fn garden_hosts(&self) -> Vec<String> {
+        use crate::domain::isolation::url_host;
+        let mut urls = vec![self.public_url.clone()];
+        let (midtrans, xendit) = self.payment_gateways();
+        if let Some(m) = midtrans {
+            urls.push(m.snap_url);
+            urls.push(m.api_url);
+        }
+        if xendit.is_some() {
+            // Xendit's invoice pages (https://docs.xendit.co/docs/invoices: invoice_url).
+            urls.push("https://checkout.xendit.co".into());
+            urls.push("https://checkout-staging.xendit.co".into());
+        }
+        let mut out: Vec<String> = urls.iter().filter_map(|u| url_host(u)).collect();
+        out.extend(
+            self.walled_garden
+                .iter()
+                .map(|h| h.trim().to_ascii_lowercase()),
+        );
+        let mut seen = std::collections::HashSet::new();
+        out.retain(|h| seen.insert(h.clone()));
+        out
     }
 
     /// Where links in messages start: `public_url` without a trailing `/`, or `listen`'s.

@@ -63,8 +63,9 @@ pub struct Order {
     pub customer_phone: String,
     /// Where the gateway's page sends the client back when they are done (the portal's page of
     /// the invoice): Snap's `callbacks.finish`, Xendit's `success_redirect_url` and
-    /// `failure_redirect_url`.
-    pub return_url: String,
+    /// `failure_redirect_url`. `None` without `public_url` (the server's own listen address is
+    /// no place to send a client's phone): the gateway's own finish page then.
+    pub return_url: Option<String>,
 }
 
 /// A gateway's answer, with what was sent (no key in it) for the record.
@@ -214,13 +215,15 @@ impl Gateways {
         match gateway {
             Gateway::Midtrans => {
                 let m = self.midtrans.as_ref().ok_or_else(missing)?;
-                let body = json!({
+                let mut body = json!({
                     "transaction_details": {"order_id": o.order_id, "gross_amount": o.amount},
                     "customer_details": {"first_name": o.customer_name, "phone": o.customer_phone},
                     "item_details": [{"id": o.order_id, "price": o.amount, "quantity": 1,
                                       "name": o.description.chars().take(50).collect::<String>()}],
-                    "callbacks": {"finish": o.return_url},
                 });
+                if let Some(url) = &o.return_url {
+                    body["callbacks"] = json!({ "finish": url });
+                }
                 let url = format!("{}/snap/v1/transactions", m.snap_url);
                 let (_, v, exchange) = self
                     .call(reqwest::Method::POST, &url, &m.server_key, Some(&body))
@@ -233,15 +236,17 @@ impl Gateways {
             }
             Gateway::Xendit => {
                 let x = self.xendit.as_ref().ok_or_else(missing)?;
-                let body = json!({
+                let mut body = json!({
                     "external_id": o.order_id,
                     "amount": o.amount,
                     "currency": o.currency,
                     "description": o.description,
                     "customer": {"given_names": o.customer_name, "mobile_number": o.customer_phone},
-                    "success_redirect_url": o.return_url,
-                    "failure_redirect_url": o.return_url,
                 });
+                if let Some(url) = &o.return_url {
+                    body["success_redirect_url"] = json!(url);
+                    body["failure_redirect_url"] = json!(url);
+                }
                 let url = format!("{}/v2/invoices", x.api_url);
                 let (_, v, exchange) = self
                     .call(reqwest::Method::POST, &url, &x.secret_key, Some(&body))

@@ -263,3 +263,110 @@ async fn reconcile_exits_3_on_drift_it_did_not_repair() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// `router-setup` prints a script the router takes; reconcile reports the isolation setup
+/// missing before it is applied and nothing after; a router that disables, or a server with
+/// no notice address, is refused with what to set.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn router_setup_prints_a_script_the_router_takes() {
+    let sim = routeros::sim::Simulator::start(routeros::sim::SimConfig {
+        password: "Router-Pa55-word".into(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let app = TestApp::new(mikronet::storage::Backend::Sqlite)
+        .await
+        .unwrap();
+    let admin = app.admin().await;
+    let body = format!(
+        r#"{{"name":"tower-2","host":"127.0.0.1","port":{},"username":"admin","password":"Router-Pa55-word"}}"#,
+        sim.api_addr.port()
+    );
+    let router = app
+        .post("/routers", Some(&admin), &body)
+        .await
+        .expect(201)
+        .json["data"]["router_id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let dir = temp_dir();
+    let url = app.app.config.database_url.clone();
+    let mut env = vec![
+        ("MIKRONET_DATABASE_URL", url.as_str()),
+        ("MIKRONET_SECRET_KEY", common::KEY),
+    ];
+    let setup = ["router-setup", "--router", router.as_str()];
+    let out = mikronet(&dir, &setup, &env);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("set its suspend_mode to isolate"),
+        "{}",
+        text(&out.stderr)
+    );
+    app.put(
+        &format!("/routers/{router}"),
+        &admin,
+        r#"{"suspend_mode":"isolate","isolation_profile":"isolir"}"#,
+    )
+    .await
+    .expect(200);
+    let out = mikronet(&dir, &setup, &env);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("notice_address is not set"),
+        "{}",
+        text(&out.stderr)
+    );
+    env.push(("MIKRONET_NOTICE_ADDRESS", "192.168.88.10:8081"));
+    let out = mikronet(&dir, &["reconcile"], &env);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        text(&out.stdout)
+            .contains("isolation setup:  missing: /ip firewall nat comment=mikronet:notice"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = mikronet(&dir, &setup, &env);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let script = text(&out.stdout);
+    assert!(
+        script.contains("to-addresses=192.168.88.10 to-ports=8081"),
+        "{script}"
+    );
+    let commands = routeros::script::parse(&script).unwrap();
+    assert_eq!(commands.len(), 7, "{script}");
+    assert_eq!(sim.state().run_script(&script).unwrap(), 7);
+    assert_eq!(
+        sim.state().profile("isolir").unwrap()["address-list"],
+        "mikronet-isolated"
+    );
+    let out = mikronet(&dir, &["reconcile"], &env);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(!text(&out.stdout).contains("isolation setup"));
+    // Someone disables the drop rule: reconcile says so.
+    let drop_rule = sim
+        .state()
+        .filter_rules()
+        .into_iter()
+        .find(|r| r["comment"] == "mikronet:isolated-drop")
+        .unwrap();
+    sim.state()
+        .run(
+            "/ip/firewall/filter/disable",
+            &[(".id", &drop_rule[".id"])],
+            &[],
+        )
+        .unwrap();
+    let out = mikronet(&dir, &["reconcile"], &env);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        text(&out.stdout).contains(
+            "differs: /ip firewall filter comment=mikronet:isolated-drop: it is disabled"
+        ),
+        "{}",
+        text(&out.stdout)
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -367,6 +367,7 @@ routers-drift-missing = Secrets missing on the router
 routers-drift-extra = Secrets of ours no client accounts for
 routers-drift-wrong = Secrets that differ
 routers-drift-missing-profiles = Profiles missing on the router
+routers-drift-isolation = Isolation setup (mikronet router-setup prints the script)
 routers-drift-wrong-profiles = Profiles that differ
 routers-drift-left-alone = Secrets that are not ours (left alone)
 routers-repairs = Repairs

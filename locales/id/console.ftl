@@ -349,6 +349,7 @@ routers-drift-missing = Secret yang tidak ada di router
 routers-drift-extra = Secret kita yang tidak dimiliki pelanggan mana pun
 routers-drift-wrong = Secret yang berbeda
 routers-drift-missing-profiles = Profil yang tidak ada di router
+routers-drift-isolation = Pengaturan isolir (mikronet router-setup mencetak skripnya)
 routers-drift-wrong-profiles = Profil yang berbeda
 routers-drift-left-alone = Secret yang bukan milik kita (dibiarkan)
 routers-repairs = Perbaikan

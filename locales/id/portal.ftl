@@ -43,3 +43,11 @@ portal-promise-intro = Butuh beberapa hari lagi? Janjikan tanggal pembayaran dan
 portal-promise-button = Saya janji bayar paling lambat hari ini
 portal-promise-holding = Janji bayar Anda menjaga koneksi tetap menyala sampai { $date }.
 portal-promise-used = Anda sudah pernah berjanji bayar untuk tagihan ini.
+
+## The notice page a cut-off client meets instead of the site they asked for.
+portal-notice-title = Layanan internet Anda dihentikan sementara
+portal-notice-paused = Layanan internet Anda dihentikan sementara karena ada tagihan yang belum dibayar. Bayar sekarang dan layanan aktif kembali dalam satu menit.
+portal-notice-restoring = Tidak ada tagihan: koneksi Anda sedang dipulihkan. Jika halaman belum terbuka dalam satu menit, matikan lalu nyalakan kembali modem Anda.
+portal-notice-unknown = Halaman ini untuk pelanggan yang layanannya dihentikan sementara. Koneksi Anda tidak dikenali di sini; silakan masuk untuk melihat tagihan Anda.
+portal-notice-sign-in = Masuk ke akun saya
+portal-notice-back = Kembali

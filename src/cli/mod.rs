@@ -68,6 +68,14 @@ enum Command {
         #[arg(long)]
         apply: bool,
     },
+    /// Print the RouterOS script that sends a router's cut-off clients to the notice page
+    /// (isolation profile, address lists, NAT redirect, walled garden); reconcile then checks
+    /// it is in place.
+    RouterSetup {
+        /// The router (its id in GET /routers).
+        #[arg(long)]
+        router: i64,
+    },
     /// Generate the invoices due (the original system's cron job), then cut off subscriptions
     /// unpaid past their due date and grace. Safe to run any number of times.
     GenerateInvoices {
@@ -173,6 +181,7 @@ pub fn main() -> ExitCode {
                         ExitCode::SUCCESS
                     }
                 }),
+            Command::RouterSetup { router } => done(provision::setup_script(config, router).await),
             Command::GenerateInvoices { date, dry_run } => {
                 done(generate::run(config, date, dry_run).await)
             }

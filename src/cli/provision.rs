@@ -17,6 +17,23 @@ pub async fn once(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `mikronet router-setup --router ID`: the RouterOS script that makes the router send its
+/// cut-off clients to the notice page, on standard output.
+pub async fn setup_script(config: Config, router: i64) -> anyhow::Result<()> {
+    let app = App::open(config).await?;
+    let id = crate::domain::ids::RouterId(router);
+    let r = app
+        .db
+        .read(move |ex| Box::pin(async move { routers::get(ex, id).await }))
+        .await?
+        .with_context(|| format!("no router {router} (GET /routers lists them)"))?;
+    let setup = app
+        .isolation_setup(&r)
+        .with_context(|| format!("router {router} ({})", r.settings.name))?;
+    print!("{}", setup.script(&r.settings.name));
+    Ok(())
+}
+
 /// Returns whether drift remains (found and not repaired, or a repair still failing); the
 /// command then exits with 3.
 pub async fn reconcile(config: Config, router: Option<i64>, apply: bool) -> anyhow::Result<bool> {
@@ -85,6 +102,14 @@ fn render(name: &str, id: i64, r: &crate::provisioning::reconcile::Report) -> St
         wrongs(&d.wrong_profiles)
     ));
     out.push_str(&format!("  left alone:       {}\n", list(&d.left_alone)));
+    for line in &d.isolation {
+        out.push_str(&format!("  isolation setup:  {line}\n"));
+    }
+    if !d.isolation.is_empty() {
+        out.push_str(&format!(
+            "  (mikronet router-setup --router {id} prints the isolation script)\n"
+        ));
+    }
     if r.applied {
         for rep in &r.repairs {
             out.push_str(&format!(

@@ -57,6 +57,19 @@ pub async fn run(config: Config, simulate: bool) -> anyhow::Result<()> {
             std::future::pending::<()>(),
         ));
     }
+    if !app.config.notice_listen.is_empty() {
+        let at = app.config.notice_listen.clone();
+        let notice = tokio::net::TcpListener::bind(&at)
+            .await
+            .with_context(|| format!("cannot listen on {at} (notice_listen)"))?;
+        tracing::info!(address = %notice.local_addr()?, "notice page listening");
+        tokio::spawn(http::server::serve(
+            notice,
+            http::portal::notice_listener(app.clone()),
+            limits,
+            std::future::pending::<()>(),
+        ));
+    }
     tracing::info!(
         max_connections = limits.max_connections,
         header_timeout_s = limits.header_timeout.as_secs(),

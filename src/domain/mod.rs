@@ -13,6 +13,7 @@ pub mod client;
 pub mod date_text;
 pub mod ids;
 pub mod import;
+pub mod isolation;
 pub mod money;
 pub mod notify;
 pub mod phone;

@@ -239,12 +239,12 @@ impl OptionalFromRequestParts<AppState> for Auth {
     }
 }
 
-/// The caller's address, for login throttling: the peer, or, when the server is configured
-/// to sit behind proxies (`trust_forwarded_for`) and the peer is one of `trusted_proxies`, the
-/// right-most `X-Forwarded-For` entry that is not a trusted proxy. IPv6 counts by its /64.
-pub struct ClientAddr(pub Option<String>);
+/// The caller's address: the peer, or, when the server is configured to sit behind proxies
+/// (`trust_forwarded_for`) and the peer is one of `trusted_proxies`, the right-most
+/// `X-Forwarded-For` entry that is not a trusted proxy.
+pub struct ClientIp(pub Option<std::net::IpAddr>);
 
-impl FromRequestParts<AppState> for ClientAddr {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(
@@ -256,20 +256,37 @@ impl FromRequestParts<AppState> for ClientAddr {
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0.ip())
         else {
-            return Ok(ClientAddr(None));
+            return Ok(ClientIp(None));
         };
-        let ip = if app.config.trust_forwarded_for {
-            let headers: Vec<&str> = parts
-                .headers
-                .get_all("x-forwarded-for")
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .collect();
-            net::client_address(peer, &headers, &app.trusted_proxies)
-        } else {
-            peer
-        };
-        Ok(ClientAddr(Some(net::throttle_key(ip))))
+        if !app.config.trust_forwarded_for {
+            return Ok(ClientIp(Some(peer.to_canonical())));
+        }
+        let headers: Vec<&str> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        Ok(ClientIp(Some(net::client_address(
+            peer,
+            &headers,
+            &app.trusted_proxies,
+        ))))
+    }
+}
+
+/// The caller's address as login throttling counts it ([`ClientIp`]; IPv6 by its /64).
+pub struct ClientAddr(pub Option<String>);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let ClientIp(ip) = ClientIp::from_request_parts(parts, app).await?;
+        Ok(ClientAddr(ip.map(net::throttle_key)))
     }
 }
 

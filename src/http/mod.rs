@@ -150,7 +150,10 @@ pub fn router(app: AppState) -> Router {
     let max_body = app.config.max_body_bytes;
     let (routes, spec) = routes_and_spec(&app);
     docs::publish(&spec);
-    let routes = routes.merge(console::routes()).merge(portal::routes());
+    let routes = routes
+        .merge(console::routes())
+        .merge(portal::routes())
+        .merge(portal::notice_routes());
     let count = metrics::CountLayer(app.metrics.clone());
     let served = routes
         .fallback(not_found)

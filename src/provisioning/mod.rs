@@ -6,6 +6,7 @@
 //! rebuilt.
 
 pub mod connections;
+pub mod isolation;
 pub mod outbox;
 pub mod reconcile;
 pub mod worker;
@@ -14,6 +15,7 @@ use std::time::Duration;
 
 use tokio::sync::{Notify, watch};
 
+use crate::domain::isolation::Setup;
 use crate::security::secret_box::SecretBox;
 use crate::storage::Db;
 
@@ -60,6 +62,9 @@ pub trait Context: Send + Sync {
     fn sync_settings(&self) -> SyncSettings;
     /// Where the worker counts what it applied and what routers refused.
     fn metrics(&self) -> &crate::metrics::Metrics;
+    /// What `router` must hold for its cut-off clients to meet the notice page, which
+    /// reconcile checks; `None` when it disables them, or no notice address is configured.
+    fn isolation_setup(&self, router: &crate::domain::router::Router) -> Option<Setup>;
 }
 
 impl<T: Context> Context for std::sync::Arc<T> {
@@ -86,5 +91,8 @@ impl<T: Context> Context for std::sync::Arc<T> {
     }
     fn metrics(&self) -> &crate::metrics::Metrics {
         (**self).metrics()
+    }
+    fn isolation_setup(&self, router: &crate::domain::router::Router) -> Option<Setup> {
+        (**self).isolation_setup(router)
     }
 }

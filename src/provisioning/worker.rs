@@ -430,7 +430,8 @@ async fn apply_router(app: &impl Context, work: RouterWork) -> (Vec<Outcome>, Ve
 }
 
 /// Creates, from their plans, the profiles the desired secrets name that the router lacks
-/// (and the isolation profile, bare, if the router's settings name one it lacks); each creation
+/// (and the isolation profile, putting its sessions on the isolated address list, if the
+/// router's settings name one it lacks); each creation
 /// goes into `audited`.
 async fn ensure_profiles(
     api: &Api,
@@ -460,8 +461,11 @@ async fn ensure_profiles(
         let result = match profiles.values().find(|p| p.name == name) {
             Some(p) => api.upsert_profile(&spec(p)).await,
             None if router.settings.isolation_profile.as_deref() == Some(name) => {
-                api.upsert_profile(&ProfileSpec::new(name).comment("mikronet:isolation"))
-                    .await
+                // Its clients' addresses go on the list the isolation setup redirects.
+                let spec = ProfileSpec::new(name)
+                    .address_list(crate::domain::isolation::ISOLATED_LIST)
+                    .comment(crate::domain::isolation::PROFILE_COMMENT);
+                api.upsert_profile(&spec).await
             }
             // No plan names it: the secret's own write will report the router's refusal.
             None => continue,

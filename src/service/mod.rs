@@ -17,6 +17,7 @@ pub mod import;
 pub mod invoices;
 pub mod keys;
 pub mod metrics;
+pub mod notice;
 pub mod notifications;
 pub mod online_payments;
 pub mod payments;

@@ -106,7 +106,8 @@ pub async fn start_as(
     }
     let currency = app.settings().currency.clone();
     let creator: String = by.chars().take(64).collect();
-    let return_url = format!("{}/portal/invoices/{invoice}", app.config.public_base());
+    let return_url = (!app.config.public_url.trim().is_empty())
+        .then(|| format!("{}/portal/invoices/{invoice}", app.config.public_base()));
     let begun = tx!(app, write, |ex| async move {
         let inv = invoices::get_for_update(ex, invoice)
             .await?

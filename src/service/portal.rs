@@ -182,7 +182,12 @@ pub struct Home {
 const LISTED: usize = 24;
 
 pub async fn home(app: &App, who: &PortalClient) -> Result<Home, AppError> {
-    let (id, actor) = (who.client_id, who.actor());
+    home_of(app, who.client_id, &who.actor()).await
+}
+
+/// The home of client `id`, whose own promises are those made as `actor`.
+pub async fn home_of(app: &App, id: ClientId, actor: &str) -> Result<Home, AppError> {
+    let actor = actor.to_owned();
     let today = app.today();
     let days = app.config.portal_promise_days;
     let tz = app.settings().tz();

@@ -164,14 +164,26 @@ pub async fn xendit_get(
 }
 
 pub async fn app_with(backend: Backend, gateways: &Gateways) -> Option<TestApp> {
+    app_with_config(backend, gateways, |_| {}).await
+}
+
+/// [`app_with`], with more of the configuration changed by `tweak`.
+pub async fn app_with_config(
+    backend: Backend,
+    gateways: &Gateways,
+    tweak: impl FnOnce(&mut mikronet::config::Config),
+) -> Option<TestApp> {
     let base = gateways.start().await;
     TestApp::with_config(backend, move |c| {
+        tweak(c);
         c.midtrans_server_key = SERVER_KEY.into();
         c.midtrans_snap_url = base.clone();
         c.midtrans_api_url = base.clone();
         c.xendit_secret_key = XENDIT_KEY.into();
         c.xendit_callback_token = CALLBACK_TOKEN.into();
         c.xendit_api_url = base;
+        // Where the gateways send clients back (never the listen address).
+        c.public_url = "https://billing.example.net".into();
     })
     .await
 }

@@ -34,6 +34,14 @@ use axum::routing::{get, post};
 
 use crate::app::AppState;
 
+/// The style sheet, scripts and logo, which the portal's and the notice page's listeners
+/// serve too.
+pub fn asset_routes() -> Router<AppState> {
+    Router::new()
+        .route("/console/assets/{file}", get(assets::serve))
+        .route("/console/logo", get(assets::logo))
+}
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/console/") }))
@@ -41,8 +49,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/login", get(login::form).post(login::submit))
         .route("/console/logout", post(login::logout))
         .route("/console/language", post(login::language))
-        .route("/console/assets/{file}", get(assets::serve))
-        .route("/console/logo", get(assets::logo))
+        .merge(asset_routes())
         .route("/console/{*rest}", get(login::not_found))
         .merge(dashboard::routes())
         .merge(clients::routes())

@@ -295,6 +295,7 @@ async fn reconcile(
                     (names(&ctx, "drift-wrong", "routers-drift-wrong", &wrong, true))
                     (names(&ctx, "drift-missing-profiles", "routers-drift-missing-profiles", &d.missing_profiles, true))
                     (names(&ctx, "drift-wrong-profiles", "routers-drift-wrong-profiles", &wrong_profiles, true))
+                    (names(&ctx, "drift-isolation", "routers-drift-isolation", &d.isolation, true))
                 }
                 (names(&ctx, "drift-left-alone", "routers-drift-left-alone", &d.left_alone, false))
                 @if report.applied && !report.repairs.is_empty() {

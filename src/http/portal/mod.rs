@@ -8,11 +8,13 @@
 //! Routes of the portal are registered here and nowhere else; they answer HTML, so they are
 //! not part of the API document.
 
+mod notice;
 mod pages;
 pub mod session;
 
 use axum::Router;
-use axum::response::Redirect;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 
 use crate::app::AppState;
@@ -34,4 +36,35 @@ pub fn routes() -> Router<AppState> {
         .route("/portal/payments/{id}/receipt", get(pages::receipt))
         .route("/portal/payments/{id}/receipt.pdf", get(pages::receipt_pdf))
         .route("/portal/{*rest}", get(pages::not_found))
+}
+
+/// The notice page on the main listener (`/notice`), for a look at it and for a router whose
+/// redirect points here.
+pub fn notice_routes() -> Router<AppState> {
+    Router::new()
+        .route("/notice", get(notice::page))
+        .route("/notice/pay", post(notice::pay))
+}
+
+/// What `notice_listen` serves, where routers send cut-off clients' web requests (any site,
+/// any path): the notice page at `/`, every other path sent there, and the portal with the
+/// style sheet, so a client can also sign in from here.
+pub fn notice_listener(app: AppState) -> axum::Router {
+    Router::new()
+        .route("/", get(notice::page))
+        .merge(notice_routes())
+        .merge(routes())
+        .merge(crate::http::console::asset_routes())
+        .fallback(|| async {
+            // A redirected request to another site's page: not to be remembered as that page.
+            (
+                StatusCode::FOUND,
+                [
+                    (header::LOCATION, HeaderValue::from_static("/")),
+                    (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+                ],
+            )
+                .into_response()
+        })
+        .with_state(app)
 }

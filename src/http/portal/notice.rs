@@ -1,0 +1,244 @@
+//! The notice page: what a client cut off in `isolate` mode sees instead of the site they
+//! asked for. It knows them by their address (see `service::notice`), says their service is
+//! paused and why, what they owe, and lets them pay online at once; they can also sign in to
+//! the portal. Its forms carry a token bound to the address and the client, so another site
+//! cannot make a visitor's browser start a payment.
+
+use std::net::IpAddr;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{DOCTYPE, Markup, html};
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::domain::billing::online::Gateway;
+use crate::domain::ids::InvoiceId;
+use crate::domain::money::Money;
+use crate::http::console::session::lang_of;
+use crate::http::console::ui::{head, html_response};
+use crate::http::extract::{ClientIp, decode_pairs};
+use crate::i18n::format::{Currency, DateStyle, format_date, format_money};
+use crate::i18n::{Arg, Catalog, Lang, t, t_args};
+use crate::security::constant_time_eq;
+use crate::service::AppError;
+use crate::service::notice as svc;
+
+const TOKEN_FIELD: &str = "notice_token";
+
+/// The pay forms' token: the address and the client, keyed by the server's secret.
+fn token(app: &AppState, ip: IpAddr, client: crate::domain::ids::ClientId) -> String {
+    app.secrets.digest(&format!("notice:{ip}:{client}"))
+}
+
+struct Ctx {
+    lang: Lang,
+    currency: Currency,
+    provider: String,
+}
+
+impl Ctx {
+    fn new(app: &AppState, headers: &HeaderMap) -> Ctx {
+        let settings = app.settings();
+        Ctx {
+            lang: lang_of(headers, &settings),
+            currency: Currency::parse(&settings.currency).unwrap_or(Currency::Idr),
+            provider: settings.provider_name.clone(),
+        }
+    }
+
+    fn money(&self, m: Money) -> String {
+        format_money(m, self.currency, self.lang)
+    }
+
+    fn frame(&self, status: StatusCode, body: Markup) -> Response {
+        let lang = self.lang;
+        let title = t(lang, "portal-notice-title");
+        html_response(
+            status,
+            html! {
+                (DOCTYPE)
+                html lang=(lang.code()) {
+                    (head(lang, &title))
+                    body.portal.notice-page {
+                        main #main {
+                            h1 { (self.provider) }
+                            section.card #notice { (body) }
+                            p { a.button #notice-portal href="/portal/" { (t(lang, "portal-notice-sign-in")) } }
+                        }
+                    }
+                }
+            },
+        )
+    }
+
+    fn refusal(&self, e: &AppError) -> Response {
+        let lang = self.lang;
+        let (status, text) = match e {
+            AppError::NotFound(_) => (StatusCode::NOT_FOUND, t(lang, "console-not-found")),
+            AppError::GatewayUnavailable(_) => (
+                StatusCode::BAD_GATEWAY,
+                t(lang, "portal-gateway-unavailable"),
+            ),
+            AppError::Validation(fe) | AppError::BadRequest { errors: fe, .. } => {
+                let cat = Catalog::global();
+                let text =
+                    fe.0.iter()
+                        .map(|(f, m)| {
+                            format!("{} {}", cat.field_label(lang, f), cat.field_error(lang, m))
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                (StatusCode::BAD_REQUEST, text)
+            }
+            AppError::Conflict { message, .. } => (
+                StatusCode::CONFLICT,
+                Catalog::global().field_error(lang, message),
+            ),
+            _ => {
+                tracing::error!(error = %e, "notice page failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    t(lang, "console-internal-error"),
+                )
+            }
+        };
+        self.frame(
+            status,
+            html! {
+                p.alert role="alert" #notice-error { (text) }
+                p { a href="/notice" { (t(lang, "portal-notice-back")) } }
+            },
+        )
+    }
+}
+
+/// `GET /notice` (and `/` on `notice_listen`).
+pub async fn page(
+    State(app): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+) -> Response {
+    let ctx = Ctx::new(&app, &headers);
+    let lang = ctx.lang;
+    let found = match ip {
+        Some(ip) => svc::page(&app, ip).await.map(|h| h.map(|h| (ip, h))),
+        None => Ok(None),
+    };
+    let (ip, home) = match found {
+        Ok(Some(found)) => found,
+        Ok(None) => {
+            return ctx.frame(
+                StatusCode::OK,
+                html! { p #notice-unknown { (t(lang, "portal-notice-unknown")) } },
+            );
+        }
+        Err(e) => return ctx.refusal(&e),
+    };
+    if home.open.is_empty() {
+        return ctx.frame(
+            StatusCode::OK,
+            html! {
+                h2 { (t_args(lang, "portal-hello", &[("name", Arg::from(home.client.name.as_str()))])) }
+                p #notice-restoring { (t(lang, "portal-notice-restoring")) }
+            },
+        );
+    }
+    let form_token = token(&app, ip, home.client.id);
+    let gateways = app.gateways.available();
+    let bank = app.config.portal_bank_transfer.trim();
+    let body = html! {
+        h2 #notice-who { (t_args(lang, "portal-hello", &[("name", Arg::from(home.client.name.as_str()))])) }
+        p.alert #notice-paused { (t(lang, "portal-notice-paused")) }
+        p.owed-total {
+            (t(lang, "portal-owed")) " "
+            strong #notice-owed { (ctx.money(home.owed)) }
+        }
+        ul.cashier-list #notice-invoices {
+            @for i in &home.open {
+                li {
+                    strong { (i.number()) } " · " (ctx.money(i.outstanding())) " "
+                    span.muted { (t_args(lang, "portal-due", &[("date", Arg::from(format_date(i.due_date, lang, DateStyle::Medium)))])) }
+                    @for g in &gateways {
+                        form.pay-form method="post" action="/notice/pay" {
+                            input type="hidden" name=(TOKEN_FIELD) value=(form_token);
+                            input type="hidden" name="invoice_id" value=(i.id.to_string());
+                            input type="hidden" name="gateway" value=(g.as_str());
+                            button.primary.big type="submit" id=(format!("notice-pay-{}-{}", i.id, g.as_str())) {
+                                (t_args(lang, "portal-pay-with", &[("gateway", Arg::from(Catalog::global().label(lang, "online-gateway", g.as_str())))]))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if gateways.is_empty() {
+            p.muted { (t(lang, "portal-no-gateway")) }
+        }
+        @if !bank.is_empty() {
+            h2 { (t(lang, "payment-method-bank-transfer")) }
+            p #bank-details { (bank) }
+        }
+    };
+    ctx.frame(StatusCode::OK, body)
+}
+
+#[derive(Deserialize)]
+pub struct PayForm {
+    notice_token: String,
+    invoice_id: i64,
+    gateway: Gateway,
+}
+
+/// `POST /notice/pay`: starts the payment, then a page with the link to the gateway's (a
+/// form may only lead to this site).
+pub async fn pay(
+    State(app): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let ctx = Ctx::new(&app, &headers);
+    let lang = ctx.lang;
+    let form: PayForm = match decode_pairs(&body, false, "body") {
+        Ok(f) => f,
+        Err((field, message)) => {
+            let field = match field.as_str() {
+                "invoice_id" | "gateway" | "notice_token" => field,
+                _ => "body".to_owned(),
+            };
+            return ctx.refusal(&AppError::bad_request(&field, &message));
+        }
+    };
+    let Some(ip) = ip else {
+        return ctx.refusal(&AppError::NotFound("invoice".into()));
+    };
+    let client = match svc::identify(&app, ip).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return Redirect::to("/notice").into_response(),
+        Err(e) => return ctx.refusal(&e),
+    };
+    let expected = token(&app, ip, client.id);
+    if !constant_time_eq(form.notice_token.as_bytes(), expected.as_bytes()) {
+        tracing::warn!("notice page POST refused: token missing or wrong");
+        return Redirect::to("/notice").into_response();
+    }
+    let invoice = match form.invoice_id {
+        n if n > 0 => InvoiceId(n),
+        _ => return ctx.refusal(&AppError::NotFound("invoice".into())),
+    };
+    match svc::pay(&app, &client, invoice, form.gateway).await {
+        Ok(a) => ctx.frame(
+            StatusCode::OK,
+            html! {
+                p { (t(lang, "portal-payment-waiting")) }
+                p { a.button.primary.big #continue-payment href=(a.pay_url.as_deref().unwrap_or("/notice")) rel="noreferrer" {
+                    (t(lang, "portal-continue-payment")) " · " (ctx.money(a.amount))
+                } }
+            },
+        ),
+        Err(e) => ctx.refusal(&e),
+    }
+}
