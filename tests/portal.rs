@@ -333,6 +333,13 @@ async fn a_client_promises_once_and_sign_ins_are_throttled(backend: Backend) {
         "the client is the actor: {}",
         history.text
     );
+    assert!(
+        history
+            .text
+            .contains("promised by the client in the portal for INV-"),
+        "the promise names its invoice: {}",
+        history.text
+    );
     let home = page(&app, &token, "/portal/").await;
     assert!(home.text.contains("promise-holding"), "{}", home.text);
     let r = post(&app, &token, "/portal/promise", &[("until", &soon)], true).await;

@@ -166,3 +166,59 @@ impl IntoResponse for AppError {
         ApiError::from(self).into_response()
     }
 }
+
+/// The status the API answers `e` with, for pages that answer it with HTML.
+pub fn status_of(e: &AppError) -> StatusCode {
+    match e {
+        AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+        AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+        AppError::NotFound(_) => StatusCode::NOT_FOUND,
+        AppError::Conflict { .. } => StatusCode::CONFLICT,
+        AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Overloaded { .. } => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::Unavailable(_) | AppError::GatewayUnavailable(_) => StatusCode::BAD_GATEWAY,
+        AppError::Store(StoreError::Busy | StoreError::ReadOnly) => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::Store(StoreError::DiskFull) => StatusCode::INSUFFICIENT_STORAGE,
+        AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+#[cfg(test)]
+mod status_tests {
+    use super::*;
+    use crate::domain::validation::FieldErrors;
+
+    #[test]
+    fn pages_answer_with_the_apis_status() {
+        let all = || {
+            vec![
+                AppError::bad_request("x", "bad"),
+                AppError::Validation(FieldErrors::single("x", "bad")),
+                AppError::Unauthorized("no"),
+                AppError::Forbidden("no"),
+                AppError::NotFound("x".into()),
+                AppError::Conflict {
+                    field: "x",
+                    message: "taken".into(),
+                },
+                AppError::TooManyRequests { retry_after: 3 },
+                AppError::Overloaded {
+                    message: "busy",
+                    retry_after: 1,
+                },
+                AppError::Unavailable("r".into()),
+                AppError::GatewayUnavailable("g".into()),
+                AppError::Store(StoreError::Busy),
+                AppError::Store(StoreError::ReadOnly),
+                AppError::Store(StoreError::DiskFull),
+                AppError::Internal("x".into()),
+            ]
+        };
+        for (a, b) in all().into_iter().zip(all()) {
+            let want = status_of(&a);
+            assert_eq!(ApiError::from(b).status, want, "{a:?}");
+        }
+    }
+}

@@ -107,7 +107,7 @@ pub async fn page(app: &App, ip: IpAddr) -> Result<Option<Home>, AppError> {
     let Some(c) = identify(app, ip).await? else {
         return Ok(None);
     };
-    portal::home_of(app, c.id, &actor(&c)).await.map(Some)
+    portal::home_of(app, c.id).await.map(Some)
 }
 
 /// Starts paying one of the client's open invoices online (the client as [`identify`] found

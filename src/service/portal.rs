@@ -182,15 +182,13 @@ pub struct Home {
 const LISTED: usize = 24;
 
 pub async fn home(app: &App, who: &PortalClient) -> Result<Home, AppError> {
-    home_of(app, who.client_id, &who.actor()).await
+    home_of(app, who.client_id).await
 }
 
-/// The home of client `id`, whose own promises are those made as `actor`.
-pub async fn home_of(app: &App, id: ClientId, actor: &str) -> Result<Home, AppError> {
-    let actor = actor.to_owned();
+/// The home of client `id`.
+pub async fn home_of(app: &App, id: ClientId) -> Result<Home, AppError> {
     let today = app.today();
     let days = app.config.portal_promise_days;
-    let tz = app.settings().tz();
     tx!(app, read, |ex| async move {
         let client = clients::get(ex, id)
             .await?
@@ -225,7 +223,7 @@ pub async fn home_of(app: &App, id: ClientId, actor: &str) -> Result<Home, AppEr
         let collection = clients::collection(ex, id, false)
             .await?
             .unwrap_or_default();
-        let promise = own_promise(ex, id, &actor, &collection, &open, today, days, tz).await?;
+        let (promise, _) = own_promise(ex, id, &collection, &open, today, days).await?;
         Ok::<_, AppError>(Home {
             client,
             plans,
@@ -241,27 +239,35 @@ pub async fn home_of(app: &App, id: ClientId, actor: &str) -> Result<Home, AppEr
     .await
 }
 
-/// What the client may promise now (see [`OwnPromise::of`]).
-#[allow(clippy::too_many_arguments)]
+/// The reason recorded with a client's own promise: it names the invoice it is for, which is
+/// how a second promise for the same invoice is recognised.
+fn promise_reason(number: &str) -> String {
+    format!("promised by the client in the portal for {number}")
+}
+
+/// What the client may promise now (see [`OwnPromise::of`]): once per invoice, the oldest
+/// open one, whatever their secret is called now.
 async fn own_promise(
     ex: &mut dyn Exec,
     id: ClientId,
-    actor: &str,
     collection: &Collection,
     open: &[Invoice],
     today: NaiveDate,
     days: u32,
-    tz: chrono_tz::Tz,
-) -> Result<OwnPromise, AppError> {
-    let owed_since = open.iter().map(|i| i.invoice_date).min();
-    let last_own = clients::history(ex, id)
-        .await?
-        .into_iter()
-        .filter(|e| e.kind == ClientEventKind::PromiseGranted && e.actor == actor)
-        .map(|e| e.at.with_timezone(&tz).date_naive())
-        .max();
-    Ok(OwnPromise::of(
-        collection, owed_since, last_own, today, days,
+) -> Result<(OwnPromise, Option<String>), AppError> {
+    let Some(oldest) = open.iter().min_by_key(|i| (i.due_date, i.id)) else {
+        return Ok((OwnPromise::of(collection, false, false, today, days), None));
+    };
+    let reason = promise_reason(&oldest.number());
+    let promised = clients::history(ex, id).await?.into_iter().any(|e| {
+        e.kind == ClientEventKind::PromiseGranted
+            && e.actor.starts_with("portal:")
+            // Recorded as `until DATE: REASON` (service::collection).
+            && e.reason.as_deref().is_some_and(|r| r.ends_with(&format!(": {reason}")))
+    });
+    Ok((
+        OwnPromise::of(collection, true, promised, today, days),
+        Some(reason),
     ))
 }
 
@@ -275,17 +281,16 @@ pub async fn promise(
     let (id, actor) = (who.client_id, who.actor());
     let today = app.today();
     let days = app.config.portal_promise_days;
-    let tz = app.settings().tz();
     let c = tx!(app, write, |ex| async move {
         let collection = clients::collection(ex, id, true)
             .await?
             .ok_or_else(|| AppError::NotFound("client".into()))?;
         let open = invoices::open_for_client(ex, id).await?;
-        let offer = own_promise(ex, id, &actor, &collection, &open, today, days, tz).await?;
+        let (offer, reason) = own_promise(ex, id, &collection, &open, today, days).await?;
         let until = offer.check(until, today)?;
         let change = Change::Promise {
             until: Some(until),
-            reason: Some("promised by the client in the portal".into()),
+            reason,
         };
         change_tx(ex, id, &change, &actor, today).await
     })

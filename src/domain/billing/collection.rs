@@ -181,29 +181,25 @@ pub enum OwnPromise {
 }
 
 impl OwnPromise {
-    /// The offer for a client with `collection` on `today`: `owed_since` is the invoice date of
-    /// their oldest open invoice, `last_own` the day of their last promise from the portal.
+    /// The offer for a client with `collection` on `today`: `owed` whether an invoice is open,
+    /// `promised` whether the client promised for the oldest of them already.
     pub fn of(
         collection: &Collection,
-        owed_since: Option<NaiveDate>,
-        last_own: Option<NaiveDate>,
+        owed: bool,
+        promised: bool,
         today: NaiveDate,
         days: u32,
     ) -> OwnPromise {
-        let Some(since) = owed_since.filter(|_| !collection.exempt) else {
-            return if days == 0 {
-                OwnPromise::Off
-            } else {
-                OwnPromise::NotNeeded
-            };
-        };
         if days == 0 {
             return OwnPromise::Off;
+        }
+        if !owed || collection.exempt {
+            return OwnPromise::NotNeeded;
         }
         if let Some(d) = collection.promised_until.filter(|d| *d >= today) {
             return OwnPromise::Holding(d);
         }
-        if last_own.is_some_and(|d| d >= since) {
+        if promised {
             return OwnPromise::Used;
         }
         match today.checked_add_days(Days::new(u64::from(days))) {
@@ -328,9 +324,9 @@ mod tests {
     #[test]
     fn a_client_promises_once_per_invoice_from_tomorrow_to_the_days_offered() {
         let today = d("2026-12-02");
-        let owed = Some(d("2026-11-25"));
+        let owed = true;
         let plain = Collection::default();
-        let offer = OwnPromise::of(&plain, owed, None, today, 3);
+        let offer = OwnPromise::of(&plain, owed, false, today, 3);
         assert_eq!(
             offer,
             OwnPromise::Offered {
@@ -351,22 +347,17 @@ mod tests {
                 "must be one of the days offered"
             );
         }
-        // Promised for this invoice already (a promise made on or after its invoice date).
+        // Promised for this invoice already.
         assert_eq!(
-            OwnPromise::of(&plain, owed, Some(d("2026-11-25")), today, 3),
+            OwnPromise::of(&plain, owed, true, today, 3),
             OwnPromise::Used
-        );
-        // An earlier invoice's promise does not count.
-        assert_eq!(
-            OwnPromise::of(&plain, owed, Some(d("2026-10-30")), today, 3),
-            offer
         );
         let held = Collection {
             promised_until: Some(d("2026-12-02")),
             ..plain
         };
         assert_eq!(
-            OwnPromise::of(&held, owed, None, today, 3),
+            OwnPromise::of(&held, owed, false, today, 3),
             OwnPromise::Holding(d("2026-12-02"))
         );
         let exempt = Collection {
@@ -374,15 +365,15 @@ mod tests {
             ..plain
         };
         assert_eq!(
-            OwnPromise::of(&exempt, owed, None, today, 3),
+            OwnPromise::of(&exempt, owed, false, today, 3),
             OwnPromise::NotNeeded
         );
         assert_eq!(
-            OwnPromise::of(&plain, None, None, today, 3),
+            OwnPromise::of(&plain, false, false, today, 3),
             OwnPromise::NotNeeded
         );
         assert_eq!(
-            OwnPromise::of(&plain, owed, None, today, 0),
+            OwnPromise::of(&plain, owed, false, today, 0),
             OwnPromise::Off
         );
         assert!(

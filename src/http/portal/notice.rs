@@ -76,35 +76,7 @@ impl Ctx {
 
     fn refusal(&self, e: &AppError) -> Response {
         let lang = self.lang;
-        let (status, text) = match e {
-            AppError::NotFound(_) => (StatusCode::NOT_FOUND, t(lang, "console-not-found")),
-            AppError::GatewayUnavailable(_) => (
-                StatusCode::BAD_GATEWAY,
-                t(lang, "portal-gateway-unavailable"),
-            ),
-            AppError::Validation(fe) | AppError::BadRequest { errors: fe, .. } => {
-                let cat = Catalog::global();
-                let text =
-                    fe.0.iter()
-                        .map(|(f, m)| {
-                            format!("{} {}", cat.field_label(lang, f), cat.field_error(lang, m))
-                        })
-                        .collect::<Vec<_>>()
-                        .join("; ");
-                (StatusCode::BAD_REQUEST, text)
-            }
-            AppError::Conflict { message, .. } => (
-                StatusCode::CONFLICT,
-                Catalog::global().field_error(lang, message),
-            ),
-            _ => {
-                tracing::error!(error = %e, "notice page failed");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    t(lang, "console-internal-error"),
-                )
-            }
-        };
+        let (status, text) = super::pages::refusal(lang, e);
         self.frame(
             status,
             html! {

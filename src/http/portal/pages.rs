@@ -99,37 +99,43 @@ fn frame(ctx: &PortalCtx, title: &str, status: StatusCode, body: Markup) -> Resp
     html_response(status, markup)
 }
 
+/// A refusal as the status the API would give and what to tell the client, in `lang`.
+pub(super) fn refusal(lang: Lang, e: &AppError) -> (StatusCode, String) {
+    let cat = Catalog::global();
+    let text = match e {
+        AppError::NotFound(_) => t(lang, "console-not-found"),
+        AppError::Forbidden(_) => t(lang, "console-forbidden"),
+        AppError::GatewayUnavailable(_) => t(lang, "portal-gateway-unavailable"),
+        AppError::Unavailable(m) => format!("{}: {m}", t(lang, "console-unavailable")),
+        AppError::TooManyRequests { retry_after } | AppError::Overloaded { retry_after, .. } => {
+            t_args(
+                lang,
+                "console-too-many",
+                &[(
+                    "seconds",
+                    Arg::Number(i64::try_from(*retry_after).unwrap_or(i64::MAX)),
+                )],
+            )
+        }
+        AppError::Validation(fe) | AppError::BadRequest { errors: fe, .. } => {
+            fe.0.iter()
+                .map(|(f, m)| format!("{} {}", cat.field_label(lang, f), cat.field_error(lang, m)))
+                .collect::<Vec<_>>()
+                .join("; ")
+        }
+        AppError::Conflict { message, .. } => cat.field_error(lang, message),
+        AppError::Unauthorized(_) | AppError::Store(_) | AppError::Internal(_) => {
+            tracing::error!(error = %e, "a client's page failed");
+            t(lang, "console-internal-error")
+        }
+    };
+    (crate::http::error::status_of(e), text)
+}
+
 /// A refusal as a page, with the status the API would give.
 fn error_page(ctx: &PortalCtx, e: &AppError) -> Response {
     let lang = ctx.lang;
-    let (status, message) = match e {
-        AppError::NotFound(_) => (StatusCode::NOT_FOUND, t(lang, "console-not-found")),
-        AppError::GatewayUnavailable(_) => (
-            StatusCode::BAD_GATEWAY,
-            t(lang, "portal-gateway-unavailable"),
-        ),
-        AppError::Validation(fe) | AppError::BadRequest { errors: fe, .. } => {
-            let cat = Catalog::global();
-            let text = fe
-                .0
-                .iter()
-                .map(|(f, m)| format!("{} {}", cat.field_label(lang, f), cat.field_error(lang, m)))
-                .collect::<Vec<_>>()
-                .join("; ");
-            (StatusCode::UNPROCESSABLE_ENTITY, text)
-        }
-        AppError::Conflict { message, .. } => (
-            StatusCode::CONFLICT,
-            Catalog::global().field_error(lang, message),
-        ),
-        _ => {
-            tracing::error!(error = %e, path = ctx.path, "portal page failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                t(lang, "console-internal-error"),
-            )
-        }
-    };
+    let (status, message) = refusal(lang, e);
     frame(
         ctx,
         &t(lang, "console-error-title"),
