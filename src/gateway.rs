@@ -22,7 +22,8 @@ use crate::domain::billing::online::{
 use crate::domain::money::Money;
 
 /// How long one gateway request may take.
-const TIMEOUT: Duration = Duration::from_secs(20);
+/// How long a request to a gateway may take.
+pub const TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Midtrans's keys and hosts.
 #[derive(Debug, Clone)]

@@ -385,7 +385,38 @@ async fn the_console_starts_a_payment_link(backend: Backend) {
     assert!(r.text.contains("di luar rentang yang diizinkan"));
 }
 
+/// Two clicks while the gateway is still answering the first open one payment page, not two.
+async fn a_second_click_while_the_gateway_answers_opens_no_second_page(backend: Backend) {
+    let gateways = Gateways::default();
+    let Some(app) = app_with(backend, &gateways).await else {
+        return;
+    };
+    let admin = app.admin().await;
+    let cashier = app.user(Some(&admin), "cashier1", "cashier").await;
+    let plan = app.create_plan(&admin, "Home", "150000").await;
+    let (_, invoice) = owing(&app, &admin, plan, "Budi Santoso", "budi").await;
+    *gateways.snap_delay.lock().unwrap() = std::time::Duration::from_millis(400);
+    let (a, b) = tokio::join!(
+        start(&app, &cashier, invoice, "midtrans"),
+        start(&app, &cashier, invoice, "midtrans")
+    );
+    assert_eq!(a["id"], b["id"], "{a} {b}");
+    assert_eq!(gateways.created.lock().unwrap().len(), 1);
+    let all = app
+        .get(&format!("/invoices/{invoice}/online-payments"), &cashier)
+        .await
+        .expect(200);
+    assert_eq!(
+        all.json["data"].as_array().unwrap().len(),
+        1,
+        "{}",
+        all.text
+    );
+    assert!(all.json["data"][0]["pay_url"].is_string());
+}
+
 per_backend!(
+    a_second_click_while_the_gateway_answers_opens_no_second_page,
     the_console_starts_a_payment_link,
     midtrans_pays_and_reconnects,
     xendit_callbacks_are_verified_and_deduplicated,

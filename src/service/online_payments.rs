@@ -116,12 +116,16 @@ pub async fn start_as(
         if !inv.status.is_open() {
             return Err(FieldErrors::single("invoice_id", "the invoice is not open").into());
         }
-        if let Some(open) = repo::of_invoice(ex, invoice)
-            .await?
-            .into_iter()
-            .find(|a| a.status == AttemptStatus::Pending && a.pay_url.is_some())
-        {
-            // One payment page at a time: paying two would pay the invoice twice.
+        // One payment page at a time: paying two would pay the invoice twice. One still being
+        // created (a second click while the gateway answers the first) counts too, for as
+        // long as the gateway may take; one left behind by a crash no longer does.
+        let in_flight = chrono::Duration::from_std(crate::gateway::TIMEOUT * 2)
+            .unwrap_or(chrono::Duration::MAX);
+        let now = Utc::now();
+        if let Some(open) = repo::of_invoice(ex, invoice).await?.into_iter().find(|a| {
+            a.status == AttemptStatus::Pending
+                && (a.pay_url.is_some() || now - a.created_at < in_flight)
+        }) {
             return Ok(Err(open));
         }
         // What the client owes, less payments waiting to clear (a bank transfer).
@@ -141,7 +145,6 @@ pub async fn start_as(
         let client = clients::get(ex, inv.client_id)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("client {}", inv.client_id)))?;
-        let now = Utc::now();
         let mut a = Attempt {
             id: 0,
             invoice_id: invoice,

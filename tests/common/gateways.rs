@@ -37,6 +37,8 @@ pub struct Gateways {
     pub midtrans: Arc<Mutex<HashMap<String, (String, String)>>>,
     /// Xendit: invoice id → (external_id, status, paid_amount).
     pub xendit: Arc<Mutex<HashMap<String, XenditInvoice>>>,
+    /// How long Snap takes to create a payment (a slow gateway).
+    pub snap_delay: Arc<Mutex<std::time::Duration>>,
 }
 
 pub fn basic_ok(headers: &HeaderMap, key: &str) -> bool {
@@ -81,6 +83,8 @@ pub async fn snap_create(
             json!({"error_messages": ["Access denied"]}).to_string(),
         );
     }
+    let delay = *g.snap_delay.lock().unwrap();
+    tokio::time::sleep(delay).await;
     let v: Value = serde_json::from_str(&body).unwrap();
     let order = v["transaction_details"]["order_id"]
         .as_str()
