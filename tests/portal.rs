@@ -304,6 +304,30 @@ async fn a_client_promises_once_and_sign_ins_are_throttled(backend: Backend) {
     app.billing_run(&admin, day(0)).await;
     assert_eq!(sub_status(&app, &admin, sub).await, "suspended");
     let token = sign_in(&app, "budi", "securepassword").await;
+    // His pages speak the language of his messages, until he chooses another here.
+    let home = page(&app, &token, "/portal/").await;
+    assert!(
+        home.text.contains("<html lang=\"id\""),
+        "the provider's default"
+    );
+    app.put(
+        &format!("/client/{client}/contact"),
+        &admin,
+        r#"{"language":"en"}"#,
+    )
+    .await
+    .expect(200);
+    let home = page(&app, &token, "/portal/").await;
+    assert!(home.text.contains("<html lang=\"en\""), "{}", home.text);
+    let req = Request::builder()
+        .uri("/portal/")
+        .header(
+            "cookie",
+            format!("mikronet_portal={token}; mikronet_lang=id"),
+        )
+        .body(Body::empty())
+        .unwrap();
+    assert!(app.send(req).await.text.contains("<html lang=\"id\""));
     let home = page(&app, &token, "/portal/").await;
     assert!(home.text.contains("promise-form"), "{}", home.text);
     let (late, soon) = (day(4).to_string(), day(2).to_string());

@@ -30,6 +30,8 @@ pub struct PortalClient {
     pub client_id: ClientId,
     pub name: String,
     pub ppp_secret_name: String,
+    /// The language of the client's messages, which their pages follow unless they chose one.
+    pub language: Option<String>,
     pub expires_at: DateTime<Utc>,
 }
 
@@ -119,6 +121,7 @@ pub async fn login(
             client_id: id,
             name: account.name,
             ppp_secret_name: account.ppp_secret_name,
+            language: None,
             expires_at,
         },
     })
@@ -140,6 +143,7 @@ pub async fn authenticate(app: &App, token_text: &str) -> Result<PortalClient, A
         client_id: s.client_id,
         name: s.name,
         ppp_secret_name: s.ppp_secret_name,
+        language: s.language,
         expires_at: s.expires_at,
     })
 }

@@ -13,11 +13,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{DOCTYPE, Markup, html};
 use serde::Deserialize;
 
+use super::session::visitor_lang;
 use crate::app::AppState;
 use crate::domain::billing::online::Gateway;
 use crate::domain::ids::InvoiceId;
 use crate::domain::money::Money;
-use crate::http::console::session::lang_of;
 use crate::http::console::ui::{head, html_response};
 use crate::http::extract::{ClientIp, decode_pairs};
 use crate::i18n::format::{Currency, DateStyle, format_date, format_money};
@@ -43,7 +43,7 @@ impl Ctx {
     fn new(app: &AppState, headers: &HeaderMap) -> Ctx {
         let settings = app.settings();
         Ctx {
-            lang: lang_of(headers, &settings),
+            lang: visitor_lang(headers, &settings, None),
             currency: Currency::parse(&settings.currency).unwrap_or(Currency::Idr),
             provider: settings.provider_name.clone(),
         }

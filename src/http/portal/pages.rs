@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{DOCTYPE, Markup, html};
 use serde::Deserialize;
 
-use super::session::{PORTAL_COOKIE, PortalCtx, Posted, portal_cookie};
+use super::session::{PORTAL_COOKIE, PortalCtx, Posted, portal_cookie, visitor_lang};
 use crate::app::AppState;
 use crate::domain::billing::collection::OwnPromise;
 use crate::domain::billing::invoice::{Invoice, InvoiceStatus};
@@ -16,7 +16,7 @@ use crate::domain::billing::subscription::Status;
 use crate::domain::ids::{InvoiceId, PaymentId};
 use crate::domain::money::Money;
 use crate::http::console::session::{
-    CSRF_FIELD, LANG_COOKIE, cookie, csrf_refused, lang_of, secure, set_cookie,
+    CSRF_FIELD, LANG_COOKIE, cookie, csrf_refused, secure, set_cookie,
 };
 use crate::http::console::ui::{self, head, html_response};
 use crate::http::extract::{ClientAddr, Query, decode_pairs};
@@ -218,18 +218,7 @@ pub async fn login_form(State(app): State<AppState>, req: Request) -> Response {
         .unwrap_or(Query(LoginQuery::default()));
     let secure = secure(&parts, &app);
     let chosen = q.lang.as_deref().and_then(Lang::parse);
-    let lang = chosen.unwrap_or_else(|| {
-        cookie(&parts.headers, LANG_COOKIE)
-            .and_then(Lang::parse)
-            .or_else(|| {
-                parts
-                    .headers
-                    .get(header::ACCEPT_LANGUAGE)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(Lang::from_accept_language)
-            })
-            .unwrap_or_else(|| lang_of(&parts.headers, &app.settings()))
-    });
+    let lang = chosen.unwrap_or_else(|| visitor_lang(&parts.headers, &app.settings(), None));
     let next = safe_next(q.next.as_deref()).to_owned();
     let mut res = login_page(&app, lang, &next, "", None, StatusCode::OK, secure);
     if let Some(l) = chosen {
@@ -258,7 +247,7 @@ pub async fn login_submit(State(app): State<AppState>, req: Request) -> Response
         Err(e) => match e {},
     };
     let secure = secure(&parts, &app);
-    let lang = lang_of(&parts.headers, &app.settings());
+    let lang = visitor_lang(&parts.headers, &app.settings(), None);
     let unreadable = |status| {
         let msg = t(lang, "console-form-has-errors");
         login_page(&app, lang, "/portal/", "", Some(msg), status, secure)

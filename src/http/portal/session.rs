@@ -9,15 +9,17 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::HeaderValue;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
 use crate::app::AppState;
 use crate::domain::settings::Settings;
-use crate::http::console::session::{CSRF_FIELD, cookie, csrf_refused, lang_of, secure};
+use crate::http::console::session::{
+    CSRF_FIELD, LANG_COOKIE, cookie, csrf_refused, lang_of, secure,
+};
 use crate::http::extract::decode_pairs;
 use crate::i18n::Lang;
 use crate::i18n::format::Currency;
@@ -33,6 +35,21 @@ pub fn portal_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> Hea
         c.push_str("; Secure");
     }
     HeaderValue::from_str(&c).expect("cookie values are ASCII tokens")
+}
+
+/// The language of a client's page: the one they chose here (the language cookie), else
+/// `preferred` (their messages' language), else their browser's, else the provider's default.
+pub fn visitor_lang(headers: &HeaderMap, settings: &Settings, preferred: Option<&str>) -> Lang {
+    cookie(headers, LANG_COOKIE)
+        .and_then(Lang::parse)
+        .or_else(|| preferred.and_then(Lang::parse))
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or_else(|| lang_of(headers, settings))
 }
 
 pub fn csrf_token(app: &AppState, session_token: &str) -> String {
@@ -78,7 +95,7 @@ impl FromRequestParts<AppState> for PortalCtx {
         };
         let settings = app.settings();
         Ok(PortalCtx {
-            lang: lang_of(&parts.headers, &settings),
+            lang: visitor_lang(&parts.headers, &settings, client.language.as_deref()),
             currency: Currency::parse(&settings.currency).unwrap_or(Currency::Idr),
             csrf: csrf_token(app, token),
             secure: secure(parts, app),

@@ -37,6 +37,8 @@ pub struct Session {
     pub client_id: ClientId,
     pub name: String,
     pub ppp_secret_name: String,
+    /// The language of the client's messages (`en`, `id`), if they have one.
+    pub language: Option<String>,
     pub expires_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
 }
@@ -44,6 +46,7 @@ crate::record!(Session {
     client_id,
     name,
     ppp_secret_name,
+    language,
     expires_at,
     revoked_at
 });
@@ -72,7 +75,7 @@ pub async fn insert(
 
 pub async fn find(ex: &mut dyn Exec, token_hash: &str) -> Result<Option<Session>, StoreError> {
     ex.first(
-        "SELECT c.id, c.name, c.ppp_secret_name, s.expires_at, s.revoked_at \
+        "SELECT c.id, c.name, c.ppp_secret_name, c.language, s.expires_at, s.revoked_at \
          FROM portal_sessions s JOIN clients c ON c.id = s.client_id WHERE s.token_hash = ?",
         params![token_hash],
     )
