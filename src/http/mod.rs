@@ -12,6 +12,7 @@ pub mod pdf;
 pub mod portal;
 pub mod routes;
 pub mod server;
+pub mod signin;
 
 use std::time::Duration;
 

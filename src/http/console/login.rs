@@ -6,14 +6,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{DOCTYPE, html};
 use serde::Deserialize;
 
-use super::session::{
-    self, CSRF_FIELD, Ctx, LANG_COOKIE, Posted, SESSION_COOKIE, cookie, csrf_refused, lang_of,
-    set_cookie,
-};
+use super::session::{self, CSRF_FIELD, Ctx, LANG_COOKIE, Posted, SESSION_COOKIE, set_cookie};
 use super::ui::{self, html_response};
 use crate::app::AppState;
-use crate::http::extract::{ClientAddr, Query, decode_pairs};
-use crate::i18n::{Arg, Lang, t, t_args};
+use crate::http::extract::Query;
+use crate::http::signin;
+use crate::i18n::{Lang, t};
 use crate::service::AppError;
 use crate::service::auth as svc;
 
@@ -102,72 +100,33 @@ pub async fn form(State(app): State<AppState>, req: Request) -> Response {
         .await
         .unwrap_or(Query(LoginQuery::default()));
     let secure = session::secure(&parts, &app);
-    let chosen = q.lang.as_deref().and_then(Lang::parse);
-    let lang = chosen.unwrap_or_else(|| {
-        cookie(&parts.headers, LANG_COOKIE)
-            .and_then(Lang::parse)
-            .or_else(|| {
-                parts
-                    .headers
-                    .get(header::ACCEPT_LANGUAGE)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(Lang::from_accept_language)
-            })
-            .unwrap_or_else(|| lang_of(&parts.headers, &app.settings()))
-    });
+    let (lang, chosen) = signin::page_lang(q.lang.as_deref(), &parts.headers, &app.settings());
     let next = safe_next(q.next.as_deref()).to_owned();
     let mut res = login_page(&app, lang, &next, "", None, StatusCode::OK, secure);
-    if let Some(l) = chosen {
-        res.headers_mut().append(
-            header::SET_COOKIE,
-            set_cookie(LANG_COOKIE, l.code(), 31_536_000, false, secure),
-        );
+    if chosen {
+        signin::remember_lang(&mut res, lang, secure);
     }
     res
-}
-
-#[derive(Deserialize)]
-pub struct LoginForm {
-    username: Option<String>,
-    password: Option<String>,
-    next: Option<String>,
-    #[serde(rename = "_csrf")]
-    csrf: Option<String>,
 }
 
 /// `POST /console/login`: the API's login (same throttle, same password checks), its token
 /// kept in the session cookie.
 pub async fn submit(State(app): State<AppState>, req: Request) -> Response {
-    let (mut parts, body) = req.into_parts();
-    let ClientAddr(addr) = match ClientAddr::from_request_parts(&mut parts, &app).await {
-        Ok(a) => a,
-        Err(e) => match e {},
+    let p = match signin::read(&app, req, PRELOGIN_COOKIE).await {
+        Ok(p) => p,
+        Err(signin::Unread::Refused(r)) => return r,
+        Err(signin::Unread::Unreadable {
+            lang,
+            secure,
+            status,
+        }) => {
+            let msg = t(lang, "console-form-has-errors");
+            return login_page(&app, lang, "/console/", "", Some(msg), status, secure);
+        }
     };
-    let secure = session::secure(&parts, &app);
-    let lang = cookie(&parts.headers, LANG_COOKIE)
-        .and_then(Lang::parse)
-        .unwrap_or_else(|| lang_of(&parts.headers, &app.settings()));
-    let unreadable = |status| {
-        let msg = t(lang, "console-form-has-errors");
-        login_page(&app, lang, "/console/", "", Some(msg), status, secure)
-    };
-    let Ok(bytes) = axum::body::to_bytes(body, app.config.max_body_bytes).await else {
-        return unreadable(StatusCode::PAYLOAD_TOO_LARGE);
-    };
-    let Ok(f) = decode_pairs::<LoginForm>(&bytes, false, "body") else {
-        return unreadable(StatusCode::UNPROCESSABLE_ENTITY);
-    };
-    let expected = cookie(&parts.headers, PRELOGIN_COOKIE);
-    if expected.is_none() || f.csrf.as_deref() != expected {
-        return csrf_refused(lang);
-    }
-    let next = safe_next(f.next.as_deref()).to_owned();
-    let username = f.username.unwrap_or_default();
-    let password = f.password.unwrap_or_default();
-    let refused = |msg: String, status: StatusCode| {
-        login_page(&app, lang, &next, &username, Some(msg), status, secure)
-    };
-    match svc::login(&app, &username, &password, addr.as_deref()).await {
+    let (lang, secure) = (p.lang, p.secure);
+    let next = safe_next(p.next.as_deref()).to_owned();
+    match svc::login(&app, &p.username, &p.password, p.addr.as_deref()).await {
         Ok(login) => {
             let lang = match svc::language(&app, &login.user.actor).await {
                 Ok(Some(l)) => l,
@@ -182,46 +141,15 @@ pub async fn submit(State(app): State<AppState>, req: Request) -> Response {
             );
             h.append(
                 header::SET_COOKIE,
-                set_cookie(LANG_COOKIE, lang.code(), 31_536_000, false, secure),
-            );
-            h.append(
-                header::SET_COOKIE,
                 set_cookie(PRELOGIN_COOKIE, "", 0, true, secure),
             );
             h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            signin::remember_lang(&mut res, lang, secure);
             res
         }
-        Err(AppError::TooManyRequests { retry_after }) => refused(
-            t_args(
-                lang,
-                "console-too-many",
-                &[(
-                    "seconds",
-                    Arg::Number(i64::try_from(retry_after).unwrap_or(i64::MAX)),
-                )],
-            ),
-            StatusCode::TOO_MANY_REQUESTS,
-        ),
-        Err(AppError::Overloaded { retry_after, .. }) => refused(
-            t_args(
-                lang,
-                "console-too-many",
-                &[(
-                    "seconds",
-                    Arg::Number(i64::try_from(retry_after).unwrap_or(i64::MAX)),
-                )],
-            ),
-            StatusCode::SERVICE_UNAVAILABLE,
-        ),
-        Err(AppError::Unauthorized(_)) => {
-            refused(t(lang, "console-login-failed"), StatusCode::UNAUTHORIZED)
-        }
         Err(e) => {
-            tracing::error!(error = %e, "console sign-in failed");
-            refused(
-                t(lang, "console-internal-error"),
-                StatusCode::INTERNAL_SERVER_ERROR,
-            )
+            let (status, msg) = signin::refusal(lang, &e, "console-login-failed");
+            login_page(&app, lang, &next, &p.username, Some(msg), status, secure)
         }
     }
 }

@@ -201,19 +201,12 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Posted<T> {
         let bytes = Bytes::from_request(Request::from_parts(parts.clone(), body), app)
             .await
             .map_err(IntoResponse::into_response)?;
-        let mut sent = parts
+        let header = parts
             .headers
             .get(CSRF_HEADER)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let mut rest = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in form_urlencoded::parse(&bytes) {
-            if k == CSRF_FIELD {
-                sent.get_or_insert_with(|| v.into_owned());
-            } else {
-                rest.append_pair(&k, &v);
-            }
-        }
+        let (sent, rest) = crate::http::signin::split_csrf(&bytes, header);
         if !sent.is_some_and(|s| constant_time_eq(s.as_bytes(), ctx.csrf.as_bytes())) {
             tracing::warn!(
                 path = parts.uri.path(),
@@ -221,7 +214,6 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Posted<T> {
             );
             return Err(csrf_refused(ctx.lang));
         }
-        let rest = rest.finish();
         Ok(Posted {
             ctx,
             form: decode_pairs(rest.as_bytes(), false, "body"),

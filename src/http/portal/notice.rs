@@ -13,7 +13,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{DOCTYPE, Markup, html};
 use serde::Deserialize;
 
-use super::session::visitor_lang;
 use crate::app::AppState;
 use crate::domain::billing::online::Gateway;
 use crate::domain::ids::InvoiceId;
@@ -43,7 +42,7 @@ impl Ctx {
     fn new(app: &AppState, headers: &HeaderMap) -> Ctx {
         let settings = app.settings();
         Ctx {
-            lang: visitor_lang(headers, &settings, None),
+            lang: crate::http::signin::visitor_lang(headers, &settings, None),
             currency: Currency::parse(&settings.currency).unwrap_or(Currency::Idr),
             provider: settings.provider_name.clone(),
         }

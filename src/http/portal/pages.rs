@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{DOCTYPE, Markup, html};
 use serde::Deserialize;
 
-use super::session::{PORTAL_COOKIE, PortalCtx, Posted, portal_cookie, visitor_lang};
+use super::session::{PORTAL_COOKIE, PortalCtx, Posted, portal_cookie};
 use crate::app::AppState;
 use crate::domain::billing::collection::OwnPromise;
 use crate::domain::billing::invoice::{Invoice, InvoiceStatus};
@@ -15,12 +15,11 @@ use crate::domain::billing::online::{AttemptStatus, Gateway};
 use crate::domain::billing::subscription::Status;
 use crate::domain::ids::{InvoiceId, PaymentId};
 use crate::domain::money::Money;
-use crate::http::console::session::{
-    CSRF_FIELD, LANG_COOKIE, cookie, csrf_refused, secure, set_cookie,
-};
+use crate::http::console::session::{CSRF_FIELD, LANG_COOKIE, secure, set_cookie};
 use crate::http::console::ui::{self, head, html_response};
-use crate::http::extract::{ClientAddr, Query, decode_pairs};
+use crate::http::extract::Query;
 use crate::http::pdf::{self, DocumentQuery};
+use crate::http::signin;
 use crate::i18n::format::{DateStyle, format_date, format_money};
 use crate::i18n::{Arg, Catalog, Lang, t, t_args};
 use crate::service::AppError;
@@ -217,68 +216,32 @@ pub async fn login_form(State(app): State<AppState>, req: Request) -> Response {
         .await
         .unwrap_or(Query(LoginQuery::default()));
     let secure = secure(&parts, &app);
-    let chosen = q.lang.as_deref().and_then(Lang::parse);
-    let lang = chosen.unwrap_or_else(|| visitor_lang(&parts.headers, &app.settings(), None));
+    let (lang, chosen) = signin::page_lang(q.lang.as_deref(), &parts.headers, &app.settings());
     let next = safe_next(q.next.as_deref()).to_owned();
     let mut res = login_page(&app, lang, &next, "", None, StatusCode::OK, secure);
-    if let Some(l) = chosen {
-        res.headers_mut().append(
-            header::SET_COOKIE,
-            set_cookie(LANG_COOKIE, l.code(), 31_536_000, false, secure),
-        );
+    if chosen {
+        signin::remember_lang(&mut res, lang, secure);
     }
     res
 }
 
-#[derive(Deserialize)]
-pub struct LoginForm {
-    username: Option<String>,
-    password: Option<String>,
-    next: Option<String>,
-    #[serde(rename = "_csrf")]
-    csrf: Option<String>,
-}
-
 /// `POST /portal/login`: the PPP secret's name and password.
 pub async fn login_submit(State(app): State<AppState>, req: Request) -> Response {
-    let (mut parts, body) = req.into_parts();
-    let ClientAddr(addr) = match ClientAddr::from_request_parts(&mut parts, &app).await {
-        Ok(a) => a,
-        Err(e) => match e {},
-    };
-    let secure = secure(&parts, &app);
-    let lang = visitor_lang(&parts.headers, &app.settings(), None);
-    let unreadable = |status| {
-        let msg = t(lang, "console-form-has-errors");
-        login_page(&app, lang, "/portal/", "", Some(msg), status, secure)
-    };
-    let Ok(bytes) = axum::body::to_bytes(body, app.config.max_body_bytes).await else {
-        return unreadable(StatusCode::PAYLOAD_TOO_LARGE);
-    };
-    let Ok(f) = decode_pairs::<LoginForm>(&bytes, false, "body") else {
-        return unreadable(StatusCode::UNPROCESSABLE_ENTITY);
-    };
-    let expected = cookie(&parts.headers, PRELOGIN_COOKIE);
-    if expected.is_none() || f.csrf.as_deref() != expected {
-        return csrf_refused(lang);
-    }
-    let next = safe_next(f.next.as_deref()).to_owned();
-    let username = f.username.unwrap_or_default();
-    let password = f.password.unwrap_or_default();
-    let refused = |msg: String, status: StatusCode| {
-        login_page(&app, lang, &next, &username, Some(msg), status, secure)
-    };
-    let too_many = |retry_after: u64| {
-        t_args(
+    let p = match signin::read(&app, req, PRELOGIN_COOKIE).await {
+        Ok(p) => p,
+        Err(signin::Unread::Refused(r)) => return r,
+        Err(signin::Unread::Unreadable {
             lang,
-            "console-too-many",
-            &[(
-                "seconds",
-                Arg::Number(i64::try_from(retry_after).unwrap_or(i64::MAX)),
-            )],
-        )
+            secure,
+            status,
+        }) => {
+            let msg = t(lang, "console-form-has-errors");
+            return login_page(&app, lang, "/portal/", "", Some(msg), status, secure);
+        }
     };
-    match svc::login(&app, username.trim(), &password, addr.as_deref()).await {
+    let (lang, secure) = (p.lang, p.secure);
+    let next = safe_next(p.next.as_deref()).to_owned();
+    match svc::login(&app, p.username.trim(), &p.password, p.addr.as_deref()).await {
         Ok(login) => {
             let ttl = (login.client.expires_at - chrono::Utc::now())
                 .num_seconds()
@@ -299,18 +262,9 @@ pub async fn login_submit(State(app): State<AppState>, req: Request) -> Response
             );
             res
         }
-        Err(AppError::TooManyRequests { retry_after }) => {
-            refused(too_many(retry_after), StatusCode::TOO_MANY_REQUESTS)
-        }
-        Err(AppError::Unauthorized(_)) => {
-            refused(t(lang, "portal-login-failed"), StatusCode::UNAUTHORIZED)
-        }
         Err(e) => {
-            tracing::error!(error = %e, "portal sign-in failed");
-            refused(
-                t(lang, "console-internal-error"),
-                StatusCode::INTERNAL_SERVER_ERROR,
-            )
+            let (status, msg) = signin::refusal(lang, &e, "portal-login-failed");
+            login_page(&app, lang, &next, &p.username, Some(msg), status, secure)
         }
     }
 }

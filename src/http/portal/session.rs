@@ -9,18 +9,17 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::HeaderValue;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
 use crate::app::AppState;
 use crate::domain::settings::Settings;
-use crate::http::console::session::{
-    CSRF_FIELD, LANG_COOKIE, cookie, csrf_refused, lang_of, secure,
-};
+use crate::http::console::session::{cookie, csrf_refused, secure};
 use crate::http::extract::decode_pairs;
+use crate::http::signin;
 use crate::i18n::Lang;
 use crate::i18n::format::Currency;
 use crate::security::constant_time_eq;
@@ -35,21 +34,6 @@ pub fn portal_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> Hea
         c.push_str("; Secure");
     }
     HeaderValue::from_str(&c).expect("cookie values are ASCII tokens")
-}
-
-/// The language of a client's page: the one they chose here (the language cookie), else
-/// `preferred` (their messages' language), else their browser's, else the provider's default.
-pub fn visitor_lang(headers: &HeaderMap, settings: &Settings, preferred: Option<&str>) -> Lang {
-    cookie(headers, LANG_COOKIE)
-        .and_then(Lang::parse)
-        .or_else(|| preferred.and_then(Lang::parse))
-        .or_else(|| {
-            headers
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(Lang::from_accept_language)
-        })
-        .unwrap_or_else(|| lang_of(headers, settings))
 }
 
 pub fn csrf_token(app: &AppState, session_token: &str) -> String {
@@ -95,7 +79,7 @@ impl FromRequestParts<AppState> for PortalCtx {
         };
         let settings = app.settings();
         Ok(PortalCtx {
-            lang: visitor_lang(&parts.headers, &settings, client.language.as_deref()),
+            lang: signin::visitor_lang(&parts.headers, &settings, client.language.as_deref()),
             currency: Currency::parse(&settings.currency).unwrap_or(Currency::Idr),
             csrf: csrf_token(app, token),
             secure: secure(parts, app),
@@ -125,15 +109,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Posted<T> {
         let bytes = Bytes::from_request(Request::from_parts(parts.clone(), body), app)
             .await
             .map_err(IntoResponse::into_response)?;
-        let mut sent = None;
-        let mut rest = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in form_urlencoded::parse(&bytes) {
-            if k == CSRF_FIELD {
-                sent.get_or_insert_with(|| v.into_owned());
-            } else {
-                rest.append_pair(&k, &v);
-            }
-        }
+        let (sent, rest) = signin::split_csrf(&bytes, None);
         if !sent.is_some_and(|s: String| constant_time_eq(s.as_bytes(), ctx.csrf.as_bytes())) {
             tracing::warn!(
                 path = parts.uri.path(),
@@ -141,7 +117,6 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Posted<T> {
             );
             return Err(csrf_refused(ctx.lang));
         }
-        let rest = rest.finish();
         Ok(Posted {
             ctx,
             form: decode_pairs(rest.as_bytes(), false, "body"),
