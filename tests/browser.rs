@@ -765,3 +765,64 @@ async fn the_portal_on_a_phone_in_chromium() {
     b.close().await;
     drop(driver);
 }
+
+/// The notice page on a phone (390 px): a client cut off on a router in `isolate` mode, dialled
+/// in on the isolation profile from this machine's address, opens any page and meets the notice
+/// page with their name and what they owe, and starts paying through the Midtrans stand-in.
+/// Screenshots `notice-*` at both widths, axe-core on each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_notice_page_on_a_phone_in_chromium() {
+    use common::gateways::{Gateways, app_with};
+    if !tools_present() {
+        return;
+    }
+    let gateways = Gateways::default();
+    let Some(app) = app_with(Backend::Sqlite, &gateways).await else {
+        return;
+    };
+    let admin = app.admin().await;
+    let sim = simulator(&app, &admin).await;
+    let router = app.get("/routers", &admin).await.expect(200).json["data"][0]["router_id"]
+        .as_i64()
+        .unwrap();
+    app.put(
+        &format!("/routers/{router}"),
+        &admin,
+        r#"{"suspend_mode":"isolate","isolation_profile":"isolir"}"#,
+    )
+    .await
+    .expect(200);
+    let plan = app.create_plan(&admin, "Home-10M", "150000").await;
+    let day = |n: i64| common::day(n).to_string();
+    let client = app.create_client(&admin, "Budi Santoso", "budi").await;
+    let sub = app
+        .subscribe(&admin, client, plan, &day(-40), &day(-20))
+        .await;
+    app.generate(&admin, &day(-24)).await;
+    let invoice = app.invoices_of(&admin, sub).await[0]["invoice_id"]
+        .as_i64()
+        .unwrap();
+    app.billing_run(&admin, common::day(0)).await;
+    let base = serve(&app).await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while sim.state().secret("budi").map(|s| s["profile"].clone()) != Some("isolir".into()) {
+        assert!(Instant::now() < deadline, "budi was not isolated");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // He dials in again on the isolation profile; the browser runs on this machine.
+    sim.state()
+        .connect_session("budi", "127.0.0.1", "AA:BB:CC:00:00:01");
+    let driver = Driver::start().await;
+    let b = Browser::open(&driver, base).await;
+    b.viewport(390, 844).await;
+    b.goto("/notice").await;
+    b.wait_text("#notice-who", "Budi Santoso").await;
+    b.wait_text("#notice-owed", "150.000").await;
+    b.record("notice").await;
+    b.click(&format!("#notice-pay-{invoice}-midtrans")).await;
+    let href = b.attr("#continue-payment", "href").await.unwrap();
+    assert!(href.contains("snap/v4/redirection/tok-MN-"), "{href}");
+    b.record("notice-pay").await;
+    b.close().await;
+    drop(driver);
+}

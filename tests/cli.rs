@@ -225,23 +225,20 @@ async fn generate_invoices_says_what_it_did_or_would_do() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn reconcile_exits_3_on_drift_it_did_not_repair() {
-    let sim = routeros::sim::Simulator::start(routeros::sim::SimConfig {
-        password: "Router-Pa55-word".into(),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
+/// A simulated router, and an app on SQLite (which the binary can open) with its admin.
+async fn with_simulator() -> (routeros::sim::SimHandle, TestApp, String) {
+    let sim = common::simulator().await;
     let app = TestApp::new(mikronet::storage::Backend::Sqlite)
         .await
         .unwrap();
     let admin = app.admin().await;
-    let body = format!(
-        r#"{{"name":"core","host":"127.0.0.1","port":{},"username":"admin","password":"Router-Pa55-word"}}"#,
-        sim.api_addr.port()
-    );
-    app.post("/routers", Some(&admin), &body).await.expect(201);
+    (sim, app, admin)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconcile_exits_3_on_drift_it_did_not_repair() {
+    let (sim, app, admin) = with_simulator().await;
+    app.add_router(&admin, &sim).await;
     // Registered but never provisioned: the router lacks the secret.
     app.create_client(&admin, "John Doe", "abc123").await;
     let dir = temp_dir();
@@ -269,28 +266,8 @@ async fn reconcile_exits_3_on_drift_it_did_not_repair() {
 /// no notice address, is refused with what to set.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn router_setup_prints_a_script_the_router_takes() {
-    let sim = routeros::sim::Simulator::start(routeros::sim::SimConfig {
-        password: "Router-Pa55-word".into(),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
-    let app = TestApp::new(mikronet::storage::Backend::Sqlite)
-        .await
-        .unwrap();
-    let admin = app.admin().await;
-    let body = format!(
-        r#"{{"name":"tower-2","host":"127.0.0.1","port":{},"username":"admin","password":"Router-Pa55-word"}}"#,
-        sim.api_addr.port()
-    );
-    let router = app
-        .post("/routers", Some(&admin), &body)
-        .await
-        .expect(201)
-        .json["data"]["router_id"]
-        .as_i64()
-        .unwrap()
-        .to_string();
+    let (sim, app, admin) = with_simulator().await;
+    let router = app.add_router(&admin, &sim).await.to_string();
     let dir = temp_dir();
     let url = app.app.config.database_url.clone();
     let mut env = vec![
