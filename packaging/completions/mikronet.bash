@@ -49,6 +49,9 @@ _mikronet() {
             mikronet,rotate-key)
                 cmd="mikronet__subcmd__rotate__subcmd__key"
                 ;;
+            mikronet,router-setup)
+                cmd="mikronet__subcmd__router__subcmd__setup"
+                ;;
             mikronet,serve)
                 cmd="mikronet__subcmd__serve"
                 ;;
@@ -71,7 +74,7 @@ _mikronet() {
 
     case "${cmd}" in
         mikronet)
-            opts="-h -V --config --help --version serve migrate check-config create-admin provision reconcile generate-invoices rotate-key backup restore import audit"
+            opts="-h -V --config --help --version serve migrate check-config create-admin provision reconcile router-setup generate-invoices rotate-key backup restore import audit"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -376,6 +379,28 @@ _mikronet() {
             fi
             case "${prev}" in
                 --new-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mikronet__subcmd__router__subcmd__setup)
+            opts="-h --router --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --router)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -33,6 +33,7 @@ complete -c mikronet -n "__fish_mikronet_needs_command" -f -a "check-config" -d 
 complete -c mikronet -n "__fish_mikronet_needs_command" -f -a "create-admin" -d 'Create an admin user; the password is read from standard input or a prompt'
 complete -c mikronet -n "__fish_mikronet_needs_command" -f -a "provision" -d 'Apply the queued router changes that are due, then exit'
 complete -c mikronet -n "__fish_mikronet_needs_command" -f -a "reconcile" -d 'Compare routers\' PPP secrets with the database and report drift (exit code 3 when drift is found and not repaired)'
+complete -c mikronet -n "__fish_mikronet_needs_command" -f -a "router-setup" -d 'Print the RouterOS script that sends a router\'s cut-off clients to the notice page (isolation profile, address lists, NAT redirect, walled garden); reconcile then checks it is in place'
 complete -c mikronet -n "__fish_mikronet_needs_command" -f -a "generate-invoices" -d 'Generate the invoices due (the original system\'s cron job), then cut off subscriptions unpaid past their due date and grace. Safe to run any number of times'
 complete -c mikronet -n "__fish_mikronet_needs_command" -f -a "rotate-key" -d 'Make a new secret key and re-seal every stored password under it, in one transaction. Stop every server first; give each the new key before starting it again'
 complete -c mikronet -n "__fish_mikronet_needs_command" -f -a "backup" -d 'SQLite: write a consistent copy of the database to FILE while servers keep running (MariaDB/PostgreSQL: names their own tools and exits 2)'
@@ -56,6 +57,9 @@ complete -c mikronet -n "__fish_mikronet_using_subcommand reconcile" -l router -
 complete -c mikronet -n "__fish_mikronet_using_subcommand reconcile" -l config -d 'Configuration file (TOML); environment variables MIKRONET_* override it' -r -F
 complete -c mikronet -n "__fish_mikronet_using_subcommand reconcile" -l apply -d 'Repair our secrets (secrets we did not create are left alone)'
 complete -c mikronet -n "__fish_mikronet_using_subcommand reconcile" -s h -l help -d 'Print help'
+complete -c mikronet -n "__fish_mikronet_using_subcommand router-setup" -l router -d 'The router (its id in GET /routers)' -r
+complete -c mikronet -n "__fish_mikronet_using_subcommand router-setup" -l config -d 'Configuration file (TOML); environment variables MIKRONET_* override it' -r -F
+complete -c mikronet -n "__fish_mikronet_using_subcommand router-setup" -s h -l help -d 'Print help'
 complete -c mikronet -n "__fish_mikronet_using_subcommand generate-invoices" -l date -d 'The run\'s date (default: today in the configured time zone); any date' -r
 complete -c mikronet -n "__fish_mikronet_using_subcommand generate-invoices" -l config -d 'Configuration file (TOML); environment variables MIKRONET_* override it' -r -F
 complete -c mikronet -n "__fish_mikronet_using_subcommand generate-invoices" -l dry-run -d 'Report what would be created, and save nothing'
