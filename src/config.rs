@@ -541,11 +541,11 @@ impl Config {
                 || h.len() > 253
                 || !h
                     .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'/'))
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.'))
             {
                 bad(
                     "walled_garden",
-                    "must list host names or IPv4 addresses (with an optional /prefix), separated by commas",
+                    "must list host names or IPv4 addresses, separated by commas",
                 );
                 break;
             }
@@ -761,14 +761,15 @@ impl Config {
     }
 
     /// Where routers send cut-off clients' web requests: `notice_address`, else `notice_listen`
-    /// when it names one IPv4 address; `None` when neither does.
+    /// when it names one IPv4 address a router can reach (not 0.0.0.0, not loopback); `None`
+    /// when neither does.
     pub fn notice_target(&self) -> Option<std::net::SocketAddrV4> {
         match self.notice_address.trim() {
             "" => self
                 .notice_listen
                 .parse::<std::net::SocketAddrV4>()
                 .ok()
-                .filter(|a| !a.ip().is_unspecified()),
+                .filter(|a| !a.ip().is_unspecified() && !a.ip().is_loopback()),
             a => a.parse().ok(),
         }
     }

@@ -65,6 +65,10 @@ async fn a_cut_off_client_meets_the_notice_page_and_pays(backend: Backend) {
     )
     .await
     .expect(200);
+    // An isolation profile made by hand before, listing nobody: the router sync gives it the list.
+    sim.state()
+        .add_profile("isolir", Some("512k/512k"))
+        .unwrap();
     let plan = app.create_plan(&admin, "Home-10M", "150000").await;
     let mut invoices = Vec::new();
     for (name, ppp) in [("Budi Santoso", "budi"), ("Siti Aminah", "siti")] {
@@ -99,6 +103,10 @@ async fn a_cut_off_client_meets_the_notice_page_and_pays(backend: Backend) {
     assert_eq!(secret["disabled"], "false");
     let profile = sim.state().profile("isolir").unwrap();
     assert_eq!(profile["address-list"], "mikronet-isolated");
+    assert_eq!(
+        profile["rate-limit"], "512k/512k",
+        "the rest of it is left as it was"
+    );
     sim.state()
         .connect_session("budi", "10.10.0.7", "AA:BB:CC:00:00:07");
     sim.state()
@@ -129,7 +137,11 @@ async fn a_cut_off_client_meets_the_notice_page_and_pays(backend: Backend) {
     let unknown = notice_from(&app, "10.10.0.99", Method::GET, "/notice", "").await;
     assert_eq!(unknown.status, 200);
     assert!(unknown.text.contains("notice-unknown"), "{}", unknown.text);
-    assert!(unknown.text.contains("href=\"/portal/\""));
+    assert!(
+        unknown
+            .text
+            .contains("href=\"https://billing.example.net/portal/\"")
+    );
     assert!(!unknown.text.contains("notice_token"));
 
     // A POST without Budi's token, from Siti's address with his, for Siti's invoice from his
@@ -220,28 +232,81 @@ async fn a_cut_off_client_meets_the_notice_page_and_pays(backend: Backend) {
     );
     assert_eq!(sim.state().secret("siti").unwrap()["profile"], "isolir");
 
-    // The notice listener: any other site's page leads to the notice page.
+    // Paid: whoever holds his address now sees nothing of his.
+    let page = notice_from(&app, "10.10.0.7", Method::GET, "/notice", "").await;
+    assert!(page.text.contains("notice-restoring"), "{}", page.text);
+    assert!(!page.text.contains("Budi"), "{}", page.text);
+
+    // An address live on two isolating routers (a shared pool) is nobody's.
+    let sim2 = common::simulator().await;
+    let body = format!(
+        r#"{{"name":"core-2","host":"127.0.0.1","port":{},"transport":"api","username":"admin","password":"{}","suspend_mode":"isolate","isolation_profile":"isolir"}}"#,
+        sim2.api_addr.port(),
+        common::ROUTER_PASSWORD
+    );
+    app.post("/routers", Some(&admin), &body).await.expect(201);
+    sim.state()
+        .connect_session("siti", "10.10.0.20", "AA:BB:CC:00:00:20");
+    sim2.state()
+        .connect_session("someone", "10.10.0.20", "AA:BB:CC:00:00:21");
+    let page = notice_from(&app, "10.10.0.20", Method::GET, "/notice", "").await;
+    assert!(page.text.contains("notice-unknown"), "{}", page.text);
+    assert!(!page.text.contains("Siti"));
+    // IPv6 callers are nobody (PPP pools hand out IPv4), and cost no router a question.
+    let page = notice_from(&app, "[2001:db8::7]", Method::GET, "/notice", "").await;
+    assert!(page.text.contains("notice-unknown"));
+
+    // The notice listener: any other site's page leads to the notice address's own page, so
+    // nothing of the portal is ever kept under another site's name.
     let listener = mikronet::http::portal::notice_listener(app.app.clone());
-    let req = Request::builder()
-        .uri("/generate_204")
-        .header("host", "connectivitycheck.example.com")
-        .body(Body::empty())
-        .unwrap();
-    let r = tower::ServiceExt::oneshot(listener.clone(), req)
+    for (host, path) in [
+        ("connectivitycheck.example.com", "/generate_204"),
+        ("example.com", "/portal/login"),
+        ("example.com", "/"),
+    ] {
+        let req = Request::builder()
+            .uri(path)
+            .header("host", host)
+            .body(Body::empty())
+            .unwrap();
+        let r = tower::ServiceExt::oneshot(listener.clone(), req)
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 302, "{host}{path}");
+        assert_eq!(r.headers()["location"], format!("http://{NOTICE}/"));
+        assert_eq!(r.headers()["cache-control"], "no-store");
+    }
+    let under_ours = |path: &str| {
+        let mut req = Request::builder()
+            .uri(path)
+            .header("host", NOTICE)
+            .body(Body::empty())
+            .unwrap();
+        req.extensions_mut().insert(axum::extract::ConnectInfo(
+            "10.10.0.8:40000".parse::<std::net::SocketAddr>().unwrap(),
+        ));
+        req
+    };
+    let r = tower::ServiceExt::oneshot(listener.clone(), under_ours("/"))
         .await
         .unwrap();
-    assert_eq!(r.status(), 302);
-    assert_eq!(r.headers()["location"], "/");
-    assert_eq!(r.headers()["cache-control"], "no-store");
-    let mut req = Request::builder().uri("/").body(Body::empty()).unwrap();
-    req.extensions_mut().insert(axum::extract::ConnectInfo(
-        "10.10.0.8:40000".parse::<std::net::SocketAddr>().unwrap(),
-    ));
-    let r = tower::ServiceExt::oneshot(listener, req).await.unwrap();
     assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
     let body = axum::body::to_bytes(r.into_body(), 1 << 20).await.unwrap();
     let body = String::from_utf8_lossy(&body);
     assert!(body.contains("Siti Aminah"), "{body}");
+    let r = tower::ServiceExt::oneshot(listener.clone(), under_ours("/portal/login"))
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        200,
+        "the portal is served under the notice address"
+    );
+    let r = tower::ServiceExt::oneshot(listener, under_ours("/anything"))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 302);
 
     // Reconcile names what the router lacks of the isolation setup until the script is run.
     let report = app.reconcile(&admin, router).await;

@@ -47,7 +47,8 @@ portal-promise-used = You have already promised to pay this invoice once.
 ## The notice page a cut-off client meets instead of the site they asked for.
 portal-notice-title = Your internet service is paused
 portal-notice-paused = Your internet service is paused because an invoice is unpaid. Pay now and it comes back within a minute.
-portal-notice-restoring = Nothing is owed: your connection is being restored. If pages still do not open in a minute, switch your modem off and on again.
+portal-notice-restoring = Your connection is not paused, or it is being restored now. If pages still do not open in a minute, switch your modem off and on again.
 portal-notice-unknown = This page is for clients whose service is paused. Your connection was not recognised here; sign in to see your invoices.
 portal-notice-sign-in = Sign in to my account
 portal-notice-back = Back
+portal-notice-payment-being-made = Your payment page is being prepared. Go back and press the button again in a few seconds.

@@ -47,7 +47,8 @@ portal-promise-used = Anda sudah pernah berjanji bayar untuk tagihan ini.
 ## The notice page a cut-off client meets instead of the site they asked for.
 portal-notice-title = Layanan internet Anda dihentikan sementara
 portal-notice-paused = Layanan internet Anda dihentikan sementara karena ada tagihan yang belum dibayar. Bayar sekarang dan layanan aktif kembali dalam satu menit.
-portal-notice-restoring = Tidak ada tagihan: koneksi Anda sedang dipulihkan. Jika halaman belum terbuka dalam satu menit, matikan lalu nyalakan kembali modem Anda.
+portal-notice-restoring = Koneksi Anda tidak dihentikan, atau sedang dipulihkan sekarang. Jika halaman belum terbuka dalam satu menit, matikan lalu nyalakan kembali modem Anda.
 portal-notice-unknown = Halaman ini untuk pelanggan yang layanannya dihentikan sementara. Koneksi Anda tidak dikenali di sini; silakan masuk untuk melihat tagihan Anda.
 portal-notice-sign-in = Masuk ke akun saya
 portal-notice-back = Kembali
+portal-notice-payment-being-made = Halaman pembayaran Anda sedang disiapkan. Kembali dan tekan tombolnya lagi dalam beberapa detik.

@@ -40,6 +40,9 @@ pub struct Item {
     /// row.
     pub props: Vec<(&'static str, String)>,
     pub ident: usize,
+    /// The first `checked` properties are compared with the router's; the rest (a comment on
+    /// an item an operator may have made before) are only written.
+    pub checked: usize,
     /// A line of the script above the command, saying what it is for.
     pub note: Option<&'static str>,
 }
@@ -48,10 +51,17 @@ impl Item {
     fn new(menu: &'static str, ident: usize, props: Vec<(&'static str, String)>) -> Item {
         Item {
             menu,
+            checked: props.len(),
             props,
             ident,
             note: None,
         }
+    }
+
+    /// Only the first `n` properties are compared.
+    fn checked(mut self, n: usize) -> Item {
+        self.checked = n;
+        self
     }
 
     fn note(mut self, note: &'static str) -> Item {
@@ -66,6 +76,11 @@ impl Item {
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
         format!("{} {}", cli_menu(self.menu), id.join(" "))
+    }
+
+    /// The properties that find the item among its menu's rows.
+    pub fn identity(&self) -> &[(&'static str, String)] {
+        &self.props[..self.ident]
     }
 
     fn finds(&self, row: &HashMap<String, String>) -> bool {
@@ -122,18 +137,7 @@ impl Setup {
     /// Every item, in the order the script adds them.
     pub fn items(&self) -> Vec<Item> {
         let s = |v: &str| v.to_owned();
-        let mut out = vec![
-            Item::new(
-                "/ppp/profile",
-                1,
-                vec![
-                    ("name", self.profile.clone()),
-                    ("address-list", s(ISOLATED_LIST)),
-                    ("comment", s(PROFILE_COMMENT)),
-                ],
-            )
-            .note("the profile cut-off clients are moved to; RouterOS lists their addresses"),
-        ];
+        let mut out = Vec::new();
         let mut hosts = vec![self.notice.ip().to_string()];
         for h in &self.garden {
             if !hosts.contains(h) {
@@ -149,7 +153,8 @@ impl Setup {
                     ("address", h),
                     ("comment", s("mikronet:garden")),
                 ],
-            );
+            )
+            .checked(2);
             out.push(if i == 0 {
                 item.note("what cut-off clients may still reach: this server and the gateways")
             } else {
@@ -194,7 +199,7 @@ impl Setup {
                     ("action", s("accept")),
                 ],
             )
-            .note("names resolve, the garden passes, the rest is dropped (keep these four above your own forward accept rules)"),
+            .note("names resolve, the garden passes, the rest is dropped: these four go to the end of the chain; move them above your own forward accept rules (/ip firewall filter move)"),
         );
         out.push(forward(
             "mikronet:isolated-dns-tcp",
@@ -220,6 +225,21 @@ impl Setup {
                 ("action", s("drop")),
             ],
         ));
+        // Last: the router sync may have made it already (with the list), and `/import` stops
+        // at the first refusal.
+        out.push(
+            Item::new(
+                "/ppp/profile",
+                1,
+                vec![
+                    ("name", self.profile.clone()),
+                    ("address-list", s(ISOLATED_LIST)),
+                    ("comment", s(PROFILE_COMMENT)),
+                ],
+            )
+            .checked(2)
+            .note("the profile cut-off clients are moved to; RouterOS lists their addresses (refused when the router sync made it already)"),
+        );
         out
     }
 
@@ -233,8 +253,9 @@ impl Setup {
             self.notice
         );
         out.push_str(
-            "# Paste into the router's terminal, or /import it. An item that exists already is\n\
-             # refused by the router and can be left; `mikronet reconcile` reports what differs.\n",
+            "# Paste it into the router's terminal: each line runs on its own, and one whose item\n\
+             # exists already is refused while the others go on (`/import` would stop at it).\n\
+             # `mikronet reconcile` then reports anything still missing or different.\n",
         );
         let mut menu = "";
         for item in self.items() {
@@ -264,7 +285,7 @@ impl Setup {
                 out.push(format!("missing: {}", item.label()));
                 continue;
             };
-            let mut wrong: Vec<String> = item.props[item.ident..]
+            let mut wrong: Vec<String> = item.props[item.ident..item.checked]
                 .iter()
                 .filter(|(k, v)| row.get(*k).map(String::as_str).unwrap_or("") != v)
                 .map(|(k, v)| format!("{k} should be {v}"))
@@ -410,19 +431,19 @@ mod tests {
         assert_eq!(
             s.check(&rows),
             vec![
-                "differs: /ppp profile name=isolir: address-list should be mikronet-isolated, it is disabled",
                 "differs: /ip firewall nat comment=mikronet:notice: to-ports should be 8081",
                 "missing: /ip firewall filter comment=mikronet:isolated-drop",
+                "differs: /ppp profile name=isolir: address-list should be mikronet-isolated, it is disabled",
             ]
         );
         assert!(s.check(&HashMap::new()).len() == s.items().len());
         assert_eq!(
             s.menus(),
             vec![
-                "/ppp/profile",
                 "/ip/firewall/address-list",
                 "/ip/firewall/nat",
-                "/ip/firewall/filter"
+                "/ip/firewall/filter",
+                "/ppp/profile"
             ]
         );
     }

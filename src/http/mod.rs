@@ -148,19 +148,27 @@ pub fn routes_and_spec(app: &AppState) -> (Router<AppState>, utoipa::openapi::Op
 }
 
 pub fn router(app: AppState) -> Router {
-    let max_body = app.config.max_body_bytes;
     let (routes, spec) = routes_and_spec(&app);
     docs::publish(&spec);
     let routes = routes
         .merge(console::routes())
         .merge(portal::routes())
         .merge(portal::notice_routes());
-    let count = metrics::CountLayer(app.metrics.clone());
     let served = routes
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .with_state(app)
-        .layer(DefaultBodyLimit::max(max_body))
+        .with_state(app.clone());
+    let served = with_layers(served, &app);
+    // Before routing: `/reports/NAME.csv` is `/reports/NAME` asked for as CSV.
+    Router::new().fallback_service(tower::ServiceExt::map_request(served, reports::csv_suffix))
+}
+
+/// The layers every listener's routes are served through: the body limit, a caught panic's
+/// 500, the security headers, request logs and ids, and the request counts.
+pub(crate) fn with_layers(routes: Router, app: &AppState) -> Router {
+    let count = metrics::CountLayer(app.metrics.clone());
+    routes
+        .layer(DefaultBodyLimit::max(app.config.max_body_bytes))
         .layer(CatchPanicLayer::custom(panicked))
         .layer(axum::middleware::from_fn(headers::security_headers))
         .layer(
@@ -190,9 +198,7 @@ pub fn router(app: AppState) -> Router {
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, Sequential::new()))
         // Outermost: every answer is counted, a caught panic's 500 and a 413 included.
-        .layer(count);
-    // Before routing: `/reports/NAME.csv` is `/reports/NAME` asked for as CSV.
-    Router::new().fallback_service(tower::ServiceExt::map_request(served, reports::csv_suffix))
+        .layer(count)
 }
 
 /// Request ids: a random per-process prefix and a counter. Unique across restarts and

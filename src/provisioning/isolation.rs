@@ -25,13 +25,21 @@ pub async fn session_user(
 }
 
 /// What the router lacks of `setup` or holds otherwise, one line each (empty: in place).
+/// Each item is looked up by what identifies it (a firewall's other rules and address lists,
+/// however long, are not read).
 pub async fn check(
     api: &(impl RouterApi + ?Sized),
     setup: &Setup,
 ) -> Result<Vec<String>, routeros::Error> {
-    let mut rows = HashMap::new();
-    for menu in setup.menus() {
-        rows.insert(menu, api.print(menu, &[], &[]).await?);
+    let mut rows: HashMap<&str, Vec<_>> = HashMap::new();
+    for item in setup.items() {
+        let filters: Vec<(&str, &str)> = item
+            .identity()
+            .iter()
+            .map(|(k, v)| (*k, v.as_str()))
+            .collect();
+        let found = api.print(item.menu, &filters, &[]).await?;
+        rows.entry(item.menu).or_default().extend(found);
     }
     Ok(setup.check(&rows))
 }

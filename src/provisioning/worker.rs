@@ -431,8 +431,8 @@ async fn apply_router(app: &impl Context, work: RouterWork) -> (Vec<Outcome>, Ve
 
 /// Creates, from their plans, the profiles the desired secrets name that the router lacks
 /// (and the isolation profile, putting its sessions on the isolated address list, if the
-/// router's settings name one it lacks); each creation
-/// goes into `audited`.
+/// router's settings name one it lacks or one that lists nobody); each creation goes into
+/// `audited`.
 async fn ensure_profiles(
     api: &Api,
     router: &Router,
@@ -451,20 +451,29 @@ async fn ensure_profiles(
     if needed.is_empty() {
         return Ok(());
     }
-    let on_router: HashSet<String> = api
+    // Each profile on the router, with whether it puts its sessions on an address list.
+    let on_router: HashMap<String, bool> = api
         .list_profiles()
         .await?
         .into_iter()
-        .map(|p| p.name)
+        .map(|p| (p.name, p.address_list.is_some()))
         .collect();
-    for name in needed.into_iter().filter(|n| !on_router.contains(*n)) {
+    let isolation = router.settings.isolation_profile.as_deref();
+    // Missing ones; and the isolation profile when it lists nobody (made before it had to,
+    // or by hand): its clients' addresses go on the list the isolation setup redirects.
+    let wanted = needed.into_iter().filter(|n| match on_router.get(*n) {
+        None => true,
+        Some(listed) => Some(*n) == isolation && !listed,
+    });
+    for name in wanted {
         let result = match profiles.values().find(|p| p.name == name) {
             Some(p) => api.upsert_profile(&spec(p)).await,
-            None if router.settings.isolation_profile.as_deref() == Some(name) => {
-                // Its clients' addresses go on the list the isolation setup redirects.
-                let spec = ProfileSpec::new(name)
-                    .address_list(crate::domain::isolation::ISOLATED_LIST)
-                    .comment(crate::domain::isolation::PROFILE_COMMENT);
+            None if isolation == Some(name) => {
+                let mut spec =
+                    ProfileSpec::new(name).address_list(crate::domain::isolation::ISOLATED_LIST);
+                if !on_router.contains_key(name) {
+                    spec = spec.comment(crate::domain::isolation::PROFILE_COMMENT);
+                }
                 api.upsert_profile(&spec).await
             }
             // No plan names it: the secret's own write will report the router's refusal.

@@ -17,7 +17,7 @@ use super::AppError;
 use super::portal::{self, Home};
 use crate::app::App;
 use crate::domain::billing::online::Gateway;
-use crate::domain::client::Client;
+use crate::domain::client::{Client, Standing};
 use crate::domain::ids::InvoiceId;
 use crate::domain::router::SuspendMode;
 use crate::provisioning::isolation::session_user;
@@ -26,25 +26,37 @@ use crate::storage::repo::{clients, routers};
 use crate::tx;
 
 /// How long an address's owner is remembered: a browser asks for many pages at once, and
-/// every one of them reaches the notice page; a reconnected client has a new session.
-const REMEMBER: Duration = Duration::from_secs(20);
+/// every one of them reaches the notice page; short, as a pool hands an address to another
+/// client once its session ends.
+const REMEMBER: Duration = Duration::from_secs(10);
 /// The most addresses remembered; past it the memory starts again.
 const REMEMBERED: usize = 10_000;
 
-/// Who was found at each address lately.
-#[derive(Default)]
-pub struct Seen(Mutex<HashMap<IpAddr, (Instant, Option<Client>)>>);
+/// Who was found at each address lately, and the turns to look one up.
+pub struct Seen {
+    found: Mutex<HashMap<IpAddr, (Instant, Option<Client>)>>,
+    lookups: tokio::sync::Semaphore,
+}
+
+impl Default for Seen {
+    fn default() -> Self {
+        Seen {
+            found: Mutex::default(),
+            lookups: tokio::sync::Semaphore::new(LOOKUPS),
+        }
+    }
+}
 
 impl Seen {
     fn get(&self, ip: IpAddr) -> Option<Option<Client>> {
-        let map = self.0.lock();
+        let map = self.found.lock();
         map.get(&ip)
             .filter(|(at, _)| at.elapsed() < REMEMBER)
             .map(|(_, c)| c.clone())
     }
 
     fn put(&self, ip: IpAddr, c: Option<Client>) {
-        let mut map = self.0.lock();
+        let mut map = self.found.lock();
         if map.len() >= REMEMBERED {
             map.clear();
         }
@@ -52,9 +64,29 @@ impl Seen {
     }
 }
 
-/// The client whose live PPP session has `ip` on a router in `isolate` mode. A router that
-/// cannot be asked is skipped (and logged): the page then says it does not know the address.
+/// How many routers' session lists are read at once (each new address asks every isolating
+/// router): a flood of addresses waits here rather than loading the routers.
+const LOOKUPS: usize = 2;
+
+/// The client whose live PPP session has `ip` on a router in `isolate` mode. Only IPv4
+/// addresses are looked up (PPP pools hand out IPv4; an IPv6 caller is nobody here). When
+/// the address is live on more than one router (routers often share a private pool) it is
+/// nobody's: the page must never show one client another's bills. A router that cannot be
+/// asked is skipped (and logged).
 pub async fn identify(app: &App, ip: IpAddr) -> Result<Option<Client>, AppError> {
+    let ip = ip.to_canonical();
+    if !ip.is_ipv4() {
+        return Ok(None);
+    }
+    if let Some(known) = app.notice_seen.get(ip) {
+        return Ok(known);
+    }
+    let _turn = app
+        .notice_seen
+        .lookups
+        .acquire()
+        .await
+        .map_err(|_| AppError::Internal("the notice page's lookups are closed".into()))?;
     if let Some(known) = app.notice_seen.get(ip) {
         return Ok(known);
     }
@@ -63,7 +95,7 @@ pub async fn identify(app: &App, ip: IpAddr) -> Result<Option<Client>, AppError>
         .into_iter()
         .filter(|r| r.settings.suspend_mode == SuspendMode::Isolate)
         .collect();
-    let mut found = None;
+    let mut holders = Vec::new();
     for r in isolating {
         let user = match app.connections.get(&r, &app.secrets).await {
             Ok(api) => session_user(api.as_ref(), ip)
@@ -71,24 +103,28 @@ pub async fn identify(app: &App, ip: IpAddr) -> Result<Option<Client>, AppError>
                 .map_err(|e| e.summary()),
             Err(e) => Err(e.to_string()),
         };
-        let name = match user {
-            Ok(Some(name)) => name,
-            Ok(None) => continue,
+        match user {
+            Ok(Some(name)) => holders.push((r.id, name)),
+            Ok(None) => {}
             Err(e) => {
-                app.connections.drop_router(r.id);
                 tracing::warn!(router_id = %r.id, error = %e, "notice page: cannot ask the router who has an address");
-                continue;
             }
-        };
-        let rid = r.id;
-        found = tx!(app, read, |ex| clients::with_secret_names(ex, &[name]))
-            .await?
-            .into_iter()
-            .find(|c| c.router_id == Some(rid));
-        if found.is_some() {
-            break;
         }
     }
+    let found = match holders.as_slice() {
+        [(rid, name)] => {
+            let (rid, names) = (*rid, vec![name.clone()]);
+            tx!(app, read, |ex| clients::with_secret_names(ex, &names))
+                .await?
+                .into_iter()
+                .find(|c| c.router_id == Some(rid))
+        }
+        [] => None,
+        more => {
+            tracing::warn!(%ip, routers = more.len(), "notice page: the address is live on several routers; shown as nobody's");
+            None
+        }
+    };
     app.notice_seen.put(ip, found.clone());
     Ok(found)
 }
@@ -101,13 +137,29 @@ pub fn actor(c: &Client) -> String {
         .collect()
 }
 
-/// The notice page of the client at `ip`: what the portal's home shows, or `None` when the
-/// address is nobody's (or the client's session has already been restored).
-pub async fn page(app: &App, ip: IpAddr) -> Result<Option<Home>, AppError> {
+/// What the notice page shows the caller at an address.
+pub enum Notice {
+    /// Nobody we know of (or an address live on several routers).
+    Unknown,
+    /// A client who is not cut off (they paid, and their session is about to be restored;
+    /// or the address is theirs while they are active): nothing about them is shown.
+    NotCutOff,
+    /// A cut-off client: what they owe and can pay.
+    CutOff(Box<Home>),
+}
+
+/// The notice page of the caller at `ip`. A client's own things are shown only while they are
+/// cut off, which is when the router sends them here.
+pub async fn page(app: &App, ip: IpAddr) -> Result<Notice, AppError> {
     let Some(c) = identify(app, ip).await? else {
-        return Ok(None);
+        return Ok(Notice::Unknown);
     };
-    portal::home_of(app, c.id).await.map(Some)
+    let home = portal::home_of(app, c.id).await?;
+    Ok(if home.standing == Standing::Suspended {
+        Notice::CutOff(Box::new(home))
+    } else {
+        Notice::NotCutOff
+    })
 }
 
 /// Starts paying one of the client's open invoices online (the client as [`identify`] found

@@ -47,24 +47,63 @@ pub fn notice_routes() -> Router<AppState> {
 }
 
 /// What `notice_listen` serves, where routers send cut-off clients' web requests (any site,
-/// any path): the notice page at `/`, every other path sent there, and the portal with the
-/// style sheet, so a client can also sign in from here.
+/// any path). The requests arrive under the name of the site the client asked for, which must
+/// not become the notice page's or the portal's: the browser would keep a portal cookie for
+/// that site and send it there once the client is back online. So a request for any host but
+/// the notice address (`notice_address`) is sent there, to `/`; under it, the notice page is at
+/// `/`, with the portal and the style sheet, and any other path is sent to `/`. Without a
+/// notice address, the notice page is answered under any name, and the portal is not served.
 pub fn notice_listener(app: AppState) -> axum::Router {
-    Router::new()
+    let target = app.config.notice_target();
+    let mut routes = Router::new()
         .route("/", get(notice::page))
         .merge(notice_routes())
-        .merge(routes())
-        .merge(crate::http::console::asset_routes())
-        .fallback(|| async {
-            // A redirected request to another site's page: not to be remembered as that page.
-            (
-                StatusCode::FOUND,
-                [
-                    (header::LOCATION, HeaderValue::from_static("/")),
-                    (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-                ],
-            )
-                .into_response()
-        })
-        .with_state(app)
+        .merge(crate::http::console::asset_routes());
+    if target.is_some() {
+        routes = routes.merge(self::routes());
+    }
+    let home = match target {
+        Some(t) => format!("http://{t}/"),
+        None => "/".to_owned(),
+    };
+    let to_home = {
+        let home = home.clone();
+        move || {
+            let home = home.clone();
+            async move { found(&home) }
+        }
+    };
+    let routes = routes.fallback(to_home).with_state(app.clone());
+    let routes = crate::http::with_layers(routes, &app);
+    match target {
+        Some(t) => routes.layer(axum::middleware::from_fn(
+            move |req: axum::extract::Request, next: axum::middleware::Next| {
+                let home = home.clone();
+                async move {
+                    let ours = req
+                        .headers()
+                        .get(header::HOST)
+                        .and_then(|h| h.to_str().ok())
+                        .is_some_and(|h| h.eq_ignore_ascii_case(&t.to_string()));
+                    if ours {
+                        next.run(req).await
+                    } else {
+                        found(&home)
+                    }
+                }
+            },
+        )),
+        None => routes,
+    }
+}
+
+/// `302` to `to`, not to be remembered: the same name leads elsewhere once the client is back.
+fn found(to: &str) -> axum::response::Response {
+    let mut res = StatusCode::FOUND.into_response();
+    let h = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(to) {
+        h.insert(header::LOCATION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
 }

@@ -36,6 +36,8 @@ struct Ctx {
     lang: Lang,
     currency: Currency,
     provider: String,
+    /// Where the portal is: `public_url`'s when set, else this listener's.
+    portal: String,
 }
 
 impl Ctx {
@@ -45,6 +47,11 @@ impl Ctx {
             lang: crate::http::signin::visitor_lang(headers, &settings, None),
             currency: Currency::parse(&settings.currency).unwrap_or(Currency::Idr),
             provider: settings.provider_name.clone(),
+            portal: if app.config.public_url.trim().is_empty() {
+                "/portal/".to_owned()
+            } else {
+                format!("{}/portal/", app.config.public_base())
+            },
         }
     }
 
@@ -65,7 +72,7 @@ impl Ctx {
                         main #main {
                             h1 { (self.provider) }
                             section.card #notice { (body) }
-                            p { a.button #notice-portal href="/portal/" { (t(lang, "portal-notice-sign-in")) } }
+                            p { a.button #notice-portal href=(self.portal) { (t(lang, "portal-notice-sign-in")) } }
                         }
                     }
                 }
@@ -95,28 +102,27 @@ pub async fn page(
     let ctx = Ctx::new(&app, &headers);
     let lang = ctx.lang;
     let found = match ip {
-        Some(ip) => svc::page(&app, ip).await.map(|h| h.map(|h| (ip, h))),
-        None => Ok(None),
+        Some(ip) => svc::page(&app, ip).await.map(|n| (ip, n)),
+        None => Ok((std::net::Ipv4Addr::UNSPECIFIED.into(), svc::Notice::Unknown)),
     };
     let (ip, home) = match found {
-        Ok(Some(found)) => found,
-        Ok(None) => {
+        Ok((ip, svc::Notice::CutOff(home))) if !home.open.is_empty() => (ip, home),
+        Ok((_, svc::Notice::Unknown)) => {
             return ctx.frame(
                 StatusCode::OK,
                 html! { p #notice-unknown { (t(lang, "portal-notice-unknown")) } },
             );
         }
+        // Not cut off, or cut off with nothing left open: being restored. Nothing of theirs
+        // is shown to whoever holds the address.
+        Ok(_) => {
+            return ctx.frame(
+                StatusCode::OK,
+                html! { p #notice-restoring { (t(lang, "portal-notice-restoring")) } },
+            );
+        }
         Err(e) => return ctx.refusal(&e),
     };
-    if home.open.is_empty() {
-        return ctx.frame(
-            StatusCode::OK,
-            html! {
-                h2 { (t_args(lang, "portal-hello", &[("name", Arg::from(home.client.name.as_str()))])) }
-                p #notice-restoring { (t(lang, "portal-notice-restoring")) }
-            },
-        );
-    }
     let form_token = token(&app, ip, home.client.id);
     let gateways = app.gateways.available();
     let bank = app.config.portal_bank_transfer.trim();
@@ -204,10 +210,16 @@ pub async fn pay(
         Ok(a) => ctx.frame(
             StatusCode::OK,
             html! {
-                p { (t(lang, "portal-payment-waiting")) }
-                p { a.button.primary.big #continue-payment href=(a.pay_url.as_deref().unwrap_or("/notice")) rel="noreferrer" {
-                    (t(lang, "portal-continue-payment")) " · " (ctx.money(a.amount))
-                } }
+                @if let Some(url) = a.pay_url.as_deref() {
+                    p { (t(lang, "portal-payment-waiting")) }
+                    p { a.button.primary.big #continue-payment href=(url) rel="noreferrer" {
+                        (t(lang, "portal-continue-payment")) " · " (ctx.money(a.amount))
+                    } }
+                } @else {
+                    // A second click while the gateway is still making the first one's page.
+                    p #payment-being-made { (t(lang, "portal-notice-payment-being-made")) }
+                    p { a href="/notice" { (t(lang, "portal-notice-back")) } }
+                }
             },
         ),
         Err(e) => ctx.refusal(&e),
