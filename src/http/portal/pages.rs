@@ -593,18 +593,34 @@ pub async fn invoice_pdf(
     ctx: PortalCtx,
     axum::extract::Path(raw): axum::extract::Path<String>,
 ) -> Response {
-    let Some(id) = path_id::<InvoiceId>(&raw) else {
-        return error_page(&ctx, &AppError::NotFound("invoice".into()));
+    let who = &ctx.client;
+    own_pdf(&ctx, &raw, "invoice", |id: InvoiceId, q| async move {
+        let doc = svc::document(&app, who, id).await?;
+        pdf::invoice(&app, &doc, &q).await
+    })
+    .await
+}
+
+/// One of the client's documents as PDF, in the page's language: `make` finds it by the
+/// path's id (theirs only) and draws it.
+async fn own_pdf<Id, Made>(
+    ctx: &PortalCtx,
+    raw: &str,
+    what: &str,
+    make: impl FnOnce(Id, DocumentQuery) -> Made,
+) -> Response
+where
+    Id: From<i64>,
+    Made: std::future::Future<Output = Result<Response, AppError>>,
+{
+    let Some(id) = path_id::<Id>(raw) else {
+        return error_page(ctx, &AppError::NotFound(what.into()));
     };
     let q = DocumentQuery {
         lang: Some(ctx.lang.code().into()),
         paper: None,
     };
-    let answer = match svc::document(&app, &ctx.client, id).await {
-        Ok(doc) => pdf::invoice(&app, &doc, &q).await,
-        Err(e) => Err(e),
-    };
-    answer.unwrap_or_else(|e| error_page(&ctx, &e))
+    make(id, q).await.unwrap_or_else(|e| error_page(ctx, &e))
 }
 
 #[derive(Deserialize)]
@@ -683,18 +699,12 @@ pub async fn receipt_pdf(
     ctx: PortalCtx,
     axum::extract::Path(raw): axum::extract::Path<String>,
 ) -> Response {
-    let Some(id) = path_id::<PaymentId>(&raw) else {
-        return error_page(&ctx, &AppError::NotFound("payment".into()));
-    };
-    let q = DocumentQuery {
-        lang: Some(ctx.lang.code().into()),
-        paper: None,
-    };
-    let answer = match svc::receipt(&app, &ctx.client, id).await {
-        Ok(r) => pdf::receipt(&app, &r, &q).await,
-        Err(e) => Err(e),
-    };
-    answer.unwrap_or_else(|e| error_page(&ctx, &e))
+    let who = &ctx.client;
+    own_pdf(&ctx, &raw, "payment", |id: PaymentId, q| async move {
+        let r = svc::receipt(&app, who, id).await?;
+        pdf::receipt(&app, &r, &q).await
+    })
+    .await
 }
 
 /// Any other `/portal/…` path: a page, not the API's JSON.
