@@ -252,6 +252,19 @@ async fn a_cut_off_client_meets_the_notice_page_and_pays(backend: Backend) {
     let page = notice_from(&app, "10.10.0.20", Method::GET, "/notice", "").await;
     assert!(page.text.contains("notice-unknown"), "{}", page.text);
     assert!(!page.text.contains("Siti"));
+    // While one of the isolating routers cannot be asked, an address is nobody's either.
+    sim.state()
+        .connect_session("siti", "10.10.0.30", "AA:BB:CC:00:00:30");
+    sim2.set_down(true).await.unwrap();
+    let page = notice_from(&app, "10.10.0.30", Method::GET, "/notice", "").await;
+    assert!(page.text.contains("notice-unknown"), "{}", page.text);
+    sim2.set_down(false).await.unwrap();
+    let page = notice_from(&app, "10.10.0.30", Method::GET, "/notice", "").await;
+    assert!(
+        page.text.contains("Siti Aminah"),
+        "asked again, not remembered: {}",
+        page.text
+    );
     // IPv6 callers are nobody (PPP pools hand out IPv4), and cost no router a question.
     let page = notice_from(&app, "[2001:db8::7]", Method::GET, "/notice", "").await;
     assert!(page.text.contains("notice-unknown"));

@@ -71,8 +71,8 @@ const LOOKUPS: usize = 2;
 /// The client whose live PPP session has `ip` on a router in `isolate` mode. Only IPv4
 /// addresses are looked up (PPP pools hand out IPv4; an IPv6 caller is nobody here). When
 /// the address is live on more than one router (routers often share a private pool) it is
-/// nobody's: the page must never show one client another's bills. A router that cannot be
-/// asked is skipped (and logged).
+/// nobody's: the page must never show one client another's bills; so is it while any of those
+/// routers cannot be asked (logged).
 pub async fn identify(app: &App, ip: IpAddr) -> Result<Option<Client>, AppError> {
     let ip = ip.to_canonical();
     if !ip.is_ipv4() {
@@ -96,6 +96,7 @@ pub async fn identify(app: &App, ip: IpAddr) -> Result<Option<Client>, AppError>
         .filter(|r| r.settings.suspend_mode == SuspendMode::Isolate)
         .collect();
     let mut holders = Vec::new();
+    let mut unasked = 0;
     for r in isolating {
         let user = match app.connections.get(&r, &app.secrets).await {
             Ok(api) => session_user(api.as_ref(), ip)
@@ -107,9 +108,17 @@ pub async fn identify(app: &App, ip: IpAddr) -> Result<Option<Client>, AppError>
             Ok(Some(name)) => holders.push((r.id, name)),
             Ok(None) => {}
             Err(e) => {
+                unasked += 1;
+                // A connection that failed is not kept: the next question opens a fresh one.
+                app.connections.drop_router(r.id);
                 tracing::warn!(router_id = %r.id, error = %e, "notice page: cannot ask the router who has an address");
             }
         }
+    }
+    if unasked > 0 {
+        // The address may be live there too: not known to be one client's, and asked again
+        // next time rather than remembered.
+        return Ok(None);
     }
     let found = match holders.as_slice() {
         [(rid, name)] => {
