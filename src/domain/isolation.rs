@@ -71,7 +71,8 @@ impl Item {
 
     /// How an operator recognises the item: its menu and identifying properties.
     pub fn label(&self) -> String {
-        let id: Vec<String> = self.props[..self.ident]
+        let id: Vec<String> = self
+            .identity()
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
@@ -84,7 +85,7 @@ impl Item {
     }
 
     fn finds(&self, row: &HashMap<String, String>) -> bool {
-        self.props[..self.ident]
+        self.identity()
             .iter()
             .all(|(k, v)| row.get(*k).map(String::as_str) == Some(v.as_str()))
     }

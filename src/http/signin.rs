@@ -101,26 +101,30 @@ pub async fn read(app: &AppState, req: Request, prelogin_cookie: &str) -> Result
     })
 }
 
+/// "Try again in N s": what a throttled or busy answer tells a person, on every page.
+pub fn retry_text(lang: Lang, retry_after: u64) -> String {
+    t_args(
+        lang,
+        "console-too-many",
+        &[(
+            "seconds",
+            Arg::Number(i64::try_from(retry_after).unwrap_or(i64::MAX)),
+        )],
+    )
+}
+
 /// What a refused sign-in tells the visitor, with its status; `failed` is the key of the
 /// wrong-name-or-password text.
 pub fn refusal(lang: Lang, e: &AppError, failed: &str) -> (StatusCode, String) {
-    let wait = |retry_after: u64| {
-        t_args(
-            lang,
-            "console-too-many",
-            &[(
-                "seconds",
-                Arg::Number(i64::try_from(retry_after).unwrap_or(i64::MAX)),
-            )],
-        )
-    };
     match e {
-        AppError::TooManyRequests { retry_after } => {
-            (StatusCode::TOO_MANY_REQUESTS, wait(*retry_after))
-        }
-        AppError::Overloaded { retry_after, .. } => {
-            (StatusCode::SERVICE_UNAVAILABLE, wait(*retry_after))
-        }
+        AppError::TooManyRequests { retry_after } => (
+            StatusCode::TOO_MANY_REQUESTS,
+            retry_text(lang, *retry_after),
+        ),
+        AppError::Overloaded { retry_after, .. } => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            retry_text(lang, *retry_after),
+        ),
         AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, t(lang, failed)),
         e => {
             tracing::error!(error = %e, "sign-in failed");

@@ -309,14 +309,9 @@ pub fn general_message(ctx: &Ctx, e: &AppError) -> String {
         AppError::Forbidden(_) => t(ctx, "console-forbidden"),
         AppError::NotFound(_) => t(ctx, "console-not-found"),
         AppError::Unavailable(m) => format!("{}: {m}", t(ctx, "console-unavailable")),
-        AppError::TooManyRequests { retry_after } => t_args(
-            ctx,
-            "console-too-many",
-            &[(
-                "seconds",
-                Arg::Number(i64::try_from(*retry_after).unwrap_or(i64::MAX)),
-            )],
-        ),
+        AppError::TooManyRequests { retry_after } => {
+            crate::http::signin::retry_text(ctx.lang, *retry_after)
+        }
         AppError::Conflict { message, .. } => Catalog::global().field_error(ctx.lang, message),
         AppError::BadRequest { message, .. } => Catalog::global().field_error(ctx.lang, message),
         _ => t(ctx, "console-internal-error"),

@@ -107,14 +107,7 @@ pub(super) fn refusal(lang: Lang, e: &AppError) -> (StatusCode, String) {
         AppError::GatewayUnavailable(_) => t(lang, "portal-gateway-unavailable"),
         AppError::Unavailable(m) => format!("{}: {m}", t(lang, "console-unavailable")),
         AppError::TooManyRequests { retry_after } | AppError::Overloaded { retry_after, .. } => {
-            t_args(
-                lang,
-                "console-too-many",
-                &[(
-                    "seconds",
-                    Arg::Number(i64::try_from(*retry_after).unwrap_or(i64::MAX)),
-                )],
-            )
+            signin::retry_text(lang, *retry_after)
         }
         AppError::Validation(fe) | AppError::BadRequest { errors: fe, .. } => {
             fe.0.iter()
